@@ -1,0 +1,50 @@
+package dev.roomcast.broker;
+
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Moves room events between nodes and keeps each room's message history.
+ *
+ * <p>Guarantees: events of one room reach every subscribed node's listener in the order the
+ * broker accepted them; across nodes delivery is at most once, and exactly once in order for a
+ * client that recovers from history with {@link #history}. Appending a message to history and
+ * delivering it are one step per room, so the offsets a listener sees for a room only grow.
+ *
+ * <p>Every method may be called from any thread and never blocks; failures complete the
+ * returned stage exceptionally.
+ */
+public interface Broker extends AutoCloseable {
+
+    /** Starts delivery to {@code listener}; called once, before any other method. */
+    void start(BrokerListener listener);
+
+    /**
+     * Appends a message to the room's history and delivers it to every subscribed node,
+     * this one included. Completes with the message's position.
+     */
+    CompletionStage<Position> publish(String room, Draft draft);
+
+    /** Delivers an event that is not kept in history (departures, presence changes). */
+    void broadcast(RoomEvent event);
+
+    /** Starts delivering the room's events to this node; idempotent. */
+    CompletionStage<Void> subscribe(String room);
+
+    /** Stops delivering the room's events to this node; idempotent. */
+    CompletionStage<Void> unsubscribe(String room);
+
+    /**
+     * Reads the room's history.
+     *
+     * @param since the last position the caller saw, or {@code null} for "the newest messages"
+     * @param limit at most this many messages (the newest ones when {@code since} is null);
+     *              {@code 0} asks only for the current position
+     */
+    CompletionStage<HistorySlice> history(String room, Position since, int limit);
+
+    /** Whether the broker can currently reach its backing service. */
+    boolean isReady();
+
+    @Override
+    void close();
+}

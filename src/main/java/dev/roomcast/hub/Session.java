@@ -1,0 +1,32 @@
+package dev.roomcast.hub;
+
+/**
+ * What the hub needs from one client connection. A session belongs to one {@link Loop} for its
+ * whole life; {@link #deliver} and {@link #flush} are only called on that loop.
+ */
+public interface Session {
+
+    /** Unique among this node's sessions. */
+    String id();
+
+    /** The user this session acts for (a generated guest name when anonymous). */
+    String user();
+
+    Loop loop();
+
+    /**
+     * Queues the event for the client without flushing. Borrows {@code event}: an implementation
+     * that keeps its bytes retains them. Must not join, leave or publish (it runs inside a
+     * fan-out); a session that must close schedules the close instead of closing inline.
+     *
+     * @return true when this write left the session with unflushed data it did not have before,
+     *         so the caller must {@link #flush} it once
+     */
+    boolean deliver(PreparedEvent event);
+
+    /** Flushes what {@link #deliver} queued. */
+    void flush();
+
+    /** Closes the connection with the given reason. Any thread. */
+    void close(CloseReason reason);
+}

@@ -1,0 +1,48 @@
+package dev.roomcast.protocol;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.roomcast.broker.RoomEvent;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * Renders room events as JSON v1 frames ({@code message}, {@code joined}, {@code left}), field
+ * order as in docs/protocol.md with {@code type} first. Stateless and thread-safe.
+ */
+public final class JsonEvents {
+
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private JsonEvents() {
+    }
+
+    /** The JSON rendering of an event as UTF-8, or {@code null} when JSON clients do not see this kind. */
+    public static byte[] render(RoomEvent event) {
+        if (event instanceof RoomEvent.SessionLeft) {
+            return null;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+        try (JsonGenerator json = JSON.createGenerator(out)) {
+            json.writeStartObject();
+            if (event instanceof RoomEvent.Message m) {
+                json.writeStringField("type", "message");
+                json.writeStringField("room", m.room());
+                json.writeStringField("epoch", m.position().epoch());
+                json.writeNumberField("offset", m.position().offset());
+                json.writeStringField("from", m.from());
+                json.writeStringField("text", m.text());
+                json.writeNumberField("ts", m.timestampMillis());
+            } else if (event instanceof RoomEvent.PresenceChange p) {
+                json.writeStringField("type", p.joined() ? "joined" : "left");
+                json.writeStringField("room", p.room());
+                json.writeStringField("user", p.user());
+            }
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+}

@@ -1,0 +1,99 @@
+package dev.roomcast.protocol;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The room-name rules of the contract: percent-decoded, 1 to 64 Unicode code points, no control
+ * characters, no {@code /}. Names starting with {@code $} are reserved for rooms the server
+ * defines itself ({@link SeedText#GLOBAL_ROOM}).
+ */
+public final class RoomNames {
+
+    public static final int MAX_CODE_POINTS = 64;
+
+    /** A room name that passed the rules, or the one-line reason it did not. */
+    public record Checked(String name, String refusal) {
+        public boolean ok() {
+            return refusal == null;
+        }
+    }
+
+    private RoomNames() {
+    }
+
+    /** Checks a percent-encoded path segment as a client-chosen room name. */
+    public static Checked fromPathSegment(String encoded) {
+        String decoded;
+        try {
+            decoded = percentDecode(encoded);
+        } catch (IllegalArgumentException e) {
+            return new Checked(null, "room name is not valid percent-encoded UTF-8");
+        }
+        return check(decoded, false);
+    }
+
+    /**
+     * Checks a decoded room name. {@code allowReserved} admits the server-defined rooms, which
+     * clients of the JSON protocol may join by name.
+     */
+    public static Checked check(String name, boolean allowReserved) {
+        if (name == null || name.isEmpty()) {
+            return new Checked(null, "room name must not be empty");
+        }
+        int codePoints = name.codePointCount(0, name.length());
+        if (codePoints > MAX_CODE_POINTS) {
+            return new Checked(null, "room name is longer than " + MAX_CODE_POINTS + " characters");
+        }
+        if (name.codePoints().anyMatch(cp -> Character.getType(cp) == Character.CONTROL)) {
+            return new Checked(null, "room name must not contain control characters");
+        }
+        if (name.indexOf('/') >= 0) {
+            return new Checked(null, "room name must not contain '/'");
+        }
+        if (name.startsWith("$") && !(allowReserved && name.equals(SeedText.GLOBAL_ROOM))) {
+            return new Checked(null, "room names starting with '$' are reserved");
+        }
+        return new Checked(name, null);
+    }
+
+    /** Decodes %XX escapes as UTF-8 ('+' stays '+', as in a path); rejects malformed input. */
+    static String percentDecode(String encoded) {
+        if (encoded.indexOf('%') < 0) {
+            return encoded;
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(encoded.length());
+        for (int i = 0; i < encoded.length(); i++) {
+            if (encoded.charAt(i) != '%') {
+                int end = encoded.indexOf('%', i);
+                end = end < 0 ? encoded.length() : end;
+                byte[] literal = encoded.substring(i, end).getBytes(StandardCharsets.UTF_8);
+                bytes.write(literal, 0, literal.length);
+                i = end - 1;
+                continue;
+            }
+            if (i + 2 >= encoded.length()) {
+                throw new IllegalArgumentException("truncated escape");
+            }
+            int hi = Character.digit(encoded.charAt(i + 1), 16);
+            int lo = Character.digit(encoded.charAt(i + 2), 16);
+            if (hi < 0 || lo < 0) {
+                throw new IllegalArgumentException("bad escape");
+            }
+            bytes.write(hi << 4 | lo);
+            i += 2;
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes.toByteArray()))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("not UTF-8", e);
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package dev.roomcast.server;
+
+import java.security.SecureRandom;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Generates session ids and guest names. Thread-safe. */
+final class Identities {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private final String nodePrefix = Long.toString(RANDOM.nextInt(Integer.MAX_VALUE), 36);
+    private final AtomicLong sequence = new AtomicLong();
+
+    /** Unique across nodes with high probability, and across this node's sessions for sure. */
+    String newSessionId() {
+        return nodePrefix + "-" + Long.toString(sequence.incrementAndGet(), 36);
+    }
+
+    /** A display name for an anonymous session, like {@code guest-4821}. */
+    String guestName() {
+        return "guest-" + (1000 + ThreadLocalRandom.current().nextInt(9000));
+    }
+}

@@ -1,0 +1,139 @@
+package dev.roomcast.server;
+
+import dev.roomcast.config.RoomcastConfig;
+import dev.roomcast.hub.Hub;
+import dev.roomcast.hub.Loop;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.Future;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Netty's side of one node: the event loop groups (epoll when the platform has it, NIO
+ * elsewhere), the listening socket, and an orderly stop. Start on one thread, stop on any.
+ */
+public final class NettyServer {
+
+    private static final Logger log = LoggerFactory.getLogger(NettyServer.class);
+
+    private final RoomcastConfig config;
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final Class<? extends ServerChannel> channelType;
+    private final NettyLoops loops;
+    private final Connections connections = new Connections();
+    private Channel listener;
+
+    public NettyServer(RoomcastConfig config) {
+        this.config = config;
+        boolean epoll = Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        int threads = config.ioThreads() > 0 ? config.ioThreads() : Runtime.getRuntime().availableProcessors();
+        this.boss = new MultiThreadIoEventLoopGroup(1, io);
+        this.workers = new MultiThreadIoEventLoopGroup(threads, io);
+        this.channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        this.loops = new NettyLoops(workers);
+    }
+
+    /** The loops the hub shards its rooms over. */
+    public List<? extends Loop> loops() {
+        return loops.all();
+    }
+
+    /** The encoder the hub prepares broadcasts with. */
+    public FrameEncoder encoder() {
+        return new FrameEncoder(ByteBufAllocator.DEFAULT);
+    }
+
+    /**
+     * Listens and serves. Returns the bound address.
+     *
+     * @throws BindException when the address is taken or not available
+     */
+    public InetSocketAddress start(Hub hub) throws BindException {
+        ServerContext context = new ServerContext(config, hub, loops, connections, new Identities(), new StaticPage());
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(channelType)
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                        new WriteBufferWaterMark(config.outboundBufferBytes() / 2, config.outboundBufferBytes()))
+                .childHandler(new ConnectionInitializer(context));
+        try {
+            listener = bootstrap.bind(config.host(), config.port()).syncUninterruptibly().channel();
+        } catch (Exception e) {
+            stopLoops(Duration.ZERO);
+            if (e instanceof BindException bind) {
+                throw bind;
+            }
+            BindException bind = new BindException(e.getMessage());
+            bind.initCause(e);
+            throw bind;
+        }
+        log.info("listening on {} ({} event loops, {})", listener.localAddress(), loops.all().size(),
+                channelType.getSimpleName());
+        return (InetSocketAddress) listener.localAddress();
+    }
+
+    /**
+     * Stops accepting, closes every WebSocket with 1001 going away and waits up to {@code timeout}
+     * for them to close. Returns the number still open when it gave up.
+     */
+    public int drain(Duration timeout) {
+        if (listener != null) {
+            listener.close().syncUninterruptibly();
+        }
+        connections.startDrain();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (connections.count() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return connections.count();
+    }
+
+    /** Closes everything at once. */
+    public void stop() {
+        if (listener != null) {
+            listener.close().syncUninterruptibly();
+        }
+        stopLoops(Duration.ofSeconds(2));
+    }
+
+    /** Open WebSocket connections. */
+    public int connectionCount() {
+        return connections.count();
+    }
+
+    private void stopLoops(Duration timeout) {
+        Function<EventLoopGroup, Future<?>> shut = group -> group.shutdownGracefully(0, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        Future<?> bossDone = shut.apply(boss);
+        Future<?> workersDone = shut.apply(workers);
+        bossDone.awaitUninterruptibly();
+        workersDone.awaitUninterruptibly();
+    }
+}

@@ -1,0 +1,48 @@
+package dev.roomcast.server;
+
+import dev.roomcast.config.RoomcastConfig;
+import dev.roomcast.hub.CloseReason;
+import dev.roomcast.hub.Hub;
+import dev.roomcast.protocol.WireFormat;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.TooLongFrameException;
+import java.io.IOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What every connection's handlers share: the hub, the node's connections, configuration and
+ * the rules for turning failures into close codes. Immutable; shared by all event loops.
+ */
+record ServerContext(RoomcastConfig config, Hub hub, NettyLoops loops, Connections connections,
+                     Identities identities, StaticPage page) {
+
+    private static final Logger log = LoggerFactory.getLogger(ServerContext.class);
+
+    /** A session for an upgraded channel, owned by the channel's event loop. */
+    ChannelSession newSession(Channel channel, String user, WireFormat format) {
+        return new ChannelSession(identities.newSessionId(), user, channel, loops.of(channel.eventLoop()), format);
+    }
+
+    /**
+     * Closes a WebSocket after an exception with the matching close code. Oversized messages and
+     * protocol violations are the client's doing and logged at debug; anything else is a bug or an
+     * I/O failure, logged once, never shown to the client.
+     */
+    void closeOnException(ChannelHandlerContext ctx, Throwable cause) {
+        Channel channel = ctx.channel();
+        if (cause instanceof TooLongFrameException) {
+            log.debug("{}: message over {} bytes", channel.remoteAddress(), config.maxMessageBytes());
+            Connections.close(channel, CloseReason.MESSAGE_TOO_BIG);
+        } else if (cause instanceof CorruptedFrameException || cause instanceof IOException) {
+            // Netty's decoder has already sent the close frame for a protocol violation.
+            log.debug("{}: {}", channel.remoteAddress(), cause.toString());
+            channel.close();
+        } else {
+            log.warn("{}: closing after unexpected error", channel.remoteAddress(), cause);
+            Connections.close(channel, CloseReason.INTERNAL_ERROR);
+        }
+    }
+}

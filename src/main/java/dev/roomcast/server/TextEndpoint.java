@@ -1,0 +1,81 @@
+package dev.roomcast.server;
+
+import dev.roomcast.hub.CloseReason;
+import dev.roomcast.hub.Hub;
+import dev.roomcast.protocol.SeedText;
+import dev.roomcast.protocol.WireFormat;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The tutorial's plain-text endpoints, one instance per connection: {@code /echo} answers the
+ * sender; {@code /ws} and {@code /ws/{room}} broadcast through the hub with the seed's strings.
+ * Runs on the channel's event loop only.
+ */
+final class TextEndpoint extends SimpleChannelInboundHandler<WebSocketFrame> {
+
+    private static final Logger log = LoggerFactory.getLogger(TextEndpoint.class);
+
+    /** The room this connection chats in, or null for {@code /echo}. */
+    private final String room;
+    private final ServerContext context;
+    private ChannelSession session;
+
+    /** An endpoint for {@code /echo} when {@code room} is null, else for the room. */
+    TextEndpoint(String room, ServerContext context) {
+        this.room = room;
+        this.context = context;
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+        if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
+            context.connections().add(ctx.channel());
+            if (room != null) {
+                session = context.newSession(ctx.channel(), context.identities().guestName(), WireFormat.SEED_TEXT);
+                context.hub().join(session, room);
+            }
+        }
+        super.userEventTriggered(ctx, event);
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+        if (!(frame instanceof TextWebSocketFrame text)) {
+            Connections.close(ctx.channel(), CloseReason.UNSUPPORTED_DATA);
+            return;
+        }
+        if (room == null) {
+            ctx.writeAndFlush(new TextWebSocketFrame(SeedText.echo(text.text())));
+            return;
+        }
+        if (session != null) {
+            Hub hub = context.hub();
+            hub.publish(room, session.user(), text.text()).exceptionally(failure -> {
+                log.warn("{}: publish to {} failed: {}", session, room, failure.toString());
+                return null;
+            });
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (session != null) {
+            context.hub().disconnect(session);
+            session = null;
+        }
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        context.closeOnException(ctx, cause);
+    }
+}
