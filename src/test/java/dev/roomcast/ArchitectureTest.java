@@ -1,0 +1,42 @@
+package dev.roomcast;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** The boundaries of DESIGN.md section 4 that the compiler cannot check. */
+class ArchitectureTest {
+
+    private static List<String> importsOf(String pkg, String forbidden) throws IOException {
+        Path dir = Path.of("src/main/java/dev/roomcast", pkg);
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(f -> f.toString().endsWith(".java"))
+                    .flatMap(f -> {
+                        try {
+                            return Files.readAllLines(f).stream()
+                                    .filter(line -> line.startsWith("import " + forbidden))
+                                    .map(line -> dir.relativize(f) + ": " + line);
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    })
+                    .toList();
+        }
+    }
+
+    @Test
+    void hubAndBrokerKnowNoTransport() throws IOException {
+        assertThat(importsOf("hub", "io.netty")).isEmpty();
+        assertThat(importsOf("broker", "io.netty")).isEmpty();
+    }
+
+    @Test
+    void brokerDependsOnNothingElseInRoomcast() throws IOException {
+        assertThat(importsOf("broker", "dev.roomcast.")).allMatch(line -> line.contains("dev.roomcast.broker."));
+    }
+}

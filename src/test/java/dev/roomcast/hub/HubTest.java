@@ -1,0 +1,154 @@
+package dev.roomcast.hub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.roomcast.broker.LocalBroker;
+import dev.roomcast.broker.RoomEvent;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class HubTest {
+
+    /** Counts prepares and outstanding references, to check "encode once" and balanced ref-counting. */
+    private static final class CountingEncoder implements EventEncoder {
+        final AtomicInteger prepared = new AtomicInteger();
+        final AtomicInteger liveReferences = new AtomicInteger();
+
+        @Override
+        public PreparedEvent prepare(RoomEvent event) {
+            prepared.incrementAndGet();
+            liveReferences.incrementAndGet();
+            return new PreparedEvent() {
+                @Override public RoomEvent event() { return event; }
+                @Override public PreparedEvent retain() { liveReferences.incrementAndGet(); return this; }
+                @Override public void release() { liveReferences.decrementAndGet(); }
+            };
+        }
+    }
+
+    private final InlineLoop loop0 = new InlineLoop(0);
+    private final InlineLoop loop1 = new InlineLoop(1);
+    private final CountingEncoder encoder = new CountingEncoder();
+    private Hub hub;
+
+    @BeforeEach
+    void setUp() {
+        hub = new Hub(List.of(loop0, loop1), new LocalBroker(100, Duration.ZERO, Clock.systemUTC()), encoder, Clock.systemUTC());
+    }
+
+    private static List<String> texts(FakeSession session) {
+        return session.delivered.stream()
+                .map(e -> e instanceof RoomEvent.Message m ? m.text() : e.getClass().getSimpleName())
+                .toList();
+    }
+
+    @Test
+    void aBroadcastIsPreparedOnceAndHandsEachLoopOneTask() {
+        FakeSession a = new FakeSession("a", "ann", loop0);
+        FakeSession b = new FakeSession("b", "bob", loop0);
+        FakeSession c = new FakeSession("c", "cid", loop1);
+        hub.join(a, "lobby");
+        hub.join(b, "lobby");
+        hub.join(c, "lobby");
+
+        hub.publish("lobby", "ann", "hello");
+
+        assertThat(encoder.prepared).hasValue(1);
+        assertThat(loop0.pending()).isEqualTo(1);
+        assertThat(loop1.pending()).isEqualTo(1);
+        loop0.runAll();
+        loop1.runAll();
+        assertThat(texts(a)).containsExactly("hello");
+        assertThat(texts(b)).containsExactly("hello");
+        assertThat(texts(c)).containsExactly("hello");
+        assertThat(encoder.liveReferences).as("every reference released").hasValue(0);
+    }
+
+    @Test
+    void aBurstOfBroadcastsIsFlushedOncePerMember() {
+        FakeSession a = new FakeSession("a", "ann", loop0);
+        FakeSession b = new FakeSession("b", "bob", loop0);
+        hub.join(a, "lobby");
+        hub.join(b, "lobby");
+
+        for (int i = 0; i < 5; i++) {
+            hub.publish("lobby", "ann", "m" + i);
+        }
+        loop0.runAll();
+
+        assertThat(texts(a)).containsExactly("m0", "m1", "m2", "m3", "m4");
+        assertThat(a.flushes).isEqualTo(1);
+        assertThat(b.flushes).isEqualTo(1);
+    }
+
+    @Test
+    void offsetsGrowByOnePerMessageInARoom() {
+        FakeSession a = new FakeSession("a", "ann", loop0);
+        hub.join(a, "lobby");
+        hub.publish("lobby", "ann", "one");
+        hub.publish("lobby", "ann", "two");
+        loop0.runAll();
+        List<Long> offsets = a.delivered.stream().map(e -> ((RoomEvent.Message) e).position().offset()).toList();
+        assertThat(offsets).containsExactly(1L, 2L);
+    }
+
+    @Test
+    void leavingTellsTheRemainingMembersOnlyAndAnEmptyRoomDisappears() {
+        FakeSession a = new FakeSession("a", "ann", loop0);
+        FakeSession b = new FakeSession("b", "bob", loop1);
+        hub.join(a, "lobby");
+        hub.join(b, "lobby");
+        assertThat(hub.rooms()).containsEntry("lobby", 2);
+
+        assertThat(hub.leave(a, "lobby")).isTrue();
+        loop0.runAll();
+        loop1.runAll();
+        assertThat(a.delivered).isEmpty();
+        assertThat(b.delivered).containsExactly(new RoomEvent.SessionLeft("lobby", "ann"));
+        assertThat(hub.rooms()).containsEntry("lobby", 1);
+
+        hub.disconnect(b);
+        assertThat(hub.rooms()).doesNotContainKey("lobby");
+    }
+
+    @Test
+    void joiningTwiceIsOneMembership() {
+        FakeSession a = new FakeSession("a", "ann", loop0);
+        assertThat(hub.join(a, "lobby")).isTrue();
+        assertThat(hub.join(a, "lobby")).isFalse();
+        assertThat(hub.memberCount("lobby")).isEqualTo(1);
+        assertThat(hub.leave(a, "other")).isFalse();
+    }
+
+    @Test
+    void roomsDoNotLeakIntoEachOther() {
+        FakeSession a = new FakeSession("a", "ann", loop0);
+        FakeSession b = new FakeSession("b", "bob", loop0);
+        hub.join(a, "red");
+        hub.join(b, "blue");
+        hub.publish("red", "ann", "for red");
+        loop0.runAll();
+        assertThat(texts(a)).containsExactly("for red");
+        assertThat(b.delivered).isEmpty();
+    }
+
+    @Test
+    void aSessionMustNotChangeMembershipDuringAFanOut() {
+        FakeSession a = new FakeSession("a", "ann", loop0) {
+            @Override
+            public boolean deliver(PreparedEvent event) {
+                hub.leave(this, "lobby");
+                return false;
+            }
+        };
+        hub.join(a, "lobby");
+        hub.publish("lobby", "ann", "x");
+        assertThatThrownBy(loop0::runAll).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("during a fan-out");
+    }
+}

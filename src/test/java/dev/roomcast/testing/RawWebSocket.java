@@ -1,0 +1,203 @@
+package dev.roomcast.testing;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A WebSocket client on a plain socket, for tests that must send what no well-behaved client
+ * would: hand-built frames, bad masks, invalid UTF-8, half handshakes. Reads server frames one
+ * at a time. Single-threaded.
+ */
+public final class RawWebSocket implements AutoCloseable {
+
+    /** One frame as the server sent it. */
+    public record Frame(boolean fin, int opcode, byte[] payload) {
+        public String text() {
+            return new String(payload, StandardCharsets.UTF_8);
+        }
+
+        /** The close code of a close frame, or 1005 when it carries none. */
+        public int closeCode() {
+            return payload.length >= 2 ? (payload[0] & 0xFF) << 8 | (payload[1] & 0xFF) : 1005;
+        }
+    }
+
+    public static final int TEXT = 0x1;
+    public static final int BINARY = 0x2;
+    public static final int CONTINUATION = 0x0;
+    public static final int CLOSE = 0x8;
+    public static final int PING = 0x9;
+
+    private final Socket socket;
+    private final OutputStream out;
+    private final DataInputStream in;
+    private final String statusLine;
+
+    private RawWebSocket(Socket socket, String statusLine) throws IOException {
+        this.socket = socket;
+        this.out = socket.getOutputStream();
+        this.in = new DataInputStream(socket.getInputStream());
+        this.statusLine = statusLine;
+    }
+
+    /** Opens a socket and performs a correct upgrade to {@code path}; fails unless the server answers 101. */
+    public static RawWebSocket connect(int port, String path) throws IOException {
+        RawWebSocket ws = handshake(port, path, "");
+        if (!ws.statusLine.contains(" 101 ")) {
+            ws.close();
+            throw new AssertionError("upgrade refused: " + ws.statusLine);
+        }
+        return ws;
+    }
+
+    /**
+     * Sends an upgrade request with {@code extraHeaders} (each ending in CRLF) and returns the
+     * connection whatever the server answered; {@link #statusLine()} tells what that was.
+     */
+    public static RawWebSocket handshake(int port, String path, String extraHeaders) throws IOException {
+        Socket socket = new Socket("127.0.0.1", port);
+        socket.setSoTimeout(10_000);
+        byte[] nonce = new byte[16];
+        ThreadLocalRandom.current().nextBytes(nonce);
+        String request = "GET " + path + " HTTP/1.1\r\n"
+                + "Host: 127.0.0.1:" + port + "\r\n"
+                + "Upgrade: websocket\r\n"
+                + "Connection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(nonce) + "\r\n"
+                + "Sec-WebSocket-Version: 13\r\n"
+                + extraHeaders
+                + "\r\n";
+        socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+        return new RawWebSocket(socket, readHead(socket.getInputStream()));
+    }
+
+    /** The HTTP status line the server answered the upgrade with. */
+    public String statusLine() {
+        return statusLine;
+    }
+
+    public Socket socket() {
+        return socket;
+    }
+
+    /** Sends one masked frame (as a client must). */
+    public RawWebSocket sendFrame(boolean fin, int opcode, byte[] payload) throws IOException {
+        return sendFrame(fin, 0, opcode, payload, true);
+    }
+
+    /** Sends one frame with full control over the reserved bits and masking. */
+    public RawWebSocket sendFrame(boolean fin, int rsv, int opcode, byte[] payload, boolean masked) throws IOException {
+        ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
+        frame.write((fin ? 0x80 : 0) | (rsv & 0x7) << 4 | opcode);
+        int maskBit = masked ? 0x80 : 0;
+        if (payload.length <= 125) {
+            frame.write(maskBit | payload.length);
+        } else if (payload.length <= 0xFFFF) {
+            frame.write(maskBit | 126);
+            frame.write(payload.length >>> 8);
+            frame.write(payload.length & 0xFF);
+        } else {
+            frame.write(maskBit | 127);
+            for (int shift = 56; shift >= 0; shift -= 8) {
+                frame.write((int) ((long) payload.length >>> shift) & 0xFF);
+            }
+        }
+        byte[] body = payload.clone();
+        if (masked) {
+            byte[] mask = new byte[4];
+            ThreadLocalRandom.current().nextBytes(mask);
+            frame.write(mask);
+            for (int i = 0; i < body.length; i++) {
+                body[i] ^= mask[i % 4];
+            }
+        }
+        frame.write(body);
+        out.write(frame.toByteArray());
+        out.flush();
+        return this;
+    }
+
+    public RawWebSocket sendText(String text) throws IOException {
+        return sendFrame(true, TEXT, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Reads the next frame from the server. */
+    public Frame readFrame() throws IOException {
+        int b0 = in.readUnsignedByte();
+        int b1 = in.readUnsignedByte();
+        long length = b1 & 0x7F;
+        if (length == 126) {
+            length = in.readUnsignedShort();
+        } else if (length == 127) {
+            length = in.readLong();
+        }
+        if ((b1 & 0x80) != 0) {
+            throw new AssertionError("server frames must not be masked");
+        }
+        byte[] payload = new byte[Math.toIntExact(length)];
+        in.readFully(payload);
+        return new Frame((b0 & 0x80) != 0, b0 & 0x0F, payload);
+    }
+
+    /** Reads frames until a close frame and returns its code; 1006 if the socket ends without one. */
+    public int awaitCloseCode() throws IOException {
+        try {
+            while (true) {
+                Frame frame = readFrame();
+                if (frame.opcode() == CLOSE) {
+                    return frame.closeCode();
+                }
+            }
+        } catch (EOFException | java.net.SocketException e) {
+            return 1006;
+        }
+    }
+
+    /** Whether the server has closed the TCP connection, waiting up to the socket timeout. */
+    public boolean serverClosed() throws IOException {
+        try {
+            while (in.read() >= 0) {
+                // skip whatever is still buffered
+            }
+            return true;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (java.net.SocketException e) {
+            return true;
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+
+    private static String readHead(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        int previous = -1;
+        int c;
+        String status = null;
+        while ((c = in.read()) >= 0) {
+            head.append((char) c);
+            if (c == '\n' && previous == '\r') {
+                if (status == null) {
+                    status = head.toString().trim();
+                }
+                if (head.toString().endsWith("\r\n\r\n")) {
+                    break;
+                }
+            }
+            previous = c;
+        }
+        return status == null ? head.toString() : status;
+    }
+}
