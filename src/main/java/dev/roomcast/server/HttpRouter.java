@@ -2,6 +2,7 @@ package dev.roomcast.server;
 
 import dev.roomcast.protocol.RoomNames;
 import dev.roomcast.protocol.SeedText;
+import dev.roomcast.security.Principal;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandler;
@@ -16,6 +17,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import java.util.List;
 
 /**
  * Routes each HTTP request by method and path: the chat page, health, and the WebSocket
@@ -48,19 +50,29 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
                 HttpResponses.text(ctx, request, HttpResponseStatus.OK, "ok");
             }
         } else if (path.equals("/echo")) {
-            upgrade(ctx, request, new TextEndpoint(null, context));
+            upgrade(ctx, request, new TextEndpoint(null, principal(request), context));
         } else if (path.equals("/ws")) {
-            upgrade(ctx, request, new TextEndpoint(SeedText.GLOBAL_ROOM, context));
+            upgrade(ctx, request, new TextEndpoint(SeedText.GLOBAL_ROOM, principal(request), context));
         } else if (path.startsWith("/ws/")) {
             RoomNames.Checked room = RoomNames.fromPathSegment(path.substring("/ws/".length()));
             if (!room.ok()) {
                 HttpResponses.text(ctx, request, HttpResponseStatus.BAD_REQUEST, "invalid room name: " + room.refusal());
                 return;
             }
-            upgrade(ctx, request, new TextEndpoint(room.name(), context));
+            upgrade(ctx, request, new TextEndpoint(room.name(), principal(request), context));
         } else {
             HttpResponses.text(ctx, request, HttpResponseStatus.NOT_FOUND, "no such path: " + path);
         }
+    }
+
+    /**
+     * Who the upgrading client acts for. Anonymous for now: a generated guest name, or the
+     * display name given with {@code ?name=}.
+     */
+    private Principal principal(FullHttpRequest request) {
+        List<String> names = new QueryStringDecoder(request.uri()).parameters().getOrDefault("name", List.of());
+        String name = names.isEmpty() || names.get(0).isBlank() ? context.identities().guestName() : names.get(0).strip();
+        return Principal.anonymous(name);
     }
 
     private static boolean requireGet(ChannelHandlerContext ctx, FullHttpRequest request) {

@@ -4,6 +4,7 @@ import dev.roomcast.hub.CloseReason;
 import dev.roomcast.hub.Hub;
 import dev.roomcast.protocol.SeedText;
 import dev.roomcast.protocol.WireFormat;
+import dev.roomcast.security.Principal;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.CorruptedFrameException;
@@ -25,12 +26,14 @@ final class TextEndpoint extends SimpleChannelInboundHandler<WebSocketFrame> {
 
     /** The room this connection chats in, or null for {@code /echo}. */
     private final String room;
+    private final Principal principal;
     private final ServerContext context;
     private ChannelSession session;
 
     /** An endpoint for {@code /echo} when {@code room} is null, else for the room. */
-    TextEndpoint(String room, ServerContext context) {
+    TextEndpoint(String room, Principal principal, ServerContext context) {
         this.room = room;
+        this.principal = principal;
         this.context = context;
     }
 
@@ -39,7 +42,7 @@ final class TextEndpoint extends SimpleChannelInboundHandler<WebSocketFrame> {
         if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
             context.connections().add(ctx.channel());
             if (room != null) {
-                session = context.newSession(ctx.channel(), context.identities().guestName(), WireFormat.SEED_TEXT);
+                session = context.newSession(ctx.channel(), principal.user(), WireFormat.SEED_TEXT);
                 context.hub().join(session, room);
             }
         }
