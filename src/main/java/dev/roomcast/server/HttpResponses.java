@@ -26,7 +26,12 @@ final class HttpResponses {
 
     /** A one-line plain-text answer: the reason for an error, or a short status. */
     static void text(ChannelHandlerContext ctx, HttpRequest request, HttpResponseStatus status, String line) {
-        send(ctx, request, status, TEXT_PLAIN, (line + "\n").getBytes(StandardCharsets.UTF_8));
+        send(ctx, request, textResponse(status, line));
+    }
+
+    /** A one-line plain-text response, for callers that add headers before sending it. */
+    static FullHttpResponse textResponse(HttpResponseStatus status, String line) {
+        return response(status, TEXT_PLAIN, Unpooled.wrappedBuffer((line + "\n").getBytes(StandardCharsets.UTF_8)));
     }
 
     static void send(ChannelHandlerContext ctx, HttpRequest request, HttpResponseStatus status,
@@ -37,12 +42,17 @@ final class HttpResponses {
     /** Takes ownership of {@code body}. */
     static void send(ChannelHandlerContext ctx, HttpRequest request, HttpResponseStatus status,
                      String contentType, ByteBuf body) {
+        send(ctx, request, response(status, contentType, body));
+    }
+
+    /** Takes ownership of {@code body}. */
+    private static FullHttpResponse response(HttpResponseStatus status, String contentType, ByteBuf body) {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
         response.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, contentType)
                 .set(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes())
                 .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE);
-        send(ctx, request, response);
+        return response;
     }
 
     /** Takes ownership of {@code response}. */

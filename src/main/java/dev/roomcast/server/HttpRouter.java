@@ -8,6 +8,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandler;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
@@ -17,6 +18,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import java.util.List;
 
 /**
@@ -97,6 +99,20 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         if (!request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
             HttpResponses.text(ctx, request, HttpResponseStatus.BAD_REQUEST,
                     "this is a WebSocket endpoint: connect with a WebSocket client (Upgrade: websocket)");
+            return;
+        }
+        if (!WebSocketVersion.V13.toHttpHeaderValue().equals(request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_VERSION))) {
+            // Answered here, not by Netty: its 426 leaves the connection half-upgraded (no router,
+            // no handshake timeout), and without a version header it would speak the 2010 draft.
+            FullHttpResponse response = HttpResponses.textResponse(HttpResponseStatus.UPGRADE_REQUIRED,
+                    "unsupported WebSocket version: this server speaks RFC 6455 (Sec-WebSocket-Version: 13)");
+            response.headers().set(HttpHeaderNames.SEC_WEBSOCKET_VERSION, WebSocketVersion.V13.toHttpHeaderValue());
+            HttpResponses.send(ctx, request, response);
+            return;
+        }
+        if (!request.headers().contains(HttpHeaderNames.SEC_WEBSOCKET_KEY)) {
+            HttpResponses.text(ctx, request, HttpResponseStatus.BAD_REQUEST,
+                    "not a WebSocket handshake: the Sec-WebSocket-Key header is missing");
             return;
         }
         if (context.connections().draining()) {
