@@ -7,6 +7,7 @@ import dev.roomcast.protocol.WireFormat;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.TooLongFrameException;
 import java.io.IOException;
 import org.slf4j.Logger;
@@ -36,8 +37,10 @@ record ServerContext(RoomcastConfig config, Hub hub, NettyLoops loops, Connectio
         if (cause instanceof TooLongFrameException) {
             log.debug("{}: message over {} bytes", channel.remoteAddress(), config.maxMessageBytes());
             Connections.close(channel, CloseReason.MESSAGE_TOO_BIG);
-        } else if (cause instanceof CorruptedFrameException || cause instanceof IOException) {
-            // Netty's decoder has already sent the close frame for a protocol violation.
+        } else if (cause instanceof CorruptedFrameException || cause instanceof PrematureChannelClosureException
+                || cause instanceof IOException) {
+            // Netty's decoder has already sent the close frame for a protocol violation; a socket
+            // that closes in the middle of a fragmented message is the client's doing, not a bug.
             log.debug("{}: {}", channel.remoteAddress(), cause.toString());
             channel.close();
         } else {
