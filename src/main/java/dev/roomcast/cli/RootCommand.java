@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "WebSocket room and broadcast server.",
-        subcommands = {ServeCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class RootCommand implements Runnable {
 
     @CommandLine.Spec

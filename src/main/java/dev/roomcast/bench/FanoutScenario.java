@@ -1,0 +1,133 @@
+package dev.roomcast.bench;
+
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * {@code fanout}: S members of one room; member 0 also publishes, at a fixed rate or as fast as
+ * a window of messages in flight allows. Every member, the publisher included, receives each
+ * message. Runs on the driver thread; the publisher on its client's loop.
+ */
+final class FanoutScenario {
+
+    private FanoutScenario() {
+    }
+
+    static BenchResult run(BenchPlan plan, ClientPool pool, BenchResult result) throws Exception {
+        Window window = new Window();
+        AtomicLong delivered = new AtomicLong();
+        AtomicLong sent = new AtomicLong();
+        int members = plan.clients();
+        Publisher[] publisher = new Publisher[1];
+        BenchClient.Listener onMessage = (client, sentNanos, now) -> {
+            client.stats().record(window, sentNanos, now);
+            delivered.incrementAndGet();
+            if (client.index() == 0) {
+                publisher[0].pump();
+            }
+        };
+        String room = "fan-" + plan.runId();
+        List<BenchClient> clients = Traffic.openAll(pool, plan, members, i ->
+                new BenchClient(i, room, plan.protocol(), false, onMessage, pool.lostCounter())).clients();
+        publisher[0] = new Publisher(clients.get(0), plan, window, sent, delivered);
+        publisher[0].start();
+        CpuMeter.Usage usage = Traffic.measure(plan, window);
+        LoopStats during = pool.totals();
+        Traffic.await(() -> delivered.get() >= sent.get() * members, plan.drainTimeout());
+        LoopStats total = pool.totals();
+        long expected = sent.get() * members;
+        result.put("window_s", window.seconds())
+                .put("deliveries_per_s", during.receivedInWindow / window.seconds())
+                .put("messages_per_s", during.receivedInWindow / (double) members / window.seconds());
+        usage.putInto(result, during.receivedInWindow, "delivery");
+        result.put("published", sent.get())
+                .put("expected", expected)
+                .put("received", total.received)
+                .put("lost", expected - total.received)
+                .put("other_frames", total.unexpected)
+                .put("closed_by_server", pool.lost());
+        Traffic.putLatency(result, "latency", total.latencyNanos);
+        return result;
+    }
+
+    /**
+     * Member 0's publishing: at a fixed rate (latency counted from each message's intended send
+     * time, so a stalled publisher cannot hide a slow server), or as fast as a window of
+     * messages in flight allows. Confined to the publisher's loop.
+     */
+    private static final class Publisher {
+        private static final long MIN_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+        private final BenchClient client;
+        private final double rate;
+        private final long inFlightLimit;
+        private final int members;
+        private final int bytes;
+        private final Window window;
+        private final AtomicLong sent;
+        private final AtomicLong delivered;
+        private long startNanos;
+        private ScheduledFuture<?> ticks;
+
+        Publisher(BenchClient client, BenchPlan plan, Window window, AtomicLong sent, AtomicLong delivered) {
+            this.client = client;
+            this.rate = plan.rate();
+            this.inFlightLimit = plan.window();
+            this.members = plan.clients();
+            this.bytes = plan.payloadBytes();
+            this.window = window;
+            this.sent = sent;
+            this.delivered = delivered;
+        }
+
+        void start() {
+            long period = rate > 0 ? Math.max(MIN_TICK_NANOS, (long) (1e9 / rate)) : MIN_TICK_NANOS;
+            client.channel().eventLoop().execute(() -> {
+                startNanos = System.nanoTime();
+                ticks = client.channel().eventLoop().scheduleAtFixedRate(this::tick, 0, period, TimeUnit.NANOSECONDS);
+            });
+        }
+
+        private void tick() {
+            if (window.closed()) {
+                ticks.cancel(false);
+            } else if (rate > 0) {
+                sendDue();
+            } else {
+                pump();
+            }
+        }
+
+        private void sendDue() {
+            long due = (long) ((System.nanoTime() - startNanos) * rate / 1e9) + 1;
+            long count = sent.get();
+            if (count >= due) {
+                return;
+            }
+            for (; count < due; count++) {
+                client.send(Payload.of(startNanos + (long) (count * 1e9 / rate), bytes));
+            }
+            sent.set(count);
+            client.flush();
+        }
+
+        /** Window mode: tops the messages in flight (sent minus fully delivered) up to the limit. */
+        void pump() {
+            if (rate > 0 || window.closed() || ticks == null) {
+                return;
+            }
+            long count = sent.get();
+            long inFlight = count - delivered.get() / members;
+            if (inFlight >= inFlightLimit) {
+                return;
+            }
+            for (; inFlight < inFlightLimit; inFlight++, count++) {
+                client.send(Payload.of(System.nanoTime(), bytes));
+            }
+            sent.set(count);
+            client.flush();
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package dev.roomcast.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.roomcast.cli.RootCommand;
+import dev.roomcast.testing.TestServer;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import picocli.CommandLine;
+
+/** {@code roomcast bench} against a real node: every scenario runs, counts exactly and reports. */
+@Timeout(120)
+class BenchIT {
+
+    private static TestServer server;
+    private static String pid;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start();
+        pid = Long.toString(ProcessHandle.current().pid());
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    /** Runs {@code roomcast bench ARGS --json} in this JVM and returns what it printed. */
+    private static String bench(String... args) {
+        StringWriter out = new StringWriter();
+        CommandLine cli = RootCommand.commandLine();
+        cli.setOut(new PrintWriter(out));
+        List<String> all = new ArrayList<>(List.of("bench"));
+        all.addAll(List.of(args));
+        all.addAll(List.of("--url", "ws://127.0.0.1:" + server.port(), "--server-pid", pid,
+                "--warmup", "200ms", "--duration", "1s", "--drain-timeout", "10s", "--json"));
+        assertThat(cli.execute(all.toArray(String[]::new))).as("exit code, output: %s", out).isZero();
+        return out.toString();
+    }
+
+    @Test
+    void echoCountsEveryRoundTripInRoomsOfOne() {
+        String json = bench("echo", "-n", "20");
+        assertThat(json).contains("\"scenario\":\"echo\"", "\"lost\":0", "\"other_frames\":0", "\"closed_by_server\":0",
+                "\"command\":\"roomcast bench echo -n 20 --url", "\"server_cpu_s\":", "\"bench_cpu_pct\":", "\"rtt_p99_ms\":");
+        assertThat(number(json, "received")).isPositive().isEqualTo(number(json, "sent"));
+    }
+
+    @Test
+    void echoPathUsesTheTutorialsEchoEndpoint() {
+        String json = bench("echo", "-n", "5", "--echo-path");
+        assertThat(json).contains("\"path\":\"/echo\"", "\"lost\":0");
+        assertThat(number(json, "received")).isPositive();
+    }
+
+    @Test
+    void fanoutDeliversEveryMessageToEveryMemberAtAFixedRate() {
+        String json = bench("fanout", "-n", "200", "--rate", "50");
+        assertThat(json).contains("\"lost\":0", "\"closed_by_server\":0", "\"latency_p99_ms\":");
+        assertThat(number(json, "expected")).isEqualTo(number(json, "published") * 200).isPositive();
+        assertThat(number(json, "received")).isEqualTo(number(json, "expected"));
+    }
+
+    @Test
+    void fanoutAsFastAsTheWindowAllowsLosesNothing() {
+        String json = bench("fanout", "-n", "100", "--window", "4");
+        assertThat(json).contains("\"rate\":\"max, window 4\"", "\"lost\":0");
+        assertThat(number(json, "received")).isEqualTo(number(json, "published") * 100).isPositive();
+    }
+
+    @Test
+    void chatDeliversEachMessageToItsRoomOnly() {
+        String json = bench("chat", "-n", "60", "--room-size", "20", "--rate", "20");
+        assertThat(json).contains("\"lost\":0", "\"offered_deliveries_per_s\":24000.000", "\"other_frames\":0");
+        assertThat(number(json, "expected")).isEqualTo(number(json, "sent") * 20).isPositive();
+    }
+
+    @Test
+    void connectHoldsIdleConnectionsAndReportsServerMemory() {
+        String json = bench("connect", "-n", "300", "--rooms", "7");
+        assertThat(json).contains("\"connections\":300", "\"failed\":0", "\"server_rss_bytes_per_connection\":",
+                "\"closed_by_server\":0");
+    }
+
+    @Test
+    void connectSpreadsOverChildProcessesAndSumsThem() throws Exception {
+        Process bench = new ProcessBuilder("java", "-jar", System.getProperty("roomcast.jar"), "bench", "connect",
+                "-n", "301", "--procs", "2", "--url", "ws://127.0.0.1:" + server.port(), "--server-pid", pid,
+                "--duration", "1s", "--json")
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        assertThat(bench.waitFor(90, TimeUnit.SECONDS)).isTrue();
+        String json = new String(bench.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(bench.exitValue()).as(json).isZero();
+        assertThat(json).contains("\"procs\":2", "\"connections\":301", "\"failed\":0", "\"server_rss_bytes_per_connection\":");
+    }
+
+    @Test
+    void aServerThatIsNotThereFailsWithOneLine() {
+        StringWriter err = new StringWriter();
+        CommandLine cli = RootCommand.commandLine();
+        cli.setErr(new PrintWriter(err));
+        int code = cli.execute("bench", "echo", "-n", "2", "--url", "ws://127.0.0.1:1", "--duration", "1s");
+        assertThat(code).isNotZero();
+        assertThat(err.toString()).startsWith("roomcast: 2 of 2 connections failed").doesNotContain("\tat ");
+    }
+
+    private static long number(String json, String field) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"" + field + "\":(-?[0-9]+)").matcher(json);
+        assertThat(m.find()).as("%s in %s", field, json).isTrue();
+        return Long.parseLong(m.group(1));
+    }
+}
