@@ -31,7 +31,7 @@ public final class Roomcast implements AutoCloseable {
     /** Starts a node and returns once it accepts connections. */
     public static Roomcast start(RoomcastConfig config) throws BindException {
         Clock clock = Clock.systemUTC();
-        Broker broker = new LocalBroker(config.historySize(), config.historyMaxAge(), clock);
+        Broker broker = new LocalBroker(config.historySize(), config.historyMaxAge(), config.historyMaxBytes(), clock);
         NettyServer server = new NettyServer(config);
         Hub hub = new Hub(server.loops(), broker, server.encoder(), clock);
         try {

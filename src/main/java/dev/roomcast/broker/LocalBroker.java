@@ -3,9 +3,15 @@ package dev.roomcast.broker;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 
 /**
  * The in-process broker of a single node: history in memory, delivery straight to the
@@ -14,20 +20,34 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>It is enough when one node serves every client. History does not survive a restart: a
  * new process gives every room a new epoch, so clients that recover across the restart are
  * told {@code recovered:false}. To share rooms between nodes, use the Redis broker.
+ *
+ * <p>Memory: each room keeps at most {@code historySize} messages no older than
+ * {@code historyMaxAge}, and all rooms together at most about {@code historyMaxBytes} (an
+ * estimate: two bytes per character plus a fixed overhead per message and per room). Past that
+ * bound, whole rooms' histories are dropped, least recently published-to first, until the total is
+ * back under nine tenths of it; such a room starts a new epoch, so its old positions answer
+ * {@code recovered:false}.
+ *
+ * <p>Threading: thread-safe. Each room's log is guarded by its own monitor; eviction runs on one
+ * publishing thread at a time.
  */
 public final class LocalBroker implements Broker {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final ConcurrentHashMap<String, RoomLog> logs = new ConcurrentHashMap<>();
+    private final AtomicLong historyBytes = new AtomicLong();
+    private final ReentrantLock evicting = new ReentrantLock();
     private final int historySize;
     private final Duration historyMaxAge;
+    private final long historyMaxBytes;
     private final Clock clock;
     private volatile BrokerListener listener = event -> { };
 
-    public LocalBroker(int historySize, Duration historyMaxAge, Clock clock) {
+    public LocalBroker(int historySize, Duration historyMaxAge, long historyMaxBytes, Clock clock) {
         this.historySize = historySize;
         this.historyMaxAge = historyMaxAge;
+        this.historyMaxBytes = historyMaxBytes;
         this.clock = clock;
     }
 
@@ -38,13 +58,13 @@ public final class LocalBroker implements Broker {
 
     @Override
     public CompletionStage<Position> publish(String room, Draft draft) {
-        RoomLog log = logs.computeIfAbsent(room, r -> newLog());
-        RoomEvent.Message message;
         // Appending and delivering under the log's monitor keeps every loop's queue in offset order.
-        synchronized (log) {
-            message = log.append(room, draft);
-            listener.onEvent(message);
-        }
+        RoomEvent.Message message = withLog(room, log -> {
+            RoomEvent.Message appended = log.append(room, draft);
+            listener.onEvent(appended);
+            return appended;
+        });
+        evictIfOverBound();
         return CompletableFuture.completedFuture(message.position());
     }
 
@@ -65,10 +85,10 @@ public final class LocalBroker implements Broker {
 
     @Override
     public CompletionStage<HistorySlice> history(String room, Position since, int limit) {
-        RoomLog log = logs.computeIfAbsent(room, r -> newLog());
-        synchronized (log) {
-            return CompletableFuture.completedFuture(log.read(since, limit));
-        }
+        HistorySlice slice = withLog(room, log -> log.read(since, limit));
+        // Reads create logs too (a room's epoch starts with its first use), so they count against the bound.
+        evictIfOverBound();
+        return CompletableFuture.completedFuture(slice);
     }
 
     @Override
@@ -81,8 +101,52 @@ public final class LocalBroker implements Broker {
         logs.clear();
     }
 
+    /** Estimated bytes all rooms' history holds now. */
+    public long historyBytes() {
+        return historyBytes.get();
+    }
+
+    /** Runs {@code action} on the room's live log under its monitor, retrying if it was just evicted. */
+    private <T> T withLog(String room, Function<RoomLog, T> action) {
+        while (true) {
+            RoomLog log = logs.computeIfAbsent(room, r -> newLog());
+            synchronized (log) {
+                if (!log.evicted()) {
+                    return action.apply(log);
+                }
+            }
+            logs.remove(room, log);
+        }
+    }
+
+    /** Drops whole rooms' history, least recently active first, until the total is under 90% of the bound. */
+    private void evictIfOverBound() {
+        if (historyBytes.get() <= historyMaxBytes || !evicting.tryLock()) {
+            return;
+        }
+        try {
+            record Candidate(String room, RoomLog log, long touchedMillis) {
+            }
+            List<Candidate> candidates = new ArrayList<>(logs.size());
+            logs.forEach((room, log) -> candidates.add(new Candidate(room, log, log.lastTouchedMillis())));
+            candidates.sort(Comparator.comparingLong(Candidate::touchedMillis));
+            long target = historyMaxBytes - historyMaxBytes / 10;
+            for (Candidate candidate : candidates) {
+                if (historyBytes.get() <= target) {
+                    break;
+                }
+                synchronized (candidate.log()) {
+                    candidate.log().evict();
+                }
+                logs.remove(candidate.room(), candidate.log());
+            }
+        } finally {
+            evicting.unlock();
+        }
+    }
+
     private RoomLog newLog() {
-        return new RoomLog(newEpoch(), historySize, historyMaxAge, clock);
+        return new RoomLog(newEpoch(), historySize, historyMaxAge, clock, historyBytes);
     }
 
     private static String newEpoch() {

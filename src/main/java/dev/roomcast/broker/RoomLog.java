@@ -6,28 +6,42 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One room's in-memory history: the newest messages, bounded by count and age, and the
- * room's epoch and last offset. Not thread-safe: {@link LocalBroker} guards each log with its
- * own monitor, which also makes "append, then deliver" one step per room.
+ * room's epoch and last offset. Keeps a shared counter of all logs' estimated bytes up to date.
+ *
+ * <p>Threading: not thread-safe; {@link LocalBroker} guards each log with its own monitor, which
+ * also makes "append, then deliver" one step per room. {@link #lastTouchedMillis} may be read
+ * without it.
  */
 final class RoomLog {
+
+    /** Estimated bytes of an empty log (the object, its deque, the map entry holding it). */
+    static final long LOG_OVERHEAD_BYTES = 256;
+    /** Estimated bytes of a message beyond its strings (record, position, deque slot). */
+    static final long MESSAGE_OVERHEAD_BYTES = 96;
 
     private final String epoch;
     private final int maxMessages;
     private final Duration maxAge;
     private final Clock clock;
     private final ArrayDeque<RoomEvent.Message> messages = new ArrayDeque<>();
+    private final AtomicLong totalBytes;
     private long lastOffset;
-    private long lastTouchedMillis;
+    private volatile long lastTouchedMillis;
+    private boolean evicted;
 
-    RoomLog(String epoch, int maxMessages, Duration maxAge, Clock clock) {
+    /** @param totalBytes the estimated bytes of every log, which this log adds its own to */
+    RoomLog(String epoch, int maxMessages, Duration maxAge, Clock clock, AtomicLong totalBytes) {
         this.epoch = epoch;
         this.maxMessages = maxMessages;
         this.maxAge = maxAge;
         this.clock = clock;
+        this.totalBytes = totalBytes;
         this.lastTouchedMillis = clock.millis();
+        totalBytes.addAndGet(LOG_OVERHEAD_BYTES);
     }
 
     RoomEvent.Message append(String room, Draft draft) {
@@ -36,12 +50,31 @@ final class RoomLog {
                 room, new Position(epoch, lastOffset), draft.from(), draft.text(), draft.timestampMillis());
         if (maxMessages > 0) {
             messages.addLast(message);
+            totalBytes.addAndGet(estimatedBytes(message));
             while (messages.size() > maxMessages) {
-                messages.removeFirst();
+                removeOldest();
             }
         }
+        dropExpired();
         lastTouchedMillis = clock.millis();
         return message;
+    }
+
+    /**
+     * Drops every message and gives the log's bytes back; the broker then forgets the log, so the
+     * room's next use starts a new epoch and old positions no longer recover.
+     */
+    void evict() {
+        while (!messages.isEmpty()) {
+            removeOldest();
+        }
+        totalBytes.addAndGet(-LOG_OVERHEAD_BYTES);
+        evicted = true;
+    }
+
+    /** Whether {@link #evict} ran: the log must not be used any more. */
+    boolean evicted() {
+        return evicted;
     }
 
     HistorySlice read(Position since, int limit) {
@@ -71,10 +104,6 @@ final class RoomLog {
         return lastTouchedMillis;
     }
 
-    int size() {
-        return messages.size();
-    }
-
     private List<RoomEvent.Message> newest(int limit) {
         int skip = Math.max(0, messages.size() - limit);
         List<RoomEvent.Message> out = new ArrayList<>(Math.min(limit, messages.size()));
@@ -94,7 +123,16 @@ final class RoomLog {
         }
         long cutoff = clock.millis() - maxAge.toMillis();
         while (!messages.isEmpty() && messages.peekFirst().timestampMillis() < cutoff) {
-            messages.removeFirst();
+            removeOldest();
         }
+    }
+
+    private void removeOldest() {
+        totalBytes.addAndGet(-estimatedBytes(messages.removeFirst()));
+    }
+
+    /** A rough size of a message in memory: its overhead plus two bytes per char of its strings. */
+    private static long estimatedBytes(RoomEvent.Message message) {
+        return MESSAGE_OVERHEAD_BYTES + 2L * (message.text().length() + message.from().length());
     }
 }

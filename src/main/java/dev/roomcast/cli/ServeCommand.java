@@ -58,6 +58,18 @@ public final class ServeCommand implements Callable<Integer> {
             description = "On SIGTERM, how long to wait for sockets to close, e.g. 10s (env ROOMCAST_DRAIN_TIMEOUT, default 10s).")
     Duration drainTimeout;
 
+    @Option(names = "--max-text-bytes", defaultValue = "${env:ROOMCAST_MAX_TEXT_BYTES}",
+            description = "Longest message text (UTF-8 bytes) a JSON or HTTP publish may carry; longer ones get text_too_long / 413 (env ROOMCAST_MAX_TEXT_BYTES, default 16384).")
+    Integer maxTextBytes;
+
+    @Option(names = "--history-max-bytes", defaultValue = "${env:ROOMCAST_HISTORY_MAX_BYTES}",
+            description = "Approximate memory all rooms' history may use together; the least recently active rooms lose theirs first (env ROOMCAST_HISTORY_MAX_BYTES, default 67108864).")
+    Long historyMaxBytes;
+
+    @Option(names = "--api-key", defaultValue = "${env:ROOMCAST_API_KEY}",
+            description = "Bearer key for the HTTP API (POST /v1/rooms/{room}/messages); unset disables HTTP publishing (env ROOMCAST_API_KEY).")
+    String apiKey;
+
     @Override
     public Integer call() throws Exception {
         RoomcastConfig config = toConfig();
@@ -95,6 +107,9 @@ public final class ServeCommand implements Callable<Integer> {
         if (historySize != null) b.historySize(historySize);
         if (historyMaxAge != null) b.historyMaxAge(historyMaxAge);
         if (drainTimeout != null) b.drainTimeout(drainTimeout);
+        if (maxTextBytes != null) b.maxTextBytes(maxTextBytes);
+        if (historyMaxBytes != null) b.historyMaxBytes(historyMaxBytes);
+        if (apiKey != null) b.apiKey(apiKey);
         return b.build();
     }
 

@@ -14,6 +14,10 @@ import java.time.Duration;
  * @param historySize          messages kept per room for history and recovery
  * @param historyMaxAge        oldest message kept per room; zero keeps them regardless of age
  * @param drainTimeout         how long a drain waits for sockets to close before exiting
+ * @param maxTextBytes         longest message text (UTF-8 bytes) a JSON or HTTP publish may carry
+ * @param historyMaxBytes      approximate memory all rooms' in-memory history may use together;
+ *                             past it the least recently active rooms' history is dropped first
+ * @param apiKey               the bearer key the HTTP publish API requires; null disables HTTP publishing
  */
 public record RoomcastConfig(
         String host,
@@ -23,7 +27,10 @@ public record RoomcastConfig(
         int outboundBufferBytes,
         int historySize,
         Duration historyMaxAge,
-        Duration drainTimeout) {
+        Duration drainTimeout,
+        int maxTextBytes,
+        long historyMaxBytes,
+        String apiKey) {
 
     public static Builder builder() {
         return new Builder();
@@ -34,7 +41,8 @@ public record RoomcastConfig(
                 .host(host).port(port).ioThreads(ioThreads)
                 .maxMessageBytes(maxMessageBytes).outboundBufferBytes(outboundBufferBytes)
                 .historySize(historySize).historyMaxAge(historyMaxAge)
-                .drainTimeout(drainTimeout);
+                .drainTimeout(drainTimeout)
+                .maxTextBytes(maxTextBytes).historyMaxBytes(historyMaxBytes).apiKey(apiKey);
     }
 
     /** Collects settings; starts from the documented defaults. */
@@ -47,6 +55,9 @@ public record RoomcastConfig(
         private int historySize = 100;
         private Duration historyMaxAge = Duration.ofHours(1);
         private Duration drainTimeout = Duration.ofSeconds(10);
+        private int maxTextBytes = 16 * 1024;
+        private long historyMaxBytes = 64L * 1024 * 1024;
+        private String apiKey = null;
 
         public Builder host(String value) { host = value; return this; }
         public Builder port(int value) { port = value; return this; }
@@ -56,6 +67,9 @@ public record RoomcastConfig(
         public Builder historySize(int value) { historySize = value; return this; }
         public Builder historyMaxAge(Duration value) { historyMaxAge = value; return this; }
         public Builder drainTimeout(Duration value) { drainTimeout = value; return this; }
+        public Builder maxTextBytes(int value) { maxTextBytes = value; return this; }
+        public Builder historyMaxBytes(long value) { historyMaxBytes = value; return this; }
+        public Builder apiKey(String value) { apiKey = value == null || value.isBlank() ? null : value; return this; }
 
         public RoomcastConfig build() {
             requireRange("port", port, 0, 65535);
@@ -63,8 +77,10 @@ public record RoomcastConfig(
             requireRange("max message bytes", maxMessageBytes, 1, 64 * 1024 * 1024);
             requireRange("outbound buffer bytes", outboundBufferBytes, 1024, Integer.MAX_VALUE);
             requireRange("history size", historySize, 0, 1_000_000);
+            requireRange("max text bytes", maxTextBytes, 1, maxMessageBytes);
+            requireRange("history max bytes", historyMaxBytes, 1, Long.MAX_VALUE);
             return new RoomcastConfig(host, port, ioThreads, maxMessageBytes, outboundBufferBytes,
-                    historySize, historyMaxAge, drainTimeout);
+                    historySize, historyMaxAge, drainTimeout, maxTextBytes, historyMaxBytes, apiKey);
         }
 
         private static void requireRange(String what, long value, long min, long max) {

@@ -1,23 +1,29 @@
 package dev.roomcast.hub;
 
 import dev.roomcast.broker.Broker;
+import dev.roomcast.broker.DirectMessage;
 import dev.roomcast.broker.Draft;
+import dev.roomcast.broker.HistorySlice;
 import dev.roomcast.broker.Position;
 import dev.roomcast.broker.RoomEvent;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What endpoints call: join, leave, publish. Membership lives in one {@link LoopShard} per
- * loop; a broadcast prepares its bytes once and hands each loop with members a single task.
+ * What endpoints call: join (with history replay and exact recovery), leave, publish, direct
+ * messages, presence. Membership lives in one {@link LoopShard} per loop; a broadcast prepares
+ * its bytes once and hands each loop with members a single task.
  *
- * <p>Methods that take a {@link Session} must be called on that session's loop; the others are
- * safe from any thread. A publish travels hub → broker → every node's hub → local sessions.
+ * <p>Threading: methods that take a {@link Session} must be called on that session's loop; the
+ * others are safe from any thread. A publish travels hub → broker → every node's hub → local
+ * sessions. Presence and direct messages are node-local for now (see docs/protocol.md).
  */
 public final class Hub {
 
@@ -25,6 +31,8 @@ public final class Hub {
 
     private final LoopShard[] shards;
     private final RoomDirectory directory = new RoomDirectory();
+    private final Presence presence = new Presence();
+    private final UserSessions users = new UserSessions();
     private final Broker broker;
     private final EventEncoder encoder;
     private final Clock clock;
@@ -43,18 +51,44 @@ public final class Hub {
         broker.start(this::dispatch);
     }
 
-    /** Adds the session to the room. On the session's loop. Returns false if it already was a member. */
+    /** Makes the session reachable by direct messages to its user. On the session's loop. */
+    public void connect(Session session) {
+        users.add(session);
+    }
+
+    /**
+     * Adds the session to the room for live events only. On the session's loop. Returns false if
+     * it already was a member.
+     */
     public boolean join(Session session, String room) {
-        LoopShard shard = shardOf(session);
-        if (!shard.add(room, session)) {
-            return false;
+        return register(session, room);
+    }
+
+    /**
+     * Adds the session to the room, replays history as {@code replay} asks and then delivers live
+     * events, with no gap and no duplicate between the two. On the session's loop.
+     *
+     * <p>Membership is registered first and the session's live events for the room are held
+     * while the history is read; then, on the session's loop, {@code onReady} runs (so the
+     * endpoint can answer before anything else arrives), the replay is delivered, and after it
+     * the held events newer than the position the join took effect at.
+     *
+     * @param onReady called exactly once, on the session's loop, before the replayed messages
+     */
+    public void join(Session session, String room, Replay replay, Consumer<JoinOutcome> onReady) {
+        if (!register(session, room)) {
+            onReady.accept(new JoinOutcome.AlreadyJoined());
+            return;
         }
-        directory.addMember(room, shard, change -> {
-            if (change == RoomDirectory.Change.FIRST_MEMBER) {
-                broker.subscribe(room).exceptionally(failure -> logFailure("subscribe to", room, failure));
+        shardOf(session).hold(room, session);
+        broker.history(room, replay.since(), replay.limit()).whenComplete((slice, failure) -> {
+            try {
+                // Always a new task, even when the read completed inline: the caller answers first.
+                session.loop().execute(() -> finishJoin(session, room, replay, slice, failure, onReady));
+            } catch (RejectedExecutionException shuttingDown) {
+                log.debug("{}: loop stopped before joining {}", session, room);
             }
         });
-        return true;
     }
 
     /**
@@ -72,11 +106,13 @@ public final class Hub {
             }
         });
         broker.broadcast(new RoomEvent.SessionLeft(room, session.user()));
+        presence.remove(room, session.user(), broker::broadcast);
         return true;
     }
 
-    /** Removes the session from every room it is in. On the session's loop. */
+    /** Removes the session from every room it is in and from direct messages. On the session's loop. */
     public void disconnect(Session session) {
+        users.remove(session);
         LoopShard shard = shardOf(session);
         for (String room : shard.roomsOf(session)) {
             leave(session, room);
@@ -93,6 +129,35 @@ public final class Hub {
         return broker.publish(room, new Draft(from, text, clock.millis()));
     }
 
+    /**
+     * Sends a private message to every session of user {@code to} that accepts direct messages,
+     * each on its own loop. Any thread. Completes with the number of sessions it was sent to;
+     * 0 means nobody by that name is connected. Node-local for now: a multi-node broker will route
+     * it to the node that holds the user.
+     */
+    public CompletionStage<Integer> direct(String from, String to, String text) {
+        DirectMessage message = new DirectMessage(from, to, text, clock.millis());
+        List<Session> recipients = users.of(to);
+        for (Session recipient : recipients) {
+            try {
+                recipient.loop().execute(() -> recipient.deliverDirect(message));
+            } catch (RejectedExecutionException shuttingDown) {
+                log.debug("{}: loop stopped before a direct message", recipient);
+            }
+        }
+        return CompletableFuture.completedFuture(recipients.size());
+    }
+
+    /** Users in the room on this node with their session counts, sorted by user. Any thread. */
+    public Map<String, Integer> presence(String room) {
+        return presence.users(room);
+    }
+
+    /** Reads the room's history; see {@link Broker#history}. Any thread. */
+    public CompletionStage<HistorySlice> history(String room, Position since, int limit) {
+        return broker.history(room, since, limit);
+    }
+
     /** Rooms with members on this node and their member counts. Any thread. */
     public Map<String, Integer> rooms() {
         return directory.snapshot();
@@ -101,6 +166,80 @@ public final class Hub {
     /** Members of the room on this node. Any thread. */
     public int memberCount(String room) {
         return directory.memberCount(room);
+    }
+
+    /** Registers a membership in the shard, the directory and presence; false if it already existed. */
+    private boolean register(Session session, String room) {
+        LoopShard shard = shardOf(session);
+        if (!shard.add(room, session)) {
+            return false;
+        }
+        directory.addMember(room, shard, change -> {
+            if (change == RoomDirectory.Change.FIRST_MEMBER) {
+                broker.subscribe(room).exceptionally(failure -> logFailure("subscribe to", room, failure));
+            }
+        });
+        presence.add(room, session.user(), broker::broadcast);
+        return true;
+    }
+
+    /** Second half of {@link #join(Session, String, Replay, Consumer)}, on the session's loop. */
+    private void finishJoin(Session session, String room, Replay replay, HistorySlice slice, Throwable failure,
+                            Consumer<JoinOutcome> onReady) {
+        List<PreparedEvent> held = shardOf(session).stopHolding(room, session);
+        if (failure != null) {
+            log.warn("{}: history of {} failed: {}", session, room, failure.toString());
+            if (held != null) {
+                held.forEach(PreparedEvent::release);
+                leave(session, room);
+            }
+            onReady.accept(new JoinOutcome.Failed(failure));
+            return;
+        }
+        Position current = slice.current();
+        JoinOutcome.Recovery recovery = replay.recovers() ? recoveryOf(replay.since(), slice) : null;
+        List<RoomEvent.Message> replayed = recovery == null || recovery.recovered() ? slice.messages() : List.of();
+        onReady.accept(new JoinOutcome.Joined(current, recovery, replayed.size()));
+        if (held == null) {
+            return;
+        }
+        boolean unflushed = false;
+        for (RoomEvent.Message message : replayed) {
+            PreparedEvent prepared = encoder.prepare(message);
+            try {
+                unflushed |= session.deliver(prepared);
+            } finally {
+                prepared.release();
+            }
+        }
+        for (PreparedEvent event : held) {
+            try {
+                if (isAfter(event.event(), current)) {
+                    unflushed |= session.deliver(event);
+                }
+            } finally {
+                event.release();
+            }
+        }
+        if (unflushed) {
+            session.flush();
+        }
+    }
+
+    private static JoinOutcome.Recovery recoveryOf(Position since, HistorySlice slice) {
+        Position current = slice.current();
+        boolean sameEpoch = since.epoch().equals(current.epoch());
+        long missed = sameEpoch ? Math.max(0, current.offset() - since.offset()) : current.offset();
+        return new JoinOutcome.Recovery(slice.complete(), missed);
+    }
+
+    /** Whether a held event is news to a member that joined at {@code position}. */
+    private static boolean isAfter(RoomEvent event, Position position) {
+        if (!(event instanceof RoomEvent.Message message)) {
+            return true;
+        }
+        Position at = message.position();
+        return !at.epoch().equals(position.epoch()) || at.offset() > position.offset();
     }
 
     /** Called on the broker's thread: hands the event to each loop with members, in order. */

@@ -15,13 +15,26 @@ import java.util.Set;
  * <p>Writes are flushed in one pass per batch: {@link #fanOut} only queues, and the first
  * write that leaves a session dirty schedules a single flush task behind the events already
  * queued on the loop, so a burst of broadcasts costs one flush per member, not one per event.
+ *
+ * <p>A member whose join is still reading history is <em>held</em>: its live events for that room
+ * are kept (retained, in order) instead of delivered, until the hub takes them with
+ * {@link #stopHolding} and delivers them behind the replay. At most {@link #MAX_HELD_EVENTS} are
+ * kept per held member; past that the session is closed as a slow consumer.
  */
 final class LoopShard {
+
+    /** Live events kept for one held member before it is closed as a slow consumer. */
+    static final int MAX_HELD_EVENTS = 10_000;
+
+    /** A session's membership of one room: the key of a held member. */
+    private record Membership(Session session, String room) {
+    }
 
     private final Loop loop;
     private final Map<String, Set<Session>> membersByRoom = new HashMap<>();
     private final Map<Session, Set<String>> roomsBySession = new HashMap<>();
     private final List<Session> unflushed = new ArrayList<>();
+    private final Map<Membership, List<PreparedEvent>> held = new HashMap<>();
     private final Runnable flushTask = this::flushAll;
     private boolean flushScheduled;
     private boolean fanningOut;
@@ -59,7 +72,23 @@ final class LoopShard {
         if (members.isEmpty()) {
             membersByRoom.remove(room);
         }
+        releaseAll(held.remove(new Membership(session, room)));
         return true;
+    }
+
+    /** Starts holding the live events of {@code room} for {@code session}, a member whose join reads history. */
+    void hold(String room, Session session) {
+        assertOwned("hold");
+        held.put(new Membership(session, room), new ArrayList<>());
+    }
+
+    /**
+     * Stops holding and returns the held events in arrival order, each retained for the caller to
+     * release; null when the member is no longer held (it left, or was closed for holding too many).
+     */
+    List<PreparedEvent> stopHolding(String room, Session session) {
+        assertOwned("stopHolding");
+        return held.remove(new Membership(session, room));
     }
 
     /** Whether any session of this loop is in the room. */
@@ -95,6 +124,9 @@ final class LoopShard {
         fanningOut = true;
         try {
             for (Session member : members) {
+                if (!held.isEmpty() && heldBack(member, room, event)) {
+                    continue;
+                }
                 if (member.deliver(event)) {
                     unflushed.add(member);
                 }
@@ -111,6 +143,29 @@ final class LoopShard {
     Set<Session> membersOf(String room) {
         assertOwned("membersOf");
         return Collections.unmodifiableSet(membersByRoom.getOrDefault(room, Set.of()));
+    }
+
+    /** Keeps the event for a held member; false when the member is not held. */
+    private boolean heldBack(Session member, String room, PreparedEvent event) {
+        Membership membership = new Membership(member, room);
+        List<PreparedEvent> events = held.get(membership);
+        if (events == null) {
+            return false;
+        }
+        if (events.size() >= MAX_HELD_EVENTS) {
+            releaseAll(held.remove(membership));
+            // Scheduled, not inline: we are inside a fan-out over the room's members.
+            loop.execute(() -> member.close(CloseReason.SLOW_CONSUMER));
+            return true;
+        }
+        events.add(event.retain());
+        return true;
+    }
+
+    private static void releaseAll(List<PreparedEvent> events) {
+        if (events != null) {
+            events.forEach(PreparedEvent::release);
+        }
     }
 
     private void flushAll() {

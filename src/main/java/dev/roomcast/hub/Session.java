@@ -1,8 +1,10 @@
 package dev.roomcast.hub;
 
+import dev.roomcast.broker.DirectMessage;
+
 /**
  * What the hub needs from one client connection. A session belongs to one {@link Loop} for its
- * whole life; {@link #deliver} and {@link #flush} are only called on that loop.
+ * whole life; {@link #deliver}, {@link #deliverDirect} and {@link #flush} are only called on that loop.
  */
 public interface Session {
 
@@ -23,6 +25,12 @@ public interface Session {
      *         so the caller must {@link #flush} it once
      */
     boolean deliver(PreparedEvent event);
+
+    /**
+     * Sends a direct message addressed to this session's user, flushed. Rendered for this one
+     * recipient; a session whose wire format has no direct messages ignores it.
+     */
+    void deliverDirect(DirectMessage message);
 
     /** Flushes what {@link #deliver} queued. */
     void flush();

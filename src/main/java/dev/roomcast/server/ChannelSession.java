@@ -1,9 +1,11 @@
 package dev.roomcast.server;
 
+import dev.roomcast.broker.DirectMessage;
 import dev.roomcast.hub.CloseReason;
 import dev.roomcast.hub.Loop;
 import dev.roomcast.hub.PreparedEvent;
 import dev.roomcast.hub.Session;
+import dev.roomcast.protocol.ServerFrames;
 import dev.roomcast.protocol.WireFormat;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -57,13 +59,7 @@ final class ChannelSession implements Session {
             return false;
         }
         ByteBuf frame = ((EncodedEvent) event).frame(format);
-        if (frame == null) {
-            return false;
-        }
-        if (frame.readableBytes() > channel.bytesBeforeUnwritable()) {
-            closing = true;
-            // Scheduled, not inline: we are inside a fan-out over the room's members.
-            loop.execute(() -> Connections.close(channel, CloseReason.SLOW_CONSUMER));
+        if (frame == null || !fits(frame)) {
             return false;
         }
         channel.write(frame.retainedDuplicate(), channel.voidPromise());
@@ -72,6 +68,45 @@ final class ChannelSession implements Session {
         }
         unflushed = true;
         return true;
+    }
+
+    @Override
+    public void deliverDirect(DirectMessage message) {
+        if (format == WireFormat.JSON_V1) {
+            send(ServerFrames.direct(message));
+        }
+    }
+
+    /**
+     * Writes and flushes a frame meant for this client only (an answer, a welcome), under the same
+     * outbound bound as room events. On the session's loop.
+     */
+    void send(byte[] utf8Json) {
+        assert loop.inLoop() : "send off the session's loop";
+        if (closing) {
+            return;
+        }
+        ByteBuf frame = WebSocketFrames.text(channel.alloc(), utf8Json);
+        if (!fits(frame)) {
+            frame.release();
+            return;
+        }
+        channel.writeAndFlush(frame, channel.voidPromise());
+        unflushed = false;
+    }
+
+    /**
+     * Whether the frame fits under the outbound bound. When it does not, the session starts
+     * closing with 1013 slow consumer; the close is scheduled, not inline, because the caller may
+     * be inside a fan-out over a room's members.
+     */
+    private boolean fits(ByteBuf frame) {
+        if (frame.readableBytes() <= channel.bytesBeforeUnwritable()) {
+            return true;
+        }
+        closing = true;
+        loop.execute(() -> Connections.close(channel, CloseReason.SLOW_CONSUMER));
+        return false;
     }
 
     @Override

@@ -55,6 +55,8 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             upgrade(ctx, request, new TextEndpoint(null, principal(request), context));
         } else if (path.equals("/ws")) {
             upgrade(ctx, request, new TextEndpoint(SeedText.GLOBAL_ROOM, principal(request), context));
+        } else if (path.equals("/v1/ws")) {
+            upgrade(ctx, request, new JsonEndpoint(principal(request), context));
         } else if (path.startsWith("/ws/")) {
             RoomNames.Checked room = RoomNames.fromPathSegment(path.substring("/ws/".length()));
             if (!room.ok()) {

@@ -11,6 +11,11 @@ final class Identities {
     private final String nodePrefix = Long.toString(RANDOM.nextInt(Integer.MAX_VALUE), 36);
     private final AtomicLong sequence = new AtomicLong();
 
+    /** This node's id, as told to clients in {@code welcome}; the prefix of its session ids. */
+    String nodeId() {
+        return nodePrefix;
+    }
+
     /** Unique across nodes with high probability, and across this node's sessions for sure. */
     String newSessionId() {
         return nodePrefix + "-" + Long.toString(sequence.incrementAndGet(), 36);

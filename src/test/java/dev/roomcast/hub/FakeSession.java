@@ -1,5 +1,6 @@
 package dev.roomcast.hub;
 
+import dev.roomcast.broker.DirectMessage;
 import dev.roomcast.broker.RoomEvent;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +12,7 @@ class FakeSession implements Session {
     private final String user;
     private final Loop loop;
     final List<RoomEvent> delivered = new ArrayList<>();
+    final List<DirectMessage> directs = new ArrayList<>();
     final List<CloseReason> closes = new ArrayList<>();
     int flushes;
     private int flushedCount;
@@ -30,6 +32,11 @@ class FakeSession implements Session {
         boolean firstSinceFlush = delivered.size() == flushedCount;
         delivered.add(event.event());
         return firstSinceFlush;
+    }
+
+    @Override
+    public void deliverDirect(DirectMessage message) {
+        directs.add(message);
     }
 
     @Override

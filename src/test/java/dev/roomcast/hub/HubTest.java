@@ -38,13 +38,25 @@ class HubTest {
 
     @BeforeEach
     void setUp() {
-        hub = new Hub(List.of(loop0, loop1), new LocalBroker(100, Duration.ZERO, Clock.systemUTC()), encoder, Clock.systemUTC());
+        hub = new Hub(List.of(loop0, loop1), new LocalBroker(100, Duration.ZERO, Long.MAX_VALUE, Clock.systemUTC()), encoder, Clock.systemUTC());
     }
 
     private static List<String> texts(FakeSession session) {
         return session.delivered.stream()
                 .map(e -> e instanceof RoomEvent.Message m ? m.text() : e.getClass().getSimpleName())
                 .toList();
+    }
+
+    /** Runs the loops and forgets what the joins delivered (presence changes), so a test sees only what follows. */
+    private void settle(FakeSession... sessions) {
+        loop0.runAll();
+        loop1.runAll();
+        for (FakeSession session : sessions) {
+            session.delivered.clear();
+            session.flush();
+            session.flushes = 0;
+        }
+        encoder.prepared.set(0);
     }
 
     @Test
@@ -55,6 +67,7 @@ class HubTest {
         hub.join(a, "lobby");
         hub.join(b, "lobby");
         hub.join(c, "lobby");
+        settle(a, b, c);
 
         hub.publish("lobby", "ann", "hello");
 
@@ -75,6 +88,7 @@ class HubTest {
         FakeSession b = new FakeSession("b", "bob", loop0);
         hub.join(a, "lobby");
         hub.join(b, "lobby");
+        settle(a, b);
 
         for (int i = 0; i < 5; i++) {
             hub.publish("lobby", "ann", "m" + i);
@@ -90,6 +104,7 @@ class HubTest {
     void offsetsGrowByOnePerMessageInARoom() {
         FakeSession a = new FakeSession("a", "ann", loop0);
         hub.join(a, "lobby");
+        settle(a);
         hub.publish("lobby", "ann", "one");
         hub.publish("lobby", "ann", "two");
         loop0.runAll();
@@ -104,12 +119,14 @@ class HubTest {
         hub.join(a, "lobby");
         hub.join(b, "lobby");
         assertThat(hub.rooms()).containsEntry("lobby", 2);
+        settle(a, b);
 
         assertThat(hub.leave(a, "lobby")).isTrue();
         loop0.runAll();
         loop1.runAll();
         assertThat(a.delivered).isEmpty();
-        assertThat(b.delivered).containsExactly(new RoomEvent.SessionLeft("lobby", "ann"));
+        assertThat(b.delivered).containsExactly(
+                new RoomEvent.SessionLeft("lobby", "ann"), new RoomEvent.PresenceChange("lobby", "ann", false));
         assertThat(hub.rooms()).containsEntry("lobby", 1);
 
         hub.disconnect(b);
@@ -131,6 +148,7 @@ class HubTest {
         FakeSession b = new FakeSession("b", "bob", loop0);
         hub.join(a, "red");
         hub.join(b, "blue");
+        settle(a, b);
         hub.publish("red", "ann", "for red");
         loop0.runAll();
         assertThat(texts(a)).containsExactly("for red");
@@ -142,11 +160,14 @@ class HubTest {
         FakeSession a = new FakeSession("a", "ann", loop0) {
             @Override
             public boolean deliver(PreparedEvent event) {
-                hub.leave(this, "lobby");
+                if (event.event() instanceof RoomEvent.Message) {
+                    hub.leave(this, "lobby");
+                }
                 return false;
             }
         };
         hub.join(a, "lobby");
+        settle(a);
         hub.publish("lobby", "ann", "x");
         assertThatThrownBy(loop0::runAll).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("during a fan-out");

@@ -1,0 +1,43 @@
+package dev.roomcast.protocol;
+
+/**
+ * Every error a JSON v1 client can be answered with; the wire string is stable and documented in
+ * docs/protocol.md. An error never closes the connection: only protocol abuse does.
+ */
+public enum ErrorCode {
+    /** The frame is not a single JSON object. */
+    BAD_JSON("bad_json"),
+    /** The {@code type} is not one of the documented requests. */
+    UNKNOWN_TYPE("unknown_type"),
+    /** A required field is absent. */
+    MISSING_FIELD("missing_field"),
+    /** A field has the wrong JSON type or an out-of-range value. */
+    INVALID_FIELD("invalid_field"),
+    /** The room name breaks the room-name rules or is reserved. */
+    INVALID_ROOM("invalid_room"),
+    /** The {@code text} is longer than the server's text limit (in UTF-8 bytes). */
+    TEXT_TOO_LONG("text_too_long"),
+    /** {@code join} of a room this connection is already in. */
+    ALREADY_JOINED("already_joined"),
+    /** {@code publish} or {@code leave} of a room this connection has not joined. */
+    NOT_JOINED("not_joined"),
+    /** {@code direct} to a user with no JSON connection on this node. */
+    NO_SUCH_USER("no_such_user"),
+    /** The connection's principal may not join this room. */
+    FORBIDDEN("forbidden"),
+    /** The connection sent requests faster than its rate limit allows; the request was dropped. */
+    RATE_LIMITED("rate_limited"),
+    /** The server failed to carry out the request (a broker failure); retrying later may work. */
+    INTERNAL("internal");
+
+    private final String wire;
+
+    ErrorCode(String wire) {
+        this.wire = wire;
+    }
+
+    /** The code as it appears in the {@code code} field. */
+    public String wire() {
+        return wire;
+    }
+}

@@ -1,0 +1,210 @@
+package dev.roomcast.server;
+
+import dev.roomcast.hub.CloseReason;
+import dev.roomcast.hub.Hub;
+import dev.roomcast.hub.JoinOutcome;
+import dev.roomcast.hub.Replay;
+import dev.roomcast.protocol.ClientRequest;
+import dev.roomcast.protocol.ClientRequests;
+import dev.roomcast.protocol.ErrorCode;
+import dev.roomcast.protocol.ServerFrames;
+import dev.roomcast.protocol.WireFormat;
+import dev.roomcast.security.Principal;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * {@code /v1/ws}, the JSON protocol v1 of docs/protocol.md, one instance per connection: sends
+ * {@code welcome}, turns each request into hub calls and answers it with {@code ok} (or the
+ * request's own answer frame) or {@code error}. Only protocol abuse (binary frames, oversize or
+ * invalid frames) closes the connection; every mistake a client can make is an {@code error}.
+ *
+ * <p>Threading: confined to the channel's event loop; answers to requests that complete elsewhere
+ * hop back to it.
+ */
+final class JsonEndpoint extends SimpleChannelInboundHandler<WebSocketFrame> {
+
+    /** The answer to one request, decided before anything is written: the frames of a success, or a refusal. */
+    private sealed interface Outcome {
+        record Answered(List<byte[]> frames) implements Outcome {
+        }
+
+        record Refused(ErrorCode code, String message) implements Outcome {
+        }
+    }
+
+    private final Principal principal;
+    private final ServerContext context;
+    private final ClientRequests requests;
+    private ChannelSession session;
+
+    JsonEndpoint(Principal principal, ServerContext context) {
+        this.principal = principal;
+        this.context = context;
+        this.requests = new ClientRequests(context.config().maxTextBytes());
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+        if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
+            context.connections().add(ctx.channel());
+            session = context.newSession(ctx.channel(), principal.user(), WireFormat.JSON_V1);
+            context.hub().connect(session);
+            session.send(ServerFrames.welcome(session.id(), principal.user(), principal.displayName(),
+                    context.identities().nodeId()));
+        }
+        super.userEventTriggered(ctx, event);
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+        if (!(frame instanceof TextWebSocketFrame text)) {
+            Connections.close(ctx.channel(), CloseReason.UNSUPPORTED_DATA);
+            return;
+        }
+        if (session == null) {
+            return;
+        }
+        // Rate limiting (issue 5) belongs here, before the request is parsed: a request over the
+        // connection's limit is answered with ErrorCode.RATE_LIMITED and not carried out.
+        ClientRequest request = requests.parse(text.text());
+        if (request instanceof ClientRequest.Join join) {
+            join(join);
+            return;
+        }
+        outcomeOf(request).whenComplete((outcome, failure) -> onLoop(() -> answer(request.ref(),
+                failure == null ? outcome : refused(ErrorCode.INTERNAL, "the server could not carry this out; try again"))));
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (session != null) {
+            context.hub().disconnect(session);
+            session = null;
+        }
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        context.closeOnException(ctx, cause);
+    }
+
+    /** Every request but {@code join}, whose answer must be written before its replay. */
+    private CompletionStage<Outcome> outcomeOf(ClientRequest request) {
+        Hub hub = context.hub();
+        if (request instanceof ClientRequest.Invalid invalid) {
+            return done(refused(invalid.code(), invalid.message()));
+        }
+        if (request instanceof ClientRequest.Leave leave) {
+            return done(hub.leave(session, leave.room())
+                    ? answered(ServerFrames.ok(leave.ref()))
+                    : notJoined(leave.room()));
+        }
+        if (request instanceof ClientRequest.Publish publish) {
+            if (!hub.isMember(session, publish.room())) {
+                return done(notJoined(publish.room()));
+            }
+            return hub.publish(publish.room(), session.user(), publish.text())
+                    .thenApply(position -> answered(ServerFrames.ok(publish.ref(), publish.room(), position)));
+        }
+        if (request instanceof ClientRequest.Direct direct) {
+            return hub.direct(session.user(), direct.to(), direct.text()).thenApply(reached -> reached > 0
+                    ? answered(ServerFrames.ok(direct.ref()))
+                    : refused(ErrorCode.NO_SUCH_USER, "nobody called " + direct.to() + " is connected"));
+        }
+        if (request instanceof ClientRequest.PresenceQuery query) {
+            if (!principal.rooms().allows(query.room())) {
+                return done(forbidden(query.room()));
+            }
+            return done(answered(ServerFrames.presence(query.ref(), query.room(), hub.presence(query.room()))));
+        }
+        if (request instanceof ClientRequest.Ping ping) {
+            return done(answered(ServerFrames.ok(ping.ref())));
+        }
+        throw new IllegalStateException("unhandled request " + request);
+    }
+
+    /**
+     * Joins through the hub, which calls back on this loop before it delivers the replay, so the
+     * answer ({@code ok}, then {@code recovered} for a {@code since} join) precedes the replayed messages.
+     */
+    private void join(ClientRequest.Join join) {
+        if (!principal.rooms().allows(join.room())) {
+            answer(join.ref(), forbidden(join.room()));
+            return;
+        }
+        Replay replay = join.since() != null ? Replay.since(join.since()) : Replay.newest(join.history());
+        context.hub().join(session, join.room(), replay, outcome -> answer(join.ref(), joinOutcome(join, outcome)));
+    }
+
+    private static Outcome joinOutcome(ClientRequest.Join join, JoinOutcome outcome) {
+        if (outcome instanceof JoinOutcome.Joined joined) {
+            byte[] ok = ServerFrames.ok(join.ref(), join.room(), joined.position());
+            JoinOutcome.Recovery recovery = joined.recovery();
+            return recovery == null
+                    ? answered(ok)
+                    : new Outcome.Answered(List.of(ok, ServerFrames.recovered(join.room(), recovery.recovered(),
+                            recovery.missed(), joined.position())));
+        }
+        if (outcome instanceof JoinOutcome.AlreadyJoined) {
+            return refused(ErrorCode.ALREADY_JOINED, "already in room " + join.room());
+        }
+        return refused(ErrorCode.INTERNAL, "could not read the history of room " + join.room() + "; try again");
+    }
+
+    /** The one place an outcome becomes frames on the wire. On the loop. */
+    private void answer(String ref, Outcome outcome) {
+        if (session == null) {
+            return;
+        }
+        if (outcome instanceof Outcome.Answered answered) {
+            answered.frames().forEach(session::send);
+        } else if (outcome instanceof Outcome.Refused refused) {
+            session.send(ServerFrames.error(ref, refused.code(), refused.message()));
+        }
+    }
+
+    private void onLoop(Runnable task) {
+        ChannelSession current = session;
+        if (current == null) {
+            return;
+        }
+        if (current.loop().inLoop()) {
+            task.run();
+            return;
+        }
+        try {
+            current.loop().execute(task);
+        } catch (RejectedExecutionException shuttingDown) {
+            // The loop is stopping: the connection is closing and nobody awaits the answer.
+        }
+    }
+
+    private static CompletionStage<Outcome> done(Outcome outcome) {
+        return CompletableFuture.completedFuture(outcome);
+    }
+
+    private static Outcome answered(byte[] frame) {
+        return new Outcome.Answered(List.of(frame));
+    }
+
+    private static Outcome refused(ErrorCode code, String message) {
+        return new Outcome.Refused(code, message);
+    }
+
+    private static Outcome notJoined(String room) {
+        return refused(ErrorCode.NOT_JOINED, "join room " + room + " first");
+    }
+
+    private static Outcome forbidden(String room) {
+        return refused(ErrorCode.FORBIDDEN, "you may not join room " + room);
+    }
+}
