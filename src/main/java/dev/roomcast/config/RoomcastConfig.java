@@ -77,7 +77,7 @@ public record RoomcastConfig(
             requireRange("max message bytes", maxMessageBytes, 1, 64 * 1024 * 1024);
             requireRange("outbound buffer bytes", outboundBufferBytes, 1024, Integer.MAX_VALUE);
             requireRange("history size", historySize, 0, 1_000_000);
-            requireRange("max text bytes", maxTextBytes, 1, maxMessageBytes);
+            requireRange("max text bytes", maxTextBytes, 1, 64 * 1024 * 1024);
             requireRange("history max bytes", historyMaxBytes, 1, Long.MAX_VALUE);
             return new RoomcastConfig(host, port, ioThreads, maxMessageBytes, outboundBufferBytes,
                     historySize, historyMaxAge, drainTimeout, maxTextBytes, historyMaxBytes, apiKey);
