@@ -4,6 +4,7 @@ import dev.roomcast.broker.Broker;
 import dev.roomcast.broker.LocalBroker;
 import dev.roomcast.config.RoomcastConfig;
 import dev.roomcast.hub.Hub;
+import dev.roomcast.metrics.ServerMetrics;
 import dev.roomcast.server.NettyServer;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -11,7 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 
 /**
- * One Roomcast node: builds the broker, the hub and the Netty server and ties their lives
+ * One Roomcast node: builds the broker, the hub, the metrics and the Netty server and ties their lives
  * together. {@link #start} binds; {@link #drain} and {@link #close} stop, from any thread, once.
  */
 public final class Roomcast implements AutoCloseable {
@@ -19,12 +20,14 @@ public final class Roomcast implements AutoCloseable {
     private final Broker broker;
     private final Hub hub;
     private final NettyServer server;
+    private final ServerMetrics metrics;
     private final InetSocketAddress address;
 
-    private Roomcast(Broker broker, Hub hub, NettyServer server, InetSocketAddress address) {
+    private Roomcast(Broker broker, Hub hub, NettyServer server, ServerMetrics metrics, InetSocketAddress address) {
         this.broker = broker;
         this.hub = hub;
         this.server = server;
+        this.metrics = metrics;
         this.address = address;
     }
 
@@ -32,12 +35,15 @@ public final class Roomcast implements AutoCloseable {
     public static Roomcast start(RoomcastConfig config) throws BindException {
         Clock clock = Clock.systemUTC();
         Broker broker = new LocalBroker(config.historySize(), config.historyMaxAge(), config.historyMaxBytes(), clock);
-        NettyServer server = new NettyServer(config);
+        ServerMetrics metrics = new ServerMetrics();
+        NettyServer server = new NettyServer(config, metrics);
         Hub hub = new Hub(server.loops(), broker, server.encoder(), clock);
+        metrics.bindSizes(server::connectionCount, hub::roomCount);
         try {
-            return new Roomcast(broker, hub, server, server.start(hub));
-        } catch (BindException e) {
+            return new Roomcast(broker, hub, server, metrics, server.start(hub));
+        } catch (BindException | RuntimeException e) {
             broker.close();
+            metrics.close();
             throw e;
         }
     }
@@ -54,6 +60,10 @@ public final class Roomcast implements AutoCloseable {
         return hub;
     }
 
+    public ServerMetrics metrics() {
+        return metrics;
+    }
+
     /**
      * Graceful stop: refuses new connections, closes every WebSocket with 1001 going away, waits
      * up to {@code timeout} for them, then releases everything. Returns the sockets left open.
@@ -68,5 +78,6 @@ public final class Roomcast implements AutoCloseable {
     public void close() {
         server.stop();
         broker.close();
+        metrics.close();
     }
 }

@@ -3,7 +3,10 @@ package dev.roomcast.cli;
 import dev.roomcast.Roomcast;
 import dev.roomcast.config.RoomcastConfig;
 import java.net.BindException;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
@@ -69,6 +72,61 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--api-key", defaultValue = "${env:ROOMCAST_API_KEY}",
             description = "Bearer key for the HTTP API (POST /v1/rooms/{room}/messages); unset disables HTTP publishing (env ROOMCAST_API_KEY).")
     String apiKey;
+    @Option(names = "--handshake-timeout", defaultValue = "${env:ROOMCAST_HANDSHAKE_TIMEOUT}", converter = DurationConverter.class,
+            description = "Time a connection has to send a complete HTTP request or upgrade before it is closed (slowloris guard) (env ROOMCAST_HANDSHAKE_TIMEOUT, default 10s).")
+    Duration handshakeTimeout;
+
+    @Option(names = "--ping-interval", defaultValue = "${env:ROOMCAST_PING_INTERVAL}", converter = DurationConverter.class,
+            description = "How often the server pings each WebSocket (env ROOMCAST_PING_INTERVAL, default 25s).")
+    Duration pingInterval;
+
+    @Option(names = "--max-missed-pongs", defaultValue = "${env:ROOMCAST_MAX_MISSED_PONGS}",
+            description = "Unanswered pings in a row before a client is closed with 1001 (env ROOMCAST_MAX_MISSED_PONGS, default 2).")
+    Integer maxMissedPongs;
+
+    @Option(names = "--max-connections", defaultValue = "${env:ROOMCAST_MAX_CONNECTIONS}",
+            description = "WebSocket connections this node serves; further upgrades get HTTP 503 (env ROOMCAST_MAX_CONNECTIONS, default 50000).")
+    Integer maxConnections;
+
+    @Option(names = "--max-connections-per-ip", defaultValue = "${env:ROOMCAST_MAX_CONNECTIONS_PER_IP}",
+            description = "WebSocket connections one client address may hold; further upgrades get HTTP 429; 0 means no limit (env ROOMCAST_MAX_CONNECTIONS_PER_IP, default 1000).")
+    Integer maxConnectionsPerIp;
+
+    @Option(names = "--client-ip-header", defaultValue = "${env:ROOMCAST_CLIENT_IP_HEADER}",
+            description = "Header carrying the client address when behind a reverse proxy, e.g. X-Real-IP; only set it behind a proxy that overwrites it (env ROOMCAST_CLIENT_IP_HEADER, default none: the socket's address).")
+    String clientIpHeader;
+
+    @Option(names = "--allowed-origins", defaultValue = "${env:ROOMCAST_ALLOWED_ORIGINS}",
+            description = "Comma-separated browser origins that may open WebSockets besides the server's own host, e.g. https://app.example.com; '*' allows all (env ROOMCAST_ALLOWED_ORIGINS, default: localhost, 127.0.0.1 and [::1] on any port).")
+    String allowedOrigins;
+
+    @Option(names = "--rate-limit", defaultValue = "${env:ROOMCAST_RATE_LIMIT}",
+            description = "Messages per second each connection may send on average (env ROOMCAST_RATE_LIMIT, default 20).")
+    Integer rateLimit;
+
+    @Option(names = "--rate-limit-burst", defaultValue = "${env:ROOMCAST_RATE_LIMIT_BURST}",
+            description = "Messages a connection may send at once after a pause (env ROOMCAST_RATE_LIMIT_BURST, default 40).")
+    Integer rateLimitBurst;
+
+    @Option(names = "--rate-limit-close-after", defaultValue = "${env:ROOMCAST_RATE_LIMIT_CLOSE_AFTER}",
+            description = "Dropped messages, without a pause long enough to refill the burst, after which a text client is closed with 1008 (env ROOMCAST_RATE_LIMIT_CLOSE_AFTER, default 40).")
+    Integer rateLimitCloseAfter;
+
+    @Option(names = "--jwt-secret", defaultValue = "${env:ROOMCAST_JWT_SECRET}",
+            description = "Require HS256 tokens signed with this secret (at least 32 characters); prefer the env var, flags show in ps (env ROOMCAST_JWT_SECRET, default: no auth).")
+    String jwtSecret;
+
+    @Option(names = "--jwt-public-key", defaultValue = "${env:ROOMCAST_JWT_PUBLIC_KEY}",
+            description = "Require RS256/ES256 tokens verified with this PEM public key file (env ROOMCAST_JWT_PUBLIC_KEY, default: no auth).")
+    Path jwtPublicKey;
+
+    @Option(names = "--tls-cert", defaultValue = "${env:ROOMCAST_TLS_CERT}",
+            description = "PEM certificate chain: serve https/wss on the port (env ROOMCAST_TLS_CERT, default: plain http/ws).")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", defaultValue = "${env:ROOMCAST_TLS_KEY}",
+            description = "PEM PKCS#8 private key of --tls-cert (env ROOMCAST_TLS_KEY).")
+    Path tlsKey;
 
     @Override
     public Integer call() throws Exception {
@@ -81,7 +139,7 @@ public final class ServeCommand implements Callable<Integer> {
                     + (e.getMessage() == null ? "address unavailable" : e.getMessage()));
             return 1;
         }
-        System.err.println("Roomcast serving http://" + hostForUrl(config.host()) + ":" + node.port() + "/");
+        System.err.println("Roomcast serving " + (config.tlsEnabled() ? "https" : "http") + "://" + hostForUrl(config.host()) + ":" + node.port() + "/");
         CountDownLatch stopped = new CountDownLatch(1);
         SignalHandler drain = signal -> {
             log.info("SIG{}: draining (up to {})", signal.getName(), config.drainTimeout());
@@ -110,7 +168,25 @@ public final class ServeCommand implements Callable<Integer> {
         if (maxTextBytes != null) b.maxTextBytes(maxTextBytes);
         if (historyMaxBytes != null) b.historyMaxBytes(historyMaxBytes);
         if (apiKey != null) b.apiKey(apiKey);
+        if (handshakeTimeout != null) b.handshakeTimeout(handshakeTimeout);
+        if (pingInterval != null) b.pingInterval(pingInterval);
+        if (maxMissedPongs != null) b.maxMissedPongs(maxMissedPongs);
+        if (maxConnections != null) b.maxConnections(maxConnections);
+        if (maxConnectionsPerIp != null) b.maxConnectionsPerIp(maxConnectionsPerIp);
+        if (clientIpHeader != null && !clientIpHeader.isBlank()) b.clientIpHeader(clientIpHeader.strip());
+        if (allowedOrigins != null) b.allowedOrigins(commaSeparated(allowedOrigins));
+        if (rateLimit != null) b.rateLimitPerSecond(rateLimit);
+        if (rateLimitBurst != null) b.rateLimitBurst(rateLimitBurst);
+        if (rateLimitCloseAfter != null) b.rateLimitCloseAfter(rateLimitCloseAfter);
+        if (jwtSecret != null && !jwtSecret.isEmpty()) b.jwtSecret(jwtSecret);
+        if (jwtPublicKey != null) b.jwtPublicKey(jwtPublicKey);
+        if (tlsCert != null) b.tlsCert(tlsCert);
+        if (tlsKey != null) b.tlsKey(tlsKey);
         return b.build();
+    }
+
+    private static List<String> commaSeparated(String list) {
+        return Arrays.stream(list.split(",")).map(String::strip).filter(item -> !item.isEmpty()).toList();
     }
 
     private static String hostForUrl(String host) {

@@ -1,10 +1,12 @@
 package dev.roomcast.config;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Everything one node is configured with, immutable. Every default lives here, in
- * {@link Builder}; the CLI only overrides them.
+ * {@link Builder}; the CLI only overrides them. docs/operations.md lists them all.
  *
  * @param host                 address to listen on
  * @param port                 port to listen on; 0 picks a free one
@@ -18,6 +20,22 @@ import java.time.Duration;
  * @param historyMaxBytes      approximate memory all rooms' in-memory history may use together;
  *                             past it the least recently active rooms' history is dropped first
  * @param apiKey               the bearer key the HTTP publish API requires; null disables HTTP publishing
+ * @param handshakeTimeout     how long a connection may take to send a complete HTTP request (slowloris guard);
+ *                             also how long an idle keep-alive HTTP connection stays open
+ * @param pingInterval         how often the server pings an idle WebSocket
+ * @param maxMissedPongs       pings in a row a client may leave unanswered before it is closed
+ * @param maxConnections       open connections this node accepts upgrades for (HTTP 503 beyond)
+ * @param maxConnectionsPerIp  open connections one client address may hold (HTTP 429 beyond); 0 means no limit
+ * @param clientIpHeader       request header that carries the client address when behind a proxy, or null
+ * @param allowedOrigins       origins allowed to open a WebSocket besides the server's own host; empty means
+ *                             the default (localhost on any port); {@code *} allows every origin
+ * @param rateLimitPerSecond   messages per second a connection may send on average
+ * @param rateLimitBurst       messages a connection may send at once after being quiet
+ * @param rateLimitCloseAfter  messages a text client may have dropped before its bucket refills before it is closed (1008)
+ * @param jwtSecret            HS256 secret that client tokens are signed with, or null
+ * @param jwtPublicKey         PEM public key (RSA or EC P-256) that client tokens are signed with, or null
+ * @param tlsCert              PEM certificate chain to serve https/wss with, or null for plain http/ws
+ * @param tlsKey               PEM PKCS#8 private key of {@code tlsCert}, or null
  */
 public record RoomcastConfig(
         String host,
@@ -30,10 +48,34 @@ public record RoomcastConfig(
         Duration drainTimeout,
         int maxTextBytes,
         long historyMaxBytes,
-        String apiKey) {
+        String apiKey,
+        Duration handshakeTimeout,
+        Duration pingInterval,
+        int maxMissedPongs,
+        int maxConnections,
+        int maxConnectionsPerIp,
+        String clientIpHeader,
+        List<String> allowedOrigins,
+        int rateLimitPerSecond,
+        int rateLimitBurst,
+        int rateLimitCloseAfter,
+        String jwtSecret,
+        Path jwtPublicKey,
+        Path tlsCert,
+        Path tlsKey) {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** Whether clients must present a token. */
+    public boolean authEnabled() {
+        return jwtSecret != null || jwtPublicKey != null;
+    }
+
+    /** Whether the port serves https/wss. */
+    public boolean tlsEnabled() {
+        return tlsCert != null;
     }
 
     public Builder toBuilder() {
@@ -42,7 +84,14 @@ public record RoomcastConfig(
                 .maxMessageBytes(maxMessageBytes).outboundBufferBytes(outboundBufferBytes)
                 .historySize(historySize).historyMaxAge(historyMaxAge)
                 .drainTimeout(drainTimeout)
-                .maxTextBytes(maxTextBytes).historyMaxBytes(historyMaxBytes).apiKey(apiKey);
+                .maxTextBytes(maxTextBytes).historyMaxBytes(historyMaxBytes).apiKey(apiKey)
+                .handshakeTimeout(handshakeTimeout).pingInterval(pingInterval).maxMissedPongs(maxMissedPongs)
+                .maxConnections(maxConnections).maxConnectionsPerIp(maxConnectionsPerIp)
+                .clientIpHeader(clientIpHeader).allowedOrigins(allowedOrigins)
+                .rateLimitPerSecond(rateLimitPerSecond).rateLimitBurst(rateLimitBurst)
+                .rateLimitCloseAfter(rateLimitCloseAfter)
+                .jwtSecret(jwtSecret).jwtPublicKey(jwtPublicKey)
+                .tlsCert(tlsCert).tlsKey(tlsKey);
     }
 
     /** Collects settings; starts from the documented defaults. */
@@ -58,6 +107,20 @@ public record RoomcastConfig(
         private int maxTextBytes = 16 * 1024;
         private long historyMaxBytes = 64L * 1024 * 1024;
         private String apiKey = null;
+        private Duration handshakeTimeout = Duration.ofSeconds(10);
+        private Duration pingInterval = Duration.ofSeconds(25);
+        private int maxMissedPongs = 2;
+        private int maxConnections = 50_000;
+        private int maxConnectionsPerIp = 1000;
+        private String clientIpHeader = null;
+        private List<String> allowedOrigins = List.of();
+        private int rateLimitPerSecond = 20;
+        private int rateLimitBurst = 40;
+        private int rateLimitCloseAfter = 40;
+        private String jwtSecret = null;
+        private Path jwtPublicKey = null;
+        private Path tlsCert = null;
+        private Path tlsKey = null;
 
         public Builder host(String value) { host = value; return this; }
         public Builder port(int value) { port = value; return this; }
@@ -70,6 +133,20 @@ public record RoomcastConfig(
         public Builder maxTextBytes(int value) { maxTextBytes = value; return this; }
         public Builder historyMaxBytes(long value) { historyMaxBytes = value; return this; }
         public Builder apiKey(String value) { apiKey = value == null || value.isBlank() ? null : value; return this; }
+        public Builder handshakeTimeout(Duration value) { handshakeTimeout = value; return this; }
+        public Builder pingInterval(Duration value) { pingInterval = value; return this; }
+        public Builder maxMissedPongs(int value) { maxMissedPongs = value; return this; }
+        public Builder maxConnections(int value) { maxConnections = value; return this; }
+        public Builder maxConnectionsPerIp(int value) { maxConnectionsPerIp = value; return this; }
+        public Builder clientIpHeader(String value) { clientIpHeader = value; return this; }
+        public Builder allowedOrigins(List<String> value) { allowedOrigins = List.copyOf(value); return this; }
+        public Builder rateLimitPerSecond(int value) { rateLimitPerSecond = value; return this; }
+        public Builder rateLimitBurst(int value) { rateLimitBurst = value; return this; }
+        public Builder rateLimitCloseAfter(int value) { rateLimitCloseAfter = value; return this; }
+        public Builder jwtSecret(String value) { jwtSecret = value; return this; }
+        public Builder jwtPublicKey(Path value) { jwtPublicKey = value; return this; }
+        public Builder tlsCert(Path value) { tlsCert = value; return this; }
+        public Builder tlsKey(Path value) { tlsKey = value; return this; }
 
         public RoomcastConfig build() {
             requireRange("port", port, 0, 65535);
@@ -79,13 +156,38 @@ public record RoomcastConfig(
             requireRange("history size", historySize, 0, 1_000_000);
             requireRange("max text bytes", maxTextBytes, 1, 64 * 1024 * 1024);
             requireRange("history max bytes", historyMaxBytes, 1, Long.MAX_VALUE);
+            requirePositive("handshake timeout", handshakeTimeout);
+            requirePositive("ping interval", pingInterval);
+            requireRange("max missed pongs", maxMissedPongs, 1, 1000);
+            requireRange("max connections", maxConnections, 1, Integer.MAX_VALUE);
+            requireRange("max connections per IP", maxConnectionsPerIp, 0, Integer.MAX_VALUE);
+            requireRange("rate limit per second", rateLimitPerSecond, 1, 1_000_000);
+            requireRange("rate limit burst", rateLimitBurst, 1, 1_000_000);
+            requireRange("rate limit close-after", rateLimitCloseAfter, 1, Integer.MAX_VALUE);
+            if (jwtSecret != null && jwtPublicKey != null) {
+                throw new IllegalArgumentException("give either a JWT secret or a JWT public key, not both");
+            }
+            if (jwtSecret != null && jwtSecret.length() < 32) {
+                throw new IllegalArgumentException("the JWT secret must be at least 32 characters (256 bits for HS256)");
+            }
+            if ((tlsCert == null) != (tlsKey == null)) {
+                throw new IllegalArgumentException("TLS needs both a certificate and a key");
+            }
             return new RoomcastConfig(host, port, ioThreads, maxMessageBytes, outboundBufferBytes,
-                    historySize, historyMaxAge, drainTimeout, maxTextBytes, historyMaxBytes, apiKey);
+                    historySize, historyMaxAge, drainTimeout, maxTextBytes, historyMaxBytes, apiKey, handshakeTimeout, pingInterval, maxMissedPongs,
+                    maxConnections, maxConnectionsPerIp, clientIpHeader, allowedOrigins,
+                    rateLimitPerSecond, rateLimitBurst, rateLimitCloseAfter, jwtSecret, jwtPublicKey, tlsCert, tlsKey);
         }
 
         private static void requireRange(String what, long value, long min, long max) {
             if (value < min || value > max) {
                 throw new IllegalArgumentException(what + " must be between " + min + " and " + max + ", got " + value);
+            }
+        }
+
+        private static void requirePositive(String what, Duration value) {
+            if (value == null || value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException(what + " must be positive, got " + value);
             }
         }
     }

@@ -9,14 +9,20 @@ public enum CloseReason {
     NORMAL(1000, "", false),
     /** The server is shutting down or draining. Reconnect: yes, to another node. */
     GOING_AWAY(1001, "going away", true),
+    /** The client left the server's pings unanswered. Reconnect: yes. */
+    PING_TIMEOUT(1001, "ping timeout", true),
     /** The client broke the WebSocket protocol. Reconnect: no, fix the client. */
     PROTOCOL_ERROR(1002, "protocol error", false),
     /** A binary frame arrived on a text endpoint. Reconnect: no. */
     UNSUPPORTED_DATA(1003, "binary frames are not supported", false),
     /** A text message was not valid UTF-8. Reconnect: no. */
     INVALID_PAYLOAD(1007, "invalid UTF-8", false),
-    /** The client kept flooding past its rate limit, or its token expired. Reconnect: no. */
+    /** The client broke a server policy. Reconnect: no. */
     POLICY_VIOLATION(1008, "policy violation", false),
+    /** A text client kept sending past its rate limit. Reconnect: no, slow down first. */
+    RATE_LIMITED(1008, "rate limit exceeded", false),
+    /** The connection's token expired and was not refreshed. Reconnect: yes, with a fresh token. */
+    TOKEN_EXPIRED(1008, "token expired", true),
     /** A message exceeded the size limit. Reconnect: no. */
     MESSAGE_TOO_BIG(1009, "message too big", false),
     /** A bug in the server. Reconnect: yes, after a backoff. */

@@ -163,6 +163,16 @@ public final class Hub {
         return directory.snapshot();
     }
 
+    /** How many rooms have members on this node. Any thread; allocation-free. */
+    public int roomCount() {
+        return directory.roomCount();
+    }
+
+    /** Whether the broker can reach its backing service, i.e. this node can serve rooms. Any thread. */
+    public boolean brokerReady() {
+        return broker.isReady();
+    }
+
     /** Members of the room on this node. Any thread. */
     public int memberCount(String room) {
         return directory.memberCount(room);

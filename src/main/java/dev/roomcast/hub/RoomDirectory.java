@@ -62,6 +62,10 @@ final class RoomDirectory {
         return entry == null ? 0 : entry.members;
     }
 
+    int roomCount() {
+        return rooms.size();
+    }
+
     /** Every room with members on this node, with its member count, sorted by name. */
     Map<String, Integer> snapshot() {
         Map<String, Integer> counts = new TreeMap<>();

@@ -1,5 +1,6 @@
 /**
- * Who may connect and what they may do: principals and their room permissions, and (as they
- * are added) limits, origin policy and token verification. Free of Netty.
+ * Who may connect and what they may do: principals and their room permissions, token
+ * verification (JWT), the origin policy, connection limits and per-connection rate limits.
+ * Free of Netty, so every rule here is tested without sockets.
  */
 package dev.roomcast.security;

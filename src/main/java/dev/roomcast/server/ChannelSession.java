@@ -5,6 +5,7 @@ import dev.roomcast.hub.CloseReason;
 import dev.roomcast.hub.Loop;
 import dev.roomcast.hub.PreparedEvent;
 import dev.roomcast.hub.Session;
+import dev.roomcast.metrics.ServerMetrics;
 import dev.roomcast.protocol.ServerFrames;
 import dev.roomcast.protocol.WireFormat;
 import io.netty.buffer.ByteBuf;
@@ -17,7 +18,8 @@ import io.netty.channel.Channel;
  * <p>Outbound data is bounded: the channel's high water mark is the configured outbound
  * buffer size. A frame that would cross it is dropped and the session closes with 1013 slow
  * consumer, so a client that stops reading costs at most that many bytes and never slows the
- * fan-out to anyone else.
+ * fan-out to anyone else. Frames queued but not yet flushed are flushed before that judgement,
+ * so a client that reads is never closed because a burst outran the loop's flush task.
  */
 final class ChannelSession implements Session {
 
@@ -26,15 +28,17 @@ final class ChannelSession implements Session {
     private final Channel channel;
     private final Loop loop;
     private final WireFormat format;
+    private final ServerMetrics metrics;
     private boolean unflushed;
     private boolean closing;
 
-    ChannelSession(String id, String user, Channel channel, Loop loop, WireFormat format) {
+    ChannelSession(String id, String user, Channel channel, Loop loop, WireFormat format, ServerMetrics metrics) {
         this.id = id;
         this.user = user;
         this.channel = channel;
         this.loop = loop;
         this.format = format;
+        this.metrics = metrics;
     }
 
     @Override
@@ -63,6 +67,7 @@ final class ChannelSession implements Session {
             return false;
         }
         channel.write(frame.retainedDuplicate(), channel.voidPromise());
+        metrics.delivered(frame.readableBytes());
         if (unflushed) {
             return false;
         }
@@ -101,10 +106,18 @@ final class ChannelSession implements Session {
      * be inside a fan-out over a room's members.
      */
     private boolean fits(ByteBuf frame) {
-        if (frame.readableBytes() <= channel.bytesBeforeUnwritable()) {
+        int bytes = frame.readableBytes();
+        if (bytes > channel.bytesBeforeUnwritable() && unflushed) {
+            // A burst of broadcasts queues several fan-outs before the loop's flush task runs, so the
+            // bytes counted against the bound may not have been offered to the socket yet. Push them
+            // out before judging the client: only what the client does not read counts.
+            channel.flush();
+        }
+        if (bytes <= channel.bytesBeforeUnwritable()) {
             return true;
         }
         closing = true;
+        metrics.slowConsumerClosed();
         loop.execute(() -> Connections.close(channel, CloseReason.SLOW_CONSUMER));
         return false;
     }

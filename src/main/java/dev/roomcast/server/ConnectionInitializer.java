@@ -5,11 +5,13 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslContext;
 
 /**
- * The pipeline of a new connection, in wire order. After a WebSocket upgrade Netty replaces the
- * HTTP handlers, so an idle WebSocket keeps only the frame codec, the protocol handler and its
- * endpoint.
+ * The pipeline of a new connection, in wire order: TLS when configured, HTTP, the slowloris
+ * deadline, the router. After a WebSocket upgrade Netty replaces the HTTP handlers and the router
+ * drops the deadline, so an idle WebSocket keeps only TLS, the frame codec, the protocol handler,
+ * its heartbeat and its endpoint.
  */
 final class ConnectionInitializer extends ChannelInitializer<SocketChannel> {
 
@@ -18,17 +20,24 @@ final class ConnectionInitializer extends ChannelInitializer<SocketChannel> {
 
     private final ServerContext context;
     private final HttpRouter router;
+    /** Null when the port serves plain http/ws. */
+    private final SslContext tls;
 
-    ConnectionInitializer(ServerContext context) {
+    ConnectionInitializer(ServerContext context, SslContext tls) {
         this.context = context;
         this.router = new HttpRouter(context);
+        this.tls = tls;
     }
 
     @Override
     protected void initChannel(SocketChannel channel) {
         ChannelPipeline pipeline = channel.pipeline();
+        if (tls != null) {
+            pipeline.addLast("tls", tls.newHandler(channel.alloc()));
+        }
         pipeline.addLast("http-codec", new HttpServerCodec(4096, MAX_HEADER_BYTES, 8192));
         pipeline.addLast("http-aggregator", new HttpObjectAggregator(context.config().maxMessageBytes() + 4096));
+        pipeline.addLast("request-deadline", new RequestDeadline(context.config().handshakeTimeout()));
         pipeline.addLast("router", router);
     }
 }

@@ -1,11 +1,13 @@
 package dev.roomcast.server;
 
+import dev.roomcast.config.RoomcastConfig;
 import dev.roomcast.protocol.RoomNames;
 import dev.roomcast.protocol.SeedText;
 import dev.roomcast.security.Principal;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandler;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -19,15 +21,19 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
-import java.util.List;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.function.Function;
 
 /**
- * Routes each HTTP request by method and path: the chat page, health, and the WebSocket
- * endpoints, which it validates and then upgrades by installing Netty's WebSocket protocol
- * handler and the endpoint in its place. Stateless, shared by every connection.
+ * Routes each HTTP request by method and path: the chat page, health, readiness, metrics and the
+ * WebSocket endpoints, which it validates, passes through the {@link UpgradeGate} and then
+ * upgrades by installing Netty's WebSocket protocol handler and the endpoint in its place. Stateless, shared by every connection.
  */
 @ChannelHandler.Sharable
 final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+    private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
     private final ServerContext context;
 
@@ -51,32 +57,43 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             if (requireGet(ctx, request)) {
                 HttpResponses.text(ctx, request, HttpResponseStatus.OK, "ok");
             }
+        } else if (path.equals("/readyz")) {
+            if (requireGet(ctx, request)) {
+                readiness(ctx, request);
+            }
+        } else if (path.equals("/metrics")) {
+            if (requireGet(ctx, request)) {
+                HttpResponses.send(ctx, request, HttpResponseStatus.OK, PROMETHEUS_TEXT,
+                        context.metrics().scrape().getBytes(StandardCharsets.UTF_8));
+            }
         } else if (path.equals("/echo")) {
-            upgrade(ctx, request, new TextEndpoint(null, principal(request), context));
+            upgrade(ctx, request, null, principal -> new TextEndpoint(null, principal, context));
         } else if (path.equals("/ws")) {
-            upgrade(ctx, request, new TextEndpoint(SeedText.GLOBAL_ROOM, principal(request), context));
+            upgrade(ctx, request, SeedText.GLOBAL_ROOM,
+                    principal -> new TextEndpoint(SeedText.GLOBAL_ROOM, principal, context));
         } else if (path.equals("/v1/ws")) {
-            upgrade(ctx, request, new JsonEndpoint(principal(request), context));
+            upgrade(ctx, request, null, principal -> new JsonEndpoint(principal, context));
         } else if (path.startsWith("/ws/")) {
             RoomNames.Checked room = RoomNames.fromPathSegment(path.substring("/ws/".length()));
             if (!room.ok()) {
                 HttpResponses.text(ctx, request, HttpResponseStatus.BAD_REQUEST, "invalid room name: " + room.refusal());
                 return;
             }
-            upgrade(ctx, request, new TextEndpoint(room.name(), principal(request), context));
+            upgrade(ctx, request, room.name(), principal -> new TextEndpoint(room.name(), principal, context));
         } else {
             HttpResponses.text(ctx, request, HttpResponseStatus.NOT_FOUND, "no such path: " + path);
         }
     }
 
-    /**
-     * Who the upgrading client acts for. Anonymous for now: a generated guest name, or the
-     * display name given with {@code ?name=}.
-     */
-    private Principal principal(FullHttpRequest request) {
-        List<String> names = new QueryStringDecoder(request.uri()).parameters().getOrDefault("name", List.of());
-        String name = names.isEmpty() || names.get(0).isBlank() ? context.identities().guestName() : names.get(0).strip();
-        return Principal.anonymous(name);
+    /** Ready when the broker is reachable and the node is not draining; load balancers stop routing here otherwise. */
+    private void readiness(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (context.connections().draining()) {
+            HttpResponses.text(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE, "not ready: draining");
+        } else if (!context.hub().brokerReady()) {
+            HttpResponses.text(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE, "not ready: broker unreachable");
+        } else {
+            HttpResponses.text(ctx, request, HttpResponseStatus.OK, "ready");
+        }
     }
 
     private static boolean requireGet(ChannelHandlerContext ctx, FullHttpRequest request) {
@@ -89,10 +106,13 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     /**
-     * Hands a WebSocket request to Netty's handshake: installs the protocol handler for exactly
-     * this URI, the aggregator for fragmented messages and the endpoint, then passes the request on.
+     * Hands a WebSocket request to Netty's handshake once the {@link UpgradeGate} admits it:
+     * installs the protocol handler for exactly this URI, the heartbeat, the token expiry, the
+     * aggregator for fragmented messages and the endpoint made for the admitted principal, then
+     * passes the request on. {@code room} is the room a text endpoint joins, or null.
      */
-    private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, ChannelInboundHandler endpoint) {
+    private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, String room,
+                         Function<Principal, ChannelInboundHandler> endpoint) {
         if (!HttpMethod.GET.equals(request.method())) {
             HttpResponses.text(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED,
                     request.method() + " is not allowed here; open a WebSocket with GET");
@@ -117,15 +137,18 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
                     "not a WebSocket handshake: the Sec-WebSocket-Key header is missing");
             return;
         }
-        if (context.connections().draining()) {
-            HttpResponses.text(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE,
-                    "server is shutting down; connect to another node");
+        UpgradeGate.Decision decision = context.gate().check(ctx.channel(), request, room);
+        if (decision instanceof UpgradeGate.Refused refused) {
+            HttpResponses.text(ctx, request, refused.status(), refused.reason());
             return;
         }
-        int maxMessage = context.config().maxMessageBytes();
+        Principal principal = ((UpgradeGate.Admitted) decision).principal();
+        RoomcastConfig config = context.config();
+        int maxMessage = config.maxMessageBytes();
         WebSocketServerProtocolConfig protocol = WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath(request.uri())
                 .checkStartsWith(false)
+                .dropPongFrames(false)
                 .decoderConfig(WebSocketDecoderConfig.newBuilder()
                         .maxFramePayloadLength(maxMessage)
                         .allowExtensions(false)
@@ -133,11 +156,18 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
                         .closeOnProtocolViolation(true)
                         .build())
                 .build();
-        ctx.pipeline()
-                .addAfter(ctx.name(), "ws-protocol", new WebSocketServerProtocolHandler(protocol))
-                .addAfter("ws-protocol", "ws-aggregator", new WebSocketFrameAggregator(maxMessage))
-                .addAfter("ws-aggregator", "endpoint", endpoint);
+        ChannelPipeline pipeline = ctx.pipeline();
+        pipeline.remove(RequestDeadline.class);
+        pipeline.addAfter(ctx.name(), "ws-protocol", new WebSocketServerProtocolHandler(protocol))
+                .addAfter("ws-protocol", "heartbeat", new Heartbeat(config.pingInterval(), config.maxMissedPongs()));
+        String beforeAggregator = "heartbeat";
+        if (principal.expiresAt() != null) {
+            pipeline.addAfter("heartbeat", "token-expiry", new TokenExpiry(principal.expiresAt(), Clock.systemUTC()));
+            beforeAggregator = "token-expiry";
+        }
+        pipeline.addAfter(beforeAggregator, "ws-aggregator", new WebSocketFrameAggregator(maxMessage))
+                .addAfter("ws-aggregator", "endpoint", endpoint.apply(principal));
         ctx.fireChannelRead(request.retain());
-        ctx.pipeline().remove(this);
+        pipeline.remove(this);
     }
 }

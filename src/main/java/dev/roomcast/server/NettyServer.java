@@ -3,6 +3,7 @@ package dev.roomcast.server;
 import dev.roomcast.config.RoomcastConfig;
 import dev.roomcast.hub.Hub;
 import dev.roomcast.hub.Loop;
+import dev.roomcast.metrics.ServerMetrics;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
@@ -17,6 +18,7 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.Future;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -36,6 +38,7 @@ public final class NettyServer {
     private static final Logger log = LoggerFactory.getLogger(NettyServer.class);
 
     private final RoomcastConfig config;
+    private final ServerMetrics metrics;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final Class<? extends ServerChannel> channelType;
@@ -43,8 +46,9 @@ public final class NettyServer {
     private final Connections connections = new Connections();
     private Channel listener;
 
-    public NettyServer(RoomcastConfig config) {
+    public NettyServer(RoomcastConfig config, ServerMetrics metrics) {
         this.config = config;
+        this.metrics = metrics;
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         int threads = config.ioThreads() > 0 ? config.ioThreads() : Runtime.getRuntime().availableProcessors();
@@ -70,7 +74,11 @@ public final class NettyServer {
      * @throws BindException when the address is taken or not available
      */
     public InetSocketAddress start(Hub hub) throws BindException {
-        ServerContext context = new ServerContext(config, hub, loops, connections, new Identities(), new StaticPage());
+        Identities identities = new Identities();
+        UpgradeGate gate = new UpgradeGate(config, connections, identities, metrics);
+        SslContext tls = config.tlsEnabled() ? TlsContexts.server(config.tlsCert(), config.tlsKey()) : null;
+        ServerContext context = new ServerContext(config, hub, loops, connections, identities, new StaticPage(),
+                metrics, gate);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(channelType)
@@ -78,7 +86,7 @@ public final class NettyServer {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(config.outboundBufferBytes() / 2, config.outboundBufferBytes()))
-                .childHandler(new ConnectionInitializer(context));
+                .childHandler(new ConnectionInitializer(context, tls));
         try {
             listener = bootstrap.bind(config.host(), config.port()).syncUninterruptibly().channel();
         } catch (Exception e) {
@@ -90,8 +98,8 @@ public final class NettyServer {
             bind.initCause(e);
             throw bind;
         }
-        log.info("listening on {} ({} event loops, {})", listener.localAddress(), loops.all().size(),
-                channelType.getSimpleName());
+        log.info("listening on {} ({} event loops, {}, {})", listener.localAddress(), loops.all().size(),
+                channelType.getSimpleName(), tls == null ? "plain http" : "TLS");
         return (InetSocketAddress) listener.localAddress();
     }
 

@@ -3,7 +3,9 @@ package dev.roomcast.server;
 import dev.roomcast.config.RoomcastConfig;
 import dev.roomcast.hub.CloseReason;
 import dev.roomcast.hub.Hub;
+import dev.roomcast.metrics.ServerMetrics;
 import dev.roomcast.protocol.WireFormat;
+import dev.roomcast.security.RateLimiter;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.CorruptedFrameException;
@@ -14,17 +16,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What every connection's handlers share: the hub, the node's connections, configuration and
- * the rules for turning failures into close codes. Immutable; shared by all event loops.
+ * What every connection's handlers share: the hub, the node's connections, configuration, metrics,
+ * the upgrade gate and the rules for turning failures into close codes. Immutable; shared by all event loops.
  */
 record ServerContext(RoomcastConfig config, Hub hub, NettyLoops loops, Connections connections,
-                     Identities identities, StaticPage page) {
+                     Identities identities, StaticPage page, ServerMetrics metrics, UpgradeGate gate) {
 
     private static final Logger log = LoggerFactory.getLogger(ServerContext.class);
 
     /** A session for an upgraded channel, owned by the channel's event loop. */
     ChannelSession newSession(Channel channel, String user, WireFormat format) {
-        return new ChannelSession(identities.newSessionId(), user, channel, loops.of(channel.eventLoop()), format);
+        return new ChannelSession(identities.newSessionId(), user, channel, loops.of(channel.eventLoop()), format,
+                metrics);
+    }
+
+    /** A fresh token bucket for one connection's inbound messages, with the configured limits. */
+    RateLimiter newRateLimiter() {
+        return new RateLimiter(config.rateLimitPerSecond(), config.rateLimitBurst(), config.rateLimitCloseAfter(),
+                System::nanoTime);
     }
 
     /**

@@ -5,6 +5,7 @@ import dev.roomcast.hub.Hub;
 import dev.roomcast.protocol.SeedText;
 import dev.roomcast.protocol.WireFormat;
 import dev.roomcast.security.Principal;
+import dev.roomcast.security.RateLimiter;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.CorruptedFrameException;
@@ -28,6 +29,7 @@ final class TextEndpoint extends SimpleChannelInboundHandler<WebSocketFrame> {
     private final String room;
     private final Principal principal;
     private final ServerContext context;
+    private final RateLimiter limiter;
     private ChannelSession session;
 
     /** An endpoint for {@code /echo} when {@code room} is null, else for the room. */
@@ -35,6 +37,7 @@ final class TextEndpoint extends SimpleChannelInboundHandler<WebSocketFrame> {
         this.room = room;
         this.principal = principal;
         this.context = context;
+        this.limiter = context.newRateLimiter();
     }
 
     @Override
@@ -55,6 +58,9 @@ final class TextEndpoint extends SimpleChannelInboundHandler<WebSocketFrame> {
             Connections.close(ctx.channel(), CloseReason.UNSUPPORTED_DATA);
             return;
         }
+        if (!withinRateLimit(ctx)) {
+            return;
+        }
         if (room == null) {
             ctx.writeAndFlush(new TextWebSocketFrame(SeedText.echo(text.text())));
             return;
@@ -66,6 +72,24 @@ final class TextEndpoint extends SimpleChannelInboundHandler<WebSocketFrame> {
                 return null;
             });
         }
+    }
+
+    /**
+     * Takes a token for one message. Over the limit the message is dropped; a client that keeps
+     * flooding (see {@link RateLimiter}) is closed with 1008, since plain text has no way to say
+     * "slow down".
+     */
+    private boolean withinRateLimit(ChannelHandlerContext ctx) {
+        RateLimiter.Verdict verdict = limiter.tryAcquire();
+        if (verdict == RateLimiter.Verdict.ACCEPT) {
+            context.metrics().messageIn();
+            return true;
+        }
+        context.metrics().rateLimited();
+        if (verdict == RateLimiter.Verdict.FLOODING) {
+            Connections.close(ctx.channel(), CloseReason.RATE_LIMITED);
+        }
+        return false;
     }
 
     @Override

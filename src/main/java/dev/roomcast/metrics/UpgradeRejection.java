@@ -1,0 +1,22 @@
+package dev.roomcast.metrics;
+
+/** Why a WebSocket upgrade was refused before the handshake; the {@code reason} tag of the rejection counter. */
+public enum UpgradeRejection {
+    /** 403: the browser page's origin is not allowed. */
+    ORIGIN,
+    /** 401: no token, or a bad or expired one. */
+    UNAUTHORIZED,
+    /** 403: the token does not allow the room. */
+    FORBIDDEN,
+    /** 429: the client address holds the most connections it may. */
+    PER_IP_LIMIT,
+    /** 503: the node holds the most connections it may. */
+    CAPACITY,
+    /** 503: the node is draining. */
+    DRAINING;
+
+    /** The tag value: lower case. */
+    public String tag() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

@@ -1,0 +1,71 @@
+package dev.roomcast.server;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.FullHttpRequest;
+import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The slowloris guard: closes a connection that has not delivered a complete HTTP request
+ * within the handshake timeout of connecting or of its previous request, so a client dribbling
+ * a header byte at a time, or parking an idle keep-alive connection, cannot hold a socket. Sits
+ * behind the HTTP aggregator; the router removes it when the connection becomes a WebSocket.
+ * One instance per connection, confined to its event loop.
+ */
+final class RequestDeadline extends ChannelInboundHandlerAdapter {
+
+    private final long timeoutNanos;
+    private ScheduledFuture<?> deadline;
+
+    RequestDeadline(Duration timeout) {
+        this.timeoutNanos = timeout.toNanos();
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        if (ctx.channel().isActive()) {
+            arm(ctx);
+        }
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        arm(ctx);
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof FullHttpRequest) {
+            arm(ctx);
+        }
+        ctx.fireChannelRead(msg);
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        cancel();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        cancel();
+        ctx.fireChannelInactive();
+    }
+
+    private void arm(ChannelHandlerContext ctx) {
+        cancel();
+        deadline = ctx.executor().schedule(() -> {
+            ctx.close();
+        }, timeoutNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void cancel() {
+        if (deadline != null) {
+            deadline.cancel(false);
+            deadline = null;
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package dev.roomcast.server;
+
+import dev.roomcast.config.RoomcastConfig;
+import dev.roomcast.metrics.ServerMetrics;
+import dev.roomcast.metrics.UpgradeRejection;
+import dev.roomcast.security.ConnectionLimits;
+import dev.roomcast.security.OriginPolicy;
+import dev.roomcast.security.Principal;
+import dev.roomcast.security.TokenVerifier;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * Everything a WebSocket upgrade must pass before the handshake, in one place and in this order:
+ * draining (503), Origin (403), token (401), room permission (403), node capacity (503) and the
+ * per-address cap (429). Refusals are one-line HTTP answers, counted by reason. Thread-safe,
+ * shared by every connection.
+ */
+final class UpgradeGate {
+
+    /** What the gate decided for one upgrade request. */
+    sealed interface Decision {
+    }
+
+    /** Let it through, acting for {@code principal}; the connection holds a slot until it closes. */
+    record Admitted(Principal principal) implements Decision {
+    }
+
+    /** Answer {@code status} with the one-line {@code reason} and do not upgrade. */
+    record Refused(HttpResponseStatus status, String reason, UpgradeRejection rejection) implements Decision {
+    }
+
+    private final RoomcastConfig config;
+    private final Connections connections;
+    private final Identities identities;
+    private final ServerMetrics metrics;
+    private final OriginPolicy origins;
+    private final ConnectionLimits limits;
+    /** Null when authentication is off. */
+    private final TokenVerifier tokens;
+
+    UpgradeGate(RoomcastConfig config, Connections connections, Identities identities, ServerMetrics metrics) {
+        this.config = config;
+        this.connections = connections;
+        this.identities = identities;
+        this.metrics = metrics;
+        this.origins = new OriginPolicy(config.allowedOrigins());
+        this.limits = new ConnectionLimits(config.maxConnections(), config.maxConnectionsPerIp());
+        this.tokens = tokenVerifier(config);
+    }
+
+    /**
+     * Decides whether {@code request} may become a WebSocket on {@code channel}. {@code room} is
+     * the room a text endpoint joins, checked against the principal's permissions, or null for
+     * endpoints that join rooms later (or never).
+     */
+    Decision check(Channel channel, FullHttpRequest request, String room) {
+        if (connections.draining()) {
+            return refuse(HttpResponseStatus.SERVICE_UNAVAILABLE, "server is shutting down; connect to another node",
+                    UpgradeRejection.DRAINING);
+        }
+        if (!origins.allows(request.headers().get(HttpHeaderNames.ORIGIN), request.headers().get(HttpHeaderNames.HOST))) {
+            return refuse(HttpResponseStatus.FORBIDDEN, "origin not allowed: " + request.headers().get(HttpHeaderNames.ORIGIN),
+                    UpgradeRejection.ORIGIN);
+        }
+        QueryStringDecoder query = new QueryStringDecoder(request.uri());
+        Principal principal;
+        if (tokens == null) {
+            principal = anonymous(query);
+        } else {
+            TokenVerifier.Result verified = tokens.verify(token(request, query));
+            if (verified instanceof TokenVerifier.Refused refused) {
+                return refuse(HttpResponseStatus.UNAUTHORIZED, refused.reason(), UpgradeRejection.UNAUTHORIZED);
+            }
+            principal = ((TokenVerifier.Valid) verified).principal();
+        }
+        if (room != null && !principal.rooms().allows(room)) {
+            return refuse(HttpResponseStatus.FORBIDDEN, "your token does not allow room " + room,
+                    UpgradeRejection.FORBIDDEN);
+        }
+        String address = clientAddress(channel, request);
+        switch (limits.tryAdmit(address)) {
+            case AT_CAPACITY:
+                return refuse(HttpResponseStatus.SERVICE_UNAVAILABLE, "server is full; try again later or another node",
+                        UpgradeRejection.CAPACITY);
+            case TOO_MANY_FROM_ADDRESS:
+                return refuse(HttpResponseStatus.TOO_MANY_REQUESTS, "too many connections from " + address,
+                        UpgradeRejection.PER_IP_LIMIT);
+            case ADMITTED:
+            default:
+                channel.closeFuture().addListener(closed -> limits.release(address));
+                return new Admitted(principal);
+        }
+    }
+
+    private Refused refuse(HttpResponseStatus status, String reason, UpgradeRejection rejection) {
+        metrics.upgradeRejected(rejection);
+        return new Refused(status, reason, rejection);
+    }
+
+    /** An unauthenticated client: a generated guest name, or the display name given with {@code ?name=}. */
+    private Principal anonymous(QueryStringDecoder query) {
+        List<String> names = query.parameters().getOrDefault("name", List.of());
+        String name = names.isEmpty() || names.get(0).isBlank() ? identities.guestName() : names.get(0).strip();
+        return Principal.anonymous(name);
+    }
+
+    /** The token from {@code ?token=} (browsers cannot set headers on a WebSocket) or {@code Authorization: Bearer}. */
+    private static String token(FullHttpRequest request, QueryStringDecoder query) {
+        List<String> fromQuery = query.parameters().getOrDefault("token", List.of());
+        if (!fromQuery.isEmpty()) {
+            return fromQuery.get(0);
+        }
+        String authorization = request.headers().get(HttpHeaderNames.AUTHORIZATION);
+        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return authorization.substring(7);
+        }
+        return null;
+    }
+
+    private String clientAddress(Channel channel, FullHttpRequest request) {
+        if (config.clientIpHeader() != null) {
+            String forwarded = request.headers().get(config.clientIpHeader());
+            if (forwarded != null && !forwarded.isBlank()) {
+                // X-Forwarded-For may list a chain; the first entry is the client the proxy saw.
+                int comma = forwarded.indexOf(',');
+                return (comma < 0 ? forwarded : forwarded.substring(0, comma)).trim();
+            }
+        }
+        return ((InetSocketAddress) channel.remoteAddress()).getAddress().getHostAddress();
+    }
+
+    private static TokenVerifier tokenVerifier(RoomcastConfig config) {
+        if (config.jwtSecret() != null) {
+            return TokenVerifier.hs256(config.jwtSecret(), Clock.systemUTC());
+        }
+        if (config.jwtPublicKey() != null) {
+            return TokenVerifier.publicKey(config.jwtPublicKey(), Clock.systemUTC());
+        }
+        return null;
+    }
+}
