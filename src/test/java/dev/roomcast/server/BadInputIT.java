@@ -2,6 +2,7 @@ package dev.roomcast.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.roomcast.testing.Bystander;
 import dev.roomcast.testing.RawHttp;
 import dev.roomcast.testing.RawWebSocket;
 import dev.roomcast.testing.TestServer;
@@ -276,31 +277,5 @@ class BadInputIT {
 
     private static String uniqueRoom() {
         return "bad-input-" + ROOMS.incrementAndGet();
-    }
-
-    /**
-     * A well-behaved client connected to a room before the bad input arrives. Afterwards it must
-     * still be open and chat with a client that connects then.
-     */
-    private record Bystander(TestServer server, String room, WsClient client) implements AutoCloseable {
-
-        static Bystander join(TestServer server) {
-            String room = uniqueRoom();
-            return new Bystander(server, room, WsClient.connect(server.ws("/ws/" + room)));
-        }
-
-        void assertStillServed() {
-            assertThat(client.isClosed()).as("the bystander was disconnected").isFalse();
-            try (WsClient newcomer = WsClient.connect(server.ws("/ws/" + room))) {
-                newcomer.send("still here?");
-                assertThat(client.next()).isEqualTo("Message from " + room + ": still here?");
-                assertThat(newcomer.next()).isEqualTo("Message from " + room + ": still here?");
-            }
-        }
-
-        @Override
-        public void close() {
-            client.close();
-        }
     }
 }
