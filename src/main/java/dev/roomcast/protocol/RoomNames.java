@@ -48,6 +48,10 @@ public final class RoomNames {
         if (codePoints > MAX_CODE_POINTS) {
             return new Checked(null, "room name is longer than " + MAX_CODE_POINTS + " characters");
         }
+        if (name.codePoints().anyMatch(cp -> Character.getType(cp) == Character.SURROGATE)) {
+            // Only a decoded JSON string can carry one; it has no UTF-8 form, so frames would show '?'.
+            return new Checked(null, "room name must be valid Unicode");
+        }
         if (name.codePoints().anyMatch(cp -> Character.getType(cp) == Character.CONTROL)) {
             return new Checked(null, "room name must not contain control characters");
         }
