@@ -1,0 +1,129 @@
+package dev.roomcast.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.roomcast.broker.Position;
+import dev.roomcast.broker.RoomEvent;
+import dev.roomcast.hub.CloseReason;
+import dev.roomcast.hub.Loop;
+import dev.roomcast.metrics.ServerMetrics;
+import dev.roomcast.protocol.WireFormat;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A session on an {@link EmbeddedChannel}: broadcasts are written as duplicates of one shared
+ * frame, flushed once, freed with the event; a frame beyond the outbound bound is dropped and the
+ * session closes with 1013.
+ */
+class ChannelSessionTest {
+
+    /** The embedded channel's loop as a hub loop; its tasks run on {@link EmbeddedChannel#runPendingTasks()}. */
+    private record EmbeddedLoop(EmbeddedChannel channel) implements Loop {
+        @Override
+        public int index() {
+            return 0;
+        }
+
+        @Override
+        public boolean inLoop() {
+            return channel.eventLoop().inEventLoop();
+        }
+
+        @Override
+        public void execute(Runnable task) {
+            channel.eventLoop().execute(task);
+        }
+    }
+
+    private final ServerMetrics metrics = new ServerMetrics();
+
+    @AfterEach
+    void closeMetrics() {
+        metrics.close();
+    }
+
+    private ChannelSession sessionOn(EmbeddedChannel channel) {
+        return new ChannelSession("s-" + channel.id(), "guest", channel, new EmbeddedLoop(channel), WireFormat.SEED_TEXT, metrics);
+    }
+
+    private static EncodedEvent message(String text) {
+        RoomEvent event = new RoomEvent.Message("lobby", new Position("e1", 0), "guest", text, 0);
+        return new EncodedEvent(event, ByteBufAllocator.DEFAULT);
+    }
+
+    @Test
+    void everyRecipientGetsTheSameBytesFlushedOnceAndTheFrameIsFreedWithTheEvent() {
+        EmbeddedChannel a = new EmbeddedChannel();
+        EmbeddedChannel b = new EmbeddedChannel();
+        ChannelSession onA = sessionOn(a);
+        ChannelSession onB = sessionOn(b);
+        EncodedEvent first = message("one");
+        EncodedEvent second = message("two");
+        ByteBuf shared = first.frame(WireFormat.SEED_TEXT);
+
+        assertThat(onA.deliver(first)).as("first write leaves unflushed data").isTrue();
+        assertThat(onA.deliver(second)).as("already unflushed").isFalse();
+        assertThat(onB.deliver(first)).isTrue();
+        assertThat(shared.refCnt()).as("two retained duplicates share the frame's count, no copies").isEqualTo(3);
+        assertThat((Object) a.readOutbound()).as("nothing before the flush").isNull();
+        onA.flush();
+        onB.flush();
+
+        ByteBuf a1 = a.readOutbound();
+        ByteBuf a2 = a.readOutbound();
+        ByteBuf b1 = b.readOutbound();
+        try {
+            assertThat(a1.toString(StandardCharsets.UTF_8)).endsWith("Message from lobby: one");
+            assertThat(a2.toString(StandardCharsets.UTF_8)).endsWith("Message from lobby: two");
+            assertThat(b1).isEqualTo(a1);
+        } finally {
+            a1.release();
+            a2.release();
+            b1.release();
+        }
+        first.release();
+        second.release();
+        assertThat(shared.refCnt()).as("freed with the last reference").isZero();
+        assertThat(a.finish()).isFalse();
+        assertThat(b.finish()).isFalse();
+    }
+
+    @Test
+    void aFrameBeyondTheOutboundBoundIsDroppedAndTheSessionClosesWith1013() {
+        EmbeddedChannel slow = new EmbeddedChannel();
+        slow.config().setWriteBufferWaterMark(new WriteBufferWaterMark(16, 64));
+        ChannelSession session = sessionOn(slow);
+        EncodedEvent small = message("fits");
+        EncodedEvent big = message("x".repeat(100));
+
+        assertThat(session.deliver(small)).isTrue();
+        assertThat(session.deliver(big)).as("dropped").isFalse();
+        assertThat(session.deliver(small)).as("closing: nothing more is written").isFalse();
+        session.flush();
+        slow.runPendingTasks();
+
+        ByteBuf written = slow.readOutbound();
+        CloseWebSocketFrame close = slow.readOutbound();
+        try {
+            assertThat(written.toString(StandardCharsets.UTF_8)).endsWith("Message from lobby: fits");
+            assertThat(close.statusCode()).isEqualTo(CloseReason.SLOW_CONSUMER.code());
+            assertThat(close.reasonText()).isEqualTo("slow consumer");
+        } finally {
+            written.release();
+            close.release();
+        }
+        assertThat((Object) slow.readOutbound()).isNull();
+        assertThat(slow.isOpen()).as("closed once the close frame is written").isFalse();
+        assertThat(metrics.scrape()).contains("roomcast_slow_consumer_closes_total 1.0");
+        small.release();
+        big.release();
+        assertThat(slow.finish()).isFalse();
+    }
+}
