@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "WebSocket room and broadcast server.",
+        footer = "%nWithout a command, roomcast runs serve: 'roomcast serve --help' lists its options.",
         subcommands = {ServeCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class RootCommand implements Runnable {
 
