@@ -1,6 +1,7 @@
 package dev.roomcast.testing;
 
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
@@ -57,9 +58,17 @@ public final class RawHttp {
         }
     }
 
-    /** Reads one response from {@code in}. */
+    /**
+     * Reads one response from {@code in}.
+     *
+     * @throws EOFException when the server closed the connection without answering
+     */
     public static Response read(InputStream in) throws IOException {
-        String[] lines = readHead(in).split("\r\n");
+        String head = readHead(in);
+        if (head.isEmpty()) {
+            throw new EOFException("the server closed the connection without a response");
+        }
+        String[] lines = head.split("\r\n");
         Map<String, String> headers = new LinkedHashMap<>();
         for (int i = 1; i < lines.length; i++) {
             int colon = lines[i].indexOf(':');
