@@ -1,0 +1,188 @@
+package dev.roomcast.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.roomcast.testing.Requirements;
+import dev.roomcast.testing.TestServer;
+import java.io.File;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.NoAlertPresentException;
+import org.openqa.selenium.UnexpectedAlertBehaviour;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.WindowType;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The chat page in headless Chromium against a server on a random port: two tabs of one room
+ * chat through the Send button and through Enter, the global chat works without {@code ?room},
+ * and markup in a message or a room name is shown as text and runs nothing.
+ *
+ * <p>Uses Debian's Chromium and ChromeDriver at fixed paths, so Selenium never downloads a
+ * browser or driver. Missing, it is skipped locally and fails in CI ({@code -Droomcast.require=browser}).
+ */
+@Tag("browser")
+@Timeout(180)
+class ChatPageBrowserIT {
+
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final Duration WAIT = Duration.ofSeconds(15);
+
+    private static TestServer server;
+    private static Path profile;
+    private static WebDriver driver;
+    /** The blank tab the browser starts with; it stays open between tests. */
+    private static String firstTab;
+    private final List<String> openedTabs = new ArrayList<>();
+
+    @BeforeAll
+    static void startServerAndBrowser() throws IOException {
+        Requirements.need("browser", Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "headless Chromium needs " + CHROMIUM + " and " + CHROMEDRIVER + " (apt-get install chromium chromium-driver)");
+        server = TestServer.start();
+        profile = Files.createTempDirectory("roomcast-chromium-");
+        ChromeOptions options = new ChromeOptions()
+                .setBinary(CHROMIUM.toFile())
+                .addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                        "--disable-dev-shm-usage", "--user-data-dir=" + profile,
+                        // Both tabs must keep running their WebSocket handlers while the other is in front.
+                        "--disable-background-timer-throttling", "--disable-renderer-backgrounding");
+        // An alert must stay open so the test can look for it instead of WebDriver dismissing it.
+        options.setUnhandledPromptBehaviour(UnexpectedAlertBehaviour.IGNORE);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .build();
+        driver = new ChromeDriver(service, options);
+        firstTab = driver.getWindowHandle();
+    }
+
+    @AfterAll
+    static void stopBrowserAndServer() throws IOException {
+        if (driver != null) {
+            driver.quit();
+        }
+        if (server != null) {
+            server.close();
+        }
+        if (profile != null) {
+            try (Stream<Path> files = Files.walk(profile)) {
+                files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+            }
+        }
+    }
+
+    @BeforeEach
+    void serverIsNotOnTheTutorialsPort() {
+        // The page must find the server through its own location, not a hard-coded localhost:8000.
+        assertThat(server.port()).isNotEqualTo(8000);
+    }
+
+    @AfterEach
+    void closeTheTestsTabs() {
+        for (String tab : openedTabs) {
+            driver.switchTo().window(tab);
+            dismissAlerts();
+            driver.close();
+        }
+        driver.switchTo().window(firstTab);
+    }
+
+    @Test
+    void twoTabsInTheLobbyChatThroughTheSendButtonAndThroughEnter() {
+        String alice = openTab("/?room=lobby");
+        String bob = openTab("/?room=lobby");
+
+        driver.switchTo().window(alice);
+        driver.findElement(By.id("messageText")).sendKeys("hello from the button");
+        driver.findElement(By.xpath("//button[normalize-space()='Send']")).click();
+        awaitLogLine(alice, "Message from lobby: hello from the button");
+        assertThat(driver.findElement(By.id("messageText")).getDomProperty("value")).as("input cleared").isEmpty();
+        awaitLogLine(bob, "Message from lobby: hello from the button");
+
+        driver.switchTo().window(bob);
+        driver.findElement(By.id("messageText")).sendKeys("hello from enter", Keys.ENTER);
+        awaitLogLine(bob, "Message from lobby: hello from enter");
+        awaitLogLine(alice, "Message from lobby: hello from enter");
+    }
+
+    @Test
+    void withoutARoomThePageTalksToTheGlobalChat() {
+        String tab = openTab("/");
+        driver.findElement(By.id("messageText")).sendKeys("hello everyone", Keys.ENTER);
+        awaitLogLine(tab, "Message: hello everyone");
+    }
+
+    @Test
+    void markupInAMessageOrARoomNameIsShownAsTextAndRunsNothing() {
+        String room = "<img src=x onerror=alert(2)>";
+        String payload = "<img src=x onerror=alert(1)>";
+        String tab = openTab("/?room=" + URLEncoder.encode(room, StandardCharsets.UTF_8));
+        driver.findElement(By.id("messageText")).sendKeys(payload, Keys.ENTER);
+        awaitLogLine(tab, "Message from " + room + ": " + payload);
+        // A later message has arrived after it, so a failed image load would have fired by now.
+        driver.findElement(By.id("messageText")).sendKeys("after", Keys.ENTER);
+        awaitLogLine(tab, "Message from " + room + ": after");
+
+        assertThatThrownBy(() -> driver.switchTo().alert()).isInstanceOf(NoAlertPresentException.class);
+        assertThat(driver.findElements(By.tagName("img"))).as("no element was created from the text").isEmpty();
+        assertThat(driver.findElement(By.id("status")).getText()).contains(room);
+    }
+
+    /** Only after a failed test: an open alert would block every later command, and one may follow another. */
+    private static void dismissAlerts() {
+        for (int i = 0; i < 10; i++) {
+            try {
+                driver.switchTo().alert().dismiss();
+            } catch (NoAlertPresentException expected) {
+                return;
+            }
+        }
+    }
+
+    /** Opens {@code path} in a new tab and waits until the page's socket is open. */
+    private String openTab(String path) {
+        driver.switchTo().newWindow(WindowType.TAB);
+        openedTabs.add(driver.getWindowHandle());
+        driver.get(server.http(path).toString());
+        new WebDriverWait(driver, WAIT).until(d -> "open".equals(d.findElement(By.id("status")).getDomAttribute("data-state")));
+        return driver.getWindowHandle();
+    }
+
+    /** Switches to {@code tab} and waits until its chat log holds {@code line}. */
+    private void awaitLogLine(String tab, String line) {
+        driver.switchTo().window(tab);
+        new WebDriverWait(driver, WAIT).withMessage(() -> "chat log of tab " + tab + " never showed: " + line)
+                .until(d -> logLines(d).contains(line));
+    }
+
+    /** The lines of the chat log, whatever element the page uses for it. */
+    private static List<String> logLines(WebDriver d) {
+        WebElement log = d.findElement(By.id("chat-log"));
+        String text = "textarea".equals(log.getTagName()) ? log.getDomProperty("value") : log.getText();
+        return List.of(text.split("\n"));
+    }
+}
