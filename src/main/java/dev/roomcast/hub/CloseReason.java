@@ -17,8 +17,6 @@ public enum CloseReason {
     UNSUPPORTED_DATA(1003, "binary frames are not supported", false),
     /** A text message was not valid UTF-8. Reconnect: no. */
     INVALID_PAYLOAD(1007, "invalid UTF-8", false),
-    /** The client broke a server policy. Reconnect: no. */
-    POLICY_VIOLATION(1008, "policy violation", false),
     /** A text client kept sending past its rate limit. Reconnect: no, slow down first. */
     RATE_LIMITED(1008, "rate limit exceeded", false),
     /** The connection's token expired and was not refreshed. Reconnect: yes, with a fresh token. */

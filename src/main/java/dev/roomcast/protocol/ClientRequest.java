@@ -39,6 +39,10 @@ public sealed interface ClientRequest {
     record Ping(String ref) implements ClientRequest {
     }
 
+    /** {@code refresh}: replace the connection's token with a fresh one before it expires. */
+    record Refresh(String ref, String token) implements ClientRequest {
+    }
+
     /** A frame that is not a valid request: answered with an {@code error}, the connection stays open. */
     record Invalid(String ref, ErrorCode code, String message) implements ClientRequest {
     }

@@ -79,6 +79,8 @@ public final class ClientRequests {
                 return new ClientRequest.PresenceQuery(ref, room(root));
             case "ping":
                 return new ClientRequest.Ping(ref);
+            case "refresh":
+                return new ClientRequest.Refresh(ref, string(root, "token"));
             default:
                 throw new Refusal(ErrorCode.UNKNOWN_TYPE, "unknown request type: " + type);
         }

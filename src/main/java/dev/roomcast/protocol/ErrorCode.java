@@ -25,6 +25,8 @@ public enum ErrorCode {
     NO_SUCH_USER("no_such_user"),
     /** The connection's principal may not join this room. */
     FORBIDDEN("forbidden"),
+    /** {@code refresh} with a token that is missing, invalid, expired or for another user, or auth is off. */
+    UNAUTHORIZED("unauthorized"),
     /** The connection sent requests faster than its rate limit allows; the request was dropped. */
     RATE_LIMITED("rate_limited"),
     /** The server failed to carry out the request (a broker failure); retrying later may work. */

@@ -10,6 +10,8 @@ import dev.roomcast.protocol.ErrorCode;
 import dev.roomcast.protocol.ServerFrames;
 import dev.roomcast.protocol.WireFormat;
 import dev.roomcast.security.Principal;
+import dev.roomcast.security.RateLimiter;
+import dev.roomcast.security.TokenVerifier;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
@@ -40,21 +42,27 @@ final class JsonEndpoint extends SimpleChannelInboundHandler<WebSocketFrame> {
         }
     }
 
-    private final Principal principal;
     private final ServerContext context;
     private final ClientRequests requests;
+    private final RateLimiter limiter;
+    /** Replaced by a {@code refresh}; the user stays the same. */
+    private Principal principal;
     private ChannelSession session;
+    /** Closes the connection when its token expires; null for connections without one. */
+    private TokenExpiry expiry;
 
     JsonEndpoint(Principal principal, ServerContext context) {
         this.principal = principal;
         this.context = context;
         this.requests = new ClientRequests(context.config().maxTextBytes());
+        this.limiter = context.newRateLimiter();
     }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
         if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
             context.connections().add(ctx.channel());
+            expiry = ctx.pipeline().get(TokenExpiry.class);
             session = context.newSession(ctx.channel(), principal.user(), WireFormat.JSON_V1);
             context.hub().connect(session);
             session.send(ServerFrames.welcome(session.id(), principal.user(), principal.displayName(),
@@ -72,9 +80,15 @@ final class JsonEndpoint extends SimpleChannelInboundHandler<WebSocketFrame> {
         if (session == null) {
             return;
         }
-        // Rate limiting (issue 5) belongs here, before the request is parsed: a request over the
-        // connection's limit is answered with ErrorCode.RATE_LIMITED and not carried out.
         ClientRequest request = requests.parse(text.text());
+        // Parsed first so that the refusal carries the request's ref; the request is not carried out.
+        if (limiter.tryAcquire() != RateLimiter.Verdict.ACCEPT) {
+            context.metrics().rateLimited();
+            answer(request.ref(), refused(ErrorCode.RATE_LIMITED, "too many requests: at most "
+                    + context.config().rateLimitPerSecond() + " a second; this one was dropped"));
+            return;
+        }
+        context.metrics().messageIn();
         if (request instanceof ClientRequest.Join join) {
             join(join);
             return;
@@ -129,7 +143,30 @@ final class JsonEndpoint extends SimpleChannelInboundHandler<WebSocketFrame> {
         if (request instanceof ClientRequest.Ping ping) {
             return done(answered(ServerFrames.ok(ping.ref())));
         }
+        if (request instanceof ClientRequest.Refresh refresh) {
+            return done(refresh(refresh));
+        }
         throw new IllegalStateException("unhandled request " + request);
+    }
+
+    /**
+     * Takes a fresh token for the same user: its expiry replaces the old one's and its room claim
+     * governs later joins (rooms already joined are kept).
+     */
+    private Outcome refresh(ClientRequest.Refresh refresh) {
+        TokenVerifier.Result verified = context.gate().verifyToken(refresh.token());
+        if (verified instanceof TokenVerifier.Refused refusedToken) {
+            return refused(ErrorCode.UNAUTHORIZED, refusedToken.reason());
+        }
+        Principal fresh = ((TokenVerifier.Valid) verified).principal();
+        if (!fresh.user().equals(principal.user())) {
+            return refused(ErrorCode.UNAUTHORIZED, "the token is for another user");
+        }
+        principal = fresh;
+        if (expiry != null) {
+            expiry.extendTo(fresh.expiresAt());
+        }
+        return answered(ServerFrames.ok(refresh.ref()));
     }
 
     /**

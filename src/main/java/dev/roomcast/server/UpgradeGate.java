@@ -99,6 +99,11 @@ final class UpgradeGate {
         }
     }
 
+    /** Checks a token a connected client sends to refresh its credentials. */
+    TokenVerifier.Result verifyToken(String token) {
+        return tokens == null ? new TokenVerifier.Refused("this server does not use tokens") : tokens.verify(token);
+    }
+
     private Refused refuse(HttpResponseStatus status, String reason, UpgradeRejection rejection) {
         metrics.upgradeRejected(rejection);
         return new Refused(status, reason, rejection);

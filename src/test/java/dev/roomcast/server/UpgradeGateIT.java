@@ -2,6 +2,8 @@ package dev.roomcast.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.roomcast.testing.JsonWs;
 import dev.roomcast.testing.RawWebSocket;
 import dev.roomcast.testing.Bystander;
 import dev.roomcast.testing.TestServer;
@@ -184,6 +186,45 @@ class UpgradeGateIT {
             assertThat(Duration.between(connected, Instant.now())).as("closed at expiry, not long after")
                     .isLessThan(Duration.ofSeconds(5));
             assertServes(server, tokenQuery(Tokens.hs256("u4", Duration.ofMinutes(5), null)));
+        }
+    }
+
+    @Test
+    void aJsonClientIsToldForbiddenForARoomOutsideItsTokenAndMayJoinTheOthers() {
+        try (TestServer server = TestServer.start(b -> b.jwtSecret(Tokens.SECRET));
+             JsonWs agent = JsonWs.connectWithToken(server, Tokens.hs256("agent-9", Duration.ofMinutes(5), List.of("support-*")))) {
+            assertThat(agent.user()).isEqualTo("agent-9");
+            agent.send("type", "join", "ref", "j1", "room", "sales");
+            JsonNode error = agent.next();
+            assertThat(error.path("type").asText()).isEqualTo("error");
+            assertThat(error.path("ref").asText()).isEqualTo("j1");
+            assertThat(error.path("code").asText()).isEqualTo("forbidden");
+            agent.join("support-" + uniqueRoom());
+        }
+    }
+
+    @Test
+    void aRefreshedTokenKeepsTheConnectionOpenPastTheFirstExpiry() {
+        try (TestServer server = TestServer.start(b -> b.jwtSecret(Tokens.SECRET));
+             JsonWs client = JsonWs.connectWithToken(server, Tokens.hs256("renewer", Duration.ofSeconds(3), null))) {
+            client.ok("r1", "type", "refresh", "token", Tokens.hs256("renewer", Duration.ofMinutes(5), null));
+            client.send("type", "refresh", "ref", "r2", "token", Tokens.hs256("someone-else", Duration.ofMinutes(5), null));
+            JsonNode error = client.next();
+            assertThat(error.path("code").asText()).isEqualTo("unauthorized");
+            assertThat(error.path("message").asText()).isEqualTo("the token is for another user");
+            client.send("type", "refresh", "ref", "r3", "token", "garbage");
+            assertThat(client.next().path("code").asText()).isEqualTo("unauthorized");
+            assertThat(client.poll(Duration.ofSeconds(4))).as("nothing, and no close, past the first token's expiry").isNull();
+            assertThat(client.raw().isClosed()).isFalse();
+            client.ok("p1", "type", "ping");
+        }
+    }
+
+    @Test
+    void withoutARefreshAJsonConnectionIsClosedAtExpiry() {
+        try (TestServer server = TestServer.start(b -> b.jwtSecret(Tokens.SECRET));
+             JsonWs client = JsonWs.connectWithToken(server, Tokens.hs256("lapsed", Duration.ofSeconds(2), null))) {
+            assertThat(client.raw().awaitClose()).isEqualTo(new WsClient.Closed(1008, "token expired"));
         }
     }
 

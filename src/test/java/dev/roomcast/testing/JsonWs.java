@@ -40,6 +40,11 @@ public final class JsonWs implements AutoCloseable {
         return new JsonWs(WsClient.connect(server.ws("/v1/ws?name=" + URLEncoder.encode(name, StandardCharsets.UTF_8))));
     }
 
+    /** Connects with {@code ?token=}, to a server with authentication on. */
+    public static JsonWs connectWithToken(TestServer server, String token) {
+        return new JsonWs(WsClient.connect(server.ws("/v1/ws?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8))));
+    }
+
     public JsonNode welcome() {
         return welcome;
     }
