@@ -29,6 +29,14 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Lifts the per-connection rate limit, for tests and load generators that send in bursts far
+     * beyond what the limit allows a person, where the limit is not what is tested.
+     */
+    public static RoomcastConfig.Builder withoutRateLimit(RoomcastConfig.Builder settings) {
+        return settings.rateLimitPerSecond(1_000_000).rateLimitBurst(1_000_000);
+    }
+
     public Roomcast node() {
         return node;
     }
