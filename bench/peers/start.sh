@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Starts one server with the tutorial's endpoints (/echo, /ws, /ws/{room}) on 127.0.0.1:PORT, in the
+# foreground (exec, so the caller's $! is the server's pid). Servers: roomcast fastapi node go.
+#   bench/peers/start.sh go 18080
+# Installs nothing by itself except `npm ci` for node and building the Go binary; the Debian packages
+# are listed in bench/peers/README.md.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+name="${1:?usage: start.sh roomcast|fastapi|node|go PORT}"
+port="${2:?usage: start.sh roomcast|fastapi|node|go PORT}"
+
+case "$name" in
+  roomcast)
+    # Default JVM flags on purpose: this is what a user gets.
+    jar="$repo/target/roomcast.jar"
+    [ -f "$jar" ] || (cd "$repo" && mvn -q -B -o -DskipTests package)
+    exec java ${ROOMCAST_JAVA_OPTS:-} -jar "$jar" serve --port "$port"
+    ;;
+  fastapi)
+    cd "$here/fastapi"
+    exec /usr/bin/python3 -m uvicorn main:app --host 127.0.0.1 --port "$port" --log-level warning
+    ;;
+  node)
+    cd "$here/node"
+    [ -d node_modules/ws ] || npm ci --no-audit --no-fund --silent
+    exec node server.js "$port"
+    ;;
+  go)
+    cd "$here/go"
+    if [ ! -x peer-go ] || [ server.go -nt peer-go ]; then
+      GO111MODULE=off GOPATH=/usr/share/gocode go build -o peer-go server.go
+    fi
+    exec ./peer-go "$port"
+    ;;
+  *)
+    echo "start.sh: unknown server '$name' (roomcast, fastapi, node or go)" >&2
+    exit 2
+    ;;
+esac
