@@ -15,7 +15,9 @@ case "$name" in
     # Default JVM flags on purpose: this is what a user gets.
     jar="$repo/target/roomcast.jar"
     [ -f "$jar" ] || (cd "$repo" && mvn -q -B -o -DskipTests package)
-    exec java ${ROOMCAST_JAVA_OPTS:-} -jar "$jar" serve --port "$port"
+    # The peers have no per-address cap or rate limit, so neither does Roomcast here.
+    exec java ${ROOMCAST_JAVA_OPTS:-} -jar "$jar" serve --port "$port" \
+      --max-connections-per-ip 0 --rate-limit 1000000 --rate-limit-burst 1000000
     ;;
   fastapi)
     cd "$here/fastapi"
