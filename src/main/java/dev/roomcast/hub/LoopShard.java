@@ -1,12 +1,9 @@
 package dev.roomcast.hub;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Room membership of the sessions owned by one {@link Loop}, and the fan-out of events to
@@ -31,8 +28,7 @@ final class LoopShard {
     }
 
     private final Loop loop;
-    private final Map<String, Set<Session>> membersByRoom = new HashMap<>();
-    private final Map<Session, Set<String>> roomsBySession = new HashMap<>();
+    private final Memberships memberships = new Memberships();
     private final List<Session> unflushed = new ArrayList<>();
     private final Map<Membership, List<PreparedEvent>> held = new HashMap<>();
     private final Runnable flushTask = this::flushAll;
@@ -50,27 +46,14 @@ final class LoopShard {
     /** Adds the session to the room; returns false if it already was a member. */
     boolean add(String room, Session session) {
         assertOwned("add");
-        if (!membersByRoom.computeIfAbsent(room, r -> new LinkedHashSet<>()).add(session)) {
-            return false;
-        }
-        roomsBySession.computeIfAbsent(session, s -> new LinkedHashSet<>()).add(room);
-        return true;
+        return memberships.add(room, session);
     }
 
     /** Removes the session from the room; returns false if it was not a member. */
     boolean remove(String room, Session session) {
         assertOwned("remove");
-        Set<String> rooms = roomsBySession.get(session);
-        if (rooms == null || !rooms.remove(room)) {
+        if (!memberships.remove(room, session)) {
             return false;
-        }
-        if (rooms.isEmpty()) {
-            roomsBySession.remove(session);
-        }
-        Set<Session> members = membersByRoom.get(room);
-        members.remove(session);
-        if (members.isEmpty()) {
-            membersByRoom.remove(room);
         }
         releaseAll(held.remove(new Membership(session, room)));
         return true;
@@ -94,20 +77,18 @@ final class LoopShard {
     /** Whether any session of this loop is in the room. */
     boolean hasMembers(String room) {
         assertOwned("hasMembers");
-        return membersByRoom.containsKey(room);
+        return memberships.room(room) != null;
     }
 
     boolean isMember(String room, Session session) {
         assertOwned("isMember");
-        Set<String> rooms = roomsBySession.get(session);
-        return rooms != null && rooms.contains(room);
+        return memberships.isMember(room, session);
     }
 
     /** The rooms the session is in, as a snapshot the caller may iterate while leaving them. */
     List<String> roomsOf(Session session) {
         assertOwned("roomsOf");
-        Set<String> rooms = roomsBySession.get(session);
-        return rooms == null ? List.of() : new ArrayList<>(rooms);
+        return memberships.roomsOf(session);
     }
 
     /**
@@ -117,13 +98,14 @@ final class LoopShard {
      */
     void fanOut(String room, PreparedEvent event) {
         assertOwned("fanOut");
-        Set<Session> members = membersByRoom.get(room);
+        Memberships.Room members = memberships.room(room);
         if (members == null) {
             return;
         }
         fanningOut = true;
         try {
-            for (Session member : members) {
+            for (int i = 0, size = members.size(); i < size; i++) {
+                Session member = members.member(i);
                 if (!held.isEmpty() && heldBack(member, room, event)) {
                     continue;
                 }
@@ -138,11 +120,6 @@ final class LoopShard {
             flushScheduled = true;
             loop.execute(flushTask);
         }
-    }
-
-    Set<Session> membersOf(String room) {
-        assertOwned("membersOf");
-        return Collections.unmodifiableSet(membersByRoom.getOrDefault(room, Set.of()));
     }
 
     /** Keeps the event for a held member; false when the member is not held. */
@@ -178,7 +155,7 @@ final class LoopShard {
 
     private void assertOwned(String operation) {
         assert loop.inLoop() : operation + " touched loop " + loop.index() + "'s shard off its loop";
-        if (fanningOut && !"fanOut".equals(operation) && !"membersOf".equals(operation)) {
+        if (fanningOut && !"fanOut".equals(operation)) {
             throw new IllegalStateException(operation + " called during a fan-out of loop " + loop.index());
         }
     }
