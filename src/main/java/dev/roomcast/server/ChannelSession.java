@@ -10,6 +10,9 @@ import dev.roomcast.protocol.ServerFrames;
 import dev.roomcast.protocol.WireFormat;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundInvoker;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 
 /**
  * A hub {@link Session} for one WebSocket channel. Confined to the channel's event loop, except
@@ -20,12 +23,21 @@ import io.netty.channel.Channel;
  * consumer, so a client that stops reading costs at most that many bytes and never slows the
  * fan-out to anyone else. Frames queued but not yet flushed are flushed before that judgement,
  * so a client that reads is never closed because a burst outran the loop's flush task.
+ *
+ * <p>Frames are complete WebSocket frame bytes, so they enter the pipeline at the frame encoder's
+ * context and go straight to the socket (through TLS when it is on), skipping the handlers behind
+ * it that would only pass them along: a fan-out to 10,000 members makes 10,000 of these writes.
  */
 final class ChannelSession implements Session {
 
     private final String id;
     private final String user;
     private final Channel channel;
+    /**
+     * The WebSocket frame encoder's context, whose writes reach only the handlers nearer the socket;
+     * the channel itself in a pipeline without one (handler tests).
+     */
+    private final ChannelOutboundInvoker frames;
     private final Loop loop;
     private final WireFormat format;
     private final ServerMetrics metrics;
@@ -36,6 +48,7 @@ final class ChannelSession implements Session {
         this.id = id;
         this.user = user;
         this.channel = channel;
+        this.frames = frameEncoderContext(channel);
         this.loop = loop;
         this.format = format;
         this.metrics = metrics;
@@ -66,7 +79,7 @@ final class ChannelSession implements Session {
         if (frame == null || !fits(frame)) {
             return false;
         }
-        channel.write(frame.retainedDuplicate(), channel.voidPromise());
+        frames.write(frame.retainedDuplicate(), frames.voidPromise());
         metrics.delivered(frame.readableBytes());
         if (unflushed) {
             return false;
@@ -96,7 +109,7 @@ final class ChannelSession implements Session {
             frame.release();
             return;
         }
-        channel.writeAndFlush(frame, channel.voidPromise());
+        frames.writeAndFlush(frame, frames.voidPromise());
         unflushed = false;
     }
 
@@ -111,7 +124,7 @@ final class ChannelSession implements Session {
             // A burst of broadcasts queues several fan-outs before the loop's flush task runs, so the
             // bytes counted against the bound may not have been offered to the socket yet. Push them
             // out before judging the client: only what the client does not read counts.
-            channel.flush();
+            frames.flush();
         }
         if (bytes <= channel.bytesBeforeUnwritable()) {
             return true;
@@ -126,7 +139,7 @@ final class ChannelSession implements Session {
     public void flush() {
         assert loop.inLoop() : "flush off the session's loop";
         unflushed = false;
-        channel.flush();
+        frames.flush();
     }
 
     @Override
@@ -139,6 +152,11 @@ final class ChannelSession implements Session {
             closing = true;
             Connections.close(channel, reason);
         }
+    }
+
+    private static ChannelOutboundInvoker frameEncoderContext(Channel channel) {
+        ChannelHandlerContext encoder = channel.pipeline().context(WebSocketFrameEncoder.class);
+        return encoder != null ? encoder : channel;
     }
 
     @Override

@@ -10,9 +10,18 @@ import dev.roomcast.metrics.ServerMetrics;
 import dev.roomcast.protocol.WireFormat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
+import io.netty.util.ReferenceCounted;
+import java.util.ArrayList;
+import java.util.List;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -20,7 +29,7 @@ import org.junit.jupiter.api.Test;
 /**
  * A session on an {@link EmbeddedChannel}: broadcasts are written as duplicates of one shared
  * frame, flushed once, freed with the event; a frame beyond the outbound bound is dropped and the
- * session closes with 1013.
+ * session closes with 1013; in a WebSocket pipeline, frames enter at the frame encoder.
  */
 class ChannelSessionTest {
 
@@ -125,5 +134,57 @@ class ChannelSessionTest {
         small.release();
         big.release();
         assertThat(slow.finish()).isFalse();
+    }
+
+    /** An outbound handler behind the encoder: frame bytes written by the session must not pass it. */
+    private static final class Recording extends ChannelOutboundHandlerAdapter {
+        final List<String> seen = new ArrayList<>();
+
+        @Override
+        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+            seen.add(msg.getClass().getSimpleName());
+            ctx.write(msg, promise);
+        }
+    }
+
+    /** Decodes what reached the socket with Netty's own client-side decoder. */
+    private static List<String> decodeOutbound(EmbeddedChannel channel) {
+        EmbeddedChannel client = new EmbeddedChannel(new WebSocket13FrameDecoder(false, false, 65536));
+        for (ByteBuf bytes = channel.readOutbound(); bytes != null; bytes = channel.readOutbound()) {
+            client.writeInbound(bytes);
+        }
+        List<String> frames = new ArrayList<>();
+        for (Object frame = client.readInbound(); frame != null; frame = client.readInbound()) {
+            if (frame instanceof TextWebSocketFrame text) {
+                frames.add(text.text());
+            } else if (frame instanceof CloseWebSocketFrame close) {
+                frames.add("close " + close.statusCode());
+            }
+            ((ReferenceCounted) frame).release();
+        }
+        assertThat(client.finish()).isFalse();
+        return frames;
+    }
+
+    @Test
+    void inAWebSocketPipelineFramesGoFromTheEncoderToTheSocketInOrderWithTheCloseFrame() {
+        Recording behindEncoder = new Recording();
+        EmbeddedChannel channel = new EmbeddedChannel(new WebSocket13FrameEncoder(false), behindEncoder);
+        ChannelSession session = sessionOn(channel);
+        EncodedEvent first = message("one");
+        EncodedEvent second = message("two");
+
+        assertThat(session.deliver(first)).isTrue();
+        assertThat(session.deliver(second)).isFalse();
+        session.flush();
+        session.close(CloseReason.GOING_AWAY);
+        first.release();
+        second.release();
+
+        assertThat(decodeOutbound(channel)).containsExactly(
+                "Message from lobby: one", "Message from lobby: two", "close " + CloseReason.GOING_AWAY.code());
+        assertThat(behindEncoder.seen).as("only the close frame travels the whole pipeline")
+                .containsExactly("CloseWebSocketFrame");
+        channel.finishAndReleaseAll();
     }
 }
