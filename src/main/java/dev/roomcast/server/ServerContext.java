@@ -50,7 +50,9 @@ record ServerContext(RoomcastConfig config, Hub hub, NettyLoops loops, Connectio
                 || cause instanceof IOException) {
             // Netty's decoder has already sent the close frame for a protocol violation; a socket
             // that closes in the middle of a fragmented message is the client's doing, not a bug.
-            log.debug("{}: {}", channel.remoteAddress(), cause.toString());
+            // The cause fills a placeholder, so it is only rendered when debug is on: a mass disconnect
+            // brings thousands of these at once.
+            log.debug("{}: {}", channel.remoteAddress(), cause);
             channel.close();
         } else {
             log.warn("{}: closing after unexpected error", channel.remoteAddress(), cause);
