@@ -27,7 +27,12 @@ public interface Broker extends AutoCloseable {
     /** Delivers an event that is not kept in history (departures, presence changes). */
     void broadcast(RoomEvent event);
 
-    /** Starts delivering the room's events to this node; idempotent. */
+    /**
+     * Starts delivering the room's events to this node; idempotent. Only events of subscribed rooms
+     * reach the listener. A {@link #publish} or {@link #history} of the room called after this takes
+     * effect after the subscription does, so a joiner misses nothing between the history it reads and
+     * the live events that follow, and local members receive their own messages.
+     */
     CompletionStage<Void> subscribe(String room);
 
     /** Stops delivering the room's events to this node; idempotent. */

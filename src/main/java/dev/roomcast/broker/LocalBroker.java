@@ -1,11 +1,11 @@
 package dev.roomcast.broker;
 
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,9 +33,8 @@ import java.util.function.Function;
  */
 public final class LocalBroker implements Broker {
 
-    private static final SecureRandom RANDOM = new SecureRandom();
-
     private final ConcurrentHashMap<String, RoomLog> logs = new ConcurrentHashMap<>();
+    private final Set<String> subscribed = ConcurrentHashMap.newKeySet();
     private final AtomicLong historyBytes = new AtomicLong();
     private final ReentrantLock evicting = new ReentrantLock();
     private final int historySize;
@@ -61,7 +60,7 @@ public final class LocalBroker implements Broker {
         // Appending and delivering under the log's monitor keeps every loop's queue in offset order.
         RoomEvent.Message message = withLog(room, log -> {
             RoomEvent.Message appended = log.append(room, draft);
-            listener.onEvent(appended);
+            deliver(appended);
             return appended;
         });
         evictIfOverBound();
@@ -70,16 +69,18 @@ public final class LocalBroker implements Broker {
 
     @Override
     public void broadcast(RoomEvent event) {
-        listener.onEvent(event);
+        deliver(event);
     }
 
     @Override
     public CompletionStage<Void> subscribe(String room) {
+        subscribed.add(room);
         return CompletableFuture.completedFuture(null);
     }
 
     @Override
     public CompletionStage<Void> unsubscribe(String room) {
+        subscribed.remove(room);
         return CompletableFuture.completedFuture(null);
     }
 
@@ -104,6 +105,13 @@ public final class LocalBroker implements Broker {
     /** Estimated bytes all rooms' history holds now. */
     public long historyBytes() {
         return historyBytes.get();
+    }
+
+    /** Hands the event to the listener if this node subscribed to its room, as a remote broker would. */
+    private void deliver(RoomEvent event) {
+        if (subscribed.contains(event.room())) {
+            listener.onEvent(event);
+        }
     }
 
     /** Runs {@code action} on the room's live log under its monitor, retrying if it was just evicted. */
@@ -146,10 +154,6 @@ public final class LocalBroker implements Broker {
     }
 
     private RoomLog newLog() {
-        return new RoomLog(newEpoch(), historySize, historyMaxAge, clock, historyBytes);
-    }
-
-    private static String newEpoch() {
-        return Long.toString(RANDOM.nextLong() & Long.MAX_VALUE, 36);
+        return new RoomLog(Position.newEpoch(), historySize, historyMaxAge, clock, historyBytes);
     }
 }

@@ -6,12 +6,25 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** LocalBroker's history bounds: per room by count and age, across rooms by estimated memory. */
-class LocalBrokerTest {
+/**
+ * LocalBroker: the {@link BrokerContract}, plus its own history bounds: per room by count and age,
+ * across rooms by estimated memory.
+ */
+class LocalBrokerTest extends BrokerContract {
+
+    @Override
+    protected Broker newBroker(int historySize) {
+        return new LocalBroker(historySize, Duration.ofHours(1), Long.MAX_VALUE, Clock.systemUTC());
+    }
+
+    /** A memory store loses its history when the process restarts: a new broker. */
+    @Override
+    protected Broker loseHistory(Broker broker, String room) {
+        broker.close();
+        return started(100);
+    }
 
     /** A clock the test moves by hand. */
     private static final class ManualClock extends Clock {
@@ -27,7 +40,6 @@ class LocalBrokerTest {
     }
 
     private final ManualClock clock = new ManualClock();
-    private final List<RoomEvent> delivered = new ArrayList<>();
 
     private LocalBroker broker(int historySize, Duration maxAge, long maxBytes) {
         LocalBroker broker = new LocalBroker(historySize, maxAge, maxBytes, clock);

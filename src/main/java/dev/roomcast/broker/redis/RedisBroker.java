@@ -1,0 +1,277 @@
+package dev.roomcast.broker.redis;
+
+import dev.roomcast.broker.Broker;
+import dev.roomcast.broker.BrokerListener;
+import dev.roomcast.broker.Draft;
+import dev.roomcast.broker.HistorySlice;
+import dev.roomcast.broker.Position;
+import dev.roomcast.broker.RoomEvent;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The broker that lets several nodes share rooms through Redis (Lettuce): one Lua script per
+ * publish appends to the room's stream and publishes on its channel atomically, each node
+ * subscribes to the channels of the rooms it has members in, and history is read from the stream.
+ * Keys and channels are named in {@link RedisKeys}; events are encoded by {@link RoomEventCodec}.
+ *
+ * <p>History: a room keeps at most {@code historySize} messages no older than {@code historyMaxAge}
+ * (by Redis's clock, so node clocks do not matter). Every key has a TTL of {@code roomTtl}, refreshed
+ * by each publish: a room nobody publishes to for that long is forgotten, and its next use starts a new
+ * epoch, so positions from before answer {@code recovered:false}, as they do after a flush.
+ *
+ * <p>Threading: thread-safe. Listener callbacks run on a Lettuce I/O thread: each event is decoded
+ * and handed to {@link BrokerListener#onEvent} immediately, which must not block (the hub hands it
+ * to the owning loops and returns). All rooms share one pub/sub connection, so the events of a room
+ * reach the listener in the order the scripts published them. Command replies also complete on Lettuce
+ * threads. A health check on its own daemon thread pings Redis every second for {@link #isReady} and
+ * retries subscriptions that failed while Redis was unreachable.
+ */
+public final class RedisBroker implements Broker {
+
+    /**
+     * Where Redis is and how rooms are kept there.
+     *
+     * @param uri            {@code redis://host:port[/db]} (or {@code rediss://} for TLS)
+     * @param prefix         put in front of every key and channel, so several deployments can share a Redis
+     * @param historySize    messages kept per room
+     * @param historyMaxAge  oldest message kept; zero keeps them regardless of age
+     * @param roomTtl        how long a room's keys outlive its last publish
+     */
+    public record Settings(String uri, String prefix, int historySize, Duration historyMaxAge, Duration roomTtl) {
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(RedisBroker.class);
+    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration HEALTH_INTERVAL = Duration.ofSeconds(1);
+
+    private final Settings settings;
+    private final RedisKeys keys;
+    private final RedisClient client;
+    private final StatefulRedisConnection<String, String> connection;
+    private final RedisAsyncCommands<String, String> redis;
+    private final StatefulRedisPubSubConnection<String, String> pubSub;
+    private final LuaScript publishScript;
+    private final LuaScript historyScript;
+    private final ScheduledExecutorService health;
+    /** Rooms this node wants events of, each with its latest SUBSCRIBE; a failed one is retried. */
+    private final ConcurrentHashMap<String, CompletableFuture<Void>> subscriptions = new ConcurrentHashMap<>();
+    private volatile BrokerListener listener = event -> { };
+    private volatile boolean answering = true;
+
+    private RedisBroker(Settings settings, RedisClient client, StatefulRedisConnection<String, String> connection,
+                        StatefulRedisPubSubConnection<String, String> pubSub) {
+        this.settings = settings;
+        this.keys = new RedisKeys(settings.prefix());
+        this.client = client;
+        this.connection = connection;
+        this.redis = connection.async();
+        this.pubSub = pubSub;
+        this.publishScript = LuaScript.load("publish.lua", redis);
+        this.historyScript = LuaScript.load("history.lua", redis);
+        pubSub.addListener(new RedisPubSubAdapter<>() {
+            @Override
+            public void message(String channel, String message) {
+                deliver(channel, message);
+            }
+        });
+        this.health = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "roomcast-redis-health");
+            thread.setDaemon(true);
+            return thread;
+        });
+        health.scheduleWithFixedDelay(this::checkHealth, HEALTH_INTERVAL.toMillis(), HEALTH_INTERVAL.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Connects to Redis and loads the scripts; blocks, so call it at startup. Throws
+     * {@link IllegalStateException} with a one-line reason if Redis cannot be reached.
+     */
+    public static RedisBroker connect(Settings settings) {
+        RedisURI uri = RedisURI.create(settings.uri());
+        RedisClient client = RedisClient.create(uri);
+        client.setOptions(ClientOptions.builder()
+                // Fail a publish at once while Redis is unreachable instead of queueing it without bound.
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
+                .build());
+        StatefulRedisConnection<String, String> connection = null;
+        try {
+            connection = client.connect(StringCodec.UTF8);
+            return new RedisBroker(settings, client, connection, client.connectPubSub(StringCodec.UTF8));
+        } catch (RuntimeException e) {
+            if (connection != null) {
+                connection.close();
+            }
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            throw new IllegalStateException("cannot use Redis at " + uri.getHost() + ":" + uri.getPort() + ": "
+                    + rootMessage(e), e);
+        }
+    }
+
+    @Override
+    public void start(BrokerListener listener) {
+        this.listener = listener;
+    }
+
+    /**
+     * Runs publish.lua: appends to the room's stream and publishes on its channel in one step, so the
+     * offsets of a room grow by one per message whichever node publishes. If this node's subscription to
+     * the room is still being set up, the publish waits for it, so local members see their own messages.
+     */
+    @Override
+    public CompletionStage<Position> publish(String room, Draft draft) {
+        String body = RoomEventCodec.encodeDraft(room, draft);
+        return afterSubscribed(room, () -> publishScript.run(redis, keys.roomKeys(room),
+                        Position.newEpoch(), body, Integer.toString(settings.historySize()), millis(settings.historyMaxAge()),
+                        millis(settings.roomTtl()), keys.channel(room)))
+                .thenApply(reply -> new Position((String) reply.get(0), (Long) reply.get(1)));
+    }
+
+    /** Publishes on the room's channel only; nothing is kept. */
+    @Override
+    public void broadcast(RoomEvent event) {
+        redis.publish(keys.channel(event.room()), RoomEventCodec.encodeTransient(event)).exceptionally(failure -> {
+            log.debug("broadcast to room {} failed: {}", event.room(), failure.toString());
+            return null;
+        });
+    }
+
+    @Override
+    public CompletionStage<Void> subscribe(String room) {
+        CompletableFuture<Void> subscribed = new CompletableFuture<>();
+        CompletableFuture<Void> existing = subscriptions.putIfAbsent(room, subscribed);
+        if (existing != null) {
+            return existing;
+        }
+        sendSubscribe(room, subscribed);
+        return subscribed;
+    }
+
+    @Override
+    public CompletionStage<Void> unsubscribe(String room) {
+        subscriptions.remove(room);
+        return pubSub.async().unsubscribe(keys.channel(room)).thenApply(done -> null);
+    }
+
+    /**
+     * Runs history.lua, which reads the position and the messages in one step. A read for a room this
+     * node is still subscribing to waits for the subscription, so a joiner misses nothing between the
+     * history it reads and the live events that follow.
+     */
+    @Override
+    public CompletionStage<HistorySlice> history(String room, Position since, int limit) {
+        return afterSubscribed(room, () -> historyScript.run(redis, keys.roomKeys(room),
+                        Position.newEpoch(), since == null ? "" : since.epoch(), since == null ? "0" : Long.toString(since.offset()),
+                        Integer.toString(limit), Integer.toString(settings.historySize()),
+                        millis(settings.historyMaxAge()), millis(settings.roomTtl())))
+                .thenApply(reply -> slice(reply, since, limit));
+    }
+
+    /** Whether the last ping was answered and the pub/sub connection is up; never blocks. */
+    @Override
+    public boolean isReady() {
+        return answering && pubSub.isOpen();
+    }
+
+    @Override
+    public void close() {
+        health.shutdownNow();
+        pubSub.close();
+        connection.close();
+        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    }
+
+    private static HistorySlice slice(List<Object> reply, Position since, int limit) {
+        Position current = new Position((String) reply.get(0), (Long) reply.get(1));
+        long kept = (Long) reply.get(2);
+        List<RoomEvent.Message> messages = new ArrayList<>(reply.size() - 3);
+        for (Object encoded : reply.subList(3, reply.size())) {
+            messages.add((RoomEvent.Message) RoomEventCodec.decode((String) encoded));
+        }
+        // Complete when `since` is of this epoch (kept is -1 otherwise), every message after it is still
+        // kept, and the limit did not cut them short.
+        boolean complete = since == null || (kept >= 0 && kept == current.offset() - since.offset() && kept <= limit);
+        return new HistorySlice(messages, current, complete);
+    }
+
+    /** On the Lettuce I/O thread: decode and hand over at once. */
+    private void deliver(String channel, String message) {
+        RoomEvent event;
+        try {
+            event = RoomEventCodec.decode(message);
+        } catch (IllegalArgumentException e) {
+            log.warn("dropped an event on {} that this node cannot read: {}", channel, e.getMessage());
+            return;
+        }
+        try {
+            listener.onEvent(event);
+        } catch (RuntimeException e) {
+            log.error("the broker listener failed on an event of room {}", event.room(), e);
+        }
+    }
+
+    private void sendSubscribe(String room, CompletableFuture<Void> subscribed) {
+        pubSub.async().subscribe(keys.channel(room)).whenComplete((done, failure) -> {
+            if (failure == null) {
+                subscribed.complete(null);
+            } else {
+                subscribed.completeExceptionally(failure);
+            }
+        });
+    }
+
+    private <T> CompletionStage<T> afterSubscribed(String room, Supplier<CompletionStage<T>> action) {
+        CompletableFuture<Void> pending = subscriptions.get(room);
+        if (pending == null || pending.isDone()) {
+            return action.get();
+        }
+        return pending.handle((done, failure) -> null).thenCompose(ignored -> action.get());
+    }
+
+    /** On the health thread: refreshes {@link #isReady} and retries failed subscriptions. */
+    private void checkHealth() {
+        redis.ping().toCompletableFuture().orTimeout(HEALTH_INTERVAL.toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((pong, failure) -> answering = failure == null);
+        subscriptions.forEach((room, subscribed) -> {
+            if (subscribed.isCompletedExceptionally()) {
+                CompletableFuture<Void> retry = new CompletableFuture<>();
+                if (subscriptions.replace(room, subscribed, retry)) {
+                    sendSubscribe(room, retry);
+                }
+            }
+        });
+    }
+
+    private static String millis(Duration duration) {
+        return Long.toString(duration.toMillis());
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.toString() : root.getMessage();
+    }
+}

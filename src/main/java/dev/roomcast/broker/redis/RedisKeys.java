@@ -1,0 +1,39 @@
+package dev.roomcast.broker.redis;
+
+/**
+ * Every Redis key and channel name Roomcast uses, built from the configured prefix. A room's keys
+ * put the room name in braces, a Redis Cluster hash tag, so the keys one script touches share a slot.
+ *
+ * <ul>
+ *   <li>{@code <prefix>{<room>}:position}: hash {@code epoch}, {@code offset}: the room's current position</li>
+ *   <li>{@code <prefix>{<room>}:stream}: stream of the room's kept messages, one field {@code m} each</li>
+ *   <li>{@code <prefix>{<room>}:events}: pub/sub channel of every event of the room</li>
+ * </ul>
+ *
+ * <p>Threading: thread-safe (immutable).
+ */
+final class RedisKeys {
+
+    private final String prefix;
+
+    RedisKeys(String prefix) {
+        this.prefix = prefix;
+    }
+
+    String position(String room) {
+        return prefix + "{" + room + "}:position";
+    }
+
+    String stream(String room) {
+        return prefix + "{" + room + "}:stream";
+    }
+
+    String channel(String room) {
+        return prefix + "{" + room + "}:events";
+    }
+
+    /** The two keys a room's scripts touch, in the order publish.lua and history.lua expect them. */
+    String[] roomKeys(String room) {
+        return new String[] {position(room), stream(room)};
+    }
+}

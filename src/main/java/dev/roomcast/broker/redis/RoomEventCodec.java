@@ -1,0 +1,127 @@
+package dev.roomcast.broker.redis;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.roomcast.broker.Draft;
+import dev.roomcast.broker.Position;
+import dev.roomcast.broker.RoomEvent;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+
+/**
+ * How room events travel between nodes: one compact JSON object per event, on the room's channel
+ * and in its history stream. Field {@code k} is the kind: {@code m} message (with {@code e} epoch,
+ * {@code o} offset, {@code f} from, {@code x} text, {@code t} timestamp ms), {@code l} a session
+ * left ({@code u} user), {@code p} a presence change ({@code u} user, {@code j} joined); {@code r}
+ * is always the room. A message is encoded without its position: publish.lua writes {@code e} and
+ * {@code o} in front once the room has given it one.
+ *
+ * <p>Threading: thread-safe (stateless; Jackson's factory is).
+ */
+final class RoomEventCodec {
+
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private RoomEventCodec() {
+    }
+
+    /** A message before it has a position: what publish.lua completes. */
+    static String encodeDraft(String room, Draft draft) {
+        return write(json -> {
+            json.writeStringField("k", "m");
+            json.writeStringField("r", room);
+            json.writeStringField("f", draft.from());
+            json.writeStringField("x", draft.text());
+            json.writeNumberField("t", draft.timestampMillis());
+        });
+    }
+
+    /** An event that is not kept in history. */
+    static String encodeTransient(RoomEvent event) {
+        return write(json -> {
+            if (event instanceof RoomEvent.SessionLeft left) {
+                json.writeStringField("k", "l");
+                json.writeStringField("r", left.room());
+                json.writeStringField("u", left.user());
+            } else if (event instanceof RoomEvent.PresenceChange change) {
+                json.writeStringField("k", "p");
+                json.writeStringField("r", change.room());
+                json.writeStringField("u", change.user());
+                json.writeBooleanField("j", change.joined());
+            } else {
+                throw new IllegalArgumentException("messages are published, not broadcast: " + event);
+            }
+        });
+    }
+
+    /** Decodes any event; throws {@link IllegalArgumentException} for anything this version cannot read. */
+    static RoomEvent decode(String encoded) {
+        String kind = null;
+        String room = null;
+        String epoch = null;
+        long offset = -1;
+        String from = null;
+        String text = null;
+        long timestamp = 0;
+        String user = null;
+        boolean joined = false;
+        try (JsonParser json = JSON.createParser(encoded)) {
+            if (json.nextToken() != JsonToken.START_OBJECT) {
+                throw new IllegalArgumentException("not a JSON object");
+            }
+            while (json.nextToken() == JsonToken.FIELD_NAME) {
+                String field = json.currentName();
+                json.nextToken();
+                switch (field) {
+                    case "k" -> kind = json.getText();
+                    case "r" -> room = json.getText();
+                    case "e" -> epoch = json.getText();
+                    case "o" -> offset = json.getLongValue();
+                    case "f" -> from = json.getText();
+                    case "x" -> text = json.getText();
+                    case "t" -> timestamp = json.getLongValue();
+                    case "u" -> user = json.getText();
+                    case "j" -> joined = json.getBooleanValue();
+                    default -> json.skipChildren();
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not a room event: " + e.getMessage(), e);
+        }
+        if (kind == null || room == null) {
+            throw new IllegalArgumentException("a room event needs a kind and a room");
+        }
+        return switch (kind) {
+            case "m" -> new RoomEvent.Message(room, new Position(epoch, offset), require(from), require(text), timestamp);
+            case "l" -> new RoomEvent.SessionLeft(room, require(user));
+            case "p" -> new RoomEvent.PresenceChange(room, require(user), joined);
+            default -> throw new IllegalArgumentException("unknown event kind " + kind);
+        };
+    }
+
+    private static String require(String field) {
+        if (field == null) {
+            throw new IllegalArgumentException("a field of the event is missing");
+        }
+        return field;
+    }
+
+    private interface Fields {
+        void write(JsonGenerator json) throws IOException;
+    }
+
+    private static String write(Fields fields) {
+        StringWriter out = new StringWriter(128);
+        try (JsonGenerator json = JSON.createGenerator(out)) {
+            json.writeStartObject();
+            fields.write(json);
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing to a StringWriter cannot fail", e);
+        }
+        return out.toString();
+    }
+}

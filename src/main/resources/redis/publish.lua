@@ -1,0 +1,43 @@
+-- Appends one message to a room's history and publishes it, as one atomic step: the only way a
+-- message enters a room, so offsets grow by exactly one per message whichever node publishes.
+--
+-- KEYS[1]  the room's position hash {epoch, offset}
+-- KEYS[2]  the room's history stream; each entry has one field, m = the encoded event
+-- ARGV[1]  a fresh random epoch, used only if the room has none (new room, expired, flushed)
+-- ARGV[2]  the encoded message without its position: a JSON object, '{' first
+-- ARGV[3]  messages kept per room (0 keeps none)
+-- ARGV[4]  oldest message kept, in ms (0 keeps them regardless of age)
+-- ARGV[5]  TTL of the room's keys in ms, refreshed here: a room nobody publishes to expires
+-- ARGV[6]  the room's pub/sub channel
+-- Returns {epoch, offset} of the message.
+local position, stream = KEYS[1], KEYS[2]
+local fresh_epoch, body, history_size = ARGV[1], ARGV[2], tonumber(ARGV[3])
+local max_age_ms, ttl_ms, channel = tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6]
+
+local epoch = redis.call('HGET', position, 'epoch')
+-- Same rule as history.lua: without its position, or with its stream gone from under a room that had
+-- messages, the room's history is lost, so it starts a new epoch and old positions stop recovering.
+if not epoch or (history_size > 0 and redis.call('HGET', position, 'offset') ~= '0'
+        and redis.call('EXISTS', stream) == 0) then
+    epoch = fresh_epoch
+    redis.call('DEL', stream)
+    redis.call('HSET', position, 'epoch', epoch, 'offset', 0)
+end
+local offset = redis.call('HINCRBY', position, 'offset', 1)
+-- The position goes first in the event; the rest is the body as the publisher encoded it.
+local event = '{"e":"' .. epoch .. '","o":' .. string.format('%d', offset) .. ',' .. string.sub(body, 2)
+
+if history_size > 0 then
+    -- "~" trims whole macro nodes only (cheap); history.lua never reads beyond history_size anyway.
+    redis.call('XADD', stream, 'MAXLEN', '~', history_size, '*', 'm', event)
+    if max_age_ms > 0 then
+        -- Entry IDs are Redis's own clock in ms, so "older than max age" is "ID below now - max age".
+        local now = redis.call('TIME')
+        local cutoff_ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) - max_age_ms
+        redis.call('XTRIM', stream, 'MINID', '~', string.format('%d', cutoff_ms))
+    end
+    redis.call('PEXPIRE', stream, ttl_ms)
+end
+redis.call('PEXPIRE', position, ttl_ms)
+redis.call('PUBLISH', channel, event)
+return {epoch, offset}

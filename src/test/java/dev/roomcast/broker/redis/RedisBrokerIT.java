@@ -1,0 +1,159 @@
+package dev.roomcast.broker.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.roomcast.broker.Broker;
+import dev.roomcast.broker.BrokerContract;
+import dev.roomcast.broker.HistorySlice;
+import dev.roomcast.broker.Position;
+import dev.roomcast.broker.RoomEvent;
+import dev.roomcast.testing.RedisTestSupport;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * RedisBroker against a real Redis: the {@link BrokerContract}, plus what only a shared store has:
+ * two brokers (nodes) sharing rooms, age trimming by Redis's clock, TTLs on every key, and the
+ * script cache being flushed. Keys use a prefix unique to this run and are deleted afterwards.
+ */
+@Tag("redis")
+class RedisBrokerIT extends BrokerContract {
+
+    private static final Duration HOUR = Duration.ofHours(1);
+    private static RedisTestSupport redis;
+
+    @BeforeAll
+    static void connect() {
+        redis = RedisTestSupport.require();
+    }
+
+    @AfterAll
+    static void cleanUp() {
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    @Override
+    protected Broker newBroker(int historySize) {
+        return broker(historySize, HOUR, HOUR);
+    }
+
+    /** A Redis flush, as far as this room is concerned: its keys are gone. */
+    @Override
+    protected Broker loseHistory(Broker broker, String room) {
+        RedisKeys keys = new RedisKeys(redis.prefix());
+        assertThat(redis.redis().del(keys.position(room), keys.stream(room))).isEqualTo(2);
+        return broker;
+    }
+
+    private static RedisBroker broker(int historySize, Duration maxAge, Duration roomTtl) {
+        return RedisBroker.connect(new RedisBroker.Settings(RedisTestSupport.URI, redis.prefix(), historySize, maxAge, roomTtl));
+    }
+
+    @Test
+    void twoBrokersShareARoomsOffsetsHistoryAndEvents() {
+        Broker nodeA = started(100);
+        Broker nodeB = started(100);
+        String room = uniqueRoom();
+        subscribe(nodeB, room);
+
+        Position fromA = publish(nodeA, room, "from A");
+        Position fromB = publish(nodeB, room, "from B");
+        assertThat(fromB).isEqualTo(new Position(fromA.epoch(), fromA.offset() + 1));
+        assertThat(awaitMessages(room, 2)).extracting(RoomEvent.Message::text).containsExactly("from A", "from B");
+        assertThat(history(nodeA, room, null, 10).messages()).extracting(RoomEvent.Message::text)
+                .containsExactly("from A", "from B");
+    }
+
+    @Test
+    void everyKeyOfARoomHasATimeToLiveThatPublishingRefreshes() {
+        Broker broker = started(100);
+        String room = uniqueRoom();
+        RedisKeys keys = new RedisKeys(redis.prefix());
+
+        history(broker, room, null, 10);
+        assertThat(redis.redis().pttl(keys.position(room))).as("a read that creates a room sets its TTL")
+                .isBetween(1L, HOUR.toMillis());
+        redis.redis().pexpire(keys.position(room), 60_000);
+        publish(broker, room, "refresh");
+        assertThat(redis.redis().pttl(keys.position(room))).isGreaterThan(60_000);
+        assertThat(redis.redis().pttl(keys.stream(room))).isBetween(60_001L, HOUR.toMillis());
+        assertThat(redis.redis().keys(redis.prefix() + "*")).allSatisfy(
+                key -> assertThat(redis.redis().pttl(key)).as(key).isPositive());
+    }
+
+    @Test
+    void anIdleRoomExpiresAndStartsANewEpoch() {
+        Broker broker = broker(100, HOUR, Duration.ofMillis(300));
+        String room = uniqueRoom();
+        Position before = publish(broker, room, "soon forgotten");
+        try {
+            await().atMost(Duration.ofSeconds(5)).until(
+                    () -> redis.redis().exists(new RedisKeys(redis.prefix()).position(room)) == 0);
+            HistorySlice after = history(broker, room, before, 10);
+            assertThat(after.complete()).isFalse();
+            assertThat(after.current().epoch()).isNotEqualTo(before.epoch());
+        } finally {
+            broker.close();
+        }
+    }
+
+    @Test
+    void messagesOlderThanTheMaxAgeAreNotReturnedAndRecoveryAcrossThemIsIncomplete() {
+        Broker broker = broker(100, Duration.ofMillis(500), HOUR);
+        String room = uniqueRoom();
+        try {
+            Position start = history(broker, room, null, 0).current();
+            publish(broker, room, 5);
+            await().atMost(Duration.ofSeconds(5)).until(() -> history(broker, room, null, 10).messages().isEmpty());
+            publish(broker, room, "fresh");
+
+            HistorySlice slice = history(broker, room, start, 100);
+            assertThat(slice.complete()).isFalse();
+            assertThat(slice.messages()).extracting(RoomEvent.Message::text).containsExactly("fresh");
+            assertThat(slice.current().offset()).isEqualTo(6);
+            assertThat(redis.redis().xlen(new RedisKeys(redis.prefix()).stream(room)))
+                    .as("publishing trims expired entries (in whole macro nodes)").isLessThanOrEqualTo(6);
+        } finally {
+            broker.close();
+        }
+    }
+
+    @Test
+    void publishingStillWorksAfterRedisForgetsTheScripts() {
+        Broker broker = started(100);
+        String room = uniqueRoom();
+        publish(broker, room, "before");
+        redis.redis().scriptFlush();
+        assertThat(publish(broker, room, "after").offset()).isEqualTo(2);
+        assertThat(history(broker, room, null, 10).messages()).extracting(RoomEvent.Message::text)
+                .containsExactly("before", "after");
+    }
+
+    @Test
+    void theWireFormatIsCompactJsonWithThePositionFirst() {
+        Broker broker = started(100);
+        String room = uniqueRoom();
+        publish(broker, room, "hi");
+        List<String> stored = redis.redis().xrange(new RedisKeys(redis.prefix()).stream(room),
+                io.lettuce.core.Range.create("-", "+")).stream().map(entry -> entry.getBody().get("m")).toList();
+        assertThat(stored).singleElement().asString().matches(
+                "\\{\"e\":\"[0-9a-z]+\",\"o\":1,\"k\":\"m\",\"r\":\"" + room + "\",\"f\":\"ann\",\"x\":\"hi\",\"t\":\\d+}");
+        assertThat(broker.isReady()).isTrue();
+    }
+
+    @Test
+    void anUnreachableRedisIsOneClearLineAtStartup() {
+        assertThatThrownBy(() -> RedisBroker.connect(new RedisBroker.Settings("redis://127.0.0.1:1", "x:", 10, HOUR, HOUR)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("cannot use Redis at 127.0.0.1:1: ")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+}
