@@ -2,6 +2,7 @@ package dev.roomcast;
 
 import dev.roomcast.broker.Broker;
 import dev.roomcast.broker.LocalBroker;
+import dev.roomcast.broker.redis.RedisBroker;
 import dev.roomcast.config.RoomcastConfig;
 import dev.roomcast.hub.Hub;
 import dev.roomcast.metrics.ServerMetrics;
@@ -31,10 +32,13 @@ public final class Roomcast implements AutoCloseable {
         this.address = address;
     }
 
-    /** Starts a node and returns once it accepts connections. */
+    /**
+     * Starts a node and returns once it accepts connections. Throws {@link IllegalStateException}
+     * with a one-line reason if the configured Redis cannot be reached.
+     */
     public static Roomcast start(RoomcastConfig config) throws BindException {
         Clock clock = Clock.systemUTC();
-        Broker broker = new LocalBroker(config.historySize(), config.historyMaxAge(), config.historyMaxBytes(), clock);
+        Broker broker = newBroker(config, clock);
         ServerMetrics metrics = new ServerMetrics();
         NettyServer server = new NettyServer(config, metrics);
         Hub hub = new Hub(server.loops(), broker, server.encoder(), clock);
@@ -46,6 +50,15 @@ public final class Roomcast implements AutoCloseable {
             metrics.close();
             throw e;
         }
+    }
+
+    /** The broker the config names: in-process, or Redis (connects now, blocking). */
+    private static Broker newBroker(RoomcastConfig config, Clock clock) {
+        if (!config.redisBroker()) {
+            return new LocalBroker(config.historySize(), config.historyMaxAge(), config.historyMaxBytes(), clock);
+        }
+        return RedisBroker.connect(new RedisBroker.Settings(config.broker(), config.redisPrefix(),
+                config.historySize(), config.historyMaxAge(), config.redisRoomTtl()));
     }
 
     public InetSocketAddress address() {

@@ -128,6 +128,14 @@ public final class ServeCommand implements Callable<Integer> {
             description = "PEM PKCS#8 private key of --tls-cert (env ROOMCAST_TLS_KEY).")
     Path tlsKey;
 
+    @Option(names = "--broker", defaultValue = "${env:ROOMCAST_BROKER}",
+            description = "Where rooms live: 'memory' (this node only) or redis://host:port[/db] to share rooms with every node using that Redis (env ROOMCAST_BROKER, default memory).")
+    String broker;
+
+    @Option(names = "--redis-prefix", defaultValue = "${env:ROOMCAST_REDIS_PREFIX}",
+            description = "Prefix of every Redis key and channel; nodes that share rooms use the same one (env ROOMCAST_REDIS_PREFIX, default roomcast:).")
+    String redisPrefix;
+
     @Override
     public Integer call() throws Exception {
         RoomcastConfig config = toConfig();
@@ -182,6 +190,8 @@ public final class ServeCommand implements Callable<Integer> {
         if (jwtPublicKey != null) b.jwtPublicKey(jwtPublicKey);
         if (tlsCert != null) b.tlsCert(tlsCert);
         if (tlsKey != null) b.tlsKey(tlsKey);
+        if (broker != null && !broker.isBlank()) b.broker(broker.strip());
+        if (redisPrefix != null) b.redisPrefix(redisPrefix);
         return b.build();
     }
 

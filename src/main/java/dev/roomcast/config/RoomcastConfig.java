@@ -36,6 +36,9 @@ import java.util.List;
  * @param jwtPublicKey         PEM public key (RSA or EC P-256) that client tokens are signed with, or null
  * @param tlsCert              PEM certificate chain to serve https/wss with, or null for plain http/ws
  * @param tlsKey               PEM PKCS#8 private key of {@code tlsCert}, or null
+ * @param broker               where rooms live: {@value #MEMORY_BROKER} (this node only) or a
+ *                             {@code redis://host:port[/db]} URL shared by several nodes
+ * @param redisPrefix          put in front of every Redis key and channel, so deployments can share a Redis
  */
 public record RoomcastConfig(
         String host,
@@ -62,7 +65,12 @@ public record RoomcastConfig(
         String jwtSecret,
         Path jwtPublicKey,
         Path tlsCert,
-        Path tlsKey) {
+        Path tlsKey,
+        String broker,
+        String redisPrefix) {
+
+    /** The {@code broker} value for the in-process broker of a single node. */
+    public static final String MEMORY_BROKER = "memory";
 
     public static Builder builder() {
         return new Builder();
@@ -78,6 +86,19 @@ public record RoomcastConfig(
         return tlsCert != null;
     }
 
+    /** Whether rooms are shared through Redis. */
+    public boolean redisBroker() {
+        return !MEMORY_BROKER.equals(broker);
+    }
+
+    /**
+     * How long a room's Redis keys outlive its last message: as long as the message may be kept
+     * ({@code historyMaxAge}), or a day when history is kept regardless of age; every key needs a TTL.
+     */
+    public Duration redisRoomTtl() {
+        return historyMaxAge.isZero() ? Duration.ofDays(1) : historyMaxAge;
+    }
+
     public Builder toBuilder() {
         return new Builder()
                 .host(host).port(port).ioThreads(ioThreads)
@@ -91,7 +112,8 @@ public record RoomcastConfig(
                 .rateLimitPerSecond(rateLimitPerSecond).rateLimitBurst(rateLimitBurst)
                 .rateLimitCloseAfter(rateLimitCloseAfter)
                 .jwtSecret(jwtSecret).jwtPublicKey(jwtPublicKey)
-                .tlsCert(tlsCert).tlsKey(tlsKey);
+                .tlsCert(tlsCert).tlsKey(tlsKey)
+                .broker(broker).redisPrefix(redisPrefix);
     }
 
     /** Collects settings; starts from the documented defaults. */
@@ -121,6 +143,8 @@ public record RoomcastConfig(
         private Path jwtPublicKey = null;
         private Path tlsCert = null;
         private Path tlsKey = null;
+        private String broker = MEMORY_BROKER;
+        private String redisPrefix = "roomcast:";
 
         public Builder host(String value) { host = value; return this; }
         public Builder port(int value) { port = value; return this; }
@@ -147,6 +171,8 @@ public record RoomcastConfig(
         public Builder jwtPublicKey(Path value) { jwtPublicKey = value; return this; }
         public Builder tlsCert(Path value) { tlsCert = value; return this; }
         public Builder tlsKey(Path value) { tlsKey = value; return this; }
+        public Builder broker(String value) { broker = value; return this; }
+        public Builder redisPrefix(String value) { redisPrefix = value; return this; }
 
         public RoomcastConfig build() {
             requireRange("port", port, 0, 65535);
@@ -173,10 +199,18 @@ public record RoomcastConfig(
             if ((tlsCert == null) != (tlsKey == null)) {
                 throw new IllegalArgumentException("TLS needs both a certificate and a key");
             }
+            if (broker == null || !(broker.equals(MEMORY_BROKER) || broker.startsWith("redis://")
+                    || broker.startsWith("rediss://"))) {
+                throw new IllegalArgumentException("the broker must be 'memory' or a redis://host:port[/db] URL, got " + broker);
+            }
+            if (redisPrefix == null) {
+                throw new IllegalArgumentException("the Redis key prefix must not be null");
+            }
             return new RoomcastConfig(host, port, ioThreads, maxMessageBytes, outboundBufferBytes,
                     historySize, historyMaxAge, drainTimeout, maxTextBytes, historyMaxBytes, apiKey, handshakeTimeout, pingInterval, maxMissedPongs,
                     maxConnections, maxConnectionsPerIp, clientIpHeader, allowedOrigins,
-                    rateLimitPerSecond, rateLimitBurst, rateLimitCloseAfter, jwtSecret, jwtPublicKey, tlsCert, tlsKey);
+                    rateLimitPerSecond, rateLimitBurst, rateLimitCloseAfter, jwtSecret, jwtPublicKey, tlsCert, tlsKey,
+                    broker, redisPrefix);
         }
 
         private static void requireRange(String what, long value, long min, long max) {

@@ -117,7 +117,14 @@ class RecoveryIT {
                 all.addAll(messages(back, (int) (305 - 5 - missed)));
                 assertThat(offsets(all)).containsExactlyElementsOf(LongStream.rangeClosed(6, 305).boxed().toList());
                 assertThat(all).allSatisfy(m -> assertThat(m.get("epoch")).isEqualTo(last.get("epoch")));
-                assertThat(back.poll(Duration.ofMillis(300))).isNull();
+                JsonNode after = back.poll(Duration.ofMillis(300));
+                if (after != null && after.path("type").asText().equals("joined")) {
+                    // The reader's own presence: when the server saw the old connection go before this one joined
+                    // and every live message was published before the join, it comes after the last message.
+                    assertThat(after.get("user").asText()).isEqualTo("reader");
+                    after = back.poll(Duration.ofMillis(300));
+                }
+                assertThat(after).as("nothing after the last message").isNull();
             }
         }
     }
