@@ -8,28 +8,10 @@ import dev.roomcast.broker.RoomEvent;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class HubTest {
-
-    /** Counts prepares and outstanding references, to check "encode once" and balanced ref-counting. */
-    private static final class CountingEncoder implements EventEncoder {
-        final AtomicInteger prepared = new AtomicInteger();
-        final AtomicInteger liveReferences = new AtomicInteger();
-
-        @Override
-        public PreparedEvent prepare(RoomEvent event) {
-            prepared.incrementAndGet();
-            liveReferences.incrementAndGet();
-            return new PreparedEvent() {
-                @Override public RoomEvent event() { return event; }
-                @Override public PreparedEvent retain() { liveReferences.incrementAndGet(); return this; }
-                @Override public void release() { liveReferences.decrementAndGet(); }
-            };
-        }
-    }
 
     private final InlineLoop loop0 = new InlineLoop(0);
     private final InlineLoop loop1 = new InlineLoop(1);

@@ -21,11 +21,7 @@ class PresenceTest {
     private final InlineLoop loop1 = new InlineLoop(1);
     private final Hub hub = new Hub(List.of(loop0, loop1),
             new LocalBroker(100, Duration.ZERO, Long.MAX_VALUE, Clock.systemUTC()),
-            event -> new PreparedEvent() {
-                @Override public RoomEvent event() { return event; }
-                @Override public PreparedEvent retain() { return this; }
-                @Override public void release() { }
-            }, Clock.systemUTC());
+            new CountingEncoder(), Clock.systemUTC());
 
     private void runLoops() {
         loop0.runAll();

@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -56,20 +55,6 @@ class RecoveryTest {
         void completeReads() {
             pendingReads.forEach(Runnable::run);
             pendingReads.clear();
-        }
-    }
-
-    private static final class CountingEncoder implements EventEncoder {
-        final AtomicInteger liveReferences = new AtomicInteger();
-
-        @Override
-        public PreparedEvent prepare(RoomEvent event) {
-            liveReferences.incrementAndGet();
-            return new PreparedEvent() {
-                @Override public RoomEvent event() { return event; }
-                @Override public PreparedEvent retain() { liveReferences.incrementAndGet(); return this; }
-                @Override public void release() { liveReferences.decrementAndGet(); }
-            };
         }
     }
 
