@@ -27,13 +27,21 @@ public final class RoomNames {
 
     /** Checks a percent-encoded path segment as a client-chosen room name. */
     public static Checked fromPathSegment(String encoded) {
+        return fromPathSegment(encoded, false);
+    }
+
+    /**
+     * Checks a percent-encoded path segment as a room name; {@code allowReserved} admits the
+     * server-defined rooms, which the HTTP API may address by name.
+     */
+    public static Checked fromPathSegment(String encoded, boolean allowReserved) {
         String decoded;
         try {
             decoded = percentDecode(encoded);
         } catch (IllegalArgumentException e) {
             return new Checked(null, "room name is not valid percent-encoded UTF-8");
         }
-        return check(decoded, false);
+        return check(decoded, allowReserved);
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.roomcast.config.RoomcastConfig;
 import dev.roomcast.protocol.RoomNames;
 import dev.roomcast.protocol.SeedText;
 import dev.roomcast.security.Principal;
+import dev.roomcast.server.api.RoomsApi;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandler;
@@ -26,9 +27,10 @@ import java.time.Clock;
 import java.util.function.Function;
 
 /**
- * Routes each HTTP request by method and path: the chat page, health, readiness, metrics and the
- * WebSocket endpoints, which it validates, passes through the {@link UpgradeGate} and then
- * upgrades by installing Netty's WebSocket protocol handler and the endpoint in its place. Stateless, shared by every connection.
+ * Routes each HTTP request by method and path: the chat page, health, readiness, metrics, the HTTP
+ * API (whose own route table is in {@link RoomsApi}) and the WebSocket endpoints, which it
+ * validates, passes through the {@link UpgradeGate} and then upgrades by installing Netty's
+ * WebSocket protocol handler and the endpoint in its place. Stateless, shared by every connection.
  */
 @ChannelHandler.Sharable
 final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -36,9 +38,11 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
     private final ServerContext context;
+    private final RoomsApi roomsApi;
 
     HttpRouter(ServerContext context) {
         this.context = context;
+        this.roomsApi = new RoomsApi(context.hub(), context.config());
     }
 
     @Override
@@ -73,6 +77,8 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
                     principal -> new TextEndpoint(SeedText.GLOBAL_ROOM, principal, context));
         } else if (path.equals("/v1/ws")) {
             upgrade(ctx, request, null, principal -> new JsonEndpoint(principal, context));
+        } else if (RoomsApi.serves(path)) {
+            roomsApi.handle(request).thenAccept(response -> HttpResponses.send(ctx, request, response));
         } else if (path.startsWith("/ws/")) {
             RoomNames.Checked room = RoomNames.fromPathSegment(path.substring("/ws/".length()));
             if (!room.ok()) {

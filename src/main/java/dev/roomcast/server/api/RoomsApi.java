@@ -1,0 +1,267 @@
+package dev.roomcast.server.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.roomcast.broker.HistorySlice;
+import dev.roomcast.broker.Position;
+import dev.roomcast.broker.RoomEvent;
+import dev.roomcast.config.RoomcastConfig;
+import dev.roomcast.hub.Hub;
+import dev.roomcast.protocol.JsonEvents;
+import dev.roomcast.protocol.RoomNames;
+import dev.roomcast.protocol.ServerFrames;
+import dev.roomcast.protocol.Utf8;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.stream.Collectors;
+
+/**
+ * The HTTP API under {@code /v1/rooms} (docs/protocol.md, "HTTP API"): a table of routes, the
+ * bearer-key check, and the handlers, which publish through and read from the hub. Immutable;
+ * shared by every connection.
+ */
+public final class RoomsApi {
+
+    /** Who HTTP-published messages are {@code from}. */
+    static final String API_USER = "api";
+    static final int DEFAULT_HISTORY_LIMIT = 100;
+    static final int MAX_HISTORY_LIMIT = 1000;
+    private static final String ROOM = "{room}";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Answers one request to a route; {@code room} is the decoded, checked room name, or null. */
+    @FunctionalInterface
+    private interface Handler {
+        CompletionStage<FullHttpResponse> handle(FullHttpRequest request, String room);
+    }
+
+    /**
+     * One route: a method and a path template in which {@code {room}} stands for one
+     * percent-encoded room name. {@code publishes} routes need the API key even when reads do not.
+     */
+    private record Route(HttpMethod method, String template, boolean publishes, Handler handler) {
+        /** The path's segment at {@code {room}}'s place, "" for templates without one, or null when the path does not match. */
+        String match(String[] path) {
+            String[] parts = template.split("/");
+            if (parts.length != path.length) {
+                return null;
+            }
+            String room = "";
+            for (int i = 0; i < parts.length; i++) {
+                if (parts[i].equals(ROOM)) {
+                    room = path[i];
+                } else if (!parts[i].equals(path[i])) {
+                    return null;
+                }
+            }
+            return room;
+        }
+    }
+
+    private final List<Route> routes = List.of(
+            new Route(HttpMethod.GET, "/v1/rooms", false, this::rooms),
+            new Route(HttpMethod.POST, "/v1/rooms/{room}/messages", true, this::publish),
+            new Route(HttpMethod.GET, "/v1/rooms/{room}/presence", false, this::presence),
+            new Route(HttpMethod.GET, "/v1/rooms/{room}/history", false, this::history));
+
+    private final Hub hub;
+    private final byte[] apiKey;
+    private final int maxTextBytes;
+
+    public RoomsApi(Hub hub, RoomcastConfig config) {
+        this.hub = hub;
+        this.apiKey = config.apiKey() == null ? null : config.apiKey().getBytes(StandardCharsets.UTF_8);
+        this.maxTextBytes = config.maxTextBytes();
+    }
+
+    /** Whether a path belongs to this API, so the router hands its requests here. */
+    public static boolean serves(String path) {
+        return path.equals("/v1/rooms") || path.startsWith("/v1/rooms/");
+    }
+
+    /**
+     * Answers a request. Borrows {@code request}: everything needed from it is read before this
+     * returns. Returns a stage of a response the caller takes ownership of and writes.
+     */
+    public CompletionStage<FullHttpResponse> handle(FullHttpRequest request) {
+        String path = new QueryStringDecoder(request.uri()).rawPath();
+        String[] segments = path.split("/", -1);
+        List<Route> matching = routes.stream().filter(r -> r.match(segments) != null).toList();
+        if (matching.isEmpty()) {
+            return done(ApiResponses.error(ApiError.NOT_FOUND, "no such path: " + path));
+        }
+        Route route = matching.stream().filter(r -> r.method().equals(request.method())).findFirst().orElse(null);
+        if (route == null) {
+            String allowed = matching.stream().map(r -> r.method().name()).collect(Collectors.joining(", "));
+            FullHttpResponse refusal = ApiResponses.error(ApiError.METHOD_NOT_ALLOWED,
+                    request.method() + " is not allowed here; use " + allowed);
+            refusal.headers().set(HttpHeaderNames.ALLOW, allowed);
+            return done(refusal);
+        }
+        FullHttpResponse unauthorized = authenticate(request, route);
+        if (unauthorized != null) {
+            return done(unauthorized);
+        }
+        String room = null;
+        String segment = route.match(segments);
+        if (route.template().contains(ROOM)) {
+            RoomNames.Checked checked = RoomNames.fromPathSegment(segment, true);
+            if (!checked.ok()) {
+                return done(ApiResponses.error(ApiError.INVALID_ROOM, "invalid room name: " + checked.refusal()));
+            }
+            room = checked.name();
+        }
+        return route.handler().handle(request, room).exceptionally(failure ->
+                ApiResponses.error(ApiError.INTERNAL, "the server could not carry this out; try again"));
+    }
+
+    /** Null when the request may proceed, else the 401 or 403 refusal. */
+    private FullHttpResponse authenticate(FullHttpRequest request, Route route) {
+        if (apiKey == null) {
+            return route.publishes()
+                    ? ApiResponses.error(ApiError.FORBIDDEN, "publishing over HTTP is disabled: start roomcast with "
+                            + "--api-key KEY (or ROOMCAST_API_KEY=KEY) and send the header 'Authorization: Bearer KEY'")
+                    : null;
+        }
+        String authorization = request.headers().get(HttpHeaderNames.AUTHORIZATION, "");
+        byte[] presented = authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? authorization.substring(7).strip().getBytes(StandardCharsets.UTF_8)
+                : new byte[0];
+        if (MessageDigest.isEqual(presented, apiKey)) {
+            return null;
+        }
+        FullHttpResponse refusal = ApiResponses.error(ApiError.UNAUTHORIZED,
+                "send the API key as the header 'Authorization: Bearer KEY'");
+        refusal.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"roomcast\"");
+        return refusal;
+    }
+
+    /** {@code POST /v1/rooms/{room}/messages}: body {@code {"text": …}} or text/plain; 202 with the message's position. */
+    private CompletionStage<FullHttpResponse> publish(FullHttpRequest request, String room) {
+        String contentType = request.headers().get(HttpHeaderNames.CONTENT_TYPE, "");
+        String mime = contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+        String text;
+        if (mime.equals(HttpHeaderValues.APPLICATION_JSON.toString())) {
+            JsonNode body;
+            try {
+                body = JSON.readTree(request.content().toString(StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                return done(ApiResponses.error(ApiError.BAD_JSON, "the body is not valid JSON"));
+            }
+            JsonNode textNode = body == null ? null : body.get("text");
+            if (body == null || !body.isObject() || textNode == null || textNode.isNull()) {
+                return done(ApiResponses.error(ApiError.MISSING_FIELD, "the body must be a JSON object with a \"text\" string"));
+            }
+            if (!textNode.isTextual()) {
+                return done(ApiResponses.error(ApiError.INVALID_FIELD, "text must be a string"));
+            }
+            text = textNode.textValue();
+        } else if (mime.equals(HttpHeaderValues.TEXT_PLAIN.toString())) {
+            try {
+                text = StandardCharsets.UTF_8.newDecoder().decode(request.content().nioBuffer()).toString();
+            } catch (CharacterCodingException e) {
+                return done(ApiResponses.error(ApiError.INVALID_FIELD, "a text/plain body must be UTF-8"));
+            }
+        } else {
+            return done(ApiResponses.error(ApiError.UNSUPPORTED_MEDIA_TYPE,
+                    "send Content-Type: application/json with {\"text\": …}, or text/plain"));
+        }
+        if (Utf8.length(text) > maxTextBytes) {
+            return done(ApiResponses.error(ApiError.TEXT_TOO_LONG, "text is longer than " + maxTextBytes + " bytes"));
+        }
+        return hub.publish(room, API_USER, text).thenApply(position -> ApiResponses.json(HttpResponseStatus.ACCEPTED, json -> {
+            json.writeStringField("room", room);
+            ServerFrames.writePosition(json, position);
+        }));
+    }
+
+    /** {@code GET /v1/rooms}: rooms with members on this node, with member counts. */
+    private CompletionStage<FullHttpResponse> rooms(FullHttpRequest request, String unused) {
+        Map<String, Integer> rooms = hub.rooms();
+        return done(ApiResponses.json(HttpResponseStatus.OK, json -> {
+            json.writeArrayFieldStart("rooms");
+            for (Map.Entry<String, Integer> room : rooms.entrySet()) {
+                json.writeStartObject();
+                json.writeStringField("room", room.getKey());
+                json.writeNumberField("members", room.getValue());
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+        }));
+    }
+
+    /** {@code GET /v1/rooms/{room}/presence}: users in the room on this node with their session counts. */
+    private CompletionStage<FullHttpResponse> presence(FullHttpRequest request, String room) {
+        Map<String, Integer> users = hub.presence(room);
+        return done(ApiResponses.json(HttpResponseStatus.OK, json -> {
+            json.writeStringField("room", room);
+            ServerFrames.writeUsers(json, users);
+        }));
+    }
+
+    /** {@code GET /v1/rooms/{room}/history?since=EPOCH:OFFSET&limit=N}: messages after {@code since}, or the newest. */
+    private CompletionStage<FullHttpResponse> history(FullHttpRequest request, String room) {
+        Map<String, List<String>> query = new QueryStringDecoder(request.uri()).parameters();
+        Position since = null;
+        String sinceText = first(query, "since");
+        if (sinceText != null) {
+            int colon = sinceText.lastIndexOf(':');
+            long offset = colon > 0 ? parseLong(sinceText.substring(colon + 1)) : -1;
+            if (offset < 0) {
+                return done(ApiResponses.error(ApiError.INVALID_QUERY,
+                        "since must be EPOCH:OFFSET as in a message, e.g. since=3kz1q8w0d2j7:41"));
+            }
+            since = new Position(sinceText.substring(0, colon), offset);
+        }
+        String limitText = first(query, "limit");
+        long limit = limitText == null ? DEFAULT_HISTORY_LIMIT : parseLong(limitText);
+        if (limit < 1 || limit > MAX_HISTORY_LIMIT) {
+            return done(ApiResponses.error(ApiError.INVALID_QUERY, "limit must be from 1 to " + MAX_HISTORY_LIMIT));
+        }
+        return hub.history(room, since, (int) limit).thenApply(slice -> historyResponse(room, slice));
+    }
+
+    private static FullHttpResponse historyResponse(String room, HistorySlice slice) {
+        return ApiResponses.json(HttpResponseStatus.OK, json -> {
+            json.writeStringField("room", room);
+            ServerFrames.writePosition(json, slice.current());
+            json.writeBooleanField("complete", slice.complete());
+            json.writeArrayFieldStart("messages");
+            for (RoomEvent.Message message : slice.messages()) {
+                json.writeRawValue(new String(JsonEvents.render(message), StandardCharsets.UTF_8));
+            }
+            json.writeEndArray();
+        });
+    }
+
+    private static String first(Map<String, List<String>> query, String name) {
+        List<String> values = query.get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+
+    /** The non-negative decimal number in {@code text}, or -1. */
+    private static long parseLong(String text) {
+        if (text.isEmpty() || text.length() > 18 || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return -1;
+        }
+        return Long.parseLong(text);
+    }
+
+    private static CompletionStage<FullHttpResponse> done(FullHttpResponse response) {
+        return CompletableFuture.completedFuture(response);
+    }
+}
