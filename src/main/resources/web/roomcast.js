@@ -1,0 +1,342 @@
+/*
+ * roomcast.js: a small client for Roomcast's JSON protocol v1 (docs/protocol.md), for browsers
+ * and for Node 20+ (run with `node --experimental-websocket`, or pass a WebSocket class).
+ *
+ *   const client = new Roomcast.Client("ws://127.0.0.1:8000/v1/ws?name=ann");
+ *   client.on("message", m => console.log(m.room, m.from, m.text));
+ *   client.on("recovered", r => { if (!r.recovered) reloadRoom(r.room); });
+ *   await client.join("lobby");
+ *   await client.publish("lobby", "hello");
+ *
+ * It reconnects by itself (exponential backoff with jitter) and rejoins its rooms with `since` set
+ * to the last message it saw, so the server replays exactly what it missed; when that is not
+ * possible it emits a `recovered` event with `recovered: false`. Requests return promises settled
+ * by the server's answer with the same `ref`.
+ */
+(function (root, factory) {
+    "use strict";
+    const Roomcast = factory();
+    if (typeof module === "object" && module.exports) {
+        module.exports = Roomcast;
+    } else {
+        root.Roomcast = Roomcast;
+    }
+})(typeof globalThis !== "undefined" ? globalThis : this, function () {
+    "use strict";
+
+    /** Close codes after which reconnecting cannot help (docs/protocol.md, "Close codes"). */
+    const FINAL_CLOSE_CODES = new Set([1002, 1003, 1007, 1008, 1009]);
+
+    const DEFAULTS = {
+        /** First reconnect delay; doubled per failed attempt up to maxDelayMs, then jittered. */
+        minDelayMs: 250,
+        maxDelayMs: 10000,
+        /** How long a request waits for its answer (including for the connection to open). */
+        requestTimeoutMs: 10000,
+        /** The WebSocket class; the global one by default. */
+        WebSocket: typeof WebSocket !== "undefined" ? WebSocket : undefined,
+    };
+
+    /** An `error` answer from the server: `code` is the stable error code. */
+    class RoomcastError extends Error {
+        constructor(code, message, ref) {
+            super(message);
+            this.name = "RoomcastError";
+            this.code = code;
+            this.ref = ref;
+        }
+    }
+
+    /** Is `a` a later position than `b` in the same room? A new epoch is always later. */
+    function isNewer(a, b) {
+        return !b || a.epoch !== b.epoch || a.offset > b.offset;
+    }
+
+    class Client {
+        /**
+         * @param {string} url   the /v1/ws URL, e.g. "wss://chat.example.com/v1/ws"
+         * @param {object} [options] minDelayMs, maxDelayMs, requestTimeoutMs, WebSocket
+         */
+        constructor(url, options) {
+            this.url = url;
+            this.options = Object.assign({}, DEFAULTS, options || {});
+            if (!this.options.WebSocket) {
+                throw new Error("no WebSocket class: pass options.WebSocket, or run Node with --experimental-websocket");
+            }
+            /** room -> { position: {epoch, offset} | null, history: number, active: joined at least once } */
+            this.rooms = new Map();
+            /** ref -> { resolve, reject, timer } */
+            this.pending = new Map();
+            this.listeners = new Map();
+            this.waitingForOpen = [];
+            this.nextRef = 1;
+            this.attempt = 0;
+            this.closed = false;
+            this.socket = null;
+            this.welcome = null;
+            this.reconnectTimer = null;
+            this.connect();
+        }
+
+        /**
+         * Subscribes to an event and returns the function that unsubscribes. Events:
+         * "open" (welcome frame), "message", "direct", "joined", "left", "recovered",
+         * "error" (error frames nobody awaits), "close" ({code, reason, reconnecting, delayMs}).
+         */
+        on(event, listener) {
+            if (!this.listeners.has(event)) {
+                this.listeners.set(event, new Set());
+            }
+            this.listeners.get(event).add(listener);
+            return () => this.listeners.get(event).delete(listener);
+        }
+
+        /** Whether the connection is open and welcomed. */
+        get connected() {
+            return this.welcome !== null;
+        }
+
+        /**
+         * Joins a room; after a reconnect the client rejoins it by itself, recovering what it
+         * missed. Resolves with the server's `ok` ({room, epoch, offset}).
+         * @param {object} [options] history: replay that many of the newest messages on this first join
+         */
+        join(room, options) {
+            const existing = this.rooms.get(room);
+            if (existing && existing.active) {
+                return this.sendJoin(room, existing);
+            }
+            const state = { position: null, history: (options && options.history) || 0, active: false };
+            this.rooms.set(room, state);
+            return this.sendJoin(room, state).then((ok) => {
+                state.active = true;
+                return ok;
+            }, (error) => {
+                if (this.rooms.get(room) === state && !state.active) {
+                    this.rooms.delete(room);
+                }
+                throw error;
+            });
+        }
+
+        /** Leaves a room (and stops rejoining it). */
+        leave(room) {
+            this.rooms.delete(room);
+            return this.request({ type: "leave", room: room });
+        }
+
+        /** Publishes to a joined room; resolves with {room, epoch, offset}. */
+        publish(room, text) {
+            return this.request({ type: "publish", room: room, text: text });
+        }
+
+        /** Sends a private message to every session of user `to`. */
+        direct(to, text) {
+            return this.request({ type: "direct", to: to, text: text });
+        }
+
+        /** Resolves with the `presence` frame: {room, users: [{user, sessions}]}. */
+        presence(room) {
+            return this.request({ type: "presence", room: room });
+        }
+
+        ping() {
+            return this.request({ type: "ping" });
+        }
+
+        /** Drops the current connection and reconnects at once, recovering missed messages. */
+        reconnect() {
+            this.attempt = 0;
+            if (this.socket) {
+                this.socket.close(1000, "reconnecting");
+            }
+        }
+
+        /** Closes for good: no more reconnects; pending requests fail. */
+        close() {
+            this.closed = true;
+            clearTimeout(this.reconnectTimer);
+            if (this.socket) {
+                this.socket.close(1000, "");
+            }
+            this.failPending(new Error("client closed"));
+        }
+
+        // ---- internals ------------------------------------------------------------------------
+
+        connect() {
+            const socket = new this.options.WebSocket(this.url);
+            this.socket = socket;
+            socket.onmessage = (event) => this.onFrame(event.data);
+            socket.onclose = (event) => this.onClose(socket, event.code, event.reason);
+            // An error is always followed by a close event, which decides what happens next.
+            socket.onerror = () => {};
+        }
+
+        onFrame(data) {
+            let frame;
+            try {
+                frame = JSON.parse(data);
+            } catch (e) {
+                return;
+            }
+            switch (frame.type) {
+                case "welcome":
+                    this.welcome = frame;
+                    this.attempt = 0;
+                    this.emit("open", frame);
+                    this.rejoinRooms();
+                    this.waitingForOpen.splice(0).forEach((send) => send());
+                    return;
+                case "message":
+                    this.advance(frame.room, frame);
+                    this.emit("message", frame);
+                    return;
+                case "recovered":
+                    if (!frame.recovered) {
+                        // Nothing is replayed: carry on from the room's current position.
+                        this.advance(frame.room, frame);
+                    }
+                    this.emit("recovered", frame);
+                    return;
+                case "ok":
+                case "presence":
+                case "error":
+                    this.settle(frame);
+                    return;
+                default:
+                    // direct, joined, left and any frame type added later in v1
+                    this.emit(frame.type, frame);
+            }
+        }
+
+        onClose(socket, code, reason) {
+            if (socket !== this.socket) {
+                return;
+            }
+            this.socket = null;
+            this.welcome = null;
+            this.failPending(new Error("connection lost (" + code + ")"));
+            const reconnecting = !this.closed && !FINAL_CLOSE_CODES.has(code);
+            const delayMs = reconnecting ? this.nextDelay() : 0;
+            this.emit("close", { code: code, reason: reason, reconnecting: reconnecting, delayMs: delayMs });
+            if (reconnecting) {
+                this.reconnectTimer = setTimeout(() => this.connect(), delayMs);
+            } else {
+                this.closed = true;
+                this.waitingForOpen.splice(0);
+            }
+        }
+
+        /** Exponential backoff with jitter: a random delay in [d/2, d], d = min(max, min * 2^attempt). */
+        nextDelay() {
+            const ceiling = Math.min(this.options.maxDelayMs, this.options.minDelayMs * Math.pow(2, this.attempt));
+            this.attempt++;
+            return Math.round(ceiling / 2 + Math.random() * ceiling / 2);
+        }
+
+        /**
+         * Rejoins every room it was in after a reconnect, from the last position seen in it. Rooms
+         * whose first join is still waiting are joined by that request.
+         */
+        rejoinRooms() {
+            this.rooms.forEach((state, room) => {
+                if (state.active) {
+                    this.sendJoin(room, state).catch((error) => this.emit("error", error));
+                }
+            });
+        }
+
+        sendJoin(room, state) {
+            const join = { type: "join", room: room };
+            if (state.position) {
+                join.since = { epoch: state.position.epoch, offset: state.position.offset };
+            } else if (state.history > 0) {
+                join.history = state.history;
+            }
+            return this.request(join).then((ok) => {
+                // A first join starts at the room's current position; a recovering one learns its
+                // position from the replayed messages (or from `recovered` when none can be).
+                if (!join.since) {
+                    this.advance(room, ok);
+                }
+                return ok;
+            }, (error) => {
+                if (error.code === "already_joined") {
+                    return { type: "ok", room: room };
+                }
+                throw error;
+            });
+        }
+
+        advance(room, frame) {
+            const state = this.rooms.get(room);
+            const position = { epoch: frame.epoch, offset: frame.offset };
+            if (state && typeof frame.epoch === "string" && isNewer(position, state.position)) {
+                state.position = position;
+            }
+        }
+
+        request(body) {
+            const ref = String(this.nextRef++);
+            body.ref = ref;
+            return new Promise((resolve, reject) => {
+                let expired = false;
+                const timer = setTimeout(() => {
+                    expired = true;
+                    this.pending.delete(ref);
+                    reject(new Error("no answer to " + body.type + " within " + this.options.requestTimeoutMs + " ms"));
+                }, this.options.requestTimeoutMs);
+                const send = () => {
+                    if (expired) {
+                        return;
+                    }
+                    this.pending.set(ref, { resolve: resolve, reject: reject, timer: timer });
+                    this.socket.send(JSON.stringify(body));
+                };
+                if (this.closed) {
+                    clearTimeout(timer);
+                    reject(new Error("client closed"));
+                } else if (this.connected) {
+                    send();
+                } else {
+                    this.waitingForOpen.push(send);
+                }
+            });
+        }
+
+        settle(frame) {
+            const waiting = frame.ref !== undefined ? this.pending.get(frame.ref) : undefined;
+            if (!waiting) {
+                if (frame.type === "error") {
+                    this.emit("error", new RoomcastError(frame.code, frame.message, frame.ref));
+                }
+                return;
+            }
+            this.pending.delete(frame.ref);
+            clearTimeout(waiting.timer);
+            if (frame.type === "error") {
+                waiting.reject(new RoomcastError(frame.code, frame.message, frame.ref));
+            } else {
+                waiting.resolve(frame);
+            }
+        }
+
+        failPending(error) {
+            this.pending.forEach((waiting) => {
+                clearTimeout(waiting.timer);
+                waiting.reject(error);
+            });
+            this.pending.clear();
+        }
+
+        emit(event, payload) {
+            const listeners = this.listeners.get(event);
+            if (listeners) {
+                listeners.forEach((listener) => listener(payload));
+            }
+        }
+    }
+
+    return { Client: Client, RoomcastError: RoomcastError };
+});

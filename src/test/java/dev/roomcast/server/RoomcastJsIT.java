@@ -1,0 +1,219 @@
+package dev.roomcast.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.roomcast.testing.JsonWs;
+import dev.roomcast.testing.Requirements;
+import dev.roomcast.testing.TestServer;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Writer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * roomcast.js as served by the server, run in Node against real sockets: it reconnects after a
+ * dropped connection and recovers exactly what it missed, and after a server restart it
+ * reconnects and reports {@code recovered:false}.
+ */
+@Timeout(120)
+class RoomcastJsIT {
+
+    private static final String KEY = "js-test-key";
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final AtomicInteger ROOMS = new AtomicInteger();
+
+    @TempDir
+    static Path scratch;
+
+    @BeforeAll
+    static void needNode() {
+        Requirements.need("node", nodeMajorVersion() >= 20, "node 20 or newer is not on the PATH");
+    }
+
+    private static int nodeMajorVersion() {
+        try {
+            Process version = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
+            String out = new String(version.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            return version.waitFor(10, TimeUnit.SECONDS) && out.matches("v\\d+\\..*")
+                    ? Integer.parseInt(out.substring(1, out.indexOf('.'))) : 0;
+        } catch (IOException | InterruptedException | NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /** The driver script (test resource) running roomcast.js in Node; its events are queued as parsed JSON. */
+    private static final class NodeClient implements AutoCloseable {
+        private final Process process;
+        private final Writer commands;
+        private final LinkedBlockingQueue<JsonNode> events = new LinkedBlockingQueue<>();
+
+        NodeClient(Path roomcastJs, URI url, String room) throws IOException {
+            Path driver = scratch.resolve("roomcast-driver.cjs");
+            try (var in = RoomcastJsIT.class.getResourceAsStream("/node/roomcast-driver.cjs")) {
+                Files.write(driver, in.readAllBytes());
+            }
+            process = new ProcessBuilder("node", "--experimental-websocket", driver.toString(),
+                    roomcastJs.toString(), url.toString(), room)
+                    .redirectError(ProcessBuilder.Redirect.INHERIT)
+                    .start();
+            commands = new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+            Thread reader = new Thread(() -> {
+                try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                    for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                        events.add(JsonWs.JSON.readTree(line));
+                    }
+                } catch (IOException e) {
+                    // the process ended
+                }
+            }, "node-client-events");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        JsonNode next() throws InterruptedException {
+            JsonNode event = events.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            assertThat(event).as("an event from roomcast.js within %s", WAIT).isNotNull();
+            return event;
+        }
+
+        /** The next event of this kind, skipping {@code close} events of failed reconnect attempts only. */
+        JsonNode expect(String kind) throws InterruptedException {
+            JsonNode event = next();
+            while (!kind.equals("close") && event.get("event").asText().equals("close")) {
+                assertThat(event.get("reconnecting").asBoolean()).as("%s", event).isTrue();
+                event = next();
+            }
+            assertThat(event.get("event").asText()).as("%s", event).isEqualTo(kind);
+            return event;
+        }
+
+        List<JsonNode> messages(int count) throws InterruptedException {
+            List<JsonNode> messages = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                messages.add(expect("message"));
+            }
+            return messages;
+        }
+
+        void command(String line) throws IOException {
+            commands.write(line + "\n");
+            commands.flush();
+        }
+
+        @Override
+        public void close() throws Exception {
+            try {
+                command("exit");
+            } catch (IOException alreadyGone) {
+                // the process has ended
+            }
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    /** Downloads roomcast.js from the server, which is also the check that it is served. */
+    private static Path fetchRoomcastJs(TestServer server) throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(server.http("/roomcast.js")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("content-type")).hasValueSatisfying(t -> assertThat(t).contains("javascript"));
+        Path file = scratch.resolve("roomcast-" + server.port() + ".js");
+        Files.writeString(file, response.body());
+        return file;
+    }
+
+    private static void publish(TestServer server, String room, String text) throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(server.http("/v1/rooms/" + room + "/messages"))
+                .header("Authorization", "Bearer " + KEY).header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString(text)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+    }
+
+    private static List<Long> offsets(List<JsonNode> messages) {
+        return messages.stream().map(m -> m.get("offset").asLong()).toList();
+    }
+
+    @Test
+    void aDroppedConnectionIsReconnectedAndEveryMissedMessageRecoveredOnce() throws Exception {
+        String room = "js-" + ROOMS.incrementAndGet();
+        try (TestServer server = TestServer.start(b -> b.apiKey(KEY));
+             NodeClient client = new NodeClient(fetchRoomcastJs(server), server.ws("/v1/ws?name=node"), room)) {
+            assertThat(client.expect("open").get("user").asText()).isEqualTo("node");
+            assertThat(client.expect("joined").get("offset").asLong()).isZero();
+            for (int i = 1; i <= 3; i++) {
+                publish(server, room, "before" + i);
+            }
+            assertThat(offsets(client.messages(3))).containsExactly(1L, 2L, 3L);
+
+            client.command("drop");
+            assertThat(client.expect("close").get("reconnecting").asBoolean()).isTrue();
+            for (int i = 1; i <= 5; i++) {
+                publish(server, room, "during" + i);
+            }
+            client.expect("open");
+            JsonNode recovered = client.expect("recovered");
+            assertThat(recovered.get("recovered").asBoolean()).isTrue();
+            List<JsonNode> missed = client.messages(5);
+            assertThat(offsets(missed)).containsExactlyElementsOf(LongStream.rangeClosed(4, 8).boxed().toList());
+            assertThat(missed).extracting(m -> m.get("text").asText())
+                    .containsExactly("during1", "during2", "during3", "during4", "during5");
+
+            publish(server, room, "after");
+            assertThat(client.expect("message").get("offset").asLong()).isEqualTo(9);
+        }
+    }
+
+    @Test
+    void afterTheServerRestartsItReconnectsAndReportsThatHistoryWasLost() throws Exception {
+        String room = "js-" + ROOMS.incrementAndGet();
+        TestServer first = TestServer.start(b -> b.apiKey(KEY));
+        int port = first.port();
+        try (NodeClient client = new NodeClient(fetchRoomcastJs(first), first.ws("/v1/ws?name=node"), room)) {
+            client.expect("open");
+            String oldEpoch = client.expect("joined").get("epoch").asText();
+            publish(first, room, "one");
+            publish(first, room, "two");
+            assertThat(offsets(client.messages(2))).containsExactly(1L, 2L);
+
+            first.node().drain(Duration.ofSeconds(5));
+            JsonNode closed = client.expect("close");
+            assertThat(closed.get("code").asInt()).isEqualTo(1001);
+            assertThat(closed.get("reconnecting").asBoolean()).isTrue();
+
+            try (TestServer second = TestServer.start(b -> b.apiKey(KEY).port(port))) {
+                client.expect("open");
+                JsonNode recovered = client.expect("recovered");
+                assertThat(recovered.get("recovered").asBoolean()).as("a restart loses the in-memory history").isFalse();
+                assertThat(recovered.get("room").asText()).isEqualTo(room);
+
+                publish(second, room, "fresh");
+                JsonNode fresh = client.expect("message");
+                assertThat(fresh.get("text").asText()).isEqualTo("fresh");
+                assertThat(fresh.get("offset").asLong()).isEqualTo(1);
+                assertThat(fresh.get("epoch").asText()).isNotEqualTo(oldEpoch);
+            }
+        }
+    }
+}

@@ -1,0 +1,28 @@
+// Drives roomcast.js for RoomcastJsIT: one JSON line per client event on stdout, commands on stdin
+// ("drop": lose the connection and reconnect; "exit": close and quit).
+// Usage: node --experimental-websocket roomcast-driver.cjs /path/to/roomcast.js ws://…/v1/ws?name=… room
+"use strict";
+const readline = require("node:readline");
+const [, , roomcastPath, url, room] = process.argv;
+const Roomcast = require(roomcastPath);
+
+const client = new Roomcast.Client(url, { minDelayMs: 200, maxDelayMs: 1000 });
+const print = (event, fields) => process.stdout.write(JSON.stringify(Object.assign({ event: event }, fields)) + "\n");
+
+client.on("open", (welcome) => print("open", { user: welcome.user }));
+client.on("message", (m) => print("message", { room: m.room, epoch: m.epoch, offset: m.offset, text: m.text }));
+client.on("recovered", (r) => print("recovered", { room: r.room, recovered: r.recovered, missed: r.missed }));
+client.on("close", (c) => print("close", { code: c.code, reconnecting: c.reconnecting }));
+client.on("error", (e) => print("error", { code: e.code, message: e.message }));
+client.join(room).then(
+    (ok) => print("joined", { epoch: ok.epoch, offset: ok.offset }),
+    (e) => print("failed", { message: e.message }));
+
+readline.createInterface({ input: process.stdin }).on("line", (line) => {
+    if (line === "drop") {
+        client.reconnect();
+    } else if (line === "exit") {
+        client.close();
+        process.exit(0);
+    }
+});
