@@ -119,6 +119,16 @@ class HttpApiIT {
     }
 
     @Test
+    void withTokenAuthOnAndNoKeyReadsAre403Too() throws Exception {
+        try (TestServer authed = TestServer.start(b -> b.jwtSecret(dev.roomcast.testing.Tokens.SECRET))) {
+            Answer rooms = send(HttpRequest.newBuilder(authed.http("/v1/rooms")).GET());
+            assertError(rooms, 403, "forbidden");
+            assertThat(rooms.json().get("message").asText()).contains("--api-key");
+            assertError(send(HttpRequest.newBuilder(authed.http("/v1/rooms/lobby/history")).GET()), 403, "forbidden");
+        }
+    }
+
+    @Test
     void aMissingOrWrongKeyIs401ForEveryRoute() throws Exception {
         Answer missing = send(HttpRequest.newBuilder(server.http("/v1/rooms/lobby/messages"))
                 .POST(HttpRequest.BodyPublishers.ofString("hi")).header("Content-Type", "text/plain"));

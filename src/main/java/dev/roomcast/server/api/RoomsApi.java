@@ -80,11 +80,14 @@ public final class RoomsApi {
 
     private final Hub hub;
     private final byte[] apiKey;
+    /** With client authentication on, rooms are private, so reads need the key like publishing does. */
+    private final boolean readsNeedKey;
     private final int maxTextBytes;
 
     public RoomsApi(Hub hub, RoomcastConfig config) {
         this.hub = hub;
         this.apiKey = config.apiKey() == null ? null : config.apiKey().getBytes(StandardCharsets.UTF_8);
+        this.readsNeedKey = config.authEnabled();
         this.maxTextBytes = config.maxTextBytes();
     }
 
@@ -132,9 +135,13 @@ public final class RoomsApi {
     /** Null when the request may proceed, else the 401 or 403 refusal. */
     private FullHttpResponse authenticate(FullHttpRequest request, Route route) {
         if (apiKey == null) {
-            return route.publishes()
-                    ? ApiResponses.error(ApiError.FORBIDDEN, "publishing over HTTP is disabled: start roomcast with "
-                            + "--api-key KEY (or ROOMCAST_API_KEY=KEY) and send the header 'Authorization: Bearer KEY'")
+            if (route.publishes()) {
+                return ApiResponses.error(ApiError.FORBIDDEN, "publishing over HTTP is disabled: start roomcast with "
+                        + "--api-key KEY (or ROOMCAST_API_KEY=KEY) and send the header 'Authorization: Bearer KEY'");
+            }
+            return readsNeedKey
+                    ? ApiResponses.error(ApiError.FORBIDDEN, "with token authentication on, the HTTP API needs a key: start "
+                            + "roomcast with --api-key KEY (or ROOMCAST_API_KEY=KEY) and send 'Authorization: Bearer KEY'")
                     : null;
         }
         String authorization = request.headers().get(HttpHeaderNames.AUTHORIZATION, "");
