@@ -29,8 +29,8 @@ public final class WsClient implements AutoCloseable {
     private final CompletableFuture<Closed> closed = new CompletableFuture<>();
     private final WebSocket socket;
 
-    private WsClient(URI uri) {
-        this.socket = HTTP.newWebSocketBuilder()
+    private WsClient(URI uri, HttpClient http) {
+        this.socket = http.newWebSocketBuilder()
                 .connectTimeout(WAIT)
                 .buildAsync(uri, new Listener())
                 .orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS)
@@ -39,7 +39,12 @@ public final class WsClient implements AutoCloseable {
 
     /** Opens a connection and returns once the upgrade succeeded. */
     public static WsClient connect(URI uri) {
-        return new WsClient(uri);
+        return new WsClient(uri, HTTP);
+    }
+
+    /** Opens a connection through {@code http}, e.g. one that trusts a test certificate for {@code wss://}. */
+    public static WsClient connect(URI uri, HttpClient http) {
+        return new WsClient(uri, http);
     }
 
     public WsClient send(String text) {
