@@ -39,4 +39,17 @@ class ArchitectureTest {
     void brokerDependsOnNothingElseInRoomcast() throws IOException {
         assertThat(importsOf("broker", "dev.roomcast.")).allMatch(line -> line.contains("dev.roomcast.broker."));
     }
+
+    @Test
+    void securityRulesAndMetricsKnowNoTransport() throws IOException {
+        assertThat(importsOf("security", "io.netty")).isEmpty();
+        assertThat(importsOf("metrics", "io.netty")).isEmpty();
+    }
+
+    @Test
+    void theHubExposesPlainCountsAndKnowsNoMetricsLibrary() throws IOException {
+        assertThat(importsOf("hub", "dev.roomcast.metrics")).isEmpty();
+        assertThat(importsOf("hub", "io.micrometer")).isEmpty();
+        assertThat(importsOf("broker", "io.micrometer")).isEmpty();
+    }
 }

@@ -56,22 +56,31 @@ class SoakIT {
             for (int i = 0; i < CLIENTS; i++) {
                 paths.add("/ws/" + room(i));
             }
+            byte[][] expectedStart = new byte[ROOMS][];
+            for (int r = 0; r < ROOMS; r++) {
+                expectedStart[r] = ("Message from " + room(r) + ": c").getBytes(StandardCharsets.UTF_8);
+            }
             try (ClientSwarm swarm = ClientSwarm.connect(server.port(), paths, (client, opcode, length, prefix, n) -> {
-                if (opcode != RawWebSocket.TEXT) {
-                    violations.add("client " + client + " got opcode " + opcode);
+                byte[] start = expectedStart[client % ROOMS];
+                if (opcode != RawWebSocket.TEXT || n < start.length
+                        || !Arrays.equals(prefix, 0, start.length, start, 0, start.length)) {
+                    violations.add("client " + client + " got opcode " + opcode + ": "
+                            + new String(prefix, 0, n, StandardCharsets.UTF_8));
                     return;
                 }
-                String line = new String(prefix, 0, n, StandardCharsets.UTF_8);
-                String expectedStart = "Message from " + room(client) + ": c";
-                if (!line.startsWith(expectedStart)) {
-                    violations.add("client " + client + " got a foreign line: " + line);
-                    return;
+                // Parsed from the bytes, "c{sender} m{sequence}": 7.5 million of these, so no strings.
+                int i = start.length;
+                int sender = 0;
+                while (prefix[i] != ' ') {
+                    sender = sender * 10 + prefix[i++] - '0';
                 }
-                int space = line.indexOf(" m", expectedStart.length());
-                int sender = Integer.parseInt(line.substring(expectedStart.length(), space));
-                int sequence = Integer.parseInt(line.substring(space + 2));
+                i += 2;
+                int sequence = 0;
+                while (i < n) {
+                    sequence = sequence * 10 + prefix[i++] - '0';
+                }
                 Seen s = seen[client];
-                if (room(sender).equals(room(client)) && sequence == s.lastBySender[sender] + 1) {
+                if (sender % ROOMS == client % ROOMS && sequence == s.lastBySender[sender] + 1) {
                     s.lastBySender[sender] = sequence;
                     s.messages++;
                     received.incrementAndGet();

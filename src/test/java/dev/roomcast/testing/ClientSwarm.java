@@ -15,14 +15,17 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Many WebSocket clients on plain NIO sockets, read by one selector thread, for tests that need
  * hundreds of clients without hundreds of threads: the slow-consumer case and the soak. Each
- * incoming server frame is parsed and handed to a {@link FrameSink} with its payload length and
- * the first bytes of its payload (enough to tell messages apart without copying big payloads).
- * Sends may come from any one thread. Close it to stop the reader and close every socket.
+ * incoming data or close frame is parsed and handed to a {@link FrameSink} with its payload length
+ * and the first bytes of its payload (enough to tell messages apart without copying big payloads).
+ * Server pings are answered with pongs, as browsers do, and not handed on. Sends may come from any
+ * thread; one client's frames never interleave. Close it to stop the reader and close every socket.
  */
 public final class ClientSwarm implements AutoCloseable {
 
-    /** How many leading payload bytes a sink sees. */
-    public static final int PREFIX_BYTES = 96;
+    private static final int PING = 0x9;
+
+    /** How many leading payload bytes a sink sees (and the most a ping may carry: 125 fit). */
+    public static final int PREFIX_BYTES = 128;
 
     /** Receives every server frame; called on the swarm's reader thread. */
     @FunctionalInterface
@@ -94,12 +97,27 @@ public final class ClientSwarm implements AutoCloseable {
             frame.put((byte) (payload[i] ^ mask[i % 4]));
         }
         frame.flip();
+        write(client, frame);
+    }
+
+    /** Writes a whole frame; a lock per client keeps a pong from landing inside a half-written message. */
+    private void write(int client, ByteBuffer frame) throws IOException {
         SocketChannel channel = channels.get(client);
-        while (frame.hasRemaining()) {
-            if (channel.write(frame) == 0) {
-                Thread.onSpinWait();
+        synchronized (channel) {
+            while (frame.hasRemaining()) {
+                if (channel.write(frame) == 0) {
+                    Thread.onSpinWait();
+                }
             }
         }
+    }
+
+    /** Answers a ping with a masked pong carrying the same (short) payload. */
+    private void pong(int client, byte[] payload, int length) throws IOException {
+        ByteBuffer frame = ByteBuffer.allocate(6 + length);
+        frame.put((byte) 0x8A).put((byte) (0x80 | length)).putInt(0);
+        frame.put(payload, 0, length).flip();
+        write(client, frame);
     }
 
     @Override
@@ -162,7 +180,11 @@ public final class ClientSwarm implements AutoCloseable {
                         continue;
                     }
                     buffer.flip();
-                    parse(client, parsers.get(client), buffer);
+                    try {
+                        parse(client, parsers.get(client), buffer);
+                    } catch (IOException pongFailed) {
+                        key.cancel(); // the server closed this one while we answered its ping
+                    }
                 }
                 selector.selectedKeys().clear();
             }
@@ -173,7 +195,7 @@ public final class ClientSwarm implements AutoCloseable {
         }
     }
 
-    private void parse(int client, Parser p, ByteBuffer in) {
+    private void parse(int client, Parser p, ByteBuffer in) throws IOException {
         while (in.hasRemaining()) {
             if (p.remaining < 0) {
                 p.header[p.headerRead++] = in.get();
@@ -211,7 +233,11 @@ public final class ClientSwarm implements AutoCloseable {
             in.position(in.position() + take - toPrefix);
             p.remaining -= take;
             if (p.remaining == 0) {
-                sink.frame(client, p.opcode, p.length, p.prefix, p.prefixRead);
+                if (p.opcode == PING) {
+                    pong(client, p.prefix, p.prefixRead);
+                } else {
+                    sink.frame(client, p.opcode, p.length, p.prefix, p.prefixRead);
+                }
                 p.remaining = -1;
             }
         }
