@@ -47,9 +47,14 @@ class SeedEndpointsIT {
         }
     }
 
+    // The global chat is one room per server, and a /ws client closed at the end of an earlier
+    // test may still be leaving it when the next test's clients join, which then get its
+    // "Client left the chat". So each test that uses /ws has a server of its own.
+
     @Test
     void globalChatReachesEveryClientIncludingTheSender() {
-        try (WsClient a = WsClient.connect(server.ws("/ws")); WsClient b = WsClient.connect(server.ws("/ws"))) {
+        try (TestServer own = TestServer.start();
+             WsClient a = WsClient.connect(own.ws("/ws")); WsClient b = WsClient.connect(own.ws("/ws"))) {
             a.send("hi all");
             assertThat(a.next()).isEqualTo("Message: hi all");
             assertThat(b.next()).isEqualTo("Message: hi all");
@@ -58,8 +63,8 @@ class SeedEndpointsIT {
 
     @Test
     void leavingTheGlobalChatIsToldToTheOthers() {
-        WsClient leaver = WsClient.connect(server.ws("/ws"));
-        try (WsClient stayer = WsClient.connect(server.ws("/ws"))) {
+        try (TestServer own = TestServer.start();
+             WsClient leaver = WsClient.connect(own.ws("/ws")); WsClient stayer = WsClient.connect(own.ws("/ws"))) {
             leaver.close();
             assertThat(stayer.next()).isEqualTo("Client left the chat");
         }
@@ -89,9 +94,10 @@ class SeedEndpointsIT {
     void roomsAreIsolatedFromEachOtherAndFromTheGlobalChat() {
         String red = uniqueRoom();
         String blue = uniqueRoom();
-        try (WsClient inRed = WsClient.connect(server.ws("/ws/" + red));
-             WsClient inBlue = WsClient.connect(server.ws("/ws/" + blue));
-             WsClient global = WsClient.connect(server.ws("/ws"))) {
+        try (TestServer own = TestServer.start();
+             WsClient inRed = WsClient.connect(own.ws("/ws/" + red));
+             WsClient inBlue = WsClient.connect(own.ws("/ws/" + blue));
+             WsClient global = WsClient.connect(own.ws("/ws"))) {
             inRed.send("red only");
             assertThat(inRed.next()).isEqualTo("Message from " + red + ": red only");
             assertThat(inBlue.poll(Duration.ofMillis(300))).isNull();
