@@ -10,6 +10,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandler;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -22,9 +23,12 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Routes each HTTP request by method and path: the chat page, health, readiness, metrics, the HTTP
@@ -34,6 +38,8 @@ import java.util.function.Function;
  */
 @ChannelHandler.Sharable
 final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+    private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
 
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
@@ -100,6 +106,21 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         } else {
             HttpResponses.text(ctx, request, HttpResponseStatus.OK, "ready");
         }
+    }
+
+    /**
+     * Failures before the upgrade. A client speaking plain HTTP to the TLS port, failing the TLS
+     * handshake or resetting the connection is its own doing and logged at debug; anything else is
+     * logged once at warn. The connection is closed either way.
+     */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof DecoderException || cause instanceof IOException) {
+            log.debug("{}: {}", ctx.channel().remoteAddress(), cause.toString());
+        } else {
+            log.warn("{}: closing after unexpected error", ctx.channel().remoteAddress(), cause);
+        }
+        ctx.close();
     }
 
     private static boolean requireGet(ChannelHandlerContext ctx, FullHttpRequest request) {
