@@ -188,10 +188,10 @@ public final class RedisBroker implements Broker {
                 .thenApply(reply -> slice(reply, since, limit));
     }
 
-    /** Whether the last ping was answered and the pub/sub connection is up; never blocks. */
+    /** Whether the last pings (one per connection, every second) were answered; never blocks. */
     @Override
     public boolean isReady() {
-        return answering && pubSub.isOpen();
+        return answering && connection.isOpen() && pubSub.isOpen();
     }
 
     @Override
@@ -249,10 +249,16 @@ public final class RedisBroker implements Broker {
         return pending.handle((done, failure) -> null).thenCompose(ignored -> action.get());
     }
 
-    /** On the health thread: refreshes {@link #isReady} and retries failed subscriptions. */
+    /**
+     * On the health thread: refreshes {@link #isReady} and retries failed subscriptions. Both connections
+     * are pinged; on the pub/sub one the answer comes after the re-subscriptions Lettuce sends when it
+     * reconnects, so "ready" also means this node receives its rooms' events again.
+     */
     private void checkHealth() {
-        redis.ping().toCompletableFuture().orTimeout(HEALTH_INTERVAL.toMillis(), TimeUnit.MILLISECONDS)
-                .whenComplete((pong, failure) -> answering = failure == null);
+        CompletableFuture<String> commands = redis.ping().toCompletableFuture();
+        CompletableFuture<String> events = pubSub.async().ping().toCompletableFuture();
+        CompletableFuture.allOf(commands, events).orTimeout(HEALTH_INTERVAL.toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((pongs, failure) -> answering = failure == null);
         subscriptions.forEach((room, subscribed) -> {
             if (subscribed.isCompletedExceptionally()) {
                 CompletableFuture<Void> retry = new CompletableFuture<>();
