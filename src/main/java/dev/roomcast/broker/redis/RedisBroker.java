@@ -7,6 +7,8 @@ import dev.roomcast.broker.HistorySlice;
 import dev.roomcast.broker.Position;
 import dev.roomcast.broker.RoomEvent;
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.TimeoutOptions;
@@ -15,6 +17,7 @@ import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,6 +48,10 @@ import org.slf4j.LoggerFactory;
  * reach the listener in the order the scripts published them. Command replies also complete on Lettuce
  * threads. A health check on its own daemon thread pings Redis every second for {@link #isReady} and
  * retries subscriptions that failed while Redis was unreachable.
+ *
+ * <p>Outages: Lettuce reconnects by itself and re-subscribes. Events published while the pub/sub
+ * connection was down are read back from each subscribed room's history once it is up again
+ * ({@link RoomFeed}), so members that stayed connected miss nothing the history still holds.
  */
 public final class RedisBroker implements Broker {
 
@@ -75,6 +82,8 @@ public final class RedisBroker implements Broker {
     private final ScheduledExecutorService health;
     /** Rooms this node wants events of, each with its latest SUBSCRIBE; a failed one is retried. */
     private final ConcurrentHashMap<String, CompletableFuture<Void>> subscriptions = new ConcurrentHashMap<>();
+    /** What was delivered of each subscribed room; events of rooms without one are dropped. */
+    private final ConcurrentHashMap<String, RoomFeed> feeds = new ConcurrentHashMap<>();
     private volatile BrokerListener listener = event -> { };
     private volatile boolean answering = true;
 
@@ -92,6 +101,17 @@ public final class RedisBroker implements Broker {
             @Override
             public void message(String channel, String message) {
                 deliver(channel, message);
+            }
+        });
+        pubSub.addListener(new RedisConnectionStateListener() {
+            @Override
+            public void onRedisDisconnected(RedisChannelHandler<?, ?> handler) {
+                feeds.values().forEach(RoomFeed::hold);
+            }
+
+            @Override
+            public void onRedisConnected(RedisChannelHandler<?, ?> handler, SocketAddress address) {
+                catchUp();
             }
         });
         this.health = Executors.newSingleThreadScheduledExecutor(task -> {
@@ -164,13 +184,19 @@ public final class RedisBroker implements Broker {
         if (existing != null) {
             return existing;
         }
+        RoomFeed feed = new RoomFeed();
+        feeds.put(room, feed);
         sendSubscribe(room, subscribed);
+        // Where this node's view of the room starts, in case the connection drops before anything is delivered.
+        subscribed.thenCompose(done -> history(room, null, 0))
+                .thenAccept(slice -> feed.subscribedAt(slice.current()));
         return subscribed;
     }
 
     @Override
     public CompletionStage<Void> unsubscribe(String room) {
         subscriptions.remove(room);
+        feeds.remove(room);
         return pubSub.async().unsubscribe(keys.channel(room)).thenApply(done -> null);
     }
 
@@ -224,8 +250,12 @@ public final class RedisBroker implements Broker {
             log.warn("dropped an event on {} that this node cannot read: {}", channel, e.getMessage());
             return;
         }
+        RoomFeed feed = feeds.get(event.room());
+        if (feed == null) {
+            return;
+        }
         try {
-            listener.onEvent(event);
+            feed.offer(event, listener);
         } catch (RuntimeException e) {
             log.error("the broker listener failed on an event of room {}", event.room(), e);
         }
@@ -239,6 +269,28 @@ public final class RedisBroker implements Broker {
                 subscribed.completeExceptionally(failure);
             }
         });
+    }
+
+    /**
+     * After the pub/sub connection came back: once its re-subscriptions are in effect (the answer to a
+     * PING on it comes after theirs), reads what each room missed and delivers it before the held events.
+     */
+    private void catchUp() {
+        pubSub.async().ping().whenComplete((pong, failure) -> feeds.forEach((room, feed) -> {
+            Position from = feed.resumeFrom();
+            if (from == null) {
+                feed.catchUp(List.of(), listener);
+                return;
+            }
+            history(room, from, settings.historySize()).whenComplete((slice, readFailure) -> {
+                if (readFailure != null) {
+                    log.warn("room {}: could not read what was missed during the outage: {}", room, readFailure.toString());
+                } else if (!slice.complete()) {
+                    log.warn("room {}: the history no longer holds everything published during the outage", room);
+                }
+                feed.catchUp(readFailure == null ? slice.messages() : List.of(), listener);
+            });
+        }));
     }
 
     private <T> CompletionStage<T> afterSubscribed(String room, Supplier<CompletionStage<T>> action) {

@@ -10,6 +10,7 @@ import dev.roomcast.broker.HistorySlice;
 import dev.roomcast.broker.Position;
 import dev.roomcast.broker.RoomEvent;
 import dev.roomcast.testing.RedisTestSupport;
+import dev.roomcast.testing.TcpRelay;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -70,6 +71,36 @@ class RedisBrokerIT extends BrokerContract {
         assertThat(awaitMessages(room, 2)).extracting(RoomEvent.Message::text).containsExactly("from A", "from B");
         assertThat(history(nodeA, room, null, 10).messages()).extracting(RoomEvent.Message::text)
                 .containsExactly("from A", "from B");
+    }
+
+    @Test
+    void aNodeCutOffFromRedisDeliversWhatItMissedOnceBackInOrderAndOnce() throws Exception {
+        try (TcpRelay relay = new TcpRelay(RedisTestSupport.HOST, RedisTestSupport.PORT)) {
+            Broker cutOff = RedisBroker.connect(new RedisBroker.Settings(
+                    "redis://127.0.0.1:" + relay.port(), redis.prefix(), 100, HOUR, HOUR));
+            try {
+                cutOff.start(delivered::add);
+                Broker other = started(100);
+                String room = uniqueRoom();
+                subscribe(cutOff, room);
+                publish(other, room, "before");
+                awaitMessages(room, 1);
+
+                relay.cut();
+                await().atMost(Duration.ofSeconds(5)).until(() -> !cutOff.isReady());
+                publish(other, room, 3);
+                relay.restore();
+                await().atMost(Duration.ofSeconds(30)).until(cutOff::isReady);
+                awaitMessages(room, 4);
+                publish(other, room, "after");
+
+                assertThat(awaitMessages(room, 5)).extracting(RoomEvent.Message::text)
+                        .containsExactly("before", "m1", "m2", "m3", "after");
+                assertThat(offsets(deliveredMessages(room))).containsExactly(1L, 2L, 3L, 4L, 5L);
+            } finally {
+                cutOff.close();
+            }
+        }
     }
 
     @Test
