@@ -65,7 +65,8 @@ class CliIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"--bogus", "--port=abc", "--port=70000", "--drain-timeout=soon", "--max-message-bytes=0", "serve extra"})
+    @ValueSource(strings = {"--bogus", "--port=abc", "--port=70000", "--drain-timeout=soon", "--max-message-bytes=0", "serve extra",
+            "--broker=memcached://127.0.0.1:11211"})
     void aBadFlagGivesOneLineOnStderrAndANonZeroExit(String args) {
         Run run = run(Map.of(), args.split(" "));
         assertThat(run.exit()).as(run.toString()).isNotZero();
@@ -81,6 +82,15 @@ class CliIT {
             assertOneLineWithoutTrace(run);
             assertThat(run.stderr()).contains("cannot listen on 127.0.0.1:" + taken.getLocalPort()).contains("in use");
         }
+    }
+
+    @Test
+    void anUnreachableRedisGivesOneClearLineAndANonZeroExit() throws IOException {
+        int nobody = freePort();
+        Run run = run(Map.of("ROOMCAST_BROKER", "redis://127.0.0.1:" + nobody), "--port", "0");
+        assertThat(run.exit()).as(run.toString()).isNotZero();
+        assertOneLineWithoutTrace(run);
+        assertThat(run.stderr()).contains("cannot use Redis at 127.0.0.1:" + nobody).contains("refused");
     }
 
     @Test
