@@ -96,15 +96,15 @@ final class ChannelSession implements Session {
     }
 
     /**
-     * Writes and flushes a frame meant for this client only (an answer, a welcome), under the same
-     * outbound bound as room events. On the session's loop.
+     * Writes and flushes a text frame meant for this client only (an answer, a welcome, an echo),
+     * under the same outbound bound as room events. On the session's loop.
      */
-    void send(byte[] utf8Json) {
+    void send(byte[] utf8) {
         assert loop.inLoop() : "send off the session's loop";
         if (closing) {
             return;
         }
-        ByteBuf frame = WebSocketFrames.text(channel.alloc(), utf8Json);
+        ByteBuf frame = WebSocketFrames.text(channel.alloc(), utf8);
         if (!fits(frame)) {
             frame.release();
             return;

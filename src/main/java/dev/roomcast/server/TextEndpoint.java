@@ -13,6 +13,7 @@ import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,8 +45,9 @@ final class TextEndpoint extends SimpleChannelInboundHandler<WebSocketFrame> {
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
         if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
             context.connections().add(ctx.channel());
+            // /echo has a session too, though in no room: its replies obey the same outbound bound.
+            session = context.newSession(ctx.channel(), principal.user(), WireFormat.SEED_TEXT);
             if (room != null) {
-                session = context.newSession(ctx.channel(), principal.user(), WireFormat.SEED_TEXT);
                 context.hub().join(session, room);
             }
         }
@@ -62,7 +64,7 @@ final class TextEndpoint extends SimpleChannelInboundHandler<WebSocketFrame> {
             return;
         }
         if (room == null) {
-            ctx.writeAndFlush(new TextWebSocketFrame(SeedText.echo(text.text())));
+            session.send(SeedText.echo(text.text()).getBytes(StandardCharsets.UTF_8));
             return;
         }
         if (session != null) {
