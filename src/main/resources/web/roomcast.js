@@ -54,7 +54,9 @@
 
     class Client {
         /**
-         * @param {string} url   the /v1/ws URL, e.g. "wss://chat.example.com/v1/ws"
+         * @param {string|function(): string} url the /v1/ws URL, e.g. "wss://chat.example.com/v1/ws",
+         *        or a function returning it, called for every (re)connect: the place to put a fresh
+         *        ?token=… so that a connection closed for an expired token comes back
          * @param {object} [options] minDelayMs, maxDelayMs, requestTimeoutMs, WebSocket
          */
         constructor(url, options) {
@@ -144,6 +146,11 @@
             return this.request({ type: "ping" });
         }
 
+        /** Hands the server a fresh token for the same user before the current one expires. */
+        refresh(token) {
+            return this.request({ type: "refresh", token: token });
+        }
+
         /** Drops the current connection and reconnects at once, recovering missed messages. */
         reconnect() {
             this.attempt = 0;
@@ -165,7 +172,7 @@
         // ---- internals ------------------------------------------------------------------------
 
         connect() {
-            const socket = new this.options.WebSocket(this.url);
+            const socket = new this.options.WebSocket(typeof this.url === "function" ? this.url() : this.url);
             this.socket = socket;
             socket.onmessage = (event) => this.onFrame(event.data);
             socket.onclose = (event) => this.onClose(socket, event.code, event.reason);
@@ -217,7 +224,8 @@
             this.socket = null;
             this.welcome = null;
             this.failPending(new Error("connection lost (" + code + ")"));
-            const reconnecting = !this.closed && !FINAL_CLOSE_CODES.has(code);
+            const freshToken = code === 1008 && reason === "token expired" && typeof this.url === "function";
+            const reconnecting = !this.closed && (!FINAL_CLOSE_CODES.has(code) || freshToken);
             const delayMs = reconnecting ? this.nextDelay() : 0;
             this.emit("close", { code: code, reason: reason, reconnecting: reconnecting, delayMs: delayMs });
             if (reconnecting) {

@@ -21,7 +21,8 @@ final class StaticPage {
                 "/", load("index.html", "text/html; charset=utf-8"),
                 "/index.html", load("index.html", "text/html; charset=utf-8"),
                 "/style.css", load("style.css", "text/css; charset=utf-8"),
-                "/roomcast.js", load("roomcast.js", "text/javascript; charset=utf-8"));
+                "/roomcast.js", load("roomcast.js", "text/javascript; charset=utf-8"),
+                "/chat.html", load("chat.html", "text/html; charset=utf-8"));
     }
 
     /** The asset at this path, or null. */
