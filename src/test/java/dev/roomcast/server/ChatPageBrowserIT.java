@@ -3,19 +3,14 @@ package dev.roomcast.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.roomcast.testing.Requirements;
+import dev.roomcast.testing.HeadlessChromium;
 import dev.roomcast.testing.TestServer;
-import java.io.File;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,13 +21,9 @@ import org.junit.jupiter.api.Timeout;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.NoAlertPresentException;
-import org.openqa.selenium.UnexpectedAlertBehaviour;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.WindowType;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -40,19 +31,17 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * chat through the Send button and through Enter, the global chat works without {@code ?room},
  * and markup in a message or a room name is shown as text and runs nothing.
  *
- * <p>Uses Debian's Chromium and ChromeDriver at fixed paths, so Selenium never downloads a
+ * <p>The browser is {@link HeadlessChromium}: Debian's Chromium at a fixed path, so Selenium never downloads a
  * browser or driver. Missing, it is skipped locally and fails in CI ({@code -Droomcast.require=browser}).
  */
 @Tag("browser")
 @Timeout(180)
 class ChatPageBrowserIT {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Duration WAIT = Duration.ofSeconds(15);
 
     private static TestServer server;
-    private static Path profile;
+    private static HeadlessChromium browser;
     private static WebDriver driver;
     /** The blank tab the browser starts with; it stays open between tests. */
     private static String firstTab;
@@ -60,38 +49,19 @@ class ChatPageBrowserIT {
 
     @BeforeAll
     static void startServerAndBrowser() throws IOException {
-        Requirements.need("browser", Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "headless Chromium needs " + CHROMIUM + " and " + CHROMEDRIVER + " (apt-get install chromium chromium-driver)");
+        browser = HeadlessChromium.start();
+        driver = browser.driver();
         server = TestServer.start();
-        profile = Files.createTempDirectory("roomcast-chromium-");
-        ChromeOptions options = new ChromeOptions()
-                .setBinary(CHROMIUM.toFile())
-                .addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                        "--disable-dev-shm-usage", "--user-data-dir=" + profile,
-                        // Both tabs must keep running their WebSocket handlers while the other is in front.
-                        "--disable-background-timer-throttling", "--disable-renderer-backgrounding");
-        // An alert must stay open so the test can look for it instead of WebDriver dismissing it.
-        options.setUnhandledPromptBehaviour(UnexpectedAlertBehaviour.IGNORE);
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort()
-                .build();
-        driver = new ChromeDriver(service, options);
         firstTab = driver.getWindowHandle();
     }
 
     @AfterAll
-    static void stopBrowserAndServer() throws IOException {
-        if (driver != null) {
-            driver.quit();
+    static void stopBrowserAndServer() {
+        if (browser != null) {
+            browser.close();
         }
         if (server != null) {
             server.close();
-        }
-        if (profile != null) {
-            try (Stream<Path> files = Files.walk(profile)) {
-                files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-            }
         }
     }
 
