@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler.ClientHandshakeStateEvent;
 import io.netty.util.ReferenceCountUtil;
@@ -29,9 +30,12 @@ final class BenchClient extends ChannelInboundHandlerAdapter {
     private final byte[] prefix;
     private final Listener listener;
     private final Runnable onLost;
+    private boolean stopsReading;
     private final CompletableFuture<BenchClient> handshake = new CompletableFuture<>();
     private Channel channel;
     private LoopStats stats;
+    /** The status code of the close frame the server sent, or 0 before one arrived. */
+    private volatile int closeCode;
 
     /** {@code onLost} runs on the loop when an open connection closes. */
     BenchClient(int index, String room, WireProtocol protocol, boolean echoPath, Listener listener, Runnable onLost) {
@@ -57,6 +61,21 @@ final class BenchClient extends ChannelInboundHandlerAdapter {
 
     LoopStats stats() {
         return stats;
+    }
+
+    /** The status code of the server's close frame, 0 when none came. Any thread. */
+    int closeCode() {
+        return closeCode;
+    }
+
+    /** Marks a client that will stop reading once open; call before it connects. */
+    BenchClient stopReadingOnceOpen() {
+        stopsReading = true;
+        return this;
+    }
+
+    boolean stopsReading() {
+        return stopsReading;
     }
 
     /** Completes with this client once the WebSocket is open, or exceptionally when it cannot be. */
@@ -100,6 +119,9 @@ final class BenchClient extends ChannelInboundHandlerAdapter {
             if (join != null) {
                 ctx.writeAndFlush(new TextWebSocketFrame(join));
             }
+            if (stopsReading) {
+                ctx.channel().config().setAutoRead(false);
+            }
             handshake.complete(this);
         } else if (event == ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
             handshake.completeExceptionally(new IllegalStateException("handshake timed out"));
@@ -110,7 +132,10 @@ final class BenchClient extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         try {
-            if (msg instanceof TextWebSocketFrame text) {
+            if (msg instanceof CloseWebSocketFrame close) {
+                closeCode = close.statusCode();
+                ctx.close();
+            } else if (msg instanceof TextWebSocketFrame text) {
                 long now = System.nanoTime();
                 ByteBuf content = text.content();
                 int mark = protocol.payloadIndex(content, prefix);

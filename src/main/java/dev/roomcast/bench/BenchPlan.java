@@ -14,6 +14,7 @@ import java.time.Duration;
  * @param roomSize      members per room (chat)
  * @param rate          messages per second: the publisher's (fanout; 0 = as fast as the window allows) or each client's (chat)
  * @param window        fan-out messages in flight at most when {@code rate} is 0
+ * @param slowMembers   fanout: members that stop reading once joined, to show the server's slow-consumer bound
  * @param payloadBytes  size of each message text
  * @param echoPath      echo over {@code /echo} instead of a room of one
  * @param warmup        traffic before the measured window
@@ -37,6 +38,7 @@ public record BenchPlan(
         int roomSize,
         double rate,
         int window,
+        int slowMembers,
         int payloadBytes,
         boolean echoPath,
         Duration warmup,
@@ -60,7 +62,7 @@ public record BenchPlan(
         require(threads >= 1, "threads must be at least 1");
         require(concurrency >= 1, "concurrency must be at least 1");
         require(procs >= 1, "procs must be at least 1");
-        require(scenario != Scenario.FANOUT || clients >= 1, "fanout needs at least one member");
+        require(slowMembers >= 0 && slowMembers < clients, "slow members must be fewer than the members");
         require(scenario != Scenario.CHAT || rate > 0, "chat needs a rate above 0");
     }
 

@@ -41,6 +41,8 @@ final class ClientPool implements AutoCloseable {
     record Opened(List<BenchClient> clients, int failed, String firstFailure, long elapsedNanos) {
     }
 
+    private static final int SLOW_RECEIVE_BUFFER_BYTES = 4096;
+
     private final EventLoopGroup group;
     private final Class<? extends Channel> channelType;
     private final Map<EventExecutor, LoopStats> statsByLoop = new IdentityHashMap<>();
@@ -111,7 +113,8 @@ final class ClientPool implements AutoCloseable {
         URI uri = plan.uriFor(client.room());
         WebSocketClientProtocolConfig config = WebSocketClientProtocolConfig.newBuilder()
                 .webSocketUri(uri)
-                .handleCloseFrames(true)
+                // Close frames reach the BenchClient, which records their code (1013 for a slow consumer).
+                .handleCloseFrames(false)
                 .dropPongFrames(true)
                 .handshakeTimeoutMillis(30_000)
                 .generateOriginHeader(false)
@@ -133,6 +136,11 @@ final class ClientPool implements AutoCloseable {
                                 client);
                     }
                 });
+        if (client.stopsReading()) {
+            // A small receive window, set before connecting, so the kernel buffers little for a member
+            // that stops reading and the server's own outbound bound is what fills up.
+            bootstrap.option(ChannelOption.SO_RCVBUF, SLOW_RECEIVE_BUFFER_BYTES);
+        }
         ChannelFuture connecting = local == null ? bootstrap.connect(remote) : bootstrap.connect(remote, local);
         connecting.addListener(f -> {
             if (!f.isSuccess()) {

@@ -8,7 +8,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * {@code fanout}: S members of one room; member 0 also publishes, at a fixed rate or as fast as
  * a window of messages in flight allows. Every member, the publisher included, receives each
- * message. Runs on the driver thread; the publisher on its client's loop.
+ * message. With {@code slowMembers}, members 1..K stop reading once joined: they are left out of
+ * every count, and at the end the run reports how many the server closed with 1013 and how far
+ * its memory grew meanwhile. Runs on the driver thread; the publisher on its client's loop.
  */
 final class FanoutScenario {
 
@@ -20,6 +22,7 @@ final class FanoutScenario {
         AtomicLong delivered = new AtomicLong();
         AtomicLong sent = new AtomicLong();
         int members = plan.clients();
+        int readers = members - plan.slowMembers();
         Publisher[] publisher = new Publisher[1];
         BenchClient.Listener onMessage = (client, sentNanos, now) -> {
             client.stats().record(window, sentNanos, now);
@@ -28,16 +31,21 @@ final class FanoutScenario {
                 publisher[0].pump();
             }
         };
+        BenchClient.Listener uncounted = (client, sentNanos, now) -> { };
         String room = "fan-" + plan.runId();
         List<BenchClient> clients = Traffic.openAll(pool, plan, members, i ->
-                new BenchClient(i, room, plan.protocol(), false, onMessage, pool.lostCounter())).clients();
-        publisher[0] = new Publisher(clients.get(0), plan, window, sent, delivered);
+                isSlow(plan, i)
+                        ? new BenchClient(i, room, plan.protocol(), false, uncounted, pool.lostCounter()).stopReadingOnceOpen()
+                        : new BenchClient(i, room, plan.protocol(), false, onMessage, pool.lostCounter())).clients();
+        List<BenchClient> slow = clients.subList(1, 1 + plan.slowMembers());
+        RssSampler rss = RssSampler.start(ProcessProbe.ofServer(plan.serverPid()));
+        publisher[0] = new Publisher(clients.get(0), plan, readers, window, sent, delivered);
         publisher[0].start();
         CpuMeter.Usage usage = Traffic.measure(plan, window);
         LoopStats during = pool.totals();
-        Traffic.await(() -> delivered.get() >= sent.get() * members, plan.drainTimeout());
+        Traffic.await(() -> delivered.get() >= sent.get() * readers, plan.drainTimeout());
         LoopStats total = pool.totals();
-        long expected = sent.get() * members;
+        long expected = sent.get() * readers;
         result.put("window_s", window.seconds())
                 .put("deliveries_per_s", during.receivedInWindow / window.seconds())
                 .put("messages_per_s", during.receivedInWindow / (double) members / window.seconds());
@@ -47,9 +55,31 @@ final class FanoutScenario {
                 .put("received", total.received)
                 .put("lost", expected - total.received)
                 .put("other_frames", total.unexpected)
-                .put("closed_by_server", pool.lost());
+                .put("closed_by_server", clients.stream()
+                        .filter(client -> !isSlow(plan, client.index()) && !client.channel().isActive()).count());
         Traffic.putLatency(result, "latency", total.latencyNanos);
+        if (rss != null) {
+            rss.putInto(result);
+        }
+        if (!slow.isEmpty()) {
+            putSlowMembers(result, slow, plan.drainTimeout());
+        }
         return result;
+    }
+
+    private static boolean isSlow(BenchPlan plan, int index) {
+        return index >= 1 && index <= plan.slowMembers();
+    }
+
+    /** Lets the slow members read again and counts how the server closed them. */
+    private static void putSlowMembers(BenchResult result, List<BenchClient> slow, java.time.Duration timeout)
+            throws InterruptedException {
+        slow.forEach(client -> client.channel().config().setAutoRead(true));
+        Traffic.await(() -> slow.stream().noneMatch(client -> client.channel().isActive()), timeout);
+        long closedSlow = slow.stream().filter(client -> client.closeCode() == 1013).count();
+        result.put("slow_members", slow.size())
+                .put("slow_closed_1013", closedSlow)
+                .put("slow_still_open", slow.stream().filter(client -> client.channel().isActive()).count());
     }
 
     /**
@@ -71,11 +101,11 @@ final class FanoutScenario {
         private long startNanos;
         private ScheduledFuture<?> ticks;
 
-        Publisher(BenchClient client, BenchPlan plan, Window window, AtomicLong sent, AtomicLong delivered) {
+        Publisher(BenchClient client, BenchPlan plan, int readers, Window window, AtomicLong sent, AtomicLong delivered) {
             this.client = client;
             this.rate = plan.rate();
             this.inFlightLimit = plan.window();
-            this.members = plan.clients();
+            this.members = readers;
             this.bytes = plan.payloadBytes();
             this.window = window;
             this.sent = sent;

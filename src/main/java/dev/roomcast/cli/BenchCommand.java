@@ -26,7 +26,8 @@ import picocli.CommandLine.Parameters;
                 "Scenarios:",
                 "  connect  N idle connections across R rooms, held for --duration: rate, server RSS per connection",
                 "  echo     N clients each alone in a room (or --echo-path), closed loop: messages/s, round trip",
-                "  fanout   N members of one room, one publishing at --rate (0: as fast as --window allows)",
+                "  fanout   N members of one room, one publishing at --rate (0: as fast as --window allows);",
+                "           --slow K of them stop reading, to show the slow-consumer bound",
                 "  chat     N clients in rooms of --room-size, each sending --rate messages/s"},
         sortOptions = false, showDefaultValues = true)
 public final class BenchCommand implements Callable<Integer> {
@@ -59,6 +60,10 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--window", defaultValue = "16", description = "fanout at rate 0: messages in flight at most.")
     int window;
+
+    @Option(names = "--slow", defaultValue = "0",
+            description = "fanout: members that stop reading once joined (the server should close them with 1013).")
+    int slow;
 
     @Option(names = "--payload", defaultValue = "32", description = "Bytes of text per message (24 to 60000).")
     int payload;
@@ -126,7 +131,7 @@ public final class BenchCommand implements Callable<Integer> {
                 parse(Scenario.class, scenario, "scenario"),
                 url,
                 parse(WireProtocol.class, protocol, "protocol"),
-                clients, rooms, roomSize, rate, window, payload, echoPath,
+                clients, rooms, roomSize, rate, window, slow, payload, echoPath,
                 warmup, duration, drainTimeout,
                 threads > 0 ? threads : Runtime.getRuntime().availableProcessors(),
                 concurrency, serverPid, procs, sourceAddress,
