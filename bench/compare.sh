@@ -5,7 +5,8 @@
 #
 #   bench/compare.sh                 default sizes, about 4 minutes for the four servers
 #   bench/compare.sh --full          the sizes of issue 4 (15,000 connections, 1,000 echo clients,
-#                                    10,000 subscribers, 5,000 chat clients), about 10 minutes
+#                                    10,000 subscribers, 5,000 chat clients, a 1,000-member room with
+#                                    one reader that stops), about 12 minutes
 #   bench/compare.sh --servers "roomcast go" --runs 3 --out /tmp/cmp
 #
 # Every figure comes from `roomcast bench ... --json --server-pid PID`; the raw JSON lines are kept
@@ -18,11 +19,11 @@ jar="$repo/target/roomcast.jar"
 servers="roomcast go node fastapi"
 runs=1
 out="$(mktemp -d /tmp/roomcast-compare.XXXXXX)"
-connect_n=5000; connect_procs=2; echo_n=200; fanout_n=2000; chat_n=1000; room_size=50; chat_rate=1
+connect_n=5000; connect_procs=2; echo_n=200; fanout_n=2000; chat_n=1000; room_size=50; chat_rate=1; slow_n=200
 duration=5s; warmup=2s
 while [ $# -gt 0 ]; do
   case "$1" in
-    --full) connect_n=15000; echo_n=1000; fanout_n=10000; chat_n=5000; duration=10s; warmup=3s ;;
+    --full) connect_n=15000; echo_n=1000; fanout_n=10000; chat_n=5000; slow_n=1000; duration=10s; warmup=3s ;;
     --servers) servers="$2"; shift ;;
     --runs) runs="$2"; shift ;;
     --out) out="$2"; mkdir -p "$out"; shift ;;
@@ -75,12 +76,17 @@ for run in $(seq 1 "$runs"); do
     server_pid=$!
     wait_for_port "$port"
     sleep 1
-    # connect first, on the fresh server, so its RSS growth is the connections' alone
+    # connect first, on the fresh server, so its RSS growth is the connections' alone; then once more
+    # on the now warm server (heaps and pools already grown), which is the steady-state cost
     bench "$server" "$run" connect connect -n "$connect_n" --rooms 100 --procs "$connect_procs" --duration 2s
+    sleep 2
+    bench "$server" "$run" connect-2 connect -n "$connect_n" --rooms 100 --procs "$connect_procs" --duration 2s
     bench "$server" "$run" echo echo -n "$echo_n" --warmup "$warmup" --duration "$duration"
     bench "$server" "$run" fanout-1/s fanout -n "$fanout_n" --rate 1 --warmup "$warmup" --duration "$duration"
     bench "$server" "$run" fanout-max fanout -n "$fanout_n" --rate 0 --window 8 --warmup "$warmup" --duration "$duration"
     bench "$server" "$run" chat chat -n "$chat_n" --room-size "$room_size" --rate "$chat_rate" --warmup "$warmup" --duration "$duration"
+    # last, on a warm server: one member stops reading while 16 kB messages are broadcast
+    bench "$server" "$run" slow fanout -n "$slow_n" --slow 1 --payload 16000 --window 8 --warmup 1s --duration "$duration"
     kill "$server_pid"
     wait "$server_pid" 2>/dev/null || true
     server_pid=""

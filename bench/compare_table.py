@@ -8,9 +8,11 @@ import sys
 
 # (case, field, label, higher_is_better)
 ROWS = [
-    ("connect", "server_rss_bytes_per_connection", "idle conn: server RSS bytes/conn", False),
+    ("connect", "server_rss_bytes_per_connection", "idle conn: RSS bytes/conn, fresh server", False),
+    ("connect-2", "server_rss_bytes_per_connection", "idle conn: RSS bytes/conn, 2nd round", False),
     ("connect", "connections_per_s", "idle conn: connections/s", True),
-    ("connect", "bench_cpu_pct", "  bench CPU % (connect)", None),
+    ("connect-2", "connections_per_s", "idle conn: connections/s, 2nd round", True),
+    ("connect", "bench_cpu_pct", "  bench CPU % (connect, all client procs)", None),
     ("echo", "messages_per_s", "echo: messages/s", True),
     ("echo", "rtt_p99_ms", "echo: RTT p99 ms", False),
     ("echo", "server_cpu_us_per_message", "echo: server CPU us/message", False),
@@ -28,6 +30,10 @@ ROWS = [
     ("chat", "late_pct", "chat: % later than 250 ms", False),
     ("chat", "lost", "chat: lost", False),
     ("chat", "bench_cpu_pct", "  bench CPU % (chat)", None),
+    ("slow", "slow_closed_1013", "slow reader: closed with 1013 (of 1)", None),
+    ("slow", "server_rss_growth_mib", "slow reader: server RSS growth MiB", False),
+    ("slow", "lost", "slow reader: lost by the others", False),
+    ("slow", "deliveries_per_s", "slow reader: others' deliveries/s", True),
 ]
 
 
