@@ -43,7 +43,7 @@ final class ChatScenario {
                 client.sendNow(Payload.of(first + count[0]++ * period, plan.payloadBytes()));
                 sent.increment();
                 expected.add(members);
-            }, first - System.nanoTime(), period, TimeUnit.NANOSECONDS));
+            }, Math.max(0, first - System.nanoTime()), period, TimeUnit.NANOSECONDS));
         }
         CpuMeter.Usage usage = Traffic.measure(plan, window);
         senders.forEach(sender -> sender.cancel(false));
