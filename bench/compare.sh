@@ -83,10 +83,10 @@ for run in $(seq 1 "$runs"); do
     bench "$server" "$run" connect-2 connect -n "$connect_n" --rooms 100 --procs "$connect_procs" --duration 2s
     bench "$server" "$run" echo echo -n "$echo_n" --warmup "$warmup" --duration "$duration"
     bench "$server" "$run" fanout-1/s fanout -n "$fanout_n" --rate 1 --warmup "$warmup" --duration "$duration"
-    bench "$server" "$run" fanout-max fanout -n "$fanout_n" --rate 0 --window 8 --warmup "$warmup" --duration "$duration"
+    bench "$server" "$run" fanout-max fanout -n "$fanout_n" --rate 0 --window 64 --warmup "$warmup" --duration "$duration"
     bench "$server" "$run" chat chat -n "$chat_n" --room-size "$room_size" --rate "$chat_rate" --warmup "$warmup" --duration "$duration"
     # last, on a warm server: one member stops reading while 16 kB messages are broadcast
-    bench "$server" "$run" slow fanout -n "$slow_n" --slow 1 --payload 16000 --window 8 --warmup 1s --duration "$duration"
+    bench "$server" "$run" slow fanout -n "$slow_n" --slow 1 --payload 16000 --window 16 --warmup 1s --duration "$duration"
     kill "$server_pid"
     wait "$server_pid" 2>/dev/null || true
     server_pid=""

@@ -58,7 +58,7 @@ public final class BenchCommand implements Callable<Integer> {
             description = "fanout: publisher messages/s, 0 = as fast as the window allows; chat: messages/s per client.")
     double rate;
 
-    @Option(names = "--window", defaultValue = "16", description = "fanout at rate 0: messages in flight at most.")
+    @Option(names = "--window", defaultValue = "64", description = "fanout at rate 0: messages in flight at most.")
     int window;
 
     @Option(names = "--slow", defaultValue = "0",
