@@ -1,6 +1,5 @@
 package dev.roomcast.server;
 
-import dev.roomcast.hub.CloseReason;
 import dev.roomcast.hub.Hub;
 import dev.roomcast.hub.JoinOutcome;
 import dev.roomcast.hub.Replay;
@@ -13,10 +12,6 @@ import dev.roomcast.security.Principal;
 import dev.roomcast.security.RateLimiter;
 import dev.roomcast.security.TokenVerifier;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -31,7 +26,7 @@ import java.util.concurrent.RejectedExecutionException;
  * <p>Threading: confined to the channel's event loop; answers to requests that complete elsewhere
  * hop back to it.
  */
-final class JsonEndpoint extends SimpleChannelInboundHandler<WebSocketFrame> {
+final class JsonEndpoint extends WebSocketEndpoint {
 
     /** The answer to one request, decided before anything is written: the frames of a success, or a refusal. */
     private sealed interface Outcome {
@@ -42,45 +37,31 @@ final class JsonEndpoint extends SimpleChannelInboundHandler<WebSocketFrame> {
         }
     }
 
-    private final ServerContext context;
     private final ClientRequests requests;
     private final RateLimiter limiter;
     /** Replaced by a {@code refresh}; the user stays the same. */
     private Principal principal;
-    private ChannelSession session;
     /** Closes the connection when its token expires; null for connections without one. */
     private TokenExpiry expiry;
 
     JsonEndpoint(Principal principal, ServerContext context) {
+        super(context, principal.user(), WireFormat.JSON_V1);
         this.principal = principal;
-        this.context = context;
         this.requests = new ClientRequests(context.config().maxTextBytes());
         this.limiter = context.newRateLimiter();
     }
 
     @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
-        if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
-            context.connections().add(ctx.channel());
-            expiry = ctx.pipeline().get(TokenExpiry.class);
-            session = context.newSession(ctx.channel(), principal.user(), WireFormat.JSON_V1);
-            context.hub().connect(session);
-            session.send(ServerFrames.welcome(session.id(), principal.user(), principal.displayName(),
-                    context.identities().nodeId()));
-        }
-        super.userEventTriggered(ctx, event);
+    protected void opened(ChannelHandlerContext ctx) {
+        expiry = ctx.pipeline().get(TokenExpiry.class);
+        context.hub().connect(session);
+        session.send(ServerFrames.welcome(session.id(), principal.user(), principal.displayName(),
+                context.identities().nodeId()));
     }
 
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
-        if (!(frame instanceof TextWebSocketFrame text)) {
-            Connections.close(ctx.channel(), CloseReason.UNSUPPORTED_DATA);
-            return;
-        }
-        if (session == null) {
-            return;
-        }
-        ClientRequest request = requests.parse(text.text());
+    protected void received(ChannelHandlerContext ctx, String text) {
+        ClientRequest request = requests.parse(text);
         // Parsed first so that the refusal carries the request's ref; the request is not carried out.
         if (limiter.tryAcquire() != RateLimiter.Verdict.ACCEPT) {
             context.metrics().rateLimited();
@@ -95,20 +76,6 @@ final class JsonEndpoint extends SimpleChannelInboundHandler<WebSocketFrame> {
         }
         outcomeOf(request).whenComplete((outcome, failure) -> onLoop(() -> answer(request.ref(),
                 failure == null ? outcome : refused(ErrorCode.INTERNAL, "the server could not carry this out; try again"))));
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        if (session != null) {
-            context.hub().disconnect(session);
-            session = null;
-        }
-        super.channelInactive(ctx);
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        context.closeOnException(ctx, cause);
     }
 
     /** Every request but {@code join}, whose answer must be written before its replay. */
