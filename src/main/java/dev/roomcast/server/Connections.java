@@ -7,6 +7,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -53,8 +54,10 @@ final class Connections {
         }
         channel.writeAndFlush(new CloseWebSocketFrame(reason.code(), reason.text()))
                 .addListener(ChannelFutureListener.CLOSE);
-        channel.eventLoop().schedule(() -> {
+        ScheduledFuture<?> cut = channel.eventLoop().schedule(() -> {
             channel.close();
         }, CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        // Most sockets close at once; without this a drain of N sockets keeps N timers for the grace period.
+        channel.closeFuture().addListener(closed -> cut.cancel(false));
     }
 }
