@@ -150,7 +150,7 @@ public final class ServeCommand implements Callable<Integer> {
         System.err.println("Roomcast serving " + (config.tlsEnabled() ? "https" : "http") + "://" + hostForUrl(config.host()) + ":" + node.port() + "/");
         CountDownLatch stopped = new CountDownLatch(1);
         SignalHandler drain = signal -> {
-            log.info("SIG{}: draining (up to {})", signal.getName(), config.drainTimeout());
+            log.info("SIG{}: draining (up to {} ms)", signal.getName(), config.drainTimeout().toMillis());
             int left = node.drain(config.drainTimeout());
             if (left > 0) {
                 log.warn("{} connections were still open after the drain timeout", left);
