@@ -47,6 +47,22 @@ public interface Broker extends AutoCloseable {
      */
     CompletionStage<HistorySlice> history(String room, Position since, int limit);
 
+    /**
+     * Makes direct messages to {@code user} reach this node's listener; idempotent. The hub calls it
+     * for every session of the user and waits for it before telling the client it is connected, so a
+     * user who has been welcomed can be reached.
+     */
+    CompletionStage<Void> addUser(String user);
+
+    /** Stops direct messages to {@code user} reaching this node; called when its last session here ends. */
+    CompletionStage<Void> removeUser(String user);
+
+    /**
+     * Delivers a direct message to every node that added its recipient, this one included.
+     * Completes with whether any node did: {@code false} means the user is connected nowhere.
+     */
+    CompletionStage<Boolean> direct(DirectMessage message);
+
     /** Whether the broker can currently reach its backing service. */
     boolean isReady();
 

@@ -1,9 +1,8 @@
 package dev.roomcast.broker;
 
 /**
- * A private message to every connection of one user. Not kept in history. It lives next to
- * {@link RoomEvent} because a multi-node broker is what will route it to the node holding the
- * recipient; for now the hub delivers it on this node only.
+ * A private message to every connection of one user, on whichever nodes they are. Not kept in
+ * history. The broker routes it to the nodes that hold the recipient ({@link Broker#direct}).
  */
 public record DirectMessage(String from, String to, String text, long timestampMillis) {
 }

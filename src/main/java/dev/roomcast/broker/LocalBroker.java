@@ -35,6 +35,7 @@ public final class LocalBroker implements Broker {
 
     private final ConcurrentHashMap<String, RoomLog> logs = new ConcurrentHashMap<>();
     private final Set<String> subscribed = ConcurrentHashMap.newKeySet();
+    private final Set<String> users = ConcurrentHashMap.newKeySet();
     private final AtomicLong historyBytes = new AtomicLong();
     private final ReentrantLock evicting = new ReentrantLock();
     private final int historySize;
@@ -90,6 +91,27 @@ public final class LocalBroker implements Broker {
         // Reads create logs too (a room's epoch starts with its first use), so they count against the bound.
         evictIfOverBound();
         return CompletableFuture.completedFuture(slice);
+    }
+
+    @Override
+    public CompletionStage<Void> addUser(String user) {
+        users.add(user);
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletionStage<Void> removeUser(String user) {
+        users.remove(user);
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletionStage<Boolean> direct(DirectMessage message) {
+        boolean held = users.contains(message.to());
+        if (held) {
+            listener.onDirect(message);
+        }
+        return CompletableFuture.completedFuture(held);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.roomcast.hub;
 
 import dev.roomcast.broker.Broker;
+import dev.roomcast.broker.BrokerListener;
 import dev.roomcast.broker.DirectMessage;
 import dev.roomcast.broker.Draft;
 import dev.roomcast.broker.HistorySlice;
@@ -23,7 +24,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threading: methods that take a {@link Session} must be called on that session's loop; the
  * others are safe from any thread. A publish travels hub → broker → every node's hub → local
- * sessions. Presence and direct messages are node-local for now (see docs/protocol.md).
+ * sessions; a direct message goes hub → broker → the hubs of the nodes that hold its recipient →
+ * the recipient's sessions there. Presence is node-local for now (see docs/protocol.md).
  */
 public final class Hub {
 
@@ -48,12 +50,25 @@ public final class Hub {
         this.broker = broker;
         this.encoder = encoder;
         this.clock = clock;
-        broker.start(this::dispatch);
+        broker.start(new BrokerListener() {
+            @Override
+            public void onEvent(RoomEvent event) {
+                dispatch(event);
+            }
+
+            @Override
+            public void onDirect(DirectMessage message) {
+                deliverDirect(message);
+            }
+        });
     }
 
-    /** Makes the session reachable by direct messages to its user. On the session's loop. */
-    public void connect(Session session) {
-        users.add(session);
+    /**
+     * Makes the session reachable by direct messages to its user from any node. On the session's
+     * loop. Completes once it is (at once on a single node; after the broker's subscription with Redis).
+     */
+    public CompletionStage<Void> connect(Session session) {
+        return users.add(session, broker::addUser);
     }
 
     /**
@@ -102,7 +117,7 @@ public final class Hub {
         }
         directory.removeMember(room, shard, !shard.hasMembers(room), change -> {
             if (change == RoomDirectory.Change.LAST_MEMBER) {
-                broker.unsubscribe(room).exceptionally(failure -> logFailure("unsubscribe from", room, failure));
+                broker.unsubscribe(room).exceptionally(failure -> logFailure("unsubscribe from room", room, failure));
             }
         });
         broker.broadcast(new RoomEvent.SessionLeft(room, session.user()));
@@ -112,7 +127,8 @@ public final class Hub {
 
     /** Removes the session from every room it is in and from direct messages. On the session's loop. */
     public void disconnect(Session session) {
-        users.remove(session);
+        users.remove(session, user -> broker.removeUser(user)
+                .exceptionally(failure -> logFailure("stop direct messages to user", user, failure)));
         LoopShard shard = shardOf(session);
         for (String room : shard.roomsOf(session)) {
             leave(session, room);
@@ -130,22 +146,11 @@ public final class Hub {
     }
 
     /**
-     * Sends a private message to every session of user {@code to} that accepts direct messages,
-     * each on its own loop. Any thread. Completes with the number of sessions it was sent to;
-     * 0 means nobody by that name is connected. Node-local for now: a multi-node broker will route
-     * it to the node that holds the user.
+     * Sends a private message to every session of user {@code to} that accepts direct messages, on
+     * every node. Any thread. Completes with whether the user has such a session anywhere.
      */
-    public CompletionStage<Integer> direct(String from, String to, String text) {
-        DirectMessage message = new DirectMessage(from, to, text, clock.millis());
-        List<Session> recipients = users.of(to);
-        for (Session recipient : recipients) {
-            try {
-                recipient.loop().execute(() -> recipient.deliverDirect(message));
-            } catch (RejectedExecutionException shuttingDown) {
-                log.debug("{}: loop stopped before a direct message", recipient);
-            }
-        }
-        return CompletableFuture.completedFuture(recipients.size());
+    public CompletionStage<Boolean> direct(String from, String to, String text) {
+        return broker.direct(new DirectMessage(from, to, text, clock.millis()));
     }
 
     /** Users in the room on this node with their session counts, sorted by user. Any thread. */
@@ -186,7 +191,7 @@ public final class Hub {
         }
         directory.addMember(room, shard, change -> {
             if (change == RoomDirectory.Change.FIRST_MEMBER) {
-                broker.subscribe(room).exceptionally(failure -> logFailure("subscribe to", room, failure));
+                broker.subscribe(room).exceptionally(failure -> logFailure("subscribe to room", room, failure));
             }
         });
         presence.add(room, session.user(), broker::broadcast);
@@ -252,6 +257,17 @@ public final class Hub {
         return !at.epoch().equals(position.epoch()) || at.offset() > position.offset();
     }
 
+    /** Called on the broker's thread: hands a direct message to each of its recipient's sessions here. */
+    private void deliverDirect(DirectMessage message) {
+        for (Session recipient : users.of(message.to())) {
+            try {
+                recipient.loop().execute(() -> recipient.deliverDirect(message));
+            } catch (RejectedExecutionException shuttingDown) {
+                log.debug("{}: loop stopped before a direct message", recipient);
+            }
+        }
+    }
+
     /** Called on the broker's thread: hands the event to each loop with members, in order. */
     private void dispatch(RoomEvent event) {
         LoopShard[] targets = directory.shardsOf(event.room());
@@ -283,8 +299,8 @@ public final class Hub {
         return shards[session.loop().index()];
     }
 
-    private static Void logFailure(String action, String room, Throwable failure) {
-        log.warn("broker failed to {} room {}: {}", action, room, failure.toString());
+    private static Void logFailure(String action, String name, Throwable failure) {
+        log.warn("broker failed to {} {}: {}", action, name, failure.toString());
         return null;
     }
 }

@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code /v1/ws}, the JSON protocol v1 of docs/protocol.md, one instance per connection: sends
@@ -27,6 +29,8 @@ import java.util.concurrent.RejectedExecutionException;
  * hop back to it.
  */
 final class JsonEndpoint extends WebSocketEndpoint {
+
+    private static final Logger log = LoggerFactory.getLogger(JsonEndpoint.class);
 
     /** The answer to one request, decided before anything is written: the frames of a success, or a refusal. */
     private sealed interface Outcome {
@@ -51,10 +55,30 @@ final class JsonEndpoint extends WebSocketEndpoint {
         this.limiter = context.newRateLimiter();
     }
 
+    /**
+     * Welcomes the client once direct messages to its user reach this node. Until then (a broker
+     * subscription away with Redis) nothing more is read, so no answer can overtake the welcome.
+     */
     @Override
     protected void opened(ChannelHandlerContext ctx) {
         expiry = ctx.pipeline().get(TokenExpiry.class);
-        context.hub().connect(session);
+        CompletableFuture<Void> reachable = context.hub().connect(session).toCompletableFuture();
+        if (reachable.isDone() && !reachable.isCompletedExceptionally()) {
+            welcome();
+            return;
+        }
+        ctx.channel().config().setAutoRead(false);
+        reachable.whenComplete((done, failure) -> onLoop(() -> {
+            if (failure != null) {
+                log.warn("{}: direct messages may not reach {} until the broker recovers: {}",
+                        session, principal.user(), failure.toString());
+            }
+            welcome();
+            ctx.channel().config().setAutoRead(true);
+        }));
+    }
+
+    private void welcome() {
         session.send(ServerFrames.welcome(session.id(), principal.user(), principal.displayName(),
                 context.identities().nodeId()));
     }
@@ -97,7 +121,7 @@ final class JsonEndpoint extends WebSocketEndpoint {
                     .thenApply(position -> answered(ServerFrames.ok(publish.ref(), publish.room(), position)));
         }
         if (request instanceof ClientRequest.Direct direct) {
-            return hub.direct(session.user(), direct.to(), direct.text()).thenApply(reached -> reached > 0
+            return hub.direct(session.user(), direct.to(), direct.text()).thenApply(reached -> reached
                     ? answered(ServerFrames.ok(direct.ref()))
                     : refused(ErrorCode.NO_SUCH_USER, "nobody called " + direct.to() + " is connected"));
         }

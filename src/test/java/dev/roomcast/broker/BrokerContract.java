@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * What every {@link Broker} does, whatever keeps its rooms: offsets, positions, history and
- * recovery semantics, delivery only for subscribed rooms, in order. A subclass says how to make a
+ * recovery semantics, delivery only for subscribed rooms, in order, and direct messages to the
+ * users a broker added. A subclass says how to make a
  * broker and how its history is lost; each test uses rooms of its own.
  */
 @Timeout(60)
@@ -27,7 +28,12 @@ public abstract class BrokerContract {
 
     /** Everything the current test's brokers delivered, in delivery order. */
     protected final ConcurrentLinkedQueue<RoomEvent> delivered = new ConcurrentLinkedQueue<>();
+    /** Every direct message the current test's brokers received, with the broker that received it. */
+    protected final ConcurrentLinkedQueue<DirectDelivery> directs = new ConcurrentLinkedQueue<>();
     private final List<Broker> brokers = new ArrayList<>();
+
+    public record DirectDelivery(Broker receiver, DirectMessage message) {
+    }
 
     /** A new broker keeping {@code historySize} messages per room (and no age bound that a test could reach). */
     protected abstract Broker newBroker(int historySize);
@@ -38,10 +44,20 @@ public abstract class BrokerContract {
      */
     protected abstract Broker loseHistory(Broker broker, String room);
 
-    /** A broker started with {@link #delivered} as its listener, closed after the test. */
+    /** A broker whose listener fills {@link #delivered} and {@link #directs}, closed after the test. */
     protected final Broker started(int historySize) {
         Broker broker = newBroker(historySize);
-        broker.start(delivered::add);
+        broker.start(new BrokerListener() {
+            @Override
+            public void onEvent(RoomEvent event) {
+                delivered.add(event);
+            }
+
+            @Override
+            public void onDirect(DirectMessage message) {
+                directs.add(new DirectDelivery(broker, message));
+            }
+        });
         brokers.add(broker);
         return broker;
     }
@@ -314,5 +330,41 @@ public abstract class BrokerContract {
         await().atMost(DELIVERY).until(() -> delivered.size() >= 3);
         assertThat(delivered).extracting(e -> e instanceof RoomEvent.Message m ? m.text() : e)
                 .containsExactly("before", left, "after");
+    }
+
+    @Test
+    void aDirectMessageReachesTheBrokerThatAddedItsUserUntilItRemovesThem() {
+        Broker broker = started(10);
+        String user = uniqueRoom();
+        DirectMessage message = new DirectMessage("ann", user, "psst", System.currentTimeMillis());
+        assertThat(direct(broker, message)).as("nobody added the user").isFalse();
+
+        broker.addUser(user).toCompletableFuture().join();
+        assertThat(direct(broker, message)).isTrue();
+        await().atMost(DELIVERY).until(() -> !directs.isEmpty());
+        assertThat(directs).singleElement().isEqualTo(new DirectDelivery(broker, message));
+
+        broker.removeUser(user).toCompletableFuture().join();
+        assertThat(direct(broker, message)).as("removed").isFalse();
+        assertThat(directs).hasSize(1);
+    }
+
+    @Test
+    void addingAUserAgainWhileAddedChangesNothing() {
+        Broker broker = started(10);
+        String user = uniqueRoom();
+        broker.addUser(user).toCompletableFuture().join();
+        broker.addUser(user).toCompletableFuture().join();
+        DirectMessage message = new DirectMessage("ann", user, "once", System.currentTimeMillis());
+
+        assertThat(direct(broker, message)).isTrue();
+        await().atMost(DELIVERY).until(() -> !directs.isEmpty());
+        broker.removeUser(user).toCompletableFuture().join();
+        assertThat(direct(broker, message)).isFalse();
+        assertThat(directs).as("delivered once, not once per add").hasSize(1);
+    }
+
+    protected static boolean direct(Broker broker, DirectMessage message) {
+        return broker.direct(message).toCompletableFuture().join();
     }
 }

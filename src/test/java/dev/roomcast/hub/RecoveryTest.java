@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.roomcast.broker.Broker;
 import dev.roomcast.broker.BrokerListener;
+import dev.roomcast.broker.DirectMessage;
 import dev.roomcast.broker.Draft;
 import dev.roomcast.broker.HistorySlice;
 import dev.roomcast.broker.LocalBroker;
@@ -34,6 +35,9 @@ class RecoveryTest {
         @Override public void broadcast(RoomEvent event) { local.broadcast(event); }
         @Override public CompletionStage<Void> subscribe(String room) { return local.subscribe(room); }
         @Override public CompletionStage<Void> unsubscribe(String room) { return local.unsubscribe(room); }
+        @Override public CompletionStage<Void> addUser(String user) { return local.addUser(user); }
+        @Override public CompletionStage<Void> removeUser(String user) { return local.removeUser(user); }
+        @Override public CompletionStage<Boolean> direct(DirectMessage message) { return local.direct(message); }
         @Override public boolean isReady() { return true; }
         @Override public void close() { local.close(); }
 

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Two nodes in one JVM, on two ports, sharing rooms through Redis (a key prefix unique to this run):
  * messages cross nodes for seed text and JSON members, a client that moves to the other node recovers
- * exactly what it missed, and a flush of the room's keys is reported as {@code recovered:false}.
+ * exactly what it missed, a flush of the room's keys is reported as {@code recovered:false}, and a
+ * direct message reaches its user on whichever node they are.
  */
 @Tag("redis")
 @Timeout(60)
@@ -207,6 +208,37 @@ class TwoNodesIT {
             JsonNode after = publish(back, room, "after the flush");
             assertThat(after.get("epoch")).isEqualTo(recovered.get("epoch"));
             assertThat(after.get("offset").asLong()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aDirectMessageReachesTheUsersSessionsOnBothNodesAndOnlyNobodyIsNoSuchUser() {
+        String ann = "dm-ann-" + ProcessHandle.current().pid() + "-" + ROOMS.incrementAndGet();
+        try (JsonWs bob = JsonWs.connect(nodeA, "dm-bob");
+             JsonWs annOnA = JsonWs.connect(nodeA, ann);
+             JsonWs annOnB = JsonWs.connect(nodeB, ann)) {
+            bob.ok("both", "type", "direct", "to", ann, "text", "to every tab");
+            for (JsonWs tab : List.of(annOnA, annOnB)) {
+                JsonNode direct = tab.next();
+                assertThat(direct.path("type").asText()).as("%s", direct).isEqualTo("direct");
+                assertThat(direct.path("from").asText()).isEqualTo("dm-bob");
+                assertThat(direct.path("text").asText()).isEqualTo("to every tab");
+            }
+
+            annOnA.close();
+            // Only node B holds ann now; node A learns it when its own last session of ann is gone.
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+                bob.send("type", "direct", "to", ann, "text", "still there?", "ref", "other-node");
+                JsonNode answer = bob.next();
+                assertThat(answer.path("type").asText()).as("%s", answer).isEqualTo("ok");
+                assertThat(annOnB.next().path("text").asText()).isEqualTo("still there?");
+            });
+            assertThat(annOnB.poll(Duration.ofMillis(300))).as("delivered once").isNull();
+
+            bob.send("type", "direct", "to", ann + "-nobody", "text", "hello?", "ref", "nobody");
+            JsonNode refused = bob.next();
+            assertThat(refused.path("type").asText()).as("%s", refused).isEqualTo("error");
+            assertThat(refused.path("code").asText()).isEqualTo("no_such_user");
         }
     }
 

@@ -2,6 +2,7 @@ package dev.roomcast.broker.redis;
 
 import dev.roomcast.broker.Broker;
 import dev.roomcast.broker.BrokerListener;
+import dev.roomcast.broker.DirectMessage;
 import dev.roomcast.broker.Draft;
 import dev.roomcast.broker.HistorySlice;
 import dev.roomcast.broker.Position;
@@ -27,6 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +37,8 @@ import org.slf4j.LoggerFactory;
  * The broker that lets several nodes share rooms through Redis (Lettuce): one Lua script per
  * publish appends to the room's stream and publishes on its channel atomically, each node
  * subscribes to the channels of the rooms it has members in, and history is read from the stream.
+ * Direct messages travel on one channel per user, which every node holding a session of that user
+ * subscribes to; the number of subscribers PUBLISH reports tells whether anyone received it.
  * Keys and channels are named in {@link RedisKeys}; events are encoded by {@link RoomEventCodec}.
  *
  * <p>History: a room keeps at most {@code historySize} messages no older than {@code historyMaxAge}
@@ -82,6 +86,8 @@ public final class RedisBroker implements Broker {
     private final ScheduledExecutorService health;
     /** Rooms this node wants events of, each with its latest SUBSCRIBE; a failed one is retried. */
     private final ConcurrentHashMap<String, CompletableFuture<Void>> subscriptions = new ConcurrentHashMap<>();
+    /** Users this node holds sessions of, each with its latest SUBSCRIBE; a failed one is retried. */
+    private final ConcurrentHashMap<String, CompletableFuture<Void>> users = new ConcurrentHashMap<>();
     /** What was delivered of each subscribed room; events of rooms without one are dropped. */
     private final ConcurrentHashMap<String, RoomFeed> feeds = new ConcurrentHashMap<>();
     private volatile BrokerListener listener = event -> { };
@@ -186,7 +192,7 @@ public final class RedisBroker implements Broker {
         }
         RoomFeed feed = new RoomFeed();
         feeds.put(room, feed);
-        sendSubscribe(room, subscribed);
+        sendSubscribe(keys.channel(room), subscribed);
         // Where this node's view of the room starts, in case the connection drops before anything is delivered.
         subscribed.thenCompose(done -> history(room, null, 0))
                 .thenAccept(slice -> feed.subscribedAt(slice.current()));
@@ -198,6 +204,30 @@ public final class RedisBroker implements Broker {
         subscriptions.remove(room);
         feeds.remove(room);
         return pubSub.async().unsubscribe(keys.channel(room)).thenApply(done -> null);
+    }
+
+    @Override
+    public CompletionStage<Void> addUser(String user) {
+        CompletableFuture<Void> subscribed = new CompletableFuture<>();
+        CompletableFuture<Void> existing = users.putIfAbsent(user, subscribed);
+        if (existing != null) {
+            return existing;
+        }
+        sendSubscribe(keys.userChannel(user), subscribed);
+        return subscribed;
+    }
+
+    @Override
+    public CompletionStage<Void> removeUser(String user) {
+        users.remove(user);
+        return pubSub.async().unsubscribe(keys.userChannel(user)).thenApply(done -> null);
+    }
+
+    /** One PUBLISH on the user's channel: the nodes subscribed to it are the nodes that hold the user. */
+    @Override
+    public CompletionStage<Boolean> direct(DirectMessage message) {
+        return redis.publish(keys.userChannel(message.to()), RoomEventCodec.encodeDirect(message))
+                .thenApply(receivers -> receivers > 0);
     }
 
     /**
@@ -243,6 +273,10 @@ public final class RedisBroker implements Broker {
 
     /** On the Lettuce I/O thread: decode and hand over at once. */
     private void deliver(String channel, String message) {
+        if (keys.isUserChannel(channel)) {
+            deliverDirect(channel, message);
+            return;
+        }
         RoomEvent event;
         try {
             event = RoomEventCodec.decode(message);
@@ -261,8 +295,23 @@ public final class RedisBroker implements Broker {
         }
     }
 
-    private void sendSubscribe(String room, CompletableFuture<Void> subscribed) {
-        pubSub.async().subscribe(keys.channel(room)).whenComplete((done, failure) -> {
+    private void deliverDirect(String channel, String message) {
+        DirectMessage direct;
+        try {
+            direct = RoomEventCodec.decodeDirect(message);
+        } catch (IllegalArgumentException e) {
+            log.warn("dropped a direct message on {} that this node cannot read: {}", channel, e.getMessage());
+            return;
+        }
+        try {
+            listener.onDirect(direct);
+        } catch (RuntimeException e) {
+            log.error("the broker listener failed on a direct message", e);
+        }
+    }
+
+    private void sendSubscribe(String channel, CompletableFuture<Void> subscribed) {
+        pubSub.async().subscribe(channel).whenComplete((done, failure) -> {
             if (failure == null) {
                 subscribed.complete(null);
             } else {
@@ -311,11 +360,17 @@ public final class RedisBroker implements Broker {
         CompletableFuture<String> events = pubSub.async().ping().toCompletableFuture();
         CompletableFuture.allOf(commands, events).orTimeout(HEALTH_INTERVAL.toMillis(), TimeUnit.MILLISECONDS)
                 .whenComplete((pongs, failure) -> answering = failure == null);
-        subscriptions.forEach((room, subscribed) -> {
-            if (subscribed.isCompletedExceptionally()) {
+        retryFailed(subscriptions, keys::channel);
+        retryFailed(users, keys::userChannel);
+    }
+
+    private void retryFailed(ConcurrentHashMap<String, CompletableFuture<Void>> subscribed,
+                             Function<String, String> channelOf) {
+        subscribed.forEach((name, subscription) -> {
+            if (subscription.isCompletedExceptionally()) {
                 CompletableFuture<Void> retry = new CompletableFuture<>();
-                if (subscriptions.replace(room, subscribed, retry)) {
-                    sendSubscribe(room, retry);
+                if (subscribed.replace(name, subscription, retry)) {
+                    sendSubscribe(channelOf.apply(name), retry);
                 }
             }
         });

@@ -8,6 +8,8 @@ package dev.roomcast.broker.redis;
  *   <li>{@code <prefix>{<room>}:position}: hash {@code epoch}, {@code offset}: the room's current position</li>
  *   <li>{@code <prefix>{<room>}:stream}: stream of the room's kept messages, one field {@code m} each</li>
  *   <li>{@code <prefix>{<room>}:events}: pub/sub channel of every event of the room</li>
+ *   <li>{@code <prefix>user:{<user>}}: pub/sub channel of the direct messages to a user, subscribed by
+ *       every node that holds one of the user's sessions</li>
  * </ul>
  *
  * <p>Threading: thread-safe (immutable).
@@ -30,6 +32,15 @@ final class RedisKeys {
 
     String channel(String room) {
         return prefix + "{" + room + "}:events";
+    }
+
+    String userChannel(String user) {
+        return prefix + "user:{" + user + "}";
+    }
+
+    /** Whether a channel is a user's; room channels start with a brace right after the prefix. */
+    boolean isUserChannel(String channel) {
+        return channel.startsWith("user:{", prefix.length());
     }
 
     /** The two keys a room's scripts touch, in the order publish.lua and history.lua expect them. */

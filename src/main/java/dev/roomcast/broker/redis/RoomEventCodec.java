@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.roomcast.broker.DirectMessage;
 import dev.roomcast.broker.Draft;
 import dev.roomcast.broker.Position;
 import dev.roomcast.broker.RoomEvent;
@@ -17,7 +18,8 @@ import java.io.UncheckedIOException;
  * {@code o} offset, {@code f} from, {@code x} text, {@code t} timestamp ms), {@code l} a session
  * left ({@code u} user), {@code p} a presence change ({@code u} user, {@code j} joined); {@code r}
  * is always the room. A message is encoded without its position: publish.lua writes {@code e} and
- * {@code o} in front once the room has given it one.
+ * {@code o} in front once the room has given it one. Direct messages, on a user's channel, have
+ * kind {@code d} with {@code f} from, {@code u} the recipient, {@code x} text and {@code t} timestamp.
  *
  * <p>Threading: thread-safe (stateless; Jackson's factory is).
  */
@@ -57,17 +59,55 @@ final class RoomEventCodec {
         });
     }
 
-    /** Decodes any event; throws {@link IllegalArgumentException} for anything this version cannot read. */
+    static String encodeDirect(DirectMessage message) {
+        return write(json -> {
+            json.writeStringField("k", "d");
+            json.writeStringField("f", message.from());
+            json.writeStringField("u", message.to());
+            json.writeStringField("x", message.text());
+            json.writeNumberField("t", message.timestampMillis());
+        });
+    }
+
+    /** Decodes a room event; throws {@link IllegalArgumentException} for anything this version cannot read. */
     static RoomEvent decode(String encoded) {
-        String kind = null;
-        String room = null;
-        String epoch = null;
+        Decoded d = parse(encoded);
+        if (d.kind == null || d.room == null) {
+            throw new IllegalArgumentException("a room event needs a kind and a room");
+        }
+        return switch (d.kind) {
+            case "m" -> new RoomEvent.Message(d.room, new Position(d.epoch, d.offset), require(d.from), require(d.text),
+                    d.timestamp);
+            case "l" -> new RoomEvent.SessionLeft(d.room, require(d.user));
+            case "p" -> new RoomEvent.PresenceChange(d.room, require(d.user), d.joined);
+            default -> throw new IllegalArgumentException("unknown event kind " + d.kind);
+        };
+    }
+
+    /** Decodes a direct message; throws {@link IllegalArgumentException} for anything else. */
+    static DirectMessage decodeDirect(String encoded) {
+        Decoded d = parse(encoded);
+        if (!"d".equals(d.kind)) {
+            throw new IllegalArgumentException("not a direct message: kind " + d.kind);
+        }
+        return new DirectMessage(require(d.from), require(d.user), require(d.text), d.timestamp);
+    }
+
+    /** The fields of one encoded object; those it lacks stay at their defaults. */
+    private static final class Decoded {
+        String kind;
+        String room;
+        String epoch;
         long offset = -1;
-        String from = null;
-        String text = null;
-        long timestamp = 0;
-        String user = null;
-        boolean joined = false;
+        String from;
+        String text;
+        long timestamp;
+        String user;
+        boolean joined;
+    }
+
+    private static Decoded parse(String encoded) {
+        Decoded d = new Decoded();
         try (JsonParser json = JSON.createParser(encoded)) {
             if (json.nextToken() != JsonToken.START_OBJECT) {
                 throw new IllegalArgumentException("not a JSON object");
@@ -76,30 +116,22 @@ final class RoomEventCodec {
                 String field = json.currentName();
                 json.nextToken();
                 switch (field) {
-                    case "k" -> kind = json.getText();
-                    case "r" -> room = json.getText();
-                    case "e" -> epoch = json.getText();
-                    case "o" -> offset = json.getLongValue();
-                    case "f" -> from = json.getText();
-                    case "x" -> text = json.getText();
-                    case "t" -> timestamp = json.getLongValue();
-                    case "u" -> user = json.getText();
-                    case "j" -> joined = json.getBooleanValue();
+                    case "k" -> d.kind = json.getText();
+                    case "r" -> d.room = json.getText();
+                    case "e" -> d.epoch = json.getText();
+                    case "o" -> d.offset = json.getLongValue();
+                    case "f" -> d.from = json.getText();
+                    case "x" -> d.text = json.getText();
+                    case "t" -> d.timestamp = json.getLongValue();
+                    case "u" -> d.user = json.getText();
+                    case "j" -> d.joined = json.getBooleanValue();
                     default -> json.skipChildren();
                 }
             }
         } catch (IOException e) {
-            throw new IllegalArgumentException("not a room event: " + e.getMessage(), e);
+            throw new IllegalArgumentException("not an event: " + e.getMessage(), e);
         }
-        if (kind == null || room == null) {
-            throw new IllegalArgumentException("a room event needs a kind and a room");
-        }
-        return switch (kind) {
-            case "m" -> new RoomEvent.Message(room, new Position(epoch, offset), require(from), require(text), timestamp);
-            case "l" -> new RoomEvent.SessionLeft(room, require(user));
-            case "p" -> new RoomEvent.PresenceChange(room, require(user), joined);
-            default -> throw new IllegalArgumentException("unknown event kind " + kind);
-        };
+        return d;
     }
 
     private static String require(String field) {

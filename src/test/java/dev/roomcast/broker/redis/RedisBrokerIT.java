@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.roomcast.broker.Broker;
 import dev.roomcast.broker.BrokerContract;
+import dev.roomcast.broker.DirectMessage;
 import dev.roomcast.broker.HistorySlice;
 import dev.roomcast.broker.Position;
 import dev.roomcast.broker.RoomEvent;
@@ -71,6 +72,21 @@ class RedisBrokerIT extends BrokerContract {
         assertThat(awaitMessages(room, 2)).extracting(RoomEvent.Message::text).containsExactly("from A", "from B");
         assertThat(history(nodeA, room, null, 10).messages()).extracting(RoomEvent.Message::text)
                 .containsExactly("from A", "from B");
+    }
+
+    @Test
+    void aDirectMessageReachesOnlyTheNodesHoldingItsUser() {
+        Broker sender = started(100);
+        Broker holder = started(100);
+        Broker bystander = started(100);
+        String user = uniqueRoom();
+        holder.addUser(user).toCompletableFuture().join();
+        bystander.addUser("someone-else-" + user).toCompletableFuture().join();
+        DirectMessage message = new DirectMessage("ann", user, "across nodes", System.currentTimeMillis());
+
+        assertThat(direct(sender, message)).isTrue();
+        await().atMost(Duration.ofSeconds(5)).until(() -> !directs.isEmpty());
+        assertThat(directs).singleElement().isEqualTo(new DirectDelivery(holder, message));
     }
 
     @Test
