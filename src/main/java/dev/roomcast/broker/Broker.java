@@ -1,5 +1,6 @@
 package dev.roomcast.broker;
 
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -46,6 +47,19 @@ public interface Broker extends AutoCloseable {
      *              {@code 0} asks only for the current position
      */
     CompletionStage<HistorySlice> history(String room, Position since, int limit);
+
+    /**
+     * Counts one more session of {@code user} in {@code room} on this node. On the user's first
+     * session in the room on any node, delivers a {@link RoomEvent.PresenceChange} joined event to
+     * the room, in order with the room's other presence changes.
+     */
+    void enter(String room, String user);
+
+    /** Counts one session fewer; after the user's last session in the room on any node, delivers a left event. */
+    void exit(String room, String user);
+
+    /** The users in the room on every node, each with its number of sessions there, sorted by user. */
+    CompletionStage<Map<String, Integer>> presence(String room);
 
     /**
      * Makes direct messages to {@code user} reach this node's listener; idempotent. The hub calls it

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -36,6 +37,7 @@ public final class LocalBroker implements Broker {
     private final ConcurrentHashMap<String, RoomLog> logs = new ConcurrentHashMap<>();
     private final Set<String> subscribed = ConcurrentHashMap.newKeySet();
     private final Set<String> users = ConcurrentHashMap.newKeySet();
+    private final PresenceCounts presence = new PresenceCounts();
     private final AtomicLong historyBytes = new AtomicLong();
     private final ReentrantLock evicting = new ReentrantLock();
     private final int historySize;
@@ -91,6 +93,30 @@ public final class LocalBroker implements Broker {
         // Reads create logs too (a room's epoch starts with its first use), so they count against the bound.
         evictIfOverBound();
         return CompletableFuture.completedFuture(slice);
+    }
+
+    /** Announces inside the room's counting step, so a room's joined and left events keep the counts' order. */
+    @Override
+    public void enter(String room, String user) {
+        presence.add(room, user, count -> {
+            if (count == 1) {
+                deliver(new RoomEvent.PresenceChange(room, user, true));
+            }
+        });
+    }
+
+    @Override
+    public void exit(String room, String user) {
+        presence.remove(room, user, count -> {
+            if (count == 0) {
+                deliver(new RoomEvent.PresenceChange(room, user, false));
+            }
+        });
+    }
+
+    @Override
+    public CompletionStage<Map<String, Integer>> presence(String room) {
+        return CompletableFuture.completedFuture(presence.users(room));
     }
 
     @Override

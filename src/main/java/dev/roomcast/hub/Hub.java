@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * <p>Threading: methods that take a {@link Session} must be called on that session's loop; the
  * others are safe from any thread. A publish travels hub → broker → every node's hub → local
  * sessions; a direct message goes hub → broker → the hubs of the nodes that hold its recipient →
- * the recipient's sessions there. Presence is node-local for now (see docs/protocol.md).
+ * the recipient's sessions there. Presence is counted by the broker, across nodes.
  */
 public final class Hub {
 
@@ -33,7 +33,6 @@ public final class Hub {
 
     private final LoopShard[] shards;
     private final RoomDirectory directory = new RoomDirectory();
-    private final Presence presence = new Presence();
     private final UserSessions users = new UserSessions();
     private final Broker broker;
     private final EventEncoder encoder;
@@ -121,7 +120,7 @@ public final class Hub {
             }
         });
         broker.broadcast(new RoomEvent.SessionLeft(room, session.user()));
-        presence.remove(room, session.user(), broker::broadcast);
+        broker.exit(room, session.user());
         return true;
     }
 
@@ -153,9 +152,9 @@ public final class Hub {
         return broker.direct(new DirectMessage(from, to, text, clock.millis()));
     }
 
-    /** Users in the room on this node with their session counts, sorted by user. Any thread. */
-    public Map<String, Integer> presence(String room) {
-        return presence.users(room);
+    /** Users in the room on every node with their session counts, sorted by user. Any thread. */
+    public CompletionStage<Map<String, Integer>> presence(String room) {
+        return broker.presence(room);
     }
 
     /** Reads the room's history; see {@link Broker#history}. Any thread. */
@@ -194,7 +193,7 @@ public final class Hub {
                 broker.subscribe(room).exceptionally(failure -> logFailure("subscribe to room", room, failure));
             }
         });
-        presence.add(room, session.user(), broker::broadcast);
+        broker.enter(room, session.user());
         return true;
     }
 

@@ -129,7 +129,8 @@ final class JsonEndpoint extends WebSocketEndpoint {
             if (!principal.rooms().allows(query.room())) {
                 return done(forbidden(query.room()));
             }
-            return done(answered(ServerFrames.presence(query.ref(), query.room(), hub.presence(query.room()))));
+            return hub.presence(query.room())
+                    .thenApply(users -> answered(ServerFrames.presence(query.ref(), query.room(), users)));
         }
         if (request instanceof ClientRequest.Ping ping) {
             return done(answered(ServerFrames.ok(ping.ref())));

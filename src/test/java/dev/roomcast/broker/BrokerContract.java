@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -366,5 +367,36 @@ public abstract class BrokerContract {
 
     protected static boolean direct(Broker broker, DirectMessage message) {
         return broker.direct(message).toCompletableFuture().join();
+    }
+
+    @Test
+    void aUsersFirstSessionInARoomIsAnnouncedAndSoIsTheLastOneLeaving() {
+        Broker broker = started(10);
+        String room = uniqueRoom();
+        subscribe(broker, room);
+        broker.enter(room, "ann");
+        broker.enter(room, "ann");
+        broker.enter(room, "bob");
+        assertThat(presence(broker, room)).isEqualTo(Map.of("ann", 2, "bob", 1));
+        broker.exit(room, "ann");
+        broker.exit(room, "carl");
+        assertThat(presence(broker, room)).isEqualTo(Map.of("ann", 1, "bob", 1));
+        broker.exit(room, "ann");
+
+        await().atMost(DELIVERY).until(() -> presenceChanges().size() >= 3);
+        assertThat(presenceChanges()).containsExactly(
+                new RoomEvent.PresenceChange(room, "ann", true),
+                new RoomEvent.PresenceChange(room, "bob", true),
+                new RoomEvent.PresenceChange(room, "ann", false));
+        assertThat(presence(broker, room)).isEqualTo(Map.of("bob", 1));
+        assertThat(presence(broker, uniqueRoom())).isEmpty();
+    }
+
+    protected final List<RoomEvent> presenceChanges() {
+        return delivered.stream().filter(e -> e instanceof RoomEvent.PresenceChange).toList();
+    }
+
+    protected static Map<String, Integer> presence(Broker broker, String room) {
+        return broker.presence(room).toCompletableFuture().join();
     }
 }

@@ -6,6 +6,7 @@ import dev.roomcast.broker.DirectMessage;
 import dev.roomcast.broker.Draft;
 import dev.roomcast.broker.HistorySlice;
 import dev.roomcast.broker.Position;
+import dev.roomcast.broker.PresenceCounts;
 import dev.roomcast.broker.RoomEvent;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisChannelHandler;
@@ -19,9 +20,12 @@ import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.net.SocketAddress;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,6 +43,11 @@ import org.slf4j.LoggerFactory;
  * subscribes to the channels of the rooms it has members in, and history is read from the stream.
  * Direct messages travel on one channel per user, which every node holding a session of that user
  * subscribes to; the number of subscribers PUBLISH reports tells whether anyone received it.
+ *
+ * <p>Presence: each node keeps its own counts ({@link PresenceCounts}) and mirrors them into one hash
+ * per room and node, which expires unless the node's heartbeat refreshes it, so the users of a node
+ * that crashed disappear after {@code presenceTtl}. A script per change counts and announces joined/left
+ * when a user's first session in the room on any live node arrives or its last one leaves.
  * Keys and channels are named in {@link RedisKeys}; events are encoded by {@link RoomEventCodec}.
  *
  * <p>History: a room keeps at most {@code historySize} messages no older than {@code historyMaxAge}
@@ -67,13 +76,20 @@ public final class RedisBroker implements Broker {
      * @param historySize    messages kept per room
      * @param historyMaxAge  oldest message kept; zero keeps them regardless of age
      * @param roomTtl        how long a room's keys outlive its last publish
+     * @param presenceTtl    how long a node's presence entries outlive its last heartbeat (sent every third of it)
      */
-    public record Settings(String uri, String prefix, int historySize, Duration historyMaxAge, Duration roomTtl) {
+    public record Settings(String uri, String prefix, int historySize, Duration historyMaxAge, Duration roomTtl,
+                           Duration presenceTtl) {
     }
+
+    /** Presence of a node that stops refreshing it is gone after this; its heartbeat comes every 10 s. */
+    public static final Duration DEFAULT_PRESENCE_TTL = Duration.ofSeconds(30);
 
     private static final Logger log = LoggerFactory.getLogger(RedisBroker.class);
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration HEALTH_INTERVAL = Duration.ofSeconds(1);
+    /** Reads of a room's missed messages after an outage, one a second, before delivering without them. */
+    private static final int CATCH_UP_ATTEMPTS = 30;
 
     private final Settings settings;
     private final RedisKeys keys;
@@ -83,6 +99,13 @@ public final class RedisBroker implements Broker {
     private final StatefulRedisPubSubConnection<String, String> pubSub;
     private final LuaScript publishScript;
     private final LuaScript historyScript;
+    private final LuaScript enterScript;
+    private final LuaScript exitScript;
+    private final LuaScript refreshScript;
+    private final LuaScript presenceScript;
+    /** Names this node's presence entries; random, so a restarted node never inherits a crashed one's. */
+    private final String nodeId = Long.toString(new SecureRandom().nextLong() & Long.MAX_VALUE, 36);
+    private final PresenceCounts presence = new PresenceCounts();
     private final ScheduledExecutorService health;
     /** Rooms this node wants events of, each with its latest SUBSCRIBE; a failed one is retried. */
     private final ConcurrentHashMap<String, CompletableFuture<Void>> subscriptions = new ConcurrentHashMap<>();
@@ -103,6 +126,10 @@ public final class RedisBroker implements Broker {
         this.pubSub = pubSub;
         this.publishScript = LuaScript.load("publish.lua", redis);
         this.historyScript = LuaScript.load("history.lua", redis);
+        this.enterScript = LuaScript.load("presence_enter.lua", redis);
+        this.exitScript = LuaScript.load("presence_exit.lua", redis);
+        this.refreshScript = LuaScript.load("presence_refresh.lua", redis);
+        this.presenceScript = LuaScript.load("presence.lua", redis);
         pubSub.addListener(new RedisPubSubAdapter<>() {
             @Override
             public void message(String channel, String message) {
@@ -127,6 +154,8 @@ public final class RedisBroker implements Broker {
         });
         health.scheduleWithFixedDelay(this::checkHealth, HEALTH_INTERVAL.toMillis(), HEALTH_INTERVAL.toMillis(),
                 TimeUnit.MILLISECONDS);
+        long heartbeat = Math.max(1, settings.presenceTtl().toMillis() / 3);
+        health.scheduleWithFixedDelay(this::refreshPresence, heartbeat, heartbeat, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -204,6 +233,63 @@ public final class RedisBroker implements Broker {
         subscriptions.remove(room);
         feeds.remove(room);
         return pubSub.async().unsubscribe(keys.channel(room)).thenApply(done -> null);
+    }
+
+    /** Runs presence_enter.lua inside this node's counting step, so the room's scripts run in the counts' order. */
+    @Override
+    public void enter(String room, String user) {
+        presence.add(room, user, count -> changePresence(enterScript, new RoomEvent.PresenceChange(room, user, true)));
+    }
+
+    @Override
+    public void exit(String room, String user) {
+        presence.remove(room, user, count -> changePresence(exitScript, new RoomEvent.PresenceChange(room, user, false)));
+    }
+
+    /** Sums the live nodes' entries of the room: a user with sessions on two nodes is one entry. */
+    @Override
+    public CompletionStage<Map<String, Integer>> presence(String room) {
+        return presenceScript.run(redis, new String[] {keys.presenceNodes(room)}, keys.presenceOfNode(room))
+                .thenApply(reply -> {
+                    Map<String, Integer> users = new TreeMap<>();
+                    for (int i = 0; i + 1 < reply.size(); i += 2) {
+                        int sessions = Integer.parseInt((String) reply.get(i + 1));
+                        if (sessions > 0) {
+                            users.merge((String) reply.get(i), sessions, Integer::sum);
+                        }
+                    }
+                    return users;
+                });
+    }
+
+    private void changePresence(LuaScript script, RoomEvent.PresenceChange change) {
+        String room = change.room();
+        script.run(redis, keys.presenceKeys(room, nodeId), nodeId, change.user(), millis(settings.presenceTtl()),
+                        keys.channel(room), RoomEventCodec.encodeTransient(change), keys.presenceOfNode(room))
+                .exceptionally(failure -> {
+                    // The next heartbeat writes this node's counts again; only the announcement is lost.
+                    log.debug("presence change in room {} failed: {}", room, failure.toString());
+                    return null;
+                });
+    }
+
+    /** On the health thread: rewrites this node's presence entries of every room it has sessions in. */
+    private void refreshPresence() {
+        String ttl = millis(settings.presenceTtl());
+        presence.forEachRoom((room, users) -> {
+            List<String> args = new ArrayList<>(2 + 2 * users.size());
+            args.add(nodeId);
+            args.add(ttl);
+            users.forEach((user, sessions) -> {
+                args.add(user);
+                args.add(Integer.toString(sessions));
+            });
+            refreshScript.run(redis, keys.presenceKeys(room, nodeId), args.toArray(String[]::new))
+                    .exceptionally(failure -> {
+                        log.debug("presence heartbeat of room {} failed: {}", room, failure.toString());
+                        return null;
+                    });
+        });
     }
 
     @Override
@@ -325,21 +411,32 @@ public final class RedisBroker implements Broker {
      * PING on it comes after theirs), reads what each room missed and delivers it before the held events.
      */
     private void catchUp() {
-        pubSub.async().ping().whenComplete((pong, failure) -> feeds.forEach((room, feed) -> {
-            Position from = feed.resumeFrom();
-            if (from == null) {
-                feed.catchUp(List.of(), listener);
+        pubSub.async().ping().whenComplete((pong, failure) -> feeds.forEach((room, feed) -> catchUp(room, feed, 1)));
+    }
+
+    /**
+     * Reads what the room missed and delivers it before the held events. The command connection
+     * reconnects on its own schedule, so a read that fails is retried every second for a while
+     * before the node gives up on the gap and delivers what it holds.
+     */
+    private void catchUp(String room, RoomFeed feed, int attempt) {
+        Position from = feed.resumeFrom();
+        if (from == null) {
+            feed.catchUp(List.of(), listener);
+            return;
+        }
+        history(room, from, settings.historySize()).whenComplete((slice, readFailure) -> {
+            if (readFailure != null && attempt < CATCH_UP_ATTEMPTS && feeds.get(room) == feed) {
+                health.schedule(() -> catchUp(room, feed, attempt + 1), HEALTH_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
                 return;
             }
-            history(room, from, settings.historySize()).whenComplete((slice, readFailure) -> {
-                if (readFailure != null) {
-                    log.warn("room {}: could not read what was missed during the outage: {}", room, readFailure.toString());
-                } else if (!slice.complete()) {
-                    log.warn("room {}: the history no longer holds everything published during the outage", room);
-                }
-                feed.catchUp(readFailure == null ? slice.messages() : List.of(), listener);
-            });
-        }));
+            if (readFailure != null) {
+                log.warn("room {}: could not read what was missed during the outage: {}", room, readFailure.toString());
+            } else if (!slice.complete()) {
+                log.warn("room {}: the history no longer holds everything published during the outage", room);
+            }
+            feed.catchUp(readFailure == null ? slice.messages() : List.of(), listener);
+        });
     }
 
     private <T> CompletionStage<T> afterSubscribed(String room, Supplier<CompletionStage<T>> action) {

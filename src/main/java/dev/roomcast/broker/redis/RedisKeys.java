@@ -8,6 +8,9 @@ package dev.roomcast.broker.redis;
  *   <li>{@code <prefix>{<room>}:position}: hash {@code epoch}, {@code offset}: the room's current position</li>
  *   <li>{@code <prefix>{<room>}:stream}: stream of the room's kept messages, one field {@code m} each</li>
  *   <li>{@code <prefix>{<room>}:events}: pub/sub channel of every event of the room</li>
+ *   <li>{@code <prefix>{<room>}:presence}: sorted set of the nodes with sessions in the room, each scored
+ *       with the time (ms) its entries expire unless its heartbeat refreshes them</li>
+ *   <li>{@code <prefix>{<room>}:presence:<node>}: hash user → sessions of that node in the room</li>
  *   <li>{@code <prefix>user:{<user>}}: pub/sub channel of the direct messages to a user, subscribed by
  *       every node that holds one of the user's sessions</li>
  * </ul>
@@ -32,6 +35,20 @@ final class RedisKeys {
 
     String channel(String room) {
         return prefix + "{" + room + "}:events";
+    }
+
+    String presenceNodes(String room) {
+        return prefix + "{" + room + "}:presence";
+    }
+
+    /** A node's presence hash of the room is this followed by the node's id. */
+    String presenceOfNode(String room) {
+        return prefix + "{" + room + "}:presence:";
+    }
+
+    /** The two keys the presence scripts of one node touch, in the order they expect them. */
+    String[] presenceKeys(String room, String node) {
+        return new String[] {presenceNodes(room), presenceOfNode(room) + node};
     }
 
     String userChannel(String user) {

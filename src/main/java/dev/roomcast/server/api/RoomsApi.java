@@ -211,10 +211,9 @@ public final class RoomsApi {
         }));
     }
 
-    /** {@code GET /v1/rooms/{room}/presence}: users in the room on this node with their session counts. */
+    /** {@code GET /v1/rooms/{room}/presence}: users in the room on every node with their session counts. */
     private CompletionStage<FullHttpResponse> presence(FullHttpRequest request, String room) {
-        Map<String, Integer> users = hub.presence(room);
-        return done(ApiResponses.json(HttpResponseStatus.OK, json -> {
+        return hub.presence(room).thenApply(users -> ApiResponses.json(HttpResponseStatus.OK, json -> {
             json.writeStringField("room", room);
             ServerFrames.writeUsers(json, users);
         }));
