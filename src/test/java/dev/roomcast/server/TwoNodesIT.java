@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Timeout;
  * Two nodes in one JVM, on two ports, sharing rooms through Redis (a key prefix unique to this run):
  * messages cross nodes for seed text and JSON members, a client that moves to the other node recovers
  * exactly what it missed, a flush of the room's keys is reported as {@code recovered:false}, and a
- * direct message reaches its user on whichever node they are.
+ * direct message reaches its user on whichever node they are, and presence counts both nodes.
  */
 @Tag("redis")
 @Timeout(60)
@@ -239,6 +239,58 @@ class TwoNodesIT {
             JsonNode refused = bob.next();
             assertThat(refused.path("type").asText()).as("%s", refused).isEqualTo("error");
             assertThat(refused.path("code").asText()).isEqualTo("no_such_user");
+        }
+    }
+
+    /**
+     * Asks for the room's presence and returns its users as "user=sessions"; the joined and left frames
+     * it passes on the way go to {@code changes} as "type user".
+     */
+    private static List<String> presence(JsonWs client, String room, List<String> changes) {
+        client.send("type", "presence", "room", room, "ref", "who");
+        while (true) {
+            JsonNode frame = client.next();
+            String type = frame.path("type").asText();
+            if (type.equals("presence")) {
+                List<String> users = new ArrayList<>();
+                frame.get("users").forEach(u -> users.add(u.get("user").asText() + "=" + u.get("sessions").asInt()));
+                return users;
+            }
+            assertThat(type).as("%s", frame).isIn("joined", "left", "ok");
+            if (!type.equals("ok")) {
+                changes.add(type + " " + frame.path("user").asText());
+            }
+        }
+    }
+
+    @Test
+    void presenceCountsBothNodesAndAnnouncesAUserOnlyOnItsFirstAndLastSessionAnywhere() {
+        String room = uniqueRoom();
+        String ann = "pr-ann-" + ROOMS.get();
+        List<String> bobSaw = new ArrayList<>();
+        List<String> ignored = new ArrayList<>();
+        try (JsonWs annOnA = JsonWs.connect(nodeA, ann); JsonWs bob = JsonWs.connect(nodeB, "pr-bob")) {
+            annOnA.join(room);
+            bob.join(room);
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+                    .until(() -> presence(bob, room, bobSaw).equals(List.of(ann + "=1", "pr-bob=1")));
+            try (JsonWs annOnB = JsonWs.connect(nodeB, ann)) {
+                annOnB.join(room);
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+                        .until(() -> presence(annOnA, room, ignored).equals(List.of(ann + "=2", "pr-bob=1")));
+                annOnA.close();
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+                        .until(() -> presence(bob, room, bobSaw).equals(List.of(ann + "=1", "pr-bob=1")));
+            }
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+                    .until(() -> presence(bob, room, bobSaw).equals(List.of("pr-bob=1")));
+            JsonNode late;
+            while ((late = bob.poll(Duration.ofMillis(300))) != null) {
+                bobSaw.add(late.path("type").asText() + " " + late.path("user").asText());
+            }
+            assertThat(bobSaw.stream().filter(change -> change.endsWith(" " + ann)))
+                    .as("ann was in before bob: no joined for her second session, one left after her last, on either node")
+                    .containsExactly("left " + ann);
         }
     }
 
