@@ -148,10 +148,27 @@ final class ChannelSession implements Session {
             loop.execute(() -> close(reason));
             return;
         }
-        if (!closing) {
-            closing = true;
+        if (beginClose()) {
             Connections.close(channel, reason);
         }
+    }
+
+    /**
+     * Marks the session closing, after which nothing more is written to it. Returns false when it
+     * already was. On the session's loop.
+     */
+    boolean beginClose() {
+        assert loop.inLoop() : "beginClose off the session's loop";
+        if (closing) {
+            return false;
+        }
+        closing = true;
+        return true;
+    }
+
+    /** Whether the session's close frame is written or on its way. On the session's loop. */
+    boolean closing() {
+        return closing;
     }
 
     private static ChannelOutboundInvoker frameEncoderContext(Channel channel) {

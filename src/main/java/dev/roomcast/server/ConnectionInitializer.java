@@ -9,9 +9,9 @@ import io.netty.handler.ssl.SslContext;
 
 /**
  * The pipeline of a new connection, in wire order: TLS when configured, HTTP, the slowloris
- * deadline, the router. After a WebSocket upgrade Netty replaces the HTTP handlers and the router
- * drops the deadline, so an idle WebSocket keeps only TLS, the frame codec, the protocol handler,
- * its heartbeat and its endpoint.
+ * deadline, the router. A WebSocket upgrade ({@link WebSocketUpgrade}) replaces all but TLS, so an
+ * idle WebSocket keeps only TLS, Netty's frame decoder, encoder, UTF-8 validator and aggregator,
+ * and its endpoint.
  */
 final class ConnectionInitializer extends ChannelInitializer<SocketChannel> {
 

@@ -3,33 +3,55 @@ package dev.roomcast.server;
 import dev.roomcast.hub.CloseReason;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The open WebSocket connections of this node, for draining, and the one way Roomcast closes a
- * WebSocket. Thread-safe.
+ * The open WebSocket connections of this node, kept per event loop ({@link LoopSockets}) for
+ * heartbeats and draining, and the one way Roomcast closes a WebSocket. Thread-safe: the map of
+ * loops is fixed at construction, each {@link LoopSockets} is confined to its loop.
  */
 final class Connections {
 
     /** How long a closing socket may take to take its close frame before it is cut. */
     static final Duration CLOSE_GRACE = Duration.ofSeconds(10);
 
-    private final ChannelGroup webSockets = new DefaultChannelGroup("websockets", GlobalEventExecutor.INSTANCE);
+    private final Map<EventExecutor, LoopSockets> byLoop = new IdentityHashMap<>();
+    private final List<LoopSockets> all = new ArrayList<>();
     private volatile boolean draining;
 
-    /** Tracks an upgraded channel until it closes. */
-    void add(Channel channel) {
-        webSockets.add(channel);
+    /** One {@link LoopSockets} per event loop of {@code workers}. */
+    Connections(Iterable<? extends EventExecutor> workers, Duration pingInterval, int maxMissedPongs) {
+        for (EventExecutor loop : workers) {
+            LoopSockets sockets = new LoopSockets(loop, pingInterval, maxMissedPongs);
+            byLoop.put(loop, sockets);
+            all.add(sockets);
+        }
     }
 
+    /** The WebSockets of a channel's event loop. */
+    LoopSockets of(EventExecutor loop) {
+        LoopSockets sockets = byLoop.get(loop);
+        if (sockets == null) {
+            throw new IllegalStateException("channel registered on an event loop outside the worker group");
+        }
+        return sockets;
+    }
+
+    /** Open WebSockets. Any thread. */
     int count() {
-        return webSockets.size();
+        int count = 0;
+        for (LoopSockets sockets : all) {
+            count += sockets.count();
+        }
+        return count;
     }
 
     boolean draining() {
@@ -39,8 +61,8 @@ final class Connections {
     /** Refuses new upgrades from now on and closes every WebSocket with 1001 going away. */
     void startDrain() {
         draining = true;
-        for (Channel channel : webSockets) {
-            close(channel, CloseReason.GOING_AWAY);
+        for (LoopSockets sockets : all) {
+            sockets.closeAll(CloseReason.GOING_AWAY);
         }
     }
 

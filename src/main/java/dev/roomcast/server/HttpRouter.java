@@ -1,14 +1,11 @@
 package dev.roomcast.server;
 
-import dev.roomcast.config.RoomcastConfig;
 import dev.roomcast.protocol.RoomNames;
 import dev.roomcast.protocol.SeedText;
 import dev.roomcast.security.Principal;
 import dev.roomcast.server.api.RoomsApi;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandler;
-import io.netty.channel.ChannelPipeline;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -18,14 +15,9 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
-import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,8 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Routes each HTTP request by method and path: the chat page, health, readiness, metrics, the HTTP
  * API (whose own route table is in {@link RoomsApi}) and the WebSocket endpoints, which it
- * validates, passes through the {@link UpgradeGate} and then upgrades by installing Netty's
- * WebSocket protocol handler and the endpoint in its place. Stateless, shared by every connection.
+ * validates, passes through the {@link UpgradeGate} and then upgrades with {@link WebSocketUpgrade},
+ * which puts the endpoint in its place. Stateless, shared by every connection.
  */
 @ChannelHandler.Sharable
 final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -45,10 +37,12 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private final ServerContext context;
     private final RoomsApi roomsApi;
+    private final WebSocketUpgrade webSockets;
 
     HttpRouter(ServerContext context) {
         this.context = context;
         this.roomsApi = new RoomsApi(context.hub(), context.config());
+        this.webSockets = new WebSocketUpgrade(context.config());
     }
 
     @Override
@@ -133,13 +127,12 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     /**
-     * Hands a WebSocket request to Netty's handshake once the {@link UpgradeGate} admits it:
-     * installs the protocol handler for exactly this URI, the heartbeat, the token expiry, the
-     * aggregator for fragmented messages and the endpoint made for the admitted principal, then
-     * passes the request on. {@code room} is the room a text endpoint joins, or null.
+     * Checks that a request to a WebSocket endpoint is a WebSocket handshake, passes it through the
+     * {@link UpgradeGate} and hands it to {@link WebSocketUpgrade} with the endpoint made for the
+     * admitted principal. {@code room} is the room a text endpoint joins, or null.
      */
     private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, String room,
-                         Function<Principal, ChannelInboundHandler> endpoint) {
+                         Function<Principal, WebSocketEndpoint> endpoint) {
         if (!HttpMethod.GET.equals(request.method())) {
             HttpResponses.text(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED,
                     request.method() + " is not allowed here; open a WebSocket with GET");
@@ -148,6 +141,11 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         if (!request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
             HttpResponses.text(ctx, request, HttpResponseStatus.BAD_REQUEST,
                     "this is a WebSocket endpoint: connect with a WebSocket client (Upgrade: websocket)");
+            return;
+        }
+        if (!request.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)) {
+            HttpResponses.text(ctx, request, HttpResponseStatus.BAD_REQUEST,
+                    "not a WebSocket handshake: the Connection header must include Upgrade");
             return;
         }
         if (!WebSocketVersion.V13.toHttpHeaderValue().equals(request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_VERSION))) {
@@ -170,31 +168,6 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             return;
         }
         Principal principal = ((UpgradeGate.Admitted) decision).principal();
-        RoomcastConfig config = context.config();
-        int maxMessage = config.maxMessageBytes();
-        WebSocketServerProtocolConfig protocol = WebSocketServerProtocolConfig.newBuilder()
-                .websocketPath(request.uri())
-                .checkStartsWith(false)
-                .dropPongFrames(false)
-                .decoderConfig(WebSocketDecoderConfig.newBuilder()
-                        .maxFramePayloadLength(maxMessage)
-                        .allowExtensions(false)
-                        .withUTF8Validator(true)
-                        .closeOnProtocolViolation(true)
-                        .build())
-                .build();
-        ChannelPipeline pipeline = ctx.pipeline();
-        pipeline.remove(RequestDeadline.class);
-        pipeline.addAfter(ctx.name(), "ws-protocol", new WebSocketServerProtocolHandler(protocol))
-                .addAfter("ws-protocol", "heartbeat", new Heartbeat(config.pingInterval(), config.maxMissedPongs()));
-        String beforeAggregator = "heartbeat";
-        if (principal.expiresAt() != null) {
-            pipeline.addAfter("heartbeat", "token-expiry", new TokenExpiry(principal.expiresAt(), Clock.systemUTC()));
-            beforeAggregator = "token-expiry";
-        }
-        pipeline.addAfter(beforeAggregator, "ws-aggregator", new WebSocketFrameAggregator(maxMessage))
-                .addAfter("ws-aggregator", "endpoint", endpoint.apply(principal));
-        ctx.fireChannelRead(request.retain());
-        pipeline.remove(this);
+        webSockets.upgrade(ctx, request, principal, endpoint.apply(principal));
     }
 }

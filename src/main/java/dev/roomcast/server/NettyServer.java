@@ -43,7 +43,7 @@ public final class NettyServer {
     private final EventLoopGroup workers;
     private final Class<? extends ServerChannel> channelType;
     private final NettyLoops loops;
-    private final Connections connections = new Connections();
+    private final Connections connections;
     private Channel listener;
 
     public NettyServer(RoomcastConfig config, ServerMetrics metrics) {
@@ -56,6 +56,7 @@ public final class NettyServer {
         this.workers = new MultiThreadIoEventLoopGroup(threads, io);
         this.channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         this.loops = new NettyLoops(workers);
+        this.connections = new Connections(workers, config.pingInterval(), config.maxMissedPongs());
     }
 
     /** The loops the hub shards its rooms over. */

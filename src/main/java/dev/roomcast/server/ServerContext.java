@@ -7,7 +7,6 @@ import dev.roomcast.metrics.ServerMetrics;
 import dev.roomcast.protocol.WireFormat;
 import dev.roomcast.security.RateLimiter;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.TooLongFrameException;
@@ -37,26 +36,25 @@ record ServerContext(RoomcastConfig config, Hub hub, NettyLoops loops, Connectio
     }
 
     /**
-     * Closes a WebSocket after an exception with the matching close code. Oversized messages and
-     * protocol violations are the client's doing and logged at debug; anything else is a bug or an
-     * I/O failure, logged once, never shown to the client.
+     * The close code for a WebSocket after an exception, or null when the socket is simply closed.
+     * Oversized messages and protocol violations are the client's doing and logged at debug;
+     * anything else is a bug or an I/O failure, logged once, never shown to the client.
      */
-    void closeOnException(ChannelHandlerContext ctx, Throwable cause) {
-        Channel channel = ctx.channel();
+    CloseReason closeReasonFor(Channel channel, Throwable cause) {
         if (cause instanceof TooLongFrameException) {
             log.debug("{}: message over {} bytes", channel.remoteAddress(), config.maxMessageBytes());
-            Connections.close(channel, CloseReason.MESSAGE_TOO_BIG);
-        } else if (cause instanceof CorruptedFrameException || cause instanceof PrematureChannelClosureException
+            return CloseReason.MESSAGE_TOO_BIG;
+        }
+        if (cause instanceof CorruptedFrameException || cause instanceof PrematureChannelClosureException
                 || cause instanceof IOException) {
             // Netty's decoder has already sent the close frame for a protocol violation; a socket
             // that closes in the middle of a fragmented message is the client's doing, not a bug.
             // The cause fills a placeholder, so it is only rendered when debug is on: a mass disconnect
             // brings thousands of these at once.
             log.debug("{}: {}", channel.remoteAddress(), cause);
-            channel.close();
-        } else {
-            log.warn("{}: closing after unexpected error", channel.remoteAddress(), cause);
-            Connections.close(channel, CloseReason.INTERNAL_ERROR);
+            return null;
         }
+        log.warn("{}: closing after unexpected error", channel.remoteAddress(), cause);
+        return CloseReason.INTERNAL_ERROR;
     }
 }

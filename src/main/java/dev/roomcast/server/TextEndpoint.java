@@ -70,7 +70,7 @@ final class TextEndpoint extends WebSocketEndpoint {
         }
         context.metrics().rateLimited();
         if (verdict == RateLimiter.Verdict.FLOODING) {
-            Connections.close(ctx.channel(), CloseReason.RATE_LIMITED);
+            close(CloseReason.RATE_LIMITED);
         }
         return false;
     }

@@ -3,7 +3,6 @@ package dev.roomcast.server;
 import dev.roomcast.hub.CloseReason;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Closes a token-authenticated WebSocket with 1008 token expired when its token expires, unless
  * the client refreshed it first ({@link #extendTo}). Installed at the upgrade for connections
- * whose principal expires. One instance per connection, confined to its event loop.
+ * whose principal expires, and armed from then. One instance per connection, confined to its event loop.
  */
 final class TokenExpiry extends ChannelInboundHandlerAdapter {
 
@@ -30,14 +29,7 @@ final class TokenExpiry extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
-        if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
-            arm();
-        }
-        ctx.fireUserEventTriggered(event);
+        arm();
     }
 
     /** Moves the expiry to that of a refreshed token. On the channel's event loop. */
@@ -61,8 +53,11 @@ final class TokenExpiry extends ChannelInboundHandlerAdapter {
     private void arm() {
         cancel();
         long delay = Math.max(0, Duration.between(clock.instant(), expiresAt).toMillis());
-        timer = ctx.executor().schedule(() -> Connections.close(ctx.channel(), CloseReason.TOKEN_EXPIRED),
-                delay, TimeUnit.MILLISECONDS);
+        timer = ctx.executor().schedule(this::expire, delay, TimeUnit.MILLISECONDS);
+    }
+
+    private void expire() {
+        ctx.pipeline().get(WebSocketEndpoint.class).close(CloseReason.TOKEN_EXPIRED);
     }
 
     private void cancel() {

@@ -2,25 +2,36 @@ package dev.roomcast.server;
 
 import dev.roomcast.hub.CloseReason;
 import dev.roomcast.protocol.WireFormat;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 
 /**
  * The life of a session that both WebSocket endpoints share, one instance per connection,
  * confined to the channel's event loop: the session opens when the handshake completes and leaves
- * the hub when the channel closes; binary frames close with 1003; exceptions become close codes.
- * Subclasses handle only text messages and what opening means to their protocol.
+ * the hub when the channel closes; pings are answered, the client's close frame is echoed (RFC
+ * 6455 section 5.5.1) and the loop's heartbeat ({@link LoopSockets}) pings through here; binary
+ * frames close with 1003; exceptions become close codes. Subclasses handle only text messages and
+ * what opening means to their protocol.
  */
 abstract class WebSocketEndpoint extends SimpleChannelInboundHandler<WebSocketFrame> {
 
     protected final ServerContext context;
     private final String user;
     private final WireFormat format;
+    private ChannelHandlerContext ctx;
     /** Null until the handshake completes and again once the channel has closed. */
     protected ChannelSession session;
+    /** Pings sent since the client last sent a frame of any kind. */
+    private int missedPings;
+    /** This endpoint's place in its {@link LoopSockets}: the slot, -1 while not in one, and the index in it. */
+    int wheelSlot = -1;
+    int wheelIndex;
 
     WebSocketEndpoint(ServerContext context, String user, WireFormat format) {
         this.context = context;
@@ -35,29 +46,80 @@ abstract class WebSocketEndpoint extends SimpleChannelInboundHandler<WebSocketFr
     protected abstract void received(ChannelHandlerContext ctx, String text);
 
     @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
-        if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
-            context.connections().add(ctx.channel());
-            session = context.newSession(ctx.channel(), user, format);
-            opened(ctx);
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /** The handshake response has been written: opens the session and joins the loop's heartbeat. */
+    void handshakeCompleted() {
+        session = context.newSession(ctx.channel(), user, format);
+        context.connections().of(ctx.executor()).add(this);
+        opened(ctx);
+        if (context.connections().draining()) {
+            // The drain swept this loop before this socket joined it.
+            close(CloseReason.GOING_AWAY);
         }
-        super.userEventTriggered(ctx, event);
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
-        if (!(frame instanceof TextWebSocketFrame text)) {
-            Connections.close(ctx.channel(), CloseReason.UNSUPPORTED_DATA);
+        missedPings = 0;
+        if (frame instanceof TextWebSocketFrame text) {
+            if (session != null) {
+                received(ctx, text.text());
+            }
+        } else if (frame instanceof PingWebSocketFrame) {
+            if (!closing()) {
+                ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()), ctx.voidPromise());
+            }
+        } else if (frame instanceof CloseWebSocketFrame) {
+            closeRequested(ctx, frame);
+        } else if (!(frame instanceof PongWebSocketFrame)) {
+            close(CloseReason.UNSUPPORTED_DATA);
+        }
+    }
+
+    /**
+     * One turn of the heartbeat: a ping, or the 1001 ping timeout close for a client that left
+     * {@code maxMissed} pings in a row unanswered.
+     */
+    void heartbeat(int maxMissed) {
+        if (missedPings >= maxMissed) {
+            close(CloseReason.PING_TIMEOUT);
             return;
         }
-        if (session != null) {
-            received(ctx, text.text());
+        missedPings++;
+        if (!closing()) {
+            ctx.writeAndFlush(new PingWebSocketFrame(), ctx.voidPromise());
         }
+    }
+
+    /** Closes with {@code reason}: the close frame goes out behind what is queued. On the loop. */
+    void close(CloseReason reason) {
+        if (session != null) {
+            session.close(reason);
+        } else {
+            Connections.close(ctx.channel(), reason);
+        }
+    }
+
+    /** The client's close frame: echoed unless ours went out first, which completes the closing handshake. */
+    private void closeRequested(ChannelHandlerContext ctx, WebSocketFrame close) {
+        if (session == null || session.beginClose()) {
+            ctx.writeAndFlush(close.retain()).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            ctx.close();
+        }
+    }
+
+    private boolean closing() {
+        return session != null && session.closing();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         if (session != null) {
+            context.connections().of(ctx.executor()).remove(this);
             context.hub().disconnect(session);
             session = null;
         }
@@ -66,6 +128,11 @@ abstract class WebSocketEndpoint extends SimpleChannelInboundHandler<WebSocketFr
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        context.closeOnException(ctx, cause);
+        CloseReason reason = context.closeReasonFor(ctx.channel(), cause);
+        if (reason != null) {
+            close(reason);
+        } else {
+            ctx.close();
+        }
     }
 }

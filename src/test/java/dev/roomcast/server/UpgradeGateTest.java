@@ -11,6 +11,8 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import java.time.Duration;
+import java.util.List;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -19,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class UpgradeGateTest {
 
     private final ServerMetrics metrics = new ServerMetrics();
-    private final Connections connections = new Connections();
+    private final Connections connections = new Connections(List.of(), Duration.ofSeconds(25), 2);
 
     @AfterEach
     void close() {

@@ -1,0 +1,68 @@
+package dev.roomcast.server;
+
+import dev.roomcast.config.RoomcastConfig;
+import dev.roomcast.security.Principal;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13;
+import java.time.Clock;
+
+/**
+ * Turns an admitted HTTP request into a WebSocket: Netty's RFC 6455 handshake, then the pipeline
+ * an open WebSocket keeps, in wire order: TLS when on, Netty's frame decoder and encoder, its UTF-8
+ * validator and its aggregator for fragmented messages, the token expiry for connections with a
+ * token, and the endpoint. Pings, pongs and the closing handshake are the endpoint's, and the
+ * heartbeat is the loop's ({@link LoopSockets}), so an idle socket carries no protocol handler, no
+ * handshaker, no channel attribute and no timer. Stateless, shared by every connection.
+ */
+final class WebSocketUpgrade {
+
+    private final WebSocketDecoderConfig decoderConfig;
+    private final int maxMessageBytes;
+
+    WebSocketUpgrade(RoomcastConfig config) {
+        this.maxMessageBytes = config.maxMessageBytes();
+        this.decoderConfig = WebSocketDecoderConfig.newBuilder()
+                .maxFramePayloadLength(maxMessageBytes)
+                .allowExtensions(false)
+                .withUTF8Validator(true)
+                .closeOnProtocolViolation(true)
+                .build();
+    }
+
+    /**
+     * Answers the handshake of {@code request}, which the router has checked (GET, {@code Upgrade:
+     * websocket}, {@code Connection: Upgrade}, version 13, a key) and the gate has admitted, and
+     * puts {@code endpoint} in place of the router's context {@code router}. The endpoint opens
+     * once the response is written. Does not take ownership of {@code request}.
+     */
+    void upgrade(ChannelHandlerContext router, FullHttpRequest request, Principal principal,
+                 WebSocketEndpoint endpoint) {
+        ChannelPipeline pipeline = router.pipeline();
+        pipeline.remove(RequestDeadline.class);
+        // In place before the handshake, so that no frame can arrive with nobody to take it.
+        pipeline.addBefore(router.name(), "ws-utf8-validator", new Utf8FrameValidator(true))
+                .addBefore(router.name(), "ws-aggregator", new WebSocketFrameAggregator(maxMessageBytes));
+        if (principal.expiresAt() != null) {
+            pipeline.addBefore(router.name(), "token-expiry", new TokenExpiry(principal.expiresAt(), Clock.systemUTC()));
+        }
+        pipeline.addBefore(router.name(), "endpoint", endpoint);
+        // The handshaker puts the frame decoder and encoder in the HTTP codec's place and takes out the
+        // HTTP aggregator; it is not kept: nothing it holds is needed after the handshake.
+        new WebSocketServerHandshaker13(request.uri(), null, decoderConfig)
+                .handshake(router.channel(), request, null, router.newPromise())
+                .addListener((ChannelFuture handshake) -> {
+                    if (handshake.isSuccess()) {
+                        endpoint.handshakeCompleted();
+                    } else {
+                        handshake.channel().close();
+                    }
+                });
+        pipeline.remove(router.handler());
+    }
+}
