@@ -24,7 +24,15 @@ public final class ConnectionLimits {
         this.maxPerAddress = maxPerAddress;
     }
 
-    /** Takes a slot for a connection from {@code address}; the caller must {@link #release} an admitted one. */
+    /** Whether connections are counted per address, i.e. whether {@link #tryAdmit} needs the address. */
+    public boolean countsAddresses() {
+        return maxPerAddress > 0;
+    }
+
+    /**
+     * Takes a slot for a connection from {@code address} (null when {@link #countsAddresses()} is
+     * false); the caller must {@link #release} an admitted one with the same address.
+     */
     public Admission tryAdmit(String address) {
         if (total.incrementAndGet() > maxTotal) {
             total.decrementAndGet();

@@ -30,7 +30,9 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
  */
 final class ChannelSession implements Session {
 
-    private final String id;
+    /** The session id is built from these when asked for (JSON sessions, logs), not kept per idle socket. */
+    private final String node;
+    private final long number;
     private final String user;
     private final Channel channel;
     /**
@@ -44,8 +46,10 @@ final class ChannelSession implements Session {
     private boolean unflushed;
     private boolean closing;
 
-    ChannelSession(String id, String user, Channel channel, Loop loop, WireFormat format, ServerMetrics metrics) {
-        this.id = id;
+    ChannelSession(String node, long number, String user, Channel channel, Loop loop, WireFormat format,
+                   ServerMetrics metrics) {
+        this.node = node;
+        this.number = number;
         this.user = user;
         this.channel = channel;
         this.frames = frameEncoderContext(channel);
@@ -56,7 +60,7 @@ final class ChannelSession implements Session {
 
     @Override
     public String id() {
-        return id;
+        return Identities.sessionId(node, number);
     }
 
     @Override
@@ -178,6 +182,6 @@ final class ChannelSession implements Session {
 
     @Override
     public String toString() {
-        return "session " + id + " (" + user + ", " + channel.remoteAddress() + ")";
+        return "session " + id() + " (" + user + ", " + channel.remoteAddress() + ")";
     }
 }

@@ -10,8 +10,7 @@ import io.netty.handler.ssl.SslContext;
 /**
  * The pipeline of a new connection, in wire order: TLS when configured, HTTP, the slowloris
  * deadline, the router. A WebSocket upgrade ({@link WebSocketUpgrade}) replaces all but TLS, so an
- * idle WebSocket keeps only TLS, Netty's frame decoder, encoder, UTF-8 validator and aggregator,
- * and its endpoint.
+ * idle WebSocket keeps only TLS, Netty's frame decoder, encoder and UTF-8 validator, and its endpoint.
  */
 final class ConnectionInitializer extends ChannelInitializer<SocketChannel> {
 

@@ -85,7 +85,9 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
                 HttpResponses.text(ctx, request, HttpResponseStatus.BAD_REQUEST, "invalid room name: " + room.refusal());
                 return;
             }
-            upgrade(ctx, request, room.name(), principal -> new TextEndpoint(room.name(), principal, context));
+            // Interned: every member of a room then shares one copy of its name, not one per connection.
+            String name = room.name().intern();
+            upgrade(ctx, request, name, principal -> new TextEndpoint(name, principal, context));
         } else {
             HttpResponses.text(ctx, request, HttpResponseStatus.NOT_FOUND, "no such path: " + path);
         }

@@ -16,13 +16,21 @@ final class Identities {
         return nodePrefix;
     }
 
-    /** Unique across nodes with high probability, and across this node's sessions for sure. */
-    String newSessionId() {
-        return nodePrefix + "-" + Long.toString(sequence.incrementAndGet(), 36);
+    /** The number of a new session on this node; its id is {@link #sessionId}{@code (nodeId(), number)}. */
+    long newSessionNumber() {
+        return sequence.incrementAndGet();
     }
 
-    /** A display name for an anonymous session, like {@code guest-4821}. */
+    /** Unique across nodes with high probability, and across this node's sessions for sure. */
+    static String sessionId(String nodeId, long number) {
+        return nodeId + "-" + Long.toString(number, 36);
+    }
+
+    /**
+     * A display name for an anonymous session, like {@code guest-4821}. Interned: there are only
+     * 9,000 of them, and a server with many guests then keeps one copy of each, not one per connection.
+     */
     String guestName() {
-        return "guest-" + (1000 + ThreadLocalRandom.current().nextInt(9000));
+        return ("guest-" + (1000 + ThreadLocalRandom.current().nextInt(9000))).intern();
     }
 }

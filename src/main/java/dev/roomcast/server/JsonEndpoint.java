@@ -42,7 +42,6 @@ final class JsonEndpoint extends WebSocketEndpoint {
     }
 
     private final ClientRequests requests;
-    private final RateLimiter limiter;
     /** Replaced by a {@code refresh}; the user stays the same. */
     private Principal principal;
     /** Closes the connection when its token expires; null for connections without one. */
@@ -52,7 +51,6 @@ final class JsonEndpoint extends WebSocketEndpoint {
         super(context, principal.user(), WireFormat.JSON_V1);
         this.principal = principal;
         this.requests = new ClientRequests(context.config().maxTextBytes());
-        this.limiter = context.newRateLimiter();
     }
 
     /**
@@ -87,7 +85,7 @@ final class JsonEndpoint extends WebSocketEndpoint {
     protected void received(ChannelHandlerContext ctx, String text) {
         ClientRequest request = requests.parse(text);
         // Parsed first so that the refusal carries the request's ref; the request is not carried out.
-        if (limiter.tryAcquire() != RateLimiter.Verdict.ACCEPT) {
+        if (takeToken() != RateLimiter.Verdict.ACCEPT) {
             context.metrics().rateLimited();
             answer(request.ref(), refused(ErrorCode.RATE_LIMITED, "too many requests: at most "
                     + context.config().rateLimitPerSecond() + " a second; this one was dropped"));

@@ -25,8 +25,8 @@ record ServerContext(RoomcastConfig config, Hub hub, NettyLoops loops, Connectio
 
     /** A session for an upgraded channel, owned by the channel's event loop. */
     ChannelSession newSession(Channel channel, String user, WireFormat format) {
-        return new ChannelSession(identities.newSessionId(), user, channel, loops.of(channel.eventLoop()), format,
-                metrics);
+        return new ChannelSession(identities.nodeId(), identities.newSessionNumber(), user, channel,
+                loops.of(channel.eventLoop()), format, metrics);
     }
 
     /** A fresh token bucket for one connection's inbound messages, with the configured limits. */

@@ -22,7 +22,6 @@ final class TextEndpoint extends WebSocketEndpoint {
 
     /** The room this connection chats in, or null for {@code /echo}. */
     private final String room;
-    private final RateLimiter limiter;
 
     /**
      * An endpoint for {@code /echo} when {@code room} is null, else for the room. {@code /echo} has a
@@ -31,7 +30,6 @@ final class TextEndpoint extends WebSocketEndpoint {
     TextEndpoint(String room, Principal principal, ServerContext context) {
         super(context, principal.user(), WireFormat.SEED_TEXT);
         this.room = room;
-        this.limiter = context.newRateLimiter();
     }
 
     @Override
@@ -63,7 +61,7 @@ final class TextEndpoint extends WebSocketEndpoint {
      * "slow down".
      */
     private boolean withinRateLimit(ChannelHandlerContext ctx) {
-        RateLimiter.Verdict verdict = limiter.tryAcquire();
+        RateLimiter.Verdict verdict = takeToken();
         if (verdict == RateLimiter.Verdict.ACCEPT) {
             context.metrics().messageIn();
             return true;

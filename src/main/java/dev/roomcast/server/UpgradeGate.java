@@ -8,6 +8,7 @@ import dev.roomcast.security.OriginPolicy;
 import dev.roomcast.security.Principal;
 import dev.roomcast.security.TokenVerifier;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -44,6 +45,8 @@ final class UpgradeGate {
     private final ConnectionLimits limits;
     /** Null when authentication is off. */
     private final TokenVerifier tokens;
+    /** Gives back the slot of a connection not counted by address; one listener for all of them. */
+    private final ChannelFutureListener releaseSlot;
 
     UpgradeGate(RoomcastConfig config, Connections connections, Identities identities, ServerMetrics metrics) {
         this.config = config;
@@ -53,6 +56,7 @@ final class UpgradeGate {
         this.origins = new OriginPolicy(config.allowedOrigins());
         this.limits = new ConnectionLimits(config.maxConnections(), config.maxConnectionsPerIp());
         this.tokens = tokenVerifier(config);
+        this.releaseSlot = closed -> limits.release(null);
     }
 
     /**
@@ -84,7 +88,8 @@ final class UpgradeGate {
             return refuse(HttpResponseStatus.FORBIDDEN, "your token does not allow room " + room,
                     UpgradeRejection.FORBIDDEN);
         }
-        String address = clientAddress(channel, request);
+        // The address is only worked out, and kept until the connection closes, when it is counted.
+        String address = limits.countsAddresses() ? clientAddress(channel, request) : null;
         switch (limits.tryAdmit(address)) {
             case AT_CAPACITY:
                 return refuse(HttpResponseStatus.SERVICE_UNAVAILABLE, "server is full; try again later or another node",
@@ -94,7 +99,7 @@ final class UpgradeGate {
                         UpgradeRejection.PER_IP_LIMIT);
             case ADMITTED:
             default:
-                channel.closeFuture().addListener(closed -> limits.release(address));
+                channel.closeFuture().addListener(address == null ? releaseSlot : closed -> limits.release(address));
                 return new Admitted(principal);
         }
     }

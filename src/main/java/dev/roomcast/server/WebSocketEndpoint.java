@@ -2,6 +2,7 @@ package dev.roomcast.server;
 
 import dev.roomcast.hub.CloseReason;
 import dev.roomcast.protocol.WireFormat;
+import dev.roomcast.security.RateLimiter;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -10,11 +11,13 @@ import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 
 /**
  * The life of a session that both WebSocket endpoints share, one instance per connection,
  * confined to the channel's event loop: the session opens when the handshake completes and leaves
- * the hub when the channel closes; pings are answered, the client's close frame is echoed (RFC
+ * the hub when the channel closes; fragmented messages are joined by Netty's aggregator, put in
+ * front of the endpoint at the first fragment; pings are answered, the client's close frame is echoed (RFC
  * 6455 section 5.5.1) and the loop's heartbeat ({@link LoopSockets}) pings through here; binary
  * frames close with 1003; exceptions become close codes. Subclasses handle only text messages and
  * what opening means to their protocol.
@@ -27,6 +30,8 @@ abstract class WebSocketEndpoint extends SimpleChannelInboundHandler<WebSocketFr
     private ChannelHandlerContext ctx;
     /** Null until the handshake completes and again once the channel has closed. */
     protected ChannelSession session;
+    /** Made at the first message: most idle sockets never need one. */
+    private RateLimiter limiter;
     /** Pings sent since the client last sent a frame of any kind. */
     private int missedPings;
     /** This endpoint's place in its {@link LoopSockets}: the slot, -1 while not in one, and the index in it. */
@@ -62,10 +67,12 @@ abstract class WebSocketEndpoint extends SimpleChannelInboundHandler<WebSocketFr
     }
 
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+    protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) throws Exception {
         missedPings = 0;
         if (frame instanceof TextWebSocketFrame text) {
-            if (session != null) {
+            if (!text.isFinalFragment()) {
+                startAggregating(ctx, text);
+            } else if (session != null) {
                 received(ctx, text.text());
             }
         } else if (frame instanceof PingWebSocketFrame) {
@@ -77,6 +84,25 @@ abstract class WebSocketEndpoint extends SimpleChannelInboundHandler<WebSocketFr
         } else if (!(frame instanceof PongWebSocketFrame)) {
             close(CloseReason.UNSUPPORTED_DATA);
         }
+    }
+
+    /**
+     * The first fragment of a fragmented message: from now on Netty's aggregator joins fragments in
+     * front of this endpoint, starting with this one. Put in on first use, because most
+     * connections never fragment a message and an idle one should not carry it.
+     */
+    private void startAggregating(ChannelHandlerContext ctx, TextWebSocketFrame first) throws Exception {
+        WebSocketFrameAggregator aggregator = new WebSocketFrameAggregator(context.config().maxMessageBytes());
+        ctx.pipeline().addBefore(ctx.name(), "ws-aggregator", aggregator);
+        aggregator.channelRead(ctx.pipeline().context(aggregator), first.retain());
+    }
+
+    /** Takes a token for one message from this connection's rate limiter. */
+    protected RateLimiter.Verdict takeToken() {
+        if (limiter == null) {
+            limiter = context.newRateLimiter();
+        }
+        return limiter.tryAcquire();
     }
 
     /**

@@ -8,27 +8,25 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13;
 import java.time.Clock;
 
 /**
  * Turns an admitted HTTP request into a WebSocket: Netty's RFC 6455 handshake, then the pipeline
- * an open WebSocket keeps, in wire order: TLS when on, Netty's frame decoder and encoder, its UTF-8
- * validator and its aggregator for fragmented messages, the token expiry for connections with a
- * token, and the endpoint. Pings, pongs and the closing handshake are the endpoint's, and the
- * heartbeat is the loop's ({@link LoopSockets}), so an idle socket carries no protocol handler, no
- * handshaker, no channel attribute and no timer. Stateless, shared by every connection.
+ * an open WebSocket keeps, in wire order: TLS when on, Netty's frame decoder and encoder and its UTF-8
+ * validator, the token expiry for connections with a token, and the endpoint. Pings, pongs, the
+ * closing handshake and (at the first fragment) Netty's aggregator for fragmented messages are the
+ * endpoint's business, and the heartbeat is the loop's ({@link LoopSockets}), so an idle socket
+ * carries no protocol handler, no handshaker, no channel attribute and no timer. Stateless, shared
+ * by every connection.
  */
 final class WebSocketUpgrade {
 
     private final WebSocketDecoderConfig decoderConfig;
-    private final int maxMessageBytes;
 
     WebSocketUpgrade(RoomcastConfig config) {
-        this.maxMessageBytes = config.maxMessageBytes();
         this.decoderConfig = WebSocketDecoderConfig.newBuilder()
-                .maxFramePayloadLength(maxMessageBytes)
+                .maxFramePayloadLength(config.maxMessageBytes())
                 .allowExtensions(false)
                 .withUTF8Validator(true)
                 .closeOnProtocolViolation(true)
@@ -46,8 +44,7 @@ final class WebSocketUpgrade {
         ChannelPipeline pipeline = router.pipeline();
         pipeline.remove(RequestDeadline.class);
         // In place before the handshake, so that no frame can arrive with nobody to take it.
-        pipeline.addBefore(router.name(), "ws-utf8-validator", new Utf8FrameValidator(true))
-                .addBefore(router.name(), "ws-aggregator", new WebSocketFrameAggregator(maxMessageBytes));
+        pipeline.addBefore(router.name(), "ws-utf8-validator", new Utf8FrameValidator(true));
         if (principal.expiresAt() != null) {
             pipeline.addBefore(router.name(), "token-expiry", new TokenExpiry(principal.expiresAt(), Clock.systemUTC()));
         }

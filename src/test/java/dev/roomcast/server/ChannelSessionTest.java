@@ -59,7 +59,7 @@ class ChannelSessionTest {
     }
 
     private ChannelSession sessionOn(EmbeddedChannel channel) {
-        return new ChannelSession("s-" + channel.id(), "guest", channel, new EmbeddedLoop(channel), WireFormat.SEED_TEXT, metrics);
+        return new ChannelSession("node", 1, "guest", channel, new EmbeddedLoop(channel), WireFormat.SEED_TEXT, metrics);
     }
 
     private static EncodedEvent message(String text) {
