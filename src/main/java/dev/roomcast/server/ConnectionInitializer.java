@@ -1,8 +1,8 @@
 package dev.roomcast.server;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
@@ -12,7 +12,7 @@ import io.netty.handler.ssl.SslContext;
  * deadline, the router. A WebSocket upgrade ({@link WebSocketUpgrade}) replaces all but TLS, so an
  * idle WebSocket keeps only TLS, Netty's frame decoder, encoder and UTF-8 validator, and its endpoint.
  */
-final class ConnectionInitializer extends ChannelInitializer<SocketChannel> {
+final class ConnectionInitializer extends ChannelInitializer<Channel> {
 
     /** Request headers beyond this are refused (431), like most servers. */
     private static final int MAX_HEADER_BYTES = 16 * 1024;
@@ -29,7 +29,7 @@ final class ConnectionInitializer extends ChannelInitializer<SocketChannel> {
     }
 
     @Override
-    protected void initChannel(SocketChannel channel) {
+    protected void initChannel(Channel channel) {
         ChannelPipeline pipeline = channel.pipeline();
         if (tls != null) {
             pipeline.addLast("tls", tls.newHandler(channel.alloc()));

@@ -255,4 +255,40 @@ class AbuseIT {
             }
         });
     }
+
+    @Test
+    void theHeartbeatClosesEachOfManySilentSocketsAfterTwoPingsAndKeepsServingTheOnesThatAnswer() throws Exception {
+        against(b -> b.pingInterval(Duration.ofMillis(200)).maxMissedPongs(2), server -> {
+            int each = 30;
+            List<RawWebSocket> silent = new ArrayList<>();
+            List<WsClient> answering = new ArrayList<>();
+            try {
+                // Interleaved, so that the loops' wheels hold both kinds side by side and closing a
+                // silent one moves an answering one within its slot.
+                for (int i = 0; i < each; i++) {
+                    silent.add(RawWebSocket.connect(server.port(), "/ws/" + uniqueRoom()));
+                    answering.add(WsClient.connect(server.ws("/echo")));
+                }
+                for (RawWebSocket socket : silent) {
+                    int pings = 0;
+                    RawWebSocket.Frame frame;
+                    do {
+                        frame = socket.readFrame();
+                        pings += frame.opcode() == RawWebSocket.PING ? 1 : 0;
+                    } while (frame.opcode() != RawWebSocket.CLOSE);
+                    assertThat(pings).isEqualTo(2);
+                    assertThat(frame.closeCode()).isEqualTo(1001);
+                }
+                for (WsClient client : answering) {
+                    client.send("alive");
+                    assertThat(client.next()).isEqualTo("Message text was: alive");
+                }
+            } finally {
+                for (RawWebSocket socket : silent) {
+                    socket.close();
+                }
+                answering.forEach(WsClient::close);
+            }
+        });
+    }
 }
