@@ -12,11 +12,10 @@ port="${2:?usage: start.sh roomcast|fastapi|node|go PORT}"
 
 case "$name" in
   roomcast)
-    # Default JVM flags on purpose: this is what a user gets.
-    jar="$repo/target/roomcast.jar"
-    [ -f "$jar" ] || (cd "$repo" && mvn -q -B -o -DskipTests package)
+    # Through the launcher on purpose, with its default JVM flags: this is what a user gets.
+    [ -f "$repo/target/roomcast.jar" ] || (cd "$repo" && mvn -q -B -o -DskipTests package)
     # The peers have no per-address cap or rate limit, so neither does Roomcast here.
-    exec java ${ROOMCAST_JAVA_OPTS:-} -jar "$jar" serve --port "$port" \
+    exec "$repo/roomcast" serve --port "$port" \
       --max-connections-per-ip 0 --rate-limit 1000000 --rate-limit-burst 1000000
     ;;
   fastapi)
