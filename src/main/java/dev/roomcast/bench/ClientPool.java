@@ -8,6 +8,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
@@ -136,6 +137,13 @@ final class ClientPool implements AutoCloseable {
                                 client);
                     }
                 });
+        if (local != null && channelType == EpollSocketChannel.class) {
+            // Bind the source address only, and take the port at connect time by the whole
+            // (source, destination) pair: a port bound before connecting is held from every other
+            // connection of the machine, and its TIME_WAIT too, which exhausts the ephemeral ports
+            // after one large --procs run.
+            bootstrap.option(EpollChannelOption.IP_BIND_ADDRESS_NO_PORT, true);
+        }
         if (client.stopsReading()) {
             // A small receive window, set before connecting, so the kernel buffers little for a member
             // that stops reading and the server's own outbound bound is what fills up.
