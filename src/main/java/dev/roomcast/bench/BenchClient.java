@@ -28,6 +28,8 @@ final class BenchClient extends ChannelInboundHandlerAdapter {
     private final String room;
     private final WireProtocol protocol;
     private final byte[] prefix;
+    private final byte[] publishPrefix;
+    private final byte[] publishSuffix;
     private final Listener listener;
     private final Runnable onLost;
     private boolean stopsReading;
@@ -43,6 +45,8 @@ final class BenchClient extends ChannelInboundHandlerAdapter {
         this.room = room;
         this.protocol = protocol;
         this.prefix = protocol.expectedPrefix(room, echoPath);
+        this.publishPrefix = protocol.publishPrefix(room);
+        this.publishSuffix = protocol.publishSuffix();
         this.listener = listener;
         this.onLost = onLost;
     }
@@ -89,14 +93,22 @@ final class BenchClient extends ChannelInboundHandlerAdapter {
         this.stats = stats;
     }
 
-    /** Writes a publish of {@code text} without flushing. */
-    void send(String text) {
-        channel.write(new TextWebSocketFrame(protocol.publishFrame(room, text)), channel.voidPromise());
+    /** Writes a publish of a {@code bytes}-byte payload carrying {@code sentNanos}, without flushing. On the loop. */
+    void send(long sentNanos, int bytes) {
+        channel.write(publishFrame(sentNanos, bytes), channel.voidPromise());
     }
 
-    /** Writes a publish of {@code text} and flushes. */
-    void sendNow(String text) {
-        channel.writeAndFlush(new TextWebSocketFrame(protocol.publishFrame(room, text)), channel.voidPromise());
+    /** Writes a publish of a {@code bytes}-byte payload carrying {@code sentNanos} and flushes. On the loop. */
+    void sendNow(long sentNanos, int bytes) {
+        channel.writeAndFlush(publishFrame(sentNanos, bytes), channel.voidPromise());
+    }
+
+    private TextWebSocketFrame publishFrame(long sentNanos, int bytes) {
+        ByteBuf text = channel.alloc().buffer(publishPrefix.length + bytes + publishSuffix.length);
+        text.writeBytes(publishPrefix);
+        Payload.write(text, sentNanos, bytes);
+        text.writeBytes(publishSuffix);
+        return new TextWebSocketFrame(text);
     }
 
     void flush() {

@@ -40,12 +40,12 @@ final class ChatScenario {
             long first = base + random.nextLong(period);
             long[] count = {0};
             senders.add(client.channel().eventLoop().scheduleAtFixedRate(() -> {
-                client.sendNow(Payload.of(first + count[0]++ * period, plan.payloadBytes()));
+                client.sendNow(first + count[0]++ * period, plan.payloadBytes());
                 sent.increment();
                 expected.add(members);
             }, Math.max(0, first - System.nanoTime()), period, TimeUnit.NANOSECONDS));
         }
-        CpuMeter.Usage usage = Traffic.measure(plan, window);
+        CpuMeter.Usage usage = Traffic.measure(plan, window, Traffic.UNTIL_DURATION);
         senders.forEach(sender -> sender.cancel(false));
         LoopStats during = pool.totals();
         Traffic.await(() -> Traffic.received(pool) >= expected.sum(), plan.drainTimeout());

@@ -1,7 +1,7 @@
 package dev.roomcast.bench;
 
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * {@code echo}: N clients, each alone in its room (or on {@code /echo}), each sending its next
@@ -14,13 +14,14 @@ final class EchoScenario {
 
     static BenchResult run(BenchPlan plan, ClientPool pool, BenchResult result) throws Exception {
         Window window = new Window();
-        AtomicLong sent = new AtomicLong();
+        // Incremented by every client loop at once: striped, so the loops do not contend for one counter.
+        LongAdder sent = new LongAdder();
         int bytes = plan.payloadBytes();
         BenchClient.Listener next = (client, sentNanos, now) -> {
             client.stats().record(window, sentNanos, now);
             if (!window.closed()) {
-                sent.incrementAndGet();
-                client.sendNow(Payload.of(System.nanoTime(), bytes));
+                sent.increment();
+                client.sendNow(System.nanoTime(), bytes);
             }
         };
         List<BenchClient> clients = Traffic.openAll(pool, plan, plan.clients(), i ->
@@ -28,21 +29,21 @@ final class EchoScenario {
                         pool.lostCounter())).clients();
         for (BenchClient client : clients) {
             client.channel().eventLoop().execute(() -> {
-                sent.incrementAndGet();
-                client.sendNow(Payload.of(System.nanoTime(), bytes));
+                sent.increment();
+                client.sendNow(System.nanoTime(), bytes);
             });
         }
-        CpuMeter.Usage usage = Traffic.measure(plan, window);
+        CpuMeter.Usage usage = Traffic.measure(plan, window, Traffic.UNTIL_DURATION);
         LoopStats during = pool.totals();
-        Traffic.await(() -> Traffic.received(pool) >= sent.get(), plan.drainTimeout());
+        Traffic.await(() -> Traffic.received(pool) >= sent.sum(), plan.drainTimeout());
         LoopStats total = pool.totals();
         result.put("window_s", window.seconds())
                 .put("messages_per_s", during.receivedInWindow / window.seconds());
         usage.putInto(result, during.receivedInWindow, "message");
         result
-                .put("sent", sent.get())
+                .put("sent", sent.sum())
                 .put("received", total.received)
-                .put("lost", sent.get() - total.received)
+                .put("lost", sent.sum() - total.received)
                 .put("other_frames", total.unexpected)
                 .put("closed_by_server", pool.lost());
         Traffic.putLatency(result, "rtt", total.latencyNanos);

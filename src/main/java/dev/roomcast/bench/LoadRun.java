@@ -4,8 +4,8 @@ import java.io.PrintWriter;
 import java.util.Locale;
 
 /**
- * Runs one bench plan to the end and returns its figures: opens the client loops, drives the
- * scenario, closes everything. Bounded: every scenario stops after its warm-up, duration and
+ * Runs one bench plan to the end and returns its figures: warms the client code up against a
+ * server of its own, opens the client loops, drives the scenario, closes everything. Bounded: every scenario stops after its warm-up, duration and
  * drain timeout. Runs on the calling thread.
  */
 public final class LoadRun {
@@ -27,6 +27,7 @@ public final class LoadRun {
         if (plan.scenario() == Scenario.CONNECT && plan.procs() > 1 && !plan.child()) {
             return ClientProcesses.run(plan, result.put("procs", plan.procs()));
         }
+        ClientWarmup.run(plan, result);
         try (ClientPool pool = new ClientPool(plan.threads())) {
             return switch (plan.scenario()) {
                 case CONNECT -> ConnectScenario.run(plan, pool, result.put("rooms", plan.rooms()), out);

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * Reads a process's CPU time and resident memory from {@code /proc} (Linux), and this
@@ -14,6 +13,8 @@ final class ProcessProbe {
 
     /** Clock ticks per second of {@code /proc/PID/stat}; 100 on every Linux this runs on (USER_HZ). */
     private static final double TICKS_PER_SECOND = 100.0;
+    /** Bytes per page of {@code /proc/PID/statm}; 4 KiB on the x86-64 and arm64 Linux this runs on. */
+    private static final long PAGE_BYTES = 4096;
 
     private final long pid;
 
@@ -44,16 +45,12 @@ final class ProcessProbe {
         }
     }
 
-    /** Resident set size in bytes. */
+    /** Resident set size in bytes: the second field of {@code /proc/PID/statm}, in pages. */
     long rssBytes() {
         try {
-            List<String> lines = Files.readAllLines(Path.of("/proc/" + pid + "/status"));
-            for (String line : lines) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-                }
-            }
-            throw new IllegalStateException("no VmRSS line");
+            String statm = Files.readString(Path.of("/proc/" + pid + "/statm"));
+            int start = statm.indexOf(' ') + 1;
+            return Long.parseLong(statm, start, statm.indexOf(' ', start), 10) * PAGE_BYTES;
         } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("cannot read memory of process " + pid + ": " + e.getMessage(), e);
         }

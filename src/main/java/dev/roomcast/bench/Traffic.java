@@ -14,6 +14,9 @@ final class Traffic {
     private static final double NANOS_PER_MS = 1e6;
     private static final Duration SETTLE = Duration.ofMillis(500);
 
+    /** For {@link #measure}: the window lasts the whole duration. */
+    static final BooleanSupplier UNTIL_DURATION = () -> false;
+
     private Traffic() {
     }
 
@@ -34,14 +37,14 @@ final class Traffic {
     }
 
     /**
-     * Lets the traffic warm up, then opens {@code window} for the plan's duration and returns the
-     * CPU the server and the bench used while it was open.
+     * Lets the traffic warm up, then opens {@code window} for the plan's duration, or until
+     * {@code finished}, and returns the CPU the server and the bench used while it was open.
      */
-    static CpuMeter.Usage measure(BenchPlan plan, Window window) throws InterruptedException {
+    static CpuMeter.Usage measure(BenchPlan plan, Window window, BooleanSupplier finished) throws InterruptedException {
         sleep(plan.warmup());
         window.open(System.nanoTime());
         CpuMeter cpu = CpuMeter.start(ProcessProbe.ofServer(plan.serverPid()));
-        sleep(plan.duration());
+        await(finished, plan.duration());
         window.close(System.nanoTime());
         return cpu.stop();
     }

@@ -23,8 +23,13 @@ public enum WireProtocol {
         }
 
         @Override
-        String publishFrame(String room, String text) {
-            return text;
+        byte[] publishPrefix(String room) {
+            return NOTHING;
+        }
+
+        @Override
+        byte[] publishSuffix() {
+            return NOTHING;
         }
 
         @Override
@@ -52,6 +57,7 @@ public enum WireProtocol {
     /** The JSON protocol v1 at {@code /v1/ws}: join, then publish; messages carry the text in {@code "text"}. */
     JSON {
         private static final byte[] TEXT_FIELD = "\"text\":\"".getBytes(StandardCharsets.US_ASCII);
+        private static final byte[] END_OF_TEXT = "\"}".getBytes(StandardCharsets.US_ASCII);
 
         @Override
         String path(String room) {
@@ -64,8 +70,13 @@ public enum WireProtocol {
         }
 
         @Override
-        String publishFrame(String room, String text) {
-            return "{\"type\":\"publish\",\"room\":\"" + room + "\",\"text\":\"" + text + "\"}";
+        byte[] publishPrefix(String room) {
+            return ("{\"type\":\"publish\",\"room\":\"" + room + "\",\"text\":\"").getBytes(StandardCharsets.UTF_8);
+        }
+
+        @Override
+        byte[] publishSuffix() {
+            return END_OF_TEXT;
         }
 
         @Override
@@ -104,8 +115,13 @@ public enum WireProtocol {
     /** What a member sends right after the handshake to join {@code room}, or null when the path joins. */
     abstract String joinFrame(String room);
 
-    /** The frame that publishes {@code text} to {@code room}. */
-    abstract String publishFrame(String room, String text);
+    private static final byte[] NOTHING = new byte[0];
+
+    /** What a frame that publishes a text to {@code room} carries before the text. */
+    abstract byte[] publishPrefix(String room);
+
+    /** What a publish frame carries after the text. */
+    abstract byte[] publishSuffix();
 
     /** What a frame carrying one of this room's messages starts with (or contains, for JSON). */
     abstract byte[] expectedPrefix(String room, boolean echoPath);

@@ -26,8 +26,8 @@ import picocli.CommandLine.Parameters;
                 "Scenarios:",
                 "  connect  N idle connections across R rooms, held for --duration: rate, server RSS per connection",
                 "  echo     N clients each alone in a room (or --echo-path), closed loop: messages/s, round trip",
-                "  fanout   N members of one room, one publishing at --rate (0: as fast as --window allows);",
-                "           --slow K of them stop reading, to show the slow-consumer bound",
+                "  fanout   N members of one room, one publishing at --rate (0: as fast as --window allows),",
+                "           at most --messages; --slow K of them stop reading, to show the slow-consumer bound",
                 "  chat     N clients in rooms of --room-size, each sending --rate messages/s"},
         sortOptions = false, showDefaultValues = true)
 public final class BenchCommand implements Callable<Integer> {
@@ -65,6 +65,10 @@ public final class BenchCommand implements Callable<Integer> {
             description = "fanout: members that stop reading once joined (the server should close them with 1013).")
     int slow;
 
+    @Option(names = "--messages", defaultValue = "0",
+            description = "fanout: messages to publish at most; the window ends early once all are delivered. 0 = no bound.")
+    long messages;
+
     @Option(names = "--payload", defaultValue = "32", description = "Bytes of text per message (24 to 60000).")
     int payload;
 
@@ -88,6 +92,11 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--concurrency", defaultValue = "256", description = "Handshakes in flight at once.")
     int concurrency;
+
+    @Option(names = "--client-warmup", defaultValue = "2000",
+            description = "Handshakes (and a few messages each) against a loopback server inside the bench before it "
+                    + "connects to --url, so the client's code is compiled when measured; 0 = none.")
+    int clientWarmup;
 
     @Option(names = "--server-pid", defaultValue = "0",
             description = "The server's pid, to report its CPU seconds and resident memory (from /proc).")
@@ -131,10 +140,10 @@ public final class BenchCommand implements Callable<Integer> {
                 parse(Scenario.class, scenario, "scenario"),
                 url,
                 parse(WireProtocol.class, protocol, "protocol"),
-                clients, rooms, roomSize, rate, window, slow, payload, echoPath,
+                clients, rooms, roomSize, rate, window, slow, messages, payload, echoPath,
                 warmup, duration, drainTimeout,
                 threads > 0 ? threads : Runtime.getRuntime().availableProcessors(),
-                concurrency, serverPid, procs, sourceAddress,
+                concurrency, clientWarmup, serverPid, procs, sourceAddress,
                 runId != null ? runId : Long.toString(System.nanoTime() & 0xFFFFFFFL, 36),
                 child);
     }
