@@ -3,14 +3,16 @@
 # bench/peers/), runs the same `roomcast bench` scenarios against it, stops it by pid, and prints
 # a table with each peer's figures and Roomcast's ratio to it. Loopback only; bounded in time.
 #
-#   bench/compare.sh                 default sizes, about 4 minutes for the four servers
+#   bench/compare.sh                 default sizes, about 6 minutes for the four servers
 #   bench/compare.sh --full          the sizes of issue 4 (15,000 connections, 1,000 echo clients,
 #                                    10,000 subscribers, 5,000 chat clients, a 1,000-member room with
-#                                    one reader that stops), about 12 minutes
+#                                    one reader that stops while 50 MB are broadcast), about 20 minutes
 #   bench/compare.sh --servers "roomcast go" --runs 3 --out /tmp/cmp
 #
 # Every figure comes from `roomcast bench ... --json --server-pid PID`; the raw JSON lines are kept
-# in OUT/results.jsonl and the exact commands in OUT/commands.txt.
+# in OUT/results.jsonl and the exact commands in OUT/commands.txt. Each bench run is killed after
+# BENCH_TIMEOUT seconds (default 300) and each server after 10 s of ignoring SIGTERM, so a run that
+# hangs costs minutes, not the session.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
@@ -21,9 +23,13 @@ runs=1
 out="$(mktemp -d /tmp/roomcast-compare.XXXXXX)"
 connect_n=5000; connect_procs=2; echo_n=200; fanout_n=2000; chat_n=1000; room_size=50; chat_rate=1; slow_n=200
 duration=5s; warmup=2s
+# The slow-reader case of issue 4: 880 messages of 60,000 bytes are 52.8 MB (50.4 MiB), broadcast to
+# the room as fast as 8 messages in flight allow, stopped after slow_cap if a server is slower.
+slow_payload=60000; slow_messages=880; slow_cap=60s
+bench_timeout="${BENCH_TIMEOUT:-300}"
 while [ $# -gt 0 ]; do
   case "$1" in
-    --full) connect_n=15000; echo_n=1000; fanout_n=10000; chat_n=5000; slow_n=1000; duration=10s; warmup=3s ;;
+    --full) connect_n=15000; echo_n=1000; fanout_n=10000; chat_n=5000; slow_n=1000; duration=10s; warmup=3s; slow_cap=120s ;;
     --servers) servers="$2"; shift ;;
     --runs) runs="$2"; shift ;;
     --out) out="$2"; mkdir -p "$out"; shift ;;
@@ -32,7 +38,7 @@ while [ $# -gt 0 ]; do
     --fanout) fanout_n="$2"; shift ;;
     --chat) chat_n="$2"; shift ;;
     --duration) duration="$2"; shift ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "compare.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -43,12 +49,38 @@ results="$out/results.jsonl"
 : > "$results"
 : > "$out/commands.txt"
 server_pid=""
-cleanup() { if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; fi; }
-trap cleanup EXIT
 
+# stop_server: SIGTERM to the server's pid, SIGKILL if it is still there 10 s later.
+stop_server() {
+  [ -n "$server_pid" ] || return 0
+  kill "$server_pid" 2>/dev/null || true
+  for _ in $(seq 1 50); do
+    kill -0 "$server_pid" 2>/dev/null || break
+    sleep 0.2
+  done
+  kill -9 "$server_pid" 2>/dev/null || true
+  wait "$server_pid" 2>/dev/null || true
+  server_pid=""
+}
+trap stop_server EXIT
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# free_port: a port below the kernel's ephemeral range (32768 and up), so no outgoing connection
+# holds it, that nothing listens on.
+free_port() {
+  local p
+  while :; do
+    p=$((20000 + RANDOM % 12000))
+    port_in_use "$p" || { echo "$p"; return; }
+  done
+}
+
+# wait_for_port PORT: until the server we started listens on PORT; fails if it exits first.
 wait_for_port() {
   for _ in $(seq 1 150); do
-    if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
+    kill -0 "$server_pid" 2>/dev/null || { echo "compare.sh: server exited, see its log" >&2; return 1; }
+    if port_in_use "$1"; then return 0; fi
     sleep 0.2
   done
   echo "compare.sh: server did not open port $1" >&2
@@ -61,7 +93,7 @@ bench() {
   local cmd=(java -jar "$jar" bench "$@" --url "ws://127.0.0.1:$port" --server-pid "$server_pid" --json)
   echo "${cmd[*]}" >> "$out/commands.txt"
   local line
-  if line="$("${cmd[@]}" 2>>"$out/bench-stderr.log")"; then
+  if line="$(timeout --kill-after=10 "$bench_timeout" "${cmd[@]}" 2>>"$out/bench-stderr.log")"; then
     echo "$line" | sed "s|^{|{\"peer\":\"$server\",\"case\":\"$name\",\"run\":$run,|" >> "$results"
   else
     echo "{\"peer\":\"$server\",\"case\":\"$name\",\"run\":$run,\"error\":\"bench failed, see $out/bench-stderr.log\"}" >> "$results"
@@ -71,10 +103,14 @@ bench() {
 
 for run in $(seq 1 "$runs"); do
   for server in $servers; do
-    port=$((20000 + RANDOM % 20000))
+    port="$(free_port)"
     "$here/peers/start.sh" "$server" "$port" > "$out/$server-$run.log" 2>&1 &
     server_pid=$!
-    wait_for_port "$port"
+    if ! wait_for_port "$port"; then
+      echo "{\"peer\":\"$server\",\"case\":\"start\",\"run\":$run,\"error\":\"server did not start, see $out/$server-$run.log\"}" >> "$results"
+      stop_server
+      continue
+    fi
     sleep 1
     # connect first, on the fresh server, so its RSS growth is the connections' alone; then once more
     # on the now warm server (heaps and pools already grown), which is the steady-state cost
@@ -85,11 +121,10 @@ for run in $(seq 1 "$runs"); do
     bench "$server" "$run" fanout-1/s fanout -n "$fanout_n" --rate 1 --warmup "$warmup" --duration "$duration"
     bench "$server" "$run" fanout-max fanout -n "$fanout_n" --rate 0 --window 64 --warmup "$warmup" --duration "$duration"
     bench "$server" "$run" chat chat -n "$chat_n" --room-size "$room_size" --rate "$chat_rate" --warmup "$warmup" --duration "$duration"
-    # last, on a warm server: one member stops reading while 16 kB messages are broadcast
-    bench "$server" "$run" slow fanout -n "$slow_n" --slow 1 --payload 16000 --window 16 --warmup 1s --duration "$duration"
-    kill "$server_pid"
-    wait "$server_pid" 2>/dev/null || true
-    server_pid=""
+    # last, on a warm server: one member stops reading while 50 MB are broadcast to the room
+    bench "$server" "$run" slow fanout -n "$slow_n" --slow 1 --payload "$slow_payload" --messages "$slow_messages" \
+      --window 8 --warmup 0s --duration "$slow_cap"
+    stop_server
   done
 done
 
