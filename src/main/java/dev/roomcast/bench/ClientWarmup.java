@@ -1,15 +1,21 @@
 package dev.roomcast.bench;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Makes the bench's own client code hot before a run: opens the plan's {@code clientWarmup}
- * connections to a {@link LoopbackServer} in this process, with the plan's protocol, pipeline
- * and paths, exchanges a few messages on each in a closed loop, and closes it all. A fresh JVM
+ * connections to a {@link LoopbackServer} in a child process of this jar, with the plan's
+ * protocol, pipeline and paths, exchanges a few messages on each in a closed loop, and closes it
+ * all. A fresh JVM
  * runs its first thousands of handshakes and frames interpreted or barely compiled, at several
  * times the CPU of compiled code; without this, that cost lands in the measured window, where
  * the bench shares the cores with the server under test. The compiler works behind the code it
@@ -53,8 +59,9 @@ final class ClientWarmup {
                 client.sendNow(System.nanoTime(), bytes);
             }
         };
-        try (LoopbackServer server = LoopbackServer.start(); ClientPool pool = new ClientPool(plan.threads())) {
-            BenchPlan local = plan.against(server.uri());
+        Process server = startServer();
+        try (ClientPool pool = new ClientPool(plan.threads())) {
+            BenchPlan local = plan.against(URI.create("ws://127.0.0.1:" + serverPort(server)));
             ClientPool.Opened opened = pool.open(local, count, i ->
                     new BenchClient(i, "warmup-" + i, plan.protocol(), plan.echoPath(), next, () -> { }))
                     .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
@@ -70,11 +77,35 @@ final class ClientWarmup {
                 throw new IllegalStateException("client warm-up: " + answered.sum() + " of " + expected
                         + " loopback messages came back");
             }
+        } finally {
+            server.getOutputStream().close();
+            if (!server.waitFor(10, TimeUnit.SECONDS)) {
+                server.destroyForcibly();
+            }
         }
         boolean quiet = awaitQuietCompiler();
         result.put("client_warmup_connections", count)
                 .put("client_warmup_s", (System.nanoTime() - start) / 1e9)
                 .put("client_warmup_compiler_quiet", quiet);
+    }
+
+    /** Starts a {@link LoopbackServer} in a child JVM (C1 only: it lives for seconds), stopped by closing its input. */
+    private static Process startServer() throws IOException {
+        return new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
+                "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+                LoopbackServer.class.getName())
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+    }
+
+    /** The port the child server printed once it listened. */
+    private static int serverPort(Process server) throws IOException {
+        String line = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.US_ASCII))
+                .readLine();
+        if (line == null) {
+            throw new IllegalStateException("client warm-up: the loopback server exited before it listened");
+        }
+        return Integer.parseInt(line.trim());
     }
 
     /**

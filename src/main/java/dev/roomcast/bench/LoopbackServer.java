@@ -26,12 +26,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A WebSocket server inside the bench process, on 127.0.0.1 and a port the kernel picks, that
- * answers every text frame to its sender in the shape the bench expects from a real server:
- * {@code Message from {room}: …} on {@code /ws/{room}}, {@code Message text was: …} on
- * {@code /echo}, and the frame itself on {@code /v1/ws} (a publish carries the {@code "text"}
- * field the bench reads). Only {@link ClientWarmup} uses it. Thread-safe; each connection's
- * state is confined to its loop.
+ * A WebSocket server on 127.0.0.1 and a port the kernel picks, that answers every text frame to
+ * its sender in the shape the bench expects from a real server: {@code Message from {room}: …}
+ * on {@code /ws/{room}}, {@code Message text was: …} on {@code /echo}, and the frame itself on
+ * {@code /v1/ws} (a publish carries the {@code "text"} field the bench reads). Only
+ * {@link ClientWarmup} uses it, in a process of its own ({@link #main}): in the bench's process,
+ * Netty's server-side codecs would share classes with the client's and blur the profiles the JIT
+ * compiles the client from. Thread-safe; each connection's state is confined to its loop.
  */
 final class LoopbackServer implements AutoCloseable {
 
@@ -41,6 +42,20 @@ final class LoopbackServer implements AutoCloseable {
     private LoopbackServer(EventLoopGroup group, Channel listener) {
         this.group = group;
         this.listener = listener;
+    }
+
+    /**
+     * Runs a server until standard input closes; prints its port, alone on the first line of
+     * standard output, once it listens.
+     */
+    public static void main(String[] args) throws Exception {
+        try (LoopbackServer server = start()) {
+            System.out.println(server.uri().getPort());
+            System.out.flush();
+            while (System.in.read() >= 0) {
+                // Only the end of the stream matters.
+            }
+        }
     }
 
     /** Starts listening on 127.0.0.1 with one event loop. */
