@@ -3,10 +3,10 @@
 # bench/peers/), runs the same `roomcast bench` scenarios against it, stops it by pid, and prints
 # a table with each peer's figures and Roomcast's ratio to it. Loopback only; bounded in time.
 #
-#   bench/compare.sh                 default sizes, about 6 minutes for the four servers
+#   bench/compare.sh                 default sizes, about 10 minutes for the four servers
 #   bench/compare.sh --full          the sizes of issue 4 (15,000 connections, 1,000 echo clients,
 #                                    10,000 subscribers, 5,000 chat clients, a 1,000-member room with
-#                                    one reader that stops while 50 MB are broadcast), about 20 minutes
+#                                    one reader that stops while 50 MB are broadcast), about 25 minutes
 #   bench/compare.sh --servers "roomcast go" --runs 3 --out /tmp/cmp
 #
 # Every figure comes from `roomcast bench ... --json --server-pid PID`; the raw JSON lines are kept
