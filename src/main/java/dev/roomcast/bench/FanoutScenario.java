@@ -3,6 +3,7 @@ package dev.roomcast.bench;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -23,15 +24,14 @@ final class FanoutScenario {
 
     static BenchResult run(BenchPlan plan, ClientPool pool, BenchResult result) throws Exception {
         Window window = new Window();
-        // Counted by every client loop at once: striped, so the loops do not contend for one counter.
-        LongAdder delivered = new LongAdder();
         AtomicLong sent = new AtomicLong();
         int members = plan.clients();
         int readers = members - plan.slowMembers();
+        Deliveries delivered = new Deliveries(members, readers);
         Publisher[] publisher = new Publisher[1];
         BenchClient.Listener onMessage = (client, sentNanos, now) -> {
             client.stats().record(window, sentNanos, now);
-            delivered.increment();
+            delivered.add(client);
             if (client.index() == 0) {
                 publisher[0].pump();
             }
@@ -41,16 +41,17 @@ final class FanoutScenario {
         List<BenchClient> clients = Traffic.openAll(pool, plan, members, i ->
                 isSlow(plan, i)
                         ? new BenchClient(i, room, plan.protocol(), false, uncounted, pool.lostCounter()).stopReadingOnceOpen()
-                        : new BenchClient(i, room, plan.protocol(), false, onMessage, pool.lostCounter())).clients();
+                        : new BenchClient(i, room, plan.protocol(), false, onMessage,
+                                delivered.onLost(i, pool.lostCounter()))).clients();
         List<BenchClient> slow = clients.subList(1, 1 + plan.slowMembers());
         RssSampler rss = RssSampler.start(ProcessProbe.ofServer(plan.serverPid()));
-        publisher[0] = new Publisher(clients.get(0), plan, readers, window, sent, delivered);
+        publisher[0] = new Publisher(clients.get(0), plan, window, sent, delivered);
         publisher[0].start();
         long bound = plan.messages();
         CpuMeter.Usage usage = Traffic.measure(plan, window,
-                () -> bound > 0 && sent.get() >= bound && delivered.sum() >= bound * readers);
+                () -> bound > 0 && sent.get() >= bound && delivered.reachedAll(bound));
         LoopStats during = pool.totals();
-        Traffic.await(() -> delivered.sum() >= sent.get() * readers, plan.drainTimeout());
+        Traffic.await(() -> delivered.reachedAll(sent.get()), plan.drainTimeout());
         LoopStats total = pool.totals();
         long expected = sent.get() * readers;
         result.put("window_s", window.seconds())
@@ -95,6 +96,49 @@ final class FanoutScenario {
     }
 
     /**
+     * Bench messages received by the reading members that are still open: what the publisher's
+     * window and the end of the run wait on. A reader the server closes takes its deliveries
+     * out with it, so the members left are not held back waiting for one that will never read
+     * again. Thread-safe: a striped counter and an atomic, bumped by every client loop at once;
+     * each member's own count is confined to its loop.
+     */
+    private static final class Deliveries {
+        private final LongAdder toOpenReaders = new LongAdder();
+        private final long[] receivedBy;
+        private final AtomicInteger openReaders;
+
+        Deliveries(int members, int readers) {
+            this.receivedBy = new long[members];
+            this.openReaders = new AtomicInteger(readers);
+        }
+
+        /** Counts one message received by {@code reader}; on its loop. */
+        void add(BenchClient reader) {
+            receivedBy[reader.index()]++;
+            toOpenReaders.increment();
+        }
+
+        /** What runs when reader {@code index}'s open connection closes: {@code alsoRun}, then forgets the reader. */
+        Runnable onLost(int index, Runnable alsoRun) {
+            return () -> {
+                alsoRun.run();
+                openReaders.decrementAndGet();
+                toOpenReaders.add(-receivedBy[index]);
+            };
+        }
+
+        /** Messages received by the average open reader. */
+        long perOpenReader() {
+            return toOpenReaders.sum() / Math.max(1, openReaders.get());
+        }
+
+        /** Whether every open reader has received {@code messages} (or all readers are gone). */
+        boolean reachedAll(long messages) {
+            return toOpenReaders.sum() >= messages * openReaders.get();
+        }
+    }
+
+    /**
      * Member 0's publishing: at a fixed rate (latency counted from each message's intended send
      * time, so a stalled publisher cannot hide a slow server), or as fast as a window of
      * messages in flight allows. Confined to the publisher's loop.
@@ -107,20 +151,18 @@ final class FanoutScenario {
         /** Messages to send at most; Long.MAX_VALUE when unbounded. */
         private final long limit;
         private final long inFlightLimit;
-        private final int members;
         private final int bytes;
         private final Window window;
         private final AtomicLong sent;
-        private final LongAdder delivered;
+        private final Deliveries delivered;
         private long startNanos;
         private ScheduledFuture<?> ticks;
 
-        Publisher(BenchClient client, BenchPlan plan, int readers, Window window, AtomicLong sent, LongAdder delivered) {
+        Publisher(BenchClient client, BenchPlan plan, Window window, AtomicLong sent, Deliveries delivered) {
             this.client = client;
             this.rate = plan.rate();
             this.limit = plan.messages() > 0 ? plan.messages() : Long.MAX_VALUE;
             this.inFlightLimit = plan.window();
-            this.members = readers;
             this.bytes = plan.payloadBytes();
             this.window = window;
             this.sent = sent;
@@ -158,13 +200,16 @@ final class FanoutScenario {
             client.flush();
         }
 
-        /** Window mode: tops the messages in flight (sent minus fully delivered) up to the limit. */
+        /**
+         * Window mode: tops the messages in flight (sent minus received by the average open
+         * reader) up to the limit.
+         */
         void pump() {
             if (rate > 0 || window.closed() || ticks == null) {
                 return;
             }
             long count = sent.get();
-            long inFlight = count - delivered.sum() / members;
+            long inFlight = count - delivered.perOpenReader();
             if (inFlight >= inFlightLimit || count >= limit) {
                 return;
             }
