@@ -22,6 +22,12 @@ final class Connections {
 
     /** How long a closing socket may take to take its close frame before it is cut. */
     static final Duration CLOSE_GRACE = Duration.ofSeconds(10);
+    /**
+     * The same for a slow consumer, whose close frame waits behind everything it did not read: a client
+     * that resumes reading within this still learns why it was closed. It holds at most its outbound
+     * bound meanwhile.
+     */
+    static final Duration SLOW_CONSUMER_GRACE = Duration.ofSeconds(60);
 
     private final Map<EventExecutor, LoopSockets> byLoop = new IdentityHashMap<>();
     private final List<LoopSockets> all = new ArrayList<>();
@@ -68,7 +74,8 @@ final class Connections {
 
     /**
      * Sends the close frame behind whatever is queued, then closes the socket once it is written,
-     * or after {@link #CLOSE_GRACE} if the client does not take it. Any thread.
+     * or after {@link #CLOSE_GRACE} ({@link #SLOW_CONSUMER_GRACE} for a slow consumer) if the client
+     * does not take it. Any thread.
      */
     static void close(Channel channel, CloseReason reason) {
         if (!channel.isActive()) {
@@ -78,7 +85,7 @@ final class Connections {
                 .addListener(ChannelFutureListener.CLOSE);
         ScheduledFuture<?> cut = channel.eventLoop().schedule(() -> {
             channel.close();
-        }, CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        }, (reason == CloseReason.SLOW_CONSUMER ? SLOW_CONSUMER_GRACE : CLOSE_GRACE).toMillis(), TimeUnit.MILLISECONDS);
         // Most sockets close at once; without this a drain of N sockets keeps N timers for the grace period.
         channel.closeFuture().addListener(closed -> cut.cancel(false));
     }
