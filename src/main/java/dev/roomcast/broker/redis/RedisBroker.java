@@ -99,8 +99,7 @@ public final class RedisBroker implements Broker {
     private final StatefulRedisPubSubConnection<String, String> pubSub;
     private final LuaScript publishScript;
     private final LuaScript historyScript;
-    private final LuaScript enterScript;
-    private final LuaScript exitScript;
+    private final LuaScript changePresenceScript;
     private final LuaScript refreshScript;
     private final LuaScript presenceScript;
     /** Names this node's presence entries; random, so a restarted node never inherits a crashed one's. */
@@ -126,8 +125,7 @@ public final class RedisBroker implements Broker {
         this.pubSub = pubSub;
         this.publishScript = LuaScript.load("publish.lua", redis);
         this.historyScript = LuaScript.load("history.lua", redis);
-        this.enterScript = LuaScript.load("presence_enter.lua", redis);
-        this.exitScript = LuaScript.load("presence_exit.lua", redis);
+        this.changePresenceScript = LuaScript.load("presence_change.lua", redis);
         this.refreshScript = LuaScript.load("presence_refresh.lua", redis);
         this.presenceScript = LuaScript.load("presence.lua", redis);
         pubSub.addListener(new RedisPubSubAdapter<>() {
@@ -206,10 +204,7 @@ public final class RedisBroker implements Broker {
     /** Publishes on the room's channel only; nothing is kept. */
     @Override
     public void broadcast(RoomEvent event) {
-        redis.publish(keys.channel(event.room()), RoomEventCodec.encodeTransient(event)).exceptionally(failure -> {
-            log.debug("broadcast to room {} failed: {}", event.room(), failure.toString());
-            return null;
-        });
+        logFailure(redis.publish(keys.channel(event.room()), RoomEventCodec.encodeTransient(event)), "broadcast", event.room());
     }
 
     @Override
@@ -235,15 +230,15 @@ public final class RedisBroker implements Broker {
         return pubSub.async().unsubscribe(keys.channel(room)).thenApply(done -> null);
     }
 
-    /** Runs presence_enter.lua inside this node's counting step, so the room's scripts run in the counts' order. */
+    /** Runs presence_change.lua inside this node's counting step, so the room's scripts run in the counts' order. */
     @Override
     public void enter(String room, String user) {
-        presence.add(room, user, count -> changePresence(enterScript, new RoomEvent.PresenceChange(room, user, true)));
+        presence.add(room, user, count -> changePresence(new RoomEvent.PresenceChange(room, user, true)));
     }
 
     @Override
     public void exit(String room, String user) {
-        presence.remove(room, user, count -> changePresence(exitScript, new RoomEvent.PresenceChange(room, user, false)));
+        presence.remove(room, user, count -> changePresence(new RoomEvent.PresenceChange(room, user, false)));
     }
 
     /** Sums the live nodes' entries of the room: a user with sessions on two nodes is one entry. */
@@ -262,15 +257,12 @@ public final class RedisBroker implements Broker {
                 });
     }
 
-    private void changePresence(LuaScript script, RoomEvent.PresenceChange change) {
+    /** A failure loses only the announcement: the next heartbeat writes this node's counts again. */
+    private void changePresence(RoomEvent.PresenceChange change) {
         String room = change.room();
-        script.run(redis, keys.presenceKeys(room, nodeId), nodeId, change.user(), millis(settings.presenceTtl()),
-                        keys.channel(room), RoomEventCodec.encodeTransient(change), keys.presenceOfNode(room))
-                .exceptionally(failure -> {
-                    // The next heartbeat writes this node's counts again; only the announcement is lost.
-                    log.debug("presence change in room {} failed: {}", room, failure.toString());
-                    return null;
-                });
+        logFailure(changePresenceScript.run(redis, keys.presenceKeys(room, nodeId), nodeId, change.user(),
+                change.joined() ? "1" : "-1", millis(settings.presenceTtl()), keys.channel(room),
+                RoomEventCodec.encodeTransient(change), keys.presenceOfNode(room)), "presence change", room);
     }
 
     /** On the health thread: rewrites this node's presence entries of every room it has sessions in. */
@@ -284,11 +276,8 @@ public final class RedisBroker implements Broker {
                 args.add(user);
                 args.add(Integer.toString(sessions));
             });
-            refreshScript.run(redis, keys.presenceKeys(room, nodeId), args.toArray(String[]::new))
-                    .exceptionally(failure -> {
-                        log.debug("presence heartbeat of room {} failed: {}", room, failure.toString());
-                        return null;
-                    });
+            logFailure(refreshScript.run(redis, keys.presenceKeys(room, nodeId), args.toArray(String[]::new)),
+                    "presence heartbeat", room);
         });
     }
 
@@ -470,6 +459,14 @@ public final class RedisBroker implements Broker {
                     sendSubscribe(channelOf.apply(name), retry);
                 }
             }
+        });
+    }
+
+    /** For commands whose failure the caller can only note: transient events and presence bookkeeping. */
+    private static void logFailure(CompletionStage<?> command, String what, String room) {
+        command.exceptionally(failure -> {
+            log.debug("{} in room {} failed: {}", what, room, failure.toString());
+            return null;
         });
     }
 

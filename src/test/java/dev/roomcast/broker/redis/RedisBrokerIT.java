@@ -57,8 +57,12 @@ class RedisBrokerIT extends BrokerContract {
     }
 
     private static RedisBroker broker(int historySize, Duration maxAge, Duration roomTtl) {
+        return broker(historySize, maxAge, roomTtl, RedisBroker.DEFAULT_PRESENCE_TTL);
+    }
+
+    private static RedisBroker broker(int historySize, Duration maxAge, Duration roomTtl, Duration presenceTtl) {
         return RedisBroker.connect(new RedisBroker.Settings(RedisTestSupport.URI, redis.prefix(), historySize, maxAge, roomTtl,
-                RedisBroker.DEFAULT_PRESENCE_TTL));
+                presenceTtl));
     }
 
     @Test
@@ -119,10 +123,8 @@ class RedisBrokerIT extends BrokerContract {
     @Test
     void theUsersOfANodeThatStopsRefreshingDisappearAfterItsPresenceTtlWhileALiveNodesStay() {
         Duration ttl = Duration.ofMillis(1500);
-        RedisBroker live = RedisBroker.connect(new RedisBroker.Settings(RedisTestSupport.URI, redis.prefix(), 100, HOUR,
-                HOUR, ttl));
-        RedisBroker crashing = RedisBroker.connect(new RedisBroker.Settings(RedisTestSupport.URI, redis.prefix(), 100, HOUR,
-                HOUR, ttl));
+        RedisBroker live = broker(100, HOUR, HOUR, ttl);
+        RedisBroker crashing = broker(100, HOUR, HOUR, ttl);
         try {
             String room = uniqueRoom();
             live.enter(room, "stays");
