@@ -2,24 +2,30 @@
 # Side by side: starts each server in turn (Roomcast with its default JVM flags, then the peers in
 # bench/peers/), runs the same `roomcast bench` scenarios against it, stops it by pid, and prints
 # a table with each peer's figures and Roomcast's ratio to it. Loopback only; bounded in time.
+# With --tool go the same matrix is driven by bench/gobench (Go, gorilla/websocket) instead, a load
+# generator that shares nothing with the server's runtime.
 #
 #   bench/compare.sh                 default sizes, about 10 minutes for the four servers
 #   bench/compare.sh --full          the sizes of issue 4 (15,000 connections, 1,000 echo clients,
 #                                    10,000 subscribers, 5,000 chat clients, a 1,000-member room with
 #                                    one reader that stops while 50 MB are broadcast), about 25 minutes
 #   bench/compare.sh --servers "roomcast go" --runs 3 --out /tmp/cmp
+#   bench/compare.sh --tool go       the same matrix driven by bench/gobench (built offline if missing)
+#   bench/compare.sh --servers go --connect 200 --echo 20 --fanout 100 --chat 100 --slow 0 --ports 22000-22999
+#                                    small sizes, servers on ports 22000-22999, no slow-reader room
+#                                    (--slow N sets its members, 0 leaves it out)
 #
-# Every figure comes from `roomcast bench ... --json --server-pid PID`; the raw JSON lines are kept
-# in OUT/results.jsonl and the exact commands in OUT/commands.txt. Each bench run is killed after
+# Every figure comes from `roomcast bench ... --json --server-pid PID` (or `gobench ...`, which takes
+# the same flags and prints the same figures); the raw JSON lines are kept in OUT/results.jsonl and
+# the exact commands in OUT/commands.txt. Each bench run is killed after
 # BENCH_TIMEOUT seconds (default 300) and each server after 10 s of ignoring SIGTERM, so a run that
 # hangs costs minutes, not the session.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-repo="$(cd "$here/.." && pwd)"
-jar="$repo/target/roomcast.jar"
 
 servers="roomcast go node fastapi"
 runs=1
+tool=java
 out="$(mktemp -d /tmp/roomcast-compare.XXXXXX)"
 connect_n=5000; connect_procs=2; echo_n=200; fanout_n=2000; chat_n=1000; room_size=50; chat_rate=1; slow_n=200
 duration=5s; warmup=2s
@@ -28,24 +34,37 @@ duration=5s; warmup=2s
 # could pass a 1 MiB outbound bound), stopped after slow_cap if a server is slower.
 slow_payload=60000; slow_messages=880; slow_cap=60s
 bench_timeout="${BENCH_TIMEOUT:-300}"
+# Servers listen on a free port from this range, below the kernel's ephemeral range (32768 and up)
+# so that no outgoing connection holds it.
+first_port=20000; last_port=31999
 while [ $# -gt 0 ]; do
   case "$1" in
     --full) connect_n=15000; echo_n=1000; fanout_n=10000; chat_n=5000; slow_n=1000; duration=10s; warmup=3s; slow_cap=120s ;;
     --servers) servers="$2"; shift ;;
     --runs) runs="$2"; shift ;;
+    --tool) tool="$2"; shift ;;
     --out) out="$2"; mkdir -p "$out"; shift ;;
     --connect) connect_n="$2"; shift ;;
     --echo) echo_n="$2"; shift ;;
     --fanout) fanout_n="$2"; shift ;;
     --chat) chat_n="$2"; shift ;;
+    --slow) slow_n="$2"; shift ;;
+    --ports) first_port="${2%-*}"; last_port="${2#*-}"; shift ;;
     --duration) duration="$2"; shift ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     *) echo "compare.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
 done
 
-[ -f "$jar" ] || (cd "$repo" && mvn -q -B -o -DskipTests package)
+# Built before any server starts, even for --tool go: start.sh would otherwise build it while
+# wait_for_port counts down.
+jar="$("$here/roomcast-jar.sh")"
+case "$tool" in
+  java) bench_command=(java -jar "$jar" bench) ;;
+  go) bench_command=("$("$here/gobench/build.sh")") ;;
+  *) echo "compare.sh: unknown tool '$tool' (java or go)" >&2; exit 2 ;;
+esac
 results="$out/results.jsonl"
 : > "$results"
 : > "$out/commands.txt"
@@ -67,12 +86,11 @@ trap stop_server EXIT
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-# free_port: a port below the kernel's ephemeral range (32768 and up), so no outgoing connection
-# holds it, that nothing listens on.
+# free_port: a port of the range that nothing listens on.
 free_port() {
   local p
   while :; do
-    p=$((20000 + RANDOM % 12000))
+    p=$((first_port + RANDOM % (last_port - first_port + 1)))
     port_in_use "$p" || { echo "$p"; return; }
   done
 }
@@ -88,10 +106,10 @@ wait_for_port() {
   return 1
 }
 
-# bench SERVER RUN SCENARIO-NAME ARGS...: one `roomcast bench` run, its JSON line tagged and kept.
+# bench SERVER RUN SCENARIO-NAME ARGS...: one run of the bench tool, its JSON line tagged and kept.
 bench() {
   local server="$1" run="$2" name="$3"; shift 3
-  local cmd=(java -jar "$jar" bench "$@" --url "ws://127.0.0.1:$port" --server-pid "$server_pid" --json)
+  local cmd=("${bench_command[@]}" "$@" --url "ws://127.0.0.1:$port" --server-pid "$server_pid" --json)
   echo "${cmd[*]}" >> "$out/commands.txt"
   local line
   if line="$(timeout --kill-after=10 "$bench_timeout" "${cmd[@]}" 2>>"$out/bench-stderr.log")"; then
@@ -123,8 +141,10 @@ for run in $(seq 1 "$runs"); do
     bench "$server" "$run" fanout-max fanout -n "$fanout_n" --rate 0 --window 64 --warmup "$warmup" --duration "$duration"
     bench "$server" "$run" chat chat -n "$chat_n" --room-size "$room_size" --rate "$chat_rate" --warmup "$warmup" --duration "$duration"
     # last, on a warm server: one member stops reading while 50 MB are broadcast to the room
-    bench "$server" "$run" slow fanout -n "$slow_n" --slow 1 --payload "$slow_payload" --messages "$slow_messages" \
-      --window 4 --warmup 0s --duration "$slow_cap"
+    if [ "$slow_n" -gt 0 ]; then
+      bench "$server" "$run" slow fanout -n "$slow_n" --slow 1 --payload "$slow_payload" --messages "$slow_messages" \
+        --window 4 --warmup 0s --duration "$slow_cap"
+    fi
     stop_server
   done
 done
