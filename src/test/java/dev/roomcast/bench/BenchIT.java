@@ -1,5 +1,7 @@
 package dev.roomcast.bench;
 
+import static dev.roomcast.bench.BenchFigures.decimal;
+import static dev.roomcast.bench.BenchFigures.number;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.roomcast.cli.RootCommand;
@@ -168,17 +170,5 @@ class BenchIT {
                 .matcher(server.node().metrics().scrape());
         assertThat(m.find()).isTrue();
         return (long) Double.parseDouble(m.group(1));
-    }
-
-    private static double decimal(String json, String field) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"" + field + "\":(-?[0-9.]+)").matcher(json);
-        assertThat(m.find()).as("%s in %s", field, json).isTrue();
-        return Double.parseDouble(m.group(1));
-    }
-
-    private static long number(String json, String field) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"" + field + "\":(-?[0-9]+)").matcher(json);
-        assertThat(m.find()).as("%s in %s", field, json).isTrue();
-        return Long.parseLong(m.group(1));
     }
 }
