@@ -26,7 +26,6 @@ const (
 // received; its one writer goroutine (which the scenario picks) owns out.
 type member struct {
 	index     int
-	room      string
 	conn      *websocket.Conn
 	prefix    []byte // what the server's frames carrying this member's room's messages start with
 	in        []byte // the frame being read, reused
@@ -34,7 +33,7 @@ type member struct {
 	payload   int
 	closeCode int         // the status of the server's close frame, 0 when none came
 	received  int64       // bench messages this member received
-	ended     atomic.Bool // set by a reader that stopped on purpose once its connection has ended
+	ended     atomic.Bool // fanout: a slow member's connection has ended since it read again
 }
 
 // send writes one bench message carrying sentNanos. An error means the connection is gone, which
@@ -161,7 +160,7 @@ func (c *clients) openAll(count int, roomOf func(i int) string, isSlow func(i in
 					continue
 				}
 				prefix := serverTextPrefix(room, p.scenario == "echo" && p.echoPath)
-				members[i] = &member{index: i, room: room, conn: conn, prefix: prefix, payload: p.payload,
+				members[i] = &member{index: i, conn: conn, prefix: prefix, payload: p.payload,
 					in: make([]byte, 0, len(prefix)+p.payload+64)}
 			}
 		}()
