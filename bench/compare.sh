@@ -16,7 +16,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
-jar="$repo/target/roomcast.jar"
+jar="$repo/server/target/roomcast.jar"
 
 servers="roomcast go node fastapi"
 runs=1
@@ -45,7 +45,7 @@ while [ $# -gt 0 ]; do
   shift
 done
 
-[ -f "$jar" ] || (cd "$repo" && mvn -q -B -o -DskipTests package)
+[ -f "$jar" ] || (cd "$repo" && mvn -q -B -o -DskipTests -pl server -am package)
 results="$out/results.jsonl"
 : > "$results"
 : > "$out/commands.txt"

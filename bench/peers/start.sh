@@ -13,7 +13,7 @@ port="${2:?usage: start.sh roomcast|fastapi|node|go PORT}"
 case "$name" in
   roomcast)
     # Through the launcher on purpose, with its default JVM flags: this is what a user gets.
-    [ -f "$repo/target/roomcast.jar" ] || (cd "$repo" && mvn -q -B -o -DskipTests package)
+    [ -f "$repo/server/target/roomcast.jar" ] || (cd "$repo" && mvn -q -B -o -DskipTests -pl server -am package)
     # The peers have no per-address cap or rate limit, so neither does Roomcast here.
     exec "$repo/roomcast" serve --port "$port" \
       --max-connections-per-ip 0 --rate-limit 1000000 --rate-limit-burst 1000000
