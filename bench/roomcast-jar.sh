@@ -3,6 +3,6 @@
 # bench scripts learn where the build puts it.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-jar="$repo/target/roomcast.jar"
-[ -f "$jar" ] || (cd "$repo" && mvn -q -B -o -DskipTests package) >&2
+jar="$repo/server/target/roomcast.jar"
+[ -f "$jar" ] || (cd "$repo" && mvn -q -B -o -DskipTests -pl server -am package) >&2
 echo "$jar"

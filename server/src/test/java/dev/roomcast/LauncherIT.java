@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The README's first command on a clean clone: {@code ./roomcast --port N} in a directory that
- * holds only the committed files (no target/) builds the jar and serves, and a second run
- * reuses the jar instead of building again.
+ * holds only the committed files of the whole repository (no target/) builds the jar and serves,
+ * and a second run reuses the jar instead of building again.
  */
 @Timeout(600)
 class LauncherIT {
@@ -40,11 +40,13 @@ class LauncherIT {
     @BeforeEach
     void copyCommittedFiles() throws IOException, InterruptedException {
         clone = Files.createTempDirectory("roomcast-clone-");
-        Process git = new ProcessBuilder("git", "ls-files", "-z").redirectErrorStream(false).start();
+        // Tests run in the server module's directory; the launcher lives at the repository root.
+        Path repository = Path.of("..");
+        Process git = new ProcessBuilder("git", "ls-files", "-z").directory(repository.toFile()).redirectErrorStream(false).start();
         String listing = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(git.waitFor()).as("git ls-files in %s", Path.of("").toAbsolutePath()).isZero();
+        assertThat(git.waitFor()).as("git ls-files in %s", repository.toAbsolutePath()).isZero();
         for (String file : listing.split("\0")) {
-            Path source = Path.of(file);
+            Path source = repository.resolve(file);
             // Listed but deleted in the working tree: a clone after committing would not have it either.
             if (!file.isEmpty() && Files.isRegularFile(source)) {
                 Path target = clone.resolve(file);
@@ -52,7 +54,7 @@ class LauncherIT {
                 Files.copy(source, target, StandardCopyOption.COPY_ATTRIBUTES);
             }
         }
-        assertThat(clone.resolve("target")).doesNotExist();
+        assertThat(clone.resolve("server/target")).doesNotExist();
         assertThat(Files.isExecutable(clone.resolve("roomcast"))).as("./roomcast is committed executable").isTrue();
     }
 

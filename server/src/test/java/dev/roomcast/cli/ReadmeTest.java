@@ -14,7 +14,7 @@ class ReadmeTest {
 
     @Test
     void everyServeOptionIsInTheReadmeTableWithItsEnvironmentVariable() throws IOException {
-        String readme = Files.readString(Path.of("README.md"));
+        String readme = Files.readString(Path.of("../README.md"));
         int options = 0;
         for (Field field : ServeCommand.class.getDeclaredFields()) {
             Option option = field.getAnnotation(Option.class);
