@@ -180,8 +180,15 @@
             this.socket = socket;
             socket.onmessage = (event) => this.onFrame(event.data);
             socket.onclose = (event) => this.onClose(socket, event.code, event.reason);
-            // An error is always followed by a close event, which decides what happens next.
-            socket.onerror = () => {};
+            // In browsers an error is always followed by a close event, which decides what happens
+            // next. Node 20's WebSocket fires no close when the connection itself fails (refused,
+            // or the upgrade answered with an error status): it stays CONNECTING. So an error
+            // before open counts as the close; a close event that still follows is then ignored.
+            socket.onerror = () => {
+                if (socket.readyState === 0) {
+                    this.onClose(socket, 1006, "");
+                }
+            };
         }
 
         onFrame(data) {
