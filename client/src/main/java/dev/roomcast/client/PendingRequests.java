@@ -19,7 +19,11 @@ import java.util.concurrent.ScheduledFuture;
  */
 final class PendingRequests {
 
-    /** A request, whether it went out on the current connection, and its timeout. */
+    /**
+     * A request, whether it went out on the current connection, and its timeout.
+     *
+     * <p>Threading: guarded by the client's lock, like the registry.
+     */
     static final class Pending {
         final ObjectNode body;
         final CompletableFuture<JsonNode> answer;

@@ -1,6 +1,8 @@
 package dev.roomcast.client;
 
+import java.util.Collections;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The answer to {@link RoomcastClient#presence}: each user in the room with its number of sessions, sorted by user.
@@ -10,6 +12,6 @@ import java.util.Map;
 public record Presence(String room, Map<String, Integer> sessionsByUser) {
 
     public Presence {
-        sessionsByUser = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(sessionsByUser));
+        sessionsByUser = Collections.unmodifiableMap(new TreeMap<>(sessionsByUser));
     }
 }

@@ -85,7 +85,10 @@ public final class RoomcastClient implements AutoCloseable {
     private final PendingRequests pending = new PendingRequests();
     private final Connection connection = new Connection();
 
-    /** One socket's state, replaced wholesale on every connect. Guarded by the client's lock. */
+    /** One socket's state, replaced wholesale on every connect.
+     *
+     * <p>Threading: guarded by the client's lock.
+     */
     private static final class Connection {
         int generation;
         WebSocket socket;
@@ -257,7 +260,11 @@ public final class RoomcastClient implements AutoCloseable {
         }
     }
 
-    /** Reads one socket's frames; everything it does is dropped once its generation is stale. */
+    /**
+     * Reads one socket's frames; everything it does is dropped once its generation is stale.
+     *
+     * <p>Threading: the HttpClient calls it on its executor, one call at a time per socket.
+     */
     private final class SocketListener implements WebSocket.Listener {
         private final int generation;
         private final String token;
@@ -270,14 +277,21 @@ public final class RoomcastClient implements AutoCloseable {
 
         @Override
         public void onOpen(WebSocket socket) {
+            boolean current;
             synchronized (RoomcastClient.this) {
-                if (connection.generation == generation) {
+                current = connection.generation == generation;
+                if (current) {
                     connection.socket = socket;
                     connection.sends = CompletableFuture.completedFuture(socket);
                     connection.token = token;
                 }
             }
-            socket.request(1);
+            if (current) {
+                socket.request(1);
+            } else {
+                // Opened after the client was closed or had given this attempt up: nobody will use it.
+                socket.abort();
+            }
         }
 
         @Override

@@ -8,6 +8,8 @@ package dev.roomcast.client;
  */
 public final class RoomcastException extends RuntimeException {
 
+    private static final long serialVersionUID = 1L;
+
     private final String code;
 
     public RoomcastException(String code, String message) {
