@@ -8,7 +8,7 @@
  *   await client.join("lobby");
  *   await client.publish("lobby", "hello");
  *
- * It reconnects by itself (exponential backoff with jitter) and rejoins its rooms with `since` set
+ * It reconnects by itself (exponential backoff with full jitter) and rejoins its rooms with `since` set
  * to the last message it saw, so the server replays exactly what it missed; when that is not
  * possible it emits a `recovered` event with `recovered: false`. Requests return promises settled
  * by the server's answer with the same `ref`.
@@ -33,6 +33,8 @@
         maxDelayMs: 10000,
         /** How long a request waits for its answer (including for the connection to open). */
         requestTimeoutMs: 10000,
+        /** How often an open connection checks it is alive with a `ping`; unanswered, it is dropped. */
+        pingIntervalMs: 25000,
         /** The WebSocket class; the global one by default. */
         WebSocket: typeof WebSocket !== "undefined" ? WebSocket : undefined,
     };
@@ -77,6 +79,7 @@
             this.socket = null;
             this.welcome = null;
             this.reconnectTimer = null;
+            this.pingTimer = setInterval(() => this.checkLiveness(), this.options.pingIntervalMs);
             this.connect();
         }
 
@@ -163,6 +166,7 @@
         close() {
             this.closed = true;
             clearTimeout(this.reconnectTimer);
+            clearInterval(this.pingTimer);
             if (this.socket) {
                 this.socket.close(1000, "");
             }
@@ -176,8 +180,15 @@
             this.socket = socket;
             socket.onmessage = (event) => this.onFrame(event.data);
             socket.onclose = (event) => this.onClose(socket, event.code, event.reason);
-            // An error is always followed by a close event, which decides what happens next.
-            socket.onerror = () => {};
+            // In browsers an error is always followed by a close event, which decides what happens
+            // next. Node 20's WebSocket fires no close when the connection itself fails (refused,
+            // or the upgrade answered with an error status): it stays CONNECTING. So an error
+            // before open counts as the close; a close event that still follows is then ignored.
+            socket.onerror = () => {
+                if (socket.readyState === 0) {
+                    this.onClose(socket, 1006, "");
+                }
+            };
         }
 
         onFrame(data) {
@@ -217,6 +228,23 @@
             }
         }
 
+        /**
+         * Ping/pong liveness (docs/protocol.md, "Client behaviour"): a connection that leaves a
+         * `ping` unanswered for requestTimeoutMs is dead (half-open TCP): drop it and reconnect.
+         */
+        checkLiveness() {
+            const socket = this.socket;
+            if (!this.connected) {
+                return;
+            }
+            this.ping().catch((error) => {
+                if (error.timedOut && socket === this.socket) {
+                    this.onClose(socket, 1006, "no answer to ping");
+                    socket.close(1000, "no answer to ping");
+                }
+            });
+        }
+
         onClose(socket, code, reason) {
             if (socket !== this.socket) {
                 return;
@@ -232,15 +260,16 @@
                 this.reconnectTimer = setTimeout(() => this.connect(), delayMs);
             } else {
                 this.closed = true;
+                clearInterval(this.pingTimer);
                 this.waitingForOpen.splice(0);
             }
         }
 
-        /** Exponential backoff with jitter: a random delay in [d/2, d], d = min(max, min * 2^attempt). */
+        /** Exponential backoff with full jitter: a random delay in [0, d], d = min(max, min * 2^attempt). */
         nextDelay() {
-            const ceiling = Math.min(this.options.maxDelayMs, this.options.minDelayMs * Math.pow(2, this.attempt));
+            const ceiling = Math.min(this.options.maxDelayMs, this.options.minDelayMs * Math.pow(2, Math.min(this.attempt, 30)));
             this.attempt++;
-            return Math.round(ceiling / 2 + Math.random() * ceiling / 2);
+            return Math.round(Math.random() * ceiling);
         }
 
         /**
@@ -293,7 +322,9 @@
                 const timer = setTimeout(() => {
                     expired = true;
                     this.pending.delete(ref);
-                    reject(new Error("no answer to " + body.type + " within " + this.options.requestTimeoutMs + " ms"));
+                    const timeout = new Error("no answer to " + body.type + " within " + this.options.requestTimeoutMs + " ms");
+                    timeout.timedOut = true;
+                    reject(timeout);
                 }, this.options.requestTimeoutMs);
                 const send = () => {
                     if (expired) {

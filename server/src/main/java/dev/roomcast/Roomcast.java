@@ -2,19 +2,30 @@ package dev.roomcast;
 
 import dev.roomcast.broker.Broker;
 import dev.roomcast.broker.LocalBroker;
+import dev.roomcast.broker.Position;
 import dev.roomcast.broker.redis.RedisBroker;
 import dev.roomcast.config.RoomcastConfig;
 import dev.roomcast.hub.Hub;
 import dev.roomcast.metrics.ServerMetrics;
+import dev.roomcast.protocol.RoomNames;
+import dev.roomcast.protocol.Utf8;
 import dev.roomcast.server.NettyServer;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * One Roomcast node: builds the broker, the hub, the metrics and the Netty server and ties their lives
  * together. {@link #start} binds; {@link #drain} and {@link #close} stop, from any thread, once.
+ *
+ * <p>This is also the embedding API (docs/embedding.md): a host program calls {@link #start},
+ * {@link #port}, {@link #publish}, {@link #drain} and {@link #close}, the supported surface;
+ * {@link #hub} and {@link #metrics} are the node's internals, for the server's own code and tests.
+ *
+ * <p>Threading: every method may be called from any thread.
  */
 public final class Roomcast implements AutoCloseable {
 
@@ -23,9 +34,11 @@ public final class Roomcast implements AutoCloseable {
     private final NettyServer server;
     private final ServerMetrics metrics;
     private final InetSocketAddress address;
+    private final int maxTextBytes;
 
-    private Roomcast(Broker broker, Hub hub, NettyServer server, ServerMetrics metrics, InetSocketAddress address) {
+    private Roomcast(Broker broker, Hub hub, NettyServer server, ServerMetrics metrics, InetSocketAddress address, int maxTextBytes) {
         this.broker = broker;
+        this.maxTextBytes = maxTextBytes;
         this.hub = hub;
         this.server = server;
         this.metrics = metrics;
@@ -44,7 +57,7 @@ public final class Roomcast implements AutoCloseable {
         Hub hub = new Hub(server.loops(), broker, server.encoder(), clock);
         metrics.bindSizes(server::connectionCount, hub::roomCount);
         try {
-            return new Roomcast(broker, hub, server, metrics, server.start(hub));
+            return new Roomcast(broker, hub, server, metrics, server.start(hub), config.maxTextBytes());
         } catch (BindException | RuntimeException e) {
             broker.close();
             metrics.close();
@@ -67,6 +80,24 @@ public final class Roomcast implements AutoCloseable {
 
     public int port() {
         return address.getPort();
+    }
+
+    /**
+     * Publishes {@code text} to {@code room} as user {@code from}, exactly as a client's
+     * {@code publish} or the HTTP API would, without a connection: how a host program that embeds
+     * the node pushes into rooms. Completes with the message's position; fails with
+     * {@link IllegalArgumentException} for a room name the protocol refuses (reserved names but
+     * {@code $global} included) or a text over the configured {@code maxTextBytes}.
+     */
+    public CompletionStage<Position> publish(String room, String from, String text) {
+        RoomNames.Checked checked = RoomNames.check(room, true);
+        if (!checked.ok()) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException(checked.refusal()));
+        }
+        if (Utf8.length(text) > maxTextBytes) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("text is longer than " + maxTextBytes + " bytes"));
+        }
+        return hub.publish(checked.name(), from, text);
     }
 
     public Hub hub() {
