@@ -10,8 +10,10 @@
  *
  * It reconnects by itself (exponential backoff with full jitter) and rejoins its rooms with `since` set
  * to the last message it saw, so the server replays exactly what it missed; when that is not
- * possible it emits a `recovered` event with `recovered: false`. Requests return promises settled
- * by the server's answer with the same `ref`.
+ * possible it emits a `recovered` event with `recovered: false`. A connection that fails before
+ * the server's welcome is followed by a plain GET of the same URL, which tells a refused token or
+ * origin (401, 403: it stops) from a server that is gone (it keeps trying). Requests return
+ * promises settled by the server's answer with the same `ref`.
  */
 (function (root, factory) {
     "use strict";
@@ -37,7 +39,15 @@
         pingIntervalMs: 25000,
         /** The WebSocket class; the global one by default. */
         WebSocket: typeof WebSocket !== "undefined" ? WebSocket : undefined,
+        /**
+         * The fetch function that asks the server why a connection failed before its welcome;
+         * the global one by default. Without one, such failures are retried like network failures.
+         */
+        fetch: typeof fetch !== "undefined" ? (url, init) => fetch(url, init) : undefined,
     };
+
+    /** HTTP answers to the probe that say the token or the origin is refused: retrying cannot help. */
+    const REFUSED_STATUSES = new Set([401, 403]);
 
     /** An `error` answer from the server: `code` is the stable error code. */
     class RoomcastError extends Error {
@@ -59,7 +69,7 @@
          * @param {string|function(): string} url the /v1/ws URL, e.g. "wss://chat.example.com/v1/ws",
          *        or a function returning it, called for every (re)connect: the place to put a fresh
          *        ?token=… so that a connection closed for an expired token comes back
-         * @param {object} [options] minDelayMs, maxDelayMs, requestTimeoutMs, WebSocket
+         * @param {object} [options] minDelayMs, maxDelayMs, requestTimeoutMs, WebSocket, fetch
          */
         constructor(url, options) {
             this.url = url;
@@ -86,7 +96,9 @@
         /**
          * Subscribes to an event and returns the function that unsubscribes. Events:
          * "open" (welcome frame), "message", "direct", "joined", "left", "recovered",
-         * "error" (error frames nobody awaits), "close" ({code, reason, reconnecting, delayMs}).
+         * "error" (error frames nobody awaits), "close" ({code, reason, reconnecting, delayMs}, and
+         * for a connection that failed before its welcome {status, detail} of the server's answer to
+         * the probe, or {unreachable: true}).
          */
         on(event, listener) {
             if (!this.listeners.has(event)) {
@@ -176,7 +188,8 @@
         // ---- internals ------------------------------------------------------------------------
 
         connect() {
-            const socket = new this.options.WebSocket(typeof this.url === "function" ? this.url() : this.url);
+            this.socketUrl = typeof this.url === "function" ? this.url() : this.url;
+            const socket = new this.options.WebSocket(this.socketUrl);
             this.socket = socket;
             socket.onmessage = (event) => this.onFrame(event.data);
             socket.onclose = (event) => this.onClose(socket, event.code, event.reason);
@@ -249,13 +262,48 @@
             if (socket !== this.socket) {
                 return;
             }
+            const welcomed = this.welcome !== null;
             this.socket = null;
             this.welcome = null;
             this.failPending(new Error("connection lost (" + code + ")"));
+            if (code === 1006 && !welcomed && !this.closed && this.options.fetch) {
+                // A refused upgrade and an unreachable server look the same here: ask over HTTP.
+                this.probe(this.socketUrl).then((answer) => this.afterClose(code, reason, answer));
+            } else {
+                this.afterClose(code, reason, {});
+            }
+        }
+
+        /**
+         * Asks the server, with a plain GET on the WebSocket URL, what an upgrade would be told
+         * (docs/protocol.md, "Client behaviour", rule 3). Resolves with {status, detail} when the
+         * server answered, or {unreachable: true} when it did not within requestTimeoutMs.
+         */
+        probe(url) {
+            const abort = new AbortController();
+            const timer = setTimeout(() => abort.abort(), this.options.requestTimeoutMs);
+            return this.options.fetch(url.replace(/^ws/, "http"), { signal: abort.signal, cache: "no-store" })
+                .then((response) => response.text().then((text) => ({ status: response.status, detail: text.trim() })))
+                .catch(() => ({ unreachable: true }))
+                .finally(() => clearTimeout(timer));
+        }
+
+        /** Emits the `close` event for a connection that ended, and reconnects unless that cannot help. */
+        afterClose(code, reason, answer) {
+            const refused = REFUSED_STATUSES.has(answer.status);
             const freshToken = code === 1008 && reason === "token expired" && typeof this.url === "function";
-            const reconnecting = !this.closed && (!FINAL_CLOSE_CODES.has(code) || freshToken);
+            const reconnecting = !this.closed && !refused && (!FINAL_CLOSE_CODES.has(code) || freshToken);
             const delayMs = reconnecting ? this.nextDelay() : 0;
-            this.emit("close", { code: code, reason: reason, reconnecting: reconnecting, delayMs: delayMs });
+            const event = { code: code, reason: refused ? "upgrade refused with HTTP " + answer.status : reason,
+                reconnecting: reconnecting, delayMs: delayMs };
+            if (answer.status) {
+                event.status = answer.status;
+                event.detail = answer.detail;
+            }
+            if (answer.unreachable) {
+                event.unreachable = true;
+            }
+            this.emit("close", event);
             if (reconnecting) {
                 this.reconnectTimer = setTimeout(() => this.connect(), delayMs);
             } else {
