@@ -44,6 +44,13 @@
          * the global one by default. Without one, such failures are retried like network failures.
          */
         fetch: typeof fetch !== "undefined" ? (url, init) => fetch(url, init) : undefined,
+        /**
+         * Where to keep the joined rooms and their positions (a Storage such as sessionStorage),
+         * so that a new client, after a page reload, rejoins them and recovers what it missed.
+         */
+        storage: null,
+        /** The storage key; clients sharing a storage need one each. */
+        storageKey: "roomcast",
     };
 
     /** HTTP answers to the probe that say the token or the origin is refused: retrying cannot help. */
@@ -69,7 +76,7 @@
          * @param {string|function(): string} url the /v1/ws URL, e.g. "wss://chat.example.com/v1/ws",
          *        or a function returning it, called for every (re)connect: the place to put a fresh
          *        ?token=… so that a connection closed for an expired token comes back
-         * @param {object} [options] minDelayMs, maxDelayMs, requestTimeoutMs, WebSocket, fetch
+         * @param {object} [options] see DEFAULTS (and roomcast.d.ts)
          */
         constructor(url, options) {
             this.url = url;
@@ -90,6 +97,7 @@
             this.welcome = null;
             this.reconnectTimer = null;
             this.pingTimer = setInterval(() => this.checkLiveness(), this.options.pingIntervalMs);
+            this.restoreRooms();
             this.connect();
         }
 
@@ -106,6 +114,17 @@
             }
             this.listeners.get(event).add(listener);
             return () => this.listeners.get(event).delete(listener);
+        }
+
+        /** The rooms it is in (or will rejoin), including those restored from `storage`. */
+        joinedRooms() {
+            return Array.from(this.rooms.keys()).filter((room) => this.rooms.get(room).active);
+        }
+
+        /** The newest position seen in a joined room, {epoch, offset}, or null. */
+        position(room) {
+            const state = this.rooms.get(room);
+            return state && state.position ? { epoch: state.position.epoch, offset: state.position.offset } : null;
         }
 
         /** Whether the connection is open and welcomed. */
@@ -127,6 +146,7 @@
             this.rooms.set(room, state);
             return this.sendJoin(room, state).then((ok) => {
                 state.active = true;
+                this.saveRooms();
                 return ok;
             }, (error) => {
                 if (this.rooms.get(room) === state && !state.active) {
@@ -139,6 +159,7 @@
         /** Leaves a room (and stops rejoining it). */
         leave(room) {
             this.rooms.delete(room);
+            this.saveRooms();
             return this.request({ type: "leave", room: room });
         }
 
@@ -359,6 +380,38 @@
             const position = { epoch: frame.epoch, offset: frame.offset };
             if (state && typeof frame.epoch === "string" && isNewer(position, state.position)) {
                 state.position = position;
+                this.saveRooms();
+            }
+        }
+
+        /** Takes the rooms (and positions) a previous client saved in `storage` as joined. */
+        restoreRooms() {
+            let saved = null;
+            try {
+                saved = this.options.storage && JSON.parse(this.options.storage.getItem(this.options.storageKey));
+            } catch (e) {
+                // unreadable: start without rooms
+            }
+            if (!saved || typeof saved !== "object") {
+                return;
+            }
+            Object.keys(saved).forEach((room) => {
+                const p = saved[room];
+                const position = p && typeof p.epoch === "string" && Number.isInteger(p.offset)
+                    ? { epoch: p.epoch, offset: p.offset } : null;
+                this.rooms.set(room, { position: position, history: 0, active: true });
+            });
+        }
+
+        saveRooms() {
+            if (this.options.storage) {
+                const saved = {};
+                this.rooms.forEach((state, room) => {
+                    if (state.active) {
+                        saved[room] = state.position;
+                    }
+                });
+                this.options.storage.setItem(this.options.storageKey, JSON.stringify(saved));
             }
         }
 
