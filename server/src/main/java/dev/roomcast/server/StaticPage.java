@@ -24,15 +24,20 @@ final class StaticPage {
     private final Map<String, Asset> assets;
 
     StaticPage() {
-        assets = Map.of(
-                "/", load("index.html", HTML),
-                "/index.html", load("index.html", HTML),
-                "/style.css", load("style.css", CSS),
-                "/chat.html", load("chat.html", HTML),
-                "/roomcast.js", load("roomcast.js", JAVASCRIPT),
-                "/roomcast.mjs", load("roomcast.mjs", JAVASCRIPT),
+        Asset chat = load("chat.html", HTML);
+        assets = Map.ofEntries(
+                Map.entry("/", load("index.html", HTML)),
+                Map.entry("/index.html", load("index.html", HTML)),
+                Map.entry("/style.css", load("style.css", CSS)),
+                Map.entry("/chat", chat),
+                Map.entry("/chat.html", chat),
+                Map.entry("/chat.css", load("chat.css", CSS)),
+                Map.entry("/chat.js", load("chat.js", JAVASCRIPT)),
+                Map.entry("/favicon.svg", load("favicon.svg", "image/svg+xml")),
+                Map.entry("/roomcast.js", load("roomcast.js", JAVASCRIPT)),
+                Map.entry("/roomcast.mjs", load("roomcast.mjs", JAVASCRIPT)),
                 // Declarations are read by editors and the TypeScript compiler, never run by a browser.
-                "/roomcast.d.ts", load("roomcast.d.ts", "text/plain; charset=utf-8"));
+                Map.entry("/roomcast.d.ts", load("roomcast.d.ts", "text/plain; charset=utf-8")));
     }
 
     /** The asset at this path, or null. */
