@@ -325,6 +325,26 @@ function loadOlder() {
 
 // ---- rooms and direct messages -------------------------------------------------------------
 
+/** A `joined` (present) or `left` frame: the room's people and a line in its log. */
+function presenceChanged(change, present) {
+    const c = conversations.get("#" + change.room);
+    if (!c) {
+        return;
+    }
+    if (present) {
+        c.people.set(change.user, Math.max(1, c.people.get(change.user) || 0));
+    } else {
+        c.people.delete(change.user);
+    }
+    // Our own arrival (again after every reconnect) is no news to us.
+    if (change.user !== me) {
+        notice(c, change.user + (present ? " joined." : " left."), "presence");
+    }
+    if (c.key === current) {
+        renderPeople();
+    }
+}
+
 function refreshPresence(room) {
     client.presence(room).then((answer) => {
         const c = conversations.get("#" + room);
@@ -457,31 +477,8 @@ function connect(query) {
         }
         savePage();
     });
-    client.on("joined", (p) => {
-        const c = conversations.get("#" + p.room);
-        if (!c) {
-            return;
-        }
-        c.people.set(p.user, Math.max(1, c.people.get(p.user) || 0));
-        // Our own arrival (again after every reconnect) is no news to us.
-        if (p.user !== me) {
-            notice(c, p.user + " joined.", "presence");
-        }
-        if (c.key === current) {
-            renderPeople();
-        }
-    });
-    client.on("left", (p) => {
-        const c = conversations.get("#" + p.room);
-        if (!c) {
-            return;
-        }
-        c.people.delete(p.user);
-        notice(c, p.user + " left.", "presence");
-        if (c.key === current) {
-            renderPeople();
-        }
-    });
+    client.on("joined", (p) => presenceChanged(p, true));
+    client.on("left", (p) => presenceChanged(p, false));
     client.on("recovered", (r) => {
         const c = conversations.get("#" + r.room);
         if (!c) {

@@ -36,15 +36,12 @@ class ChatAppBrowserIT {
     private static TestServer server;
     private static HeadlessChromium browser;
     private static WebDriver driver;
-    /** The blank tab the browser starts with; it stays open between tests. */
-    private static String firstTab;
 
     @BeforeAll
     static void startServerAndBrowser() throws IOException {
         browser = HeadlessChromium.start();
         driver = browser.driver();
         server = TestServer.start();
-        firstTab = driver.getWindowHandle();
     }
 
     @AfterAll
@@ -59,13 +56,9 @@ class ChatAppBrowserIT {
 
     @AfterEach
     void closeTheTestsTabs() {
-        for (String tab : driver.getWindowHandles()) {
-            if (!tab.equals(firstTab)) {
-                driver.switchTo().window(tab).close();
-            }
-        }
-        driver.switchTo().window(firstTab);
+        browser.closeOtherTabs();
     }
+
 
     private static String url(String path) {
         return server.http(path).toString();

@@ -33,13 +33,11 @@ class ChatAppRecoveryBrowserIT {
 
     private static HeadlessChromium browser;
     private static WebDriver driver;
-    private static String firstTab;
 
     @BeforeAll
     static void startBrowser() throws IOException {
         browser = HeadlessChromium.start();
         driver = browser.driver();
-        firstTab = driver.getWindowHandle();
     }
 
     @AfterAll
@@ -51,13 +49,9 @@ class ChatAppRecoveryBrowserIT {
 
     @AfterEach
     void closeTheTestsTabs() {
-        for (String tab : driver.getWindowHandles()) {
-            if (!tab.equals(firstTab)) {
-                driver.switchTo().window(tab).close();
-            }
-        }
-        driver.switchTo().window(firstTab);
+        browser.closeOtherTabs();
     }
+
 
     private static void publish(TestServer server, String room, String text) {
         server.node().publish(room, "sam", text).toCompletableFuture().join();

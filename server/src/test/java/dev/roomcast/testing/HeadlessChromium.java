@@ -32,10 +32,13 @@ public final class HeadlessChromium implements AutoCloseable {
 
     private final Path profile;
     private final WebDriver driver;
+    /** The blank tab the browser starts with; {@link #closeOtherTabs} keeps it. */
+    private final String firstTab;
 
     private HeadlessChromium(Path profile, WebDriver driver) {
         this.profile = profile;
         this.driver = driver;
+        this.firstTab = driver.getWindowHandle();
     }
 
     /** Starts the browser, or skips (fails when required) the calling test class without it. */
@@ -60,6 +63,16 @@ public final class HeadlessChromium implements AutoCloseable {
 
     public WebDriver driver() {
         return driver;
+    }
+
+    /** Closes every tab a test opened, so the next test starts from the first, blank one. */
+    public void closeOtherTabs() {
+        for (String tab : driver.getWindowHandles()) {
+            if (!tab.equals(firstTab)) {
+                driver.switchTo().window(tab).close();
+            }
+        }
+        driver.switchTo().window(firstTab);
     }
 
     /** Saves what the current tab shows as {@code target/screenshots/NAME.png}, kept as a build artifact. */
