@@ -456,7 +456,7 @@ function connect(query) {
         setStatus(describeClose(close), close.reconnecting ? "reconnecting" : "closed");
         if (close.status === 401 || (close.code === 1008 && close.reason === "token expired")) {
             sessionStorage.removeItem(TAB_TOKEN);
-            showLogin(describeClose(close), query.startsWith("name="));
+            showLogin(describeClose(close) + (query.startsWith("name=") ? " This server needs an access token." : ""));
         }
     });
     // Room frames that arrive after a leave was asked for have no conversation left to go to.
@@ -508,13 +508,14 @@ function connect(query) {
 
 // ---- signing in and out ---------------------------------------------------------------------
 
-function showLogin(error, offerToken) {
+/** The sign-in form; after a refusal (`error`) it offers the token field, since a name was not enough or the token went bad. */
+function showLogin(error) {
     byId("app").hidden = true;
     byId("sign-out").hidden = true;
     byId("login").hidden = false;
     byId("login-name").value = localStorage.getItem(REMEMBERED_NAME) || "";
-    byId("token-login").open = Boolean(offerToken) || byId("token-login").open;
-    showError("login-error", error ? error + (offerToken ? " This server needs an access token." : "") : "");
+    byId("token-login").open = Boolean(error);
+    showError("login-error", error);
     (byId("token-login").open ? byId("login-token") : byId("login-name")).focus();
 }
 
@@ -596,7 +597,7 @@ function start() {
     } else if (name) {
         connect("name=" + encodeURIComponent(name));
     } else {
-        showLogin("", false);
+        showLogin("");
     }
 }
 

@@ -24,8 +24,8 @@ import org.openqa.selenium.WebDriver;
 /**
  * /chat.html when the server goes away or refuses it: after a restart on the Redis broker the page
  * shows every message it missed once; after a restart of an in-memory node it says the history was
- * lost; with JWT authentication a pasted token signs in, and a bad token is reported once and not
- * retried. Screenshots are kept in target/screenshots.
+ * lost; with JWT authentication a pasted token signs in, a bad token is reported once and not
+ * retried, and an expired one sends the page back to signing in. Screenshots are kept in target/screenshots.
  */
 @Tag("browser")
 @Timeout(240)
@@ -113,6 +113,18 @@ class ChatAppRecoveryBrowserIT {
             browser.screenshot("ChatAppRecoveryBrowserIT-history-lost");
         } finally {
             node.close();
+        }
+    }
+
+    @Test
+    void whenTheTokenExpiresThePageSaysSoAndAsksForANewOneInsteadOfRetrying() {
+        try (TestServer server = TestServer.start(b -> b.jwtSecret(Tokens.SECRET))) {
+            String brief = Tokens.hs256("xia", Duration.ofSeconds(3), null);
+            ChatPage page = ChatPage.openConnected(driver, server.http("/chat.html?token=" + brief).toString());
+            page.awaitStatus("closed");
+            assertThat(page.status()).isEqualTo("Your token expired: sign in again.");
+            page.await("the sign-in form", d -> d.findElement(By.id("login-token")).isDisplayed());
+            assertThat(page.focus().findElement(By.id("login-error")).getText()).isEqualTo("Your token expired: sign in again.");
         }
     }
 
