@@ -3,6 +3,7 @@ package dev.roomcast;
 import dev.roomcast.broker.Broker;
 import dev.roomcast.broker.LocalBroker;
 import dev.roomcast.broker.redis.RedisBroker;
+import dev.roomcast.cli.ServeCommand;
 import dev.roomcast.config.RoomcastConfig;
 import dev.roomcast.hub.Hub;
 import dev.roomcast.metrics.ServerMetrics;
@@ -16,7 +17,7 @@ import java.time.Duration;
  * One Roomcast node: builds the broker, the hub, the metrics and the Netty server and ties their lives
  * together. {@link #start} binds; {@link #drain} and {@link #close} stop, from any thread, once.
  */
-public final class Roomcast implements AutoCloseable {
+public final class Roomcast implements ServeCommand.RunningNode, AutoCloseable {
 
     private final Broker broker;
     private final Hub hub;
@@ -54,17 +55,18 @@ public final class Roomcast implements AutoCloseable {
 
     /** The broker the config names: in-process, or Redis (connects now, blocking). */
     private static Broker newBroker(RoomcastConfig config, Clock clock) {
-        if (!config.redisBroker()) {
-            return new LocalBroker(config.historySize(), config.historyMaxAge(), config.historyMaxBytes(), clock);
+        if (!config.cluster().redisBroker()) {
+            return new LocalBroker(config.history().historySize(), config.history().historyMaxAge(), config.history().historyMaxBytes(), clock);
         }
-        return RedisBroker.connect(new RedisBroker.Settings(config.broker(), config.redisPrefix(),
-                config.historySize(), config.historyMaxAge(), config.redisRoomTtl(), RedisBroker.DEFAULT_PRESENCE_TTL));
+        return RedisBroker.connect(new RedisBroker.Settings(config.cluster().broker(), config.cluster().redisPrefix(),
+                config.history().historySize(), config.history().historyMaxAge(), config.history().redisRoomTtl(), RedisBroker.DEFAULT_PRESENCE_TTL));
     }
 
     public InetSocketAddress address() {
         return address;
     }
 
+    @Override
     public int port() {
         return address.getPort();
     }
@@ -81,6 +83,7 @@ public final class Roomcast implements AutoCloseable {
      * Graceful stop: refuses new connections, closes every WebSocket with 1001 going away, waits
      * up to {@code timeout} for them, then releases everything. Returns the sockets left open.
      */
+    @Override
     public int drain(Duration timeout) {
         int left = server.drain(timeout);
         close();
