@@ -16,6 +16,8 @@ import java.time.Duration;
 /**
  * One Roomcast node: builds the broker, the hub, the metrics and the Netty server and ties their lives
  * together. {@link #start} binds; {@link #drain} and {@link #close} stop, from any thread, once.
+ *
+ * <p>Threading: thread-safe; its parts are confined to their own threads (docs/architecture.md).
  */
 public final class Roomcast implements ServeCommand.RunningNode, AutoCloseable {
 
