@@ -14,6 +14,13 @@ import java.util.function.Function;
  * {@link RoomcastConfig}, in declaration order; and the one way a config is put together from
  * values, so that flags, environment, file and the builder are checked alike.
  *
+ * <p>To add a setting: add a component with {@link Setting} (flag, default, bounds, help) to the
+ * record of its group, read it where it is used ({@code config.limits().maxRoomsPerConnection()}),
+ * and give {@link RoomcastConfig.Builder} a one-line setter if code or tests set it. The flag, the
+ * environment variable, the file key, {@code --help} and {@code --print-config} follow from the
+ * declaration; SettingsDocsTest and ExampleConfigTest then print the row README.md and
+ * docs/operations.md need and fail until conf/roomcast.example.yml has the new lines.
+ *
  * <p>Threading: thread-safe (immutable after class initialisation).
  */
 public final class Settings {
