@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -69,8 +68,7 @@ public final class ConfigFile {
             return values;
         }
         requireMapping(file, root, "the file", "groups: " + String.join(", ", Settings.groups()));
-        for (Iterator<Map.Entry<String, JsonNode>> groups = root.fields(); groups.hasNext(); ) {
-            Map.Entry<String, JsonNode> group = groups.next();
+        for (Map.Entry<String, JsonNode> group : root.properties()) {
             if (!Settings.groups().contains(group.getKey())) {
                 throw new InvalidSetting(file.toString(), "unknown key '" + group.getKey() + "' (the groups are "
                         + String.join(", ", Settings.groups()) + ")");
@@ -79,8 +77,7 @@ public final class ConfigFile {
                 continue;
             }
             requireMapping(file, group.getValue(), group.getKey(), "settings");
-            for (Iterator<Map.Entry<String, JsonNode>> keys = group.getValue().fields(); keys.hasNext(); ) {
-                Map.Entry<String, JsonNode> entry = keys.next();
+            for (Map.Entry<String, JsonNode> entry : group.getValue().properties()) {
                 String key = group.getKey() + "." + entry.getKey();
                 SettingSpec spec = Settings.all().stream().filter(s -> s.key().equals(key)).findFirst()
                         .orElseThrow(() -> new InvalidSetting(file + ": " + key, "unknown key"));
