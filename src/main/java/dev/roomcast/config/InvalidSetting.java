@@ -11,7 +11,10 @@ public final class InvalidSetting extends IllegalArgumentException {
     private final String flag;
     private final String problem;
 
-    /** {@code flag} names the setting; where its value came from is added by {@link #from}. */
+    /**
+     * {@code flag} names the setting, and where its value came from is added by {@link #from}; a
+     * problem with a whole config file (not YAML, unreadable) names the file instead.
+     */
     public InvalidSetting(String flag, String problem) {
         this(flag, flag, problem);
     }
