@@ -177,6 +177,9 @@ public final class ConfigFile {
             text = MASK;
         }
         text = URL_PASSWORD.matcher(text).replaceAll("$1" + MASK + "@");
+        if (text.isEmpty()) {
+            return "\"\""; // Jackson would write `--- ""`, which reads back as that text
+        }
         Object node = value instanceof Number ? value : text;
         try {
             return SCALARS.writeValueAsString(node).strip();

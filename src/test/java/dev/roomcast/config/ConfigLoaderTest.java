@@ -158,6 +158,10 @@ class ConfigLoaderTest {
                 .allowedOrigins(List.of("*", "https://a.example")).historyMaxAge(Duration.ZERO)
                 .redisPrefix("team-7:").clientIpHeader("X-Real-IP").build();
         assertThat(ConfigLoader.load(config(file(ConfigFile.render(config))), Map.of())).isEqualTo(config);
+        for (String awkward : List.of("::", "*", "yes", "null", "~", "a #b", "- x", "123", "x: y", "'q", "\"")) {
+            RoomcastConfig prefixed = RoomcastConfig.builder().redisPrefix(awkward).build();
+            assertThat(ConfigLoader.load(config(file(ConfigFile.render(prefixed))), Map.of())).isEqualTo(prefixed);
+        }
     }
 
     @Test
