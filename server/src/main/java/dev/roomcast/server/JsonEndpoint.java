@@ -50,7 +50,7 @@ final class JsonEndpoint extends WebSocketEndpoint {
     JsonEndpoint(Principal principal, ServerContext context) {
         super(context, principal.user(), WireFormat.JSON_V1);
         this.principal = principal;
-        this.requests = new ClientRequests(context.config().maxTextBytes());
+        this.requests = new ClientRequests(context.config().limits().maxTextBytes());
     }
 
     /**
@@ -88,7 +88,7 @@ final class JsonEndpoint extends WebSocketEndpoint {
         if (takeToken() != RateLimiter.Verdict.ACCEPT) {
             context.metrics().rateLimited();
             answer(request.ref(), refused(ErrorCode.RATE_LIMITED, "too many requests: at most "
-                    + context.config().rateLimitPerSecond() + " a second; this one was dropped"));
+                    + context.config().limits().rateLimitPerSecond() + " a second; this one was dropped"));
             return;
         }
         context.metrics().messageIn();

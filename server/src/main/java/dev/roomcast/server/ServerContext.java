@@ -31,7 +31,7 @@ record ServerContext(RoomcastConfig config, Hub hub, NettyLoops loops, Connectio
 
     /** A fresh token bucket for one connection's inbound messages, with the configured limits. */
     RateLimiter newRateLimiter() {
-        return new RateLimiter(config.rateLimitPerSecond(), config.rateLimitBurst(), config.rateLimitCloseAfter(),
+        return new RateLimiter(config.limits().rateLimitPerSecond(), config.limits().rateLimitBurst(), config.limits().rateLimitCloseAfter(),
                 System::nanoTime);
     }
 
@@ -42,7 +42,7 @@ record ServerContext(RoomcastConfig config, Hub hub, NettyLoops loops, Connectio
      */
     CloseReason closeReasonFor(Channel channel, Throwable cause) {
         if (cause instanceof TooLongFrameException) {
-            log.debug("{}: message over {} bytes", channel.remoteAddress(), config.maxMessageBytes());
+            log.debug("{}: message over {} bytes", channel.remoteAddress(), config.limits().maxMessageBytes());
             return CloseReason.MESSAGE_TOO_BIG;
         }
         if (cause instanceof CorruptedFrameException || cause instanceof PrematureChannelClosureException

@@ -53,8 +53,8 @@ final class UpgradeGate {
         this.connections = connections;
         this.identities = identities;
         this.metrics = metrics;
-        this.origins = new OriginPolicy(config.allowedOrigins());
-        this.limits = new ConnectionLimits(config.maxConnections(), config.maxConnectionsPerIp());
+        this.origins = new OriginPolicy(config.auth().allowedOrigins());
+        this.limits = new ConnectionLimits(config.limits().maxConnections(), config.limits().maxConnectionsPerIp());
         this.tokens = tokenVerifier(config);
         this.releaseSlot = closed -> limits.release(null);
     }
@@ -135,8 +135,8 @@ final class UpgradeGate {
     }
 
     private String clientAddress(Channel channel, FullHttpRequest request) {
-        if (config.clientIpHeader() != null) {
-            String forwarded = request.headers().get(config.clientIpHeader());
+        if (config.network().clientIpHeader() != null) {
+            String forwarded = request.headers().get(config.network().clientIpHeader());
             if (forwarded != null && !forwarded.isBlank()) {
                 // X-Forwarded-For may list a chain; the first entry is the client the proxy saw.
                 int comma = forwarded.indexOf(',');
@@ -147,11 +147,11 @@ final class UpgradeGate {
     }
 
     private static TokenVerifier tokenVerifier(RoomcastConfig config) {
-        if (config.jwtSecret() != null) {
-            return TokenVerifier.hs256(config.jwtSecret(), Clock.systemUTC());
+        if (config.auth().jwtSecret() != null) {
+            return TokenVerifier.hs256(config.auth().jwtSecret(), Clock.systemUTC());
         }
-        if (config.jwtPublicKey() != null) {
-            return TokenVerifier.publicKey(config.jwtPublicKey(), Clock.systemUTC());
+        if (config.auth().jwtPublicKey() != null) {
+            return TokenVerifier.publicKey(config.auth().jwtPublicKey(), Clock.systemUTC());
         }
         return null;
     }

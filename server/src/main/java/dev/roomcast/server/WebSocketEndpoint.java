@@ -92,7 +92,7 @@ abstract class WebSocketEndpoint extends SimpleChannelInboundHandler<WebSocketFr
      * connections never fragment a message and an idle one should not carry it.
      */
     private void startAggregating(ChannelHandlerContext ctx, TextWebSocketFrame first) throws Exception {
-        WebSocketFrameAggregator aggregator = new WebSocketFrameAggregator(context.config().maxMessageBytes());
+        WebSocketFrameAggregator aggregator = new WebSocketFrameAggregator(context.config().limits().maxMessageBytes());
         ctx.pipeline().addBefore(ctx.name(), "ws-aggregator", aggregator);
         aggregator.channelRead(ctx.pipeline().context(aggregator), first.retain());
     }

@@ -26,7 +26,7 @@ final class WebSocketUpgrade {
 
     WebSocketUpgrade(RoomcastConfig config) {
         this.decoderConfig = WebSocketDecoderConfig.newBuilder()
-                .maxFramePayloadLength(config.maxMessageBytes())
+                .maxFramePayloadLength(config.limits().maxMessageBytes())
                 .allowExtensions(false)
                 .withUTF8Validator(true)
                 .closeOnProtocolViolation(true)

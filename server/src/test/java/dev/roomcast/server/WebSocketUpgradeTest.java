@@ -54,8 +54,8 @@ class WebSocketUpgradeTest {
         RoomcastConfig config = RoomcastConfig.builder().maxConnectionsPerIp(0).build();
         EventLoop loop = server.eventLoop();
         NettyLoops loops = new NettyLoops(loop);
-        Connections connections = new Connections(loop, config.pingInterval(), config.maxMissedPongs());
-        broker = new LocalBroker(config.historySize(), config.historyMaxAge(), config.historyMaxBytes(), Clock.systemUTC());
+        Connections connections = new Connections(loop, config.network().pingInterval(), config.network().maxMissedPongs());
+        broker = new LocalBroker(config.history().historySize(), config.history().historyMaxAge(), config.history().historyMaxBytes(), Clock.systemUTC());
         Hub hub = new Hub(loops.all(), broker, new FrameEncoder(ByteBufAllocator.DEFAULT), Clock.systemUTC());
         Identities identities = new Identities();
         ServerContext context = new ServerContext(config, hub, loops, connections, identities, new StaticPage(),

@@ -86,9 +86,9 @@ public final class RoomsApi {
 
     public RoomsApi(Hub hub, RoomcastConfig config) {
         this.hub = hub;
-        this.apiKey = config.apiKey() == null ? null : config.apiKey().getBytes(StandardCharsets.UTF_8);
-        this.readsNeedKey = config.authEnabled();
-        this.maxTextBytes = config.maxTextBytes();
+        this.apiKey = config.auth().apiKey() == null ? null : config.auth().apiKey().getBytes(StandardCharsets.UTF_8);
+        this.readsNeedKey = config.auth().enabled();
+        this.maxTextBytes = config.limits().maxTextBytes();
     }
 
     /** Whether a path belongs to this API, so the router hands its requests here. */
