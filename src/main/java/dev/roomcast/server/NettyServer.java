@@ -78,8 +78,8 @@ public final class NettyServer {
         Identities identities = new Identities();
         UpgradeGate gate = new UpgradeGate(config, connections, identities, metrics);
         SslContext tls = config.tlsEnabled() ? TlsContexts.server(config.tlsCert(), config.tlsKey()) : null;
-        ServerContext context = new ServerContext(config, hub, loops, connections, identities, new StaticPage(),
-                metrics, gate);
+        ServerContext context = new ServerContext(config, hub, loops, connections, new WebSocketCloser(metrics),
+                identities, new StaticPage(), metrics, gate);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(channelType)

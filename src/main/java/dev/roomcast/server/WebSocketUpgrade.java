@@ -2,12 +2,15 @@ package dev.roomcast.server;
 
 import dev.roomcast.config.RoomcastConfig;
 import dev.roomcast.security.Principal;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
+import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13;
 import java.time.Clock;
 
@@ -29,7 +32,9 @@ final class WebSocketUpgrade {
                 .maxFramePayloadLength(config.maxMessageBytes())
                 .allowExtensions(false)
                 .withUTF8Validator(true)
-                .closeOnProtocolViolation(true)
+                // The decoder reports violations as exceptions and the WebSocketCloser answers them, with
+                // the documented phrases and a closing handshake instead of an abrupt close.
+                .closeOnProtocolViolation(false)
                 .build();
     }
 
@@ -44,14 +49,14 @@ final class WebSocketUpgrade {
         ChannelPipeline pipeline = router.pipeline();
         pipeline.remove(RequestDeadline.class);
         // In place before the handshake, so that no frame can arrive with nobody to take it.
-        pipeline.addBefore(router.name(), "ws-utf8-validator", new Utf8FrameValidator(true));
+        pipeline.addBefore(router.name(), "ws-utf8-validator", new Utf8FrameValidator(false));
         if (principal.expiresAt() != null) {
             pipeline.addBefore(router.name(), "token-expiry", new TokenExpiry(principal.expiresAt(), Clock.systemUTC()));
         }
         pipeline.addBefore(router.name(), "endpoint", endpoint);
         // The handshaker puts the frame decoder and encoder in the HTTP codec's place and takes out the
         // HTTP aggregator; it is not kept: nothing it holds is needed after the handshake.
-        new WebSocketServerHandshaker13(request.uri(), null, decoderConfig)
+        new Handshaker(request.uri(), decoderConfig)
                 .handshake(router.channel(), request, null, router.newPromise())
                 .addListener((ChannelFuture handshake) -> {
                     if (handshake.isSuccess()) {
@@ -61,5 +66,29 @@ final class WebSocketUpgrade {
                     }
                 });
         pipeline.remove(router.handler());
+    }
+
+    /** Netty's RFC 6455 handshaker, with a frame decoder that leaves the judging of Close frames to us. */
+    private static final class Handshaker extends WebSocketServerHandshaker13 {
+        private final WebSocketDecoderConfig decoderConfig;
+
+        Handshaker(String uri, WebSocketDecoderConfig decoderConfig) {
+            super(uri, null, decoderConfig);
+            this.decoderConfig = decoderConfig;
+        }
+
+        @Override
+        protected WebSocketFrameDecoder newWebsocketDecoder() {
+            return new WebSocket13FrameDecoder(decoderConfig) {
+                /**
+                 * Passes every Close frame on: {@link WebSocketCloser#peerClosed} holds the one rule for
+                 * its code and reason. Netty's own check lets codes such as 5000 through and answers
+                 * others with no Close frame at all.
+                 */
+                @Override
+                protected void checkCloseFrameBody(ChannelHandlerContext ctx, ByteBuf buffer) {
+                }
+            };
+        }
     }
 }

@@ -59,7 +59,8 @@ class ChannelSessionTest {
     }
 
     private ChannelSession sessionOn(EmbeddedChannel channel) {
-        return new ChannelSession("node", 1, "guest", channel, new EmbeddedLoop(channel), WireFormat.SEED_TEXT, metrics);
+        return new ChannelSession("node", 1, "guest", channel, new EmbeddedLoop(channel), WireFormat.SEED_TEXT, metrics,
+                new WebSocketCloser(metrics));
     }
 
     private static EncodedEvent message(String text) {
@@ -106,7 +107,8 @@ class ChannelSessionTest {
 
     @Test
     void aFrameBeyondTheOutboundBoundIsDroppedAndTheSessionClosesWith1013() {
-        EmbeddedChannel slow = new EmbeddedChannel();
+        // With a frame decoder, so that the channel is a WebSocket that can take part in a closing handshake.
+        EmbeddedChannel slow = new EmbeddedChannel(new WebSocket13FrameDecoder(true, false, 1024));
         slow.config().setWriteBufferWaterMark(new WriteBufferWaterMark(16, 64));
         ChannelSession session = sessionOn(slow);
         EncodedEvent small = message("fits");
@@ -129,7 +131,9 @@ class ChannelSessionTest {
             close.release();
         }
         assertThat((Object) slow.readOutbound()).isNull();
-        assertThat(slow.isOpen()).as("closed once the close frame is written").isFalse();
+        assertThat(slow.isOpen()).as("open until the client answers the close frame").isTrue();
+        slow.writeInbound(new CloseWebSocketFrame(CloseReason.SLOW_CONSUMER.code(), ""));
+        assertThat(slow.isOpen()).as("closed once the client answered").isFalse();
         assertThat(metrics.scrape()).contains("roomcast_slow_consumer_closes_total 1.0");
         small.release();
         big.release();
@@ -169,7 +173,8 @@ class ChannelSessionTest {
     @Test
     void inAWebSocketPipelineFramesGoFromTheEncoderToTheSocketInOrderWithTheCloseFrame() {
         Recording behindEncoder = new Recording();
-        EmbeddedChannel channel = new EmbeddedChannel(new WebSocket13FrameEncoder(false), behindEncoder);
+        EmbeddedChannel channel = new EmbeddedChannel(new WebSocket13FrameDecoder(true, false, 1024),
+                new WebSocket13FrameEncoder(false), behindEncoder);
         ChannelSession session = sessionOn(channel);
         EncodedEvent first = message("one");
         EncodedEvent second = message("two");

@@ -58,8 +58,8 @@ class WebSocketUpgradeTest {
         broker = new LocalBroker(config.historySize(), config.historyMaxAge(), config.historyMaxBytes(), Clock.systemUTC());
         Hub hub = new Hub(loops.all(), broker, new FrameEncoder(ByteBufAllocator.DEFAULT), Clock.systemUTC());
         Identities identities = new Identities();
-        ServerContext context = new ServerContext(config, hub, loops, connections, identities, new StaticPage(),
-                metrics, new UpgradeGate(config, connections, identities, metrics));
+        ServerContext context = new ServerContext(config, hub, loops, connections, new WebSocketCloser(metrics),
+                identities, new StaticPage(), metrics, new UpgradeGate(config, connections, identities, metrics));
         server.pipeline().addLast(new ConnectionInitializer(context, null));
         server.writeInbound(Unpooled.copiedBuffer(HANDSHAKE, StandardCharsets.US_ASCII));
         ByteBuf response = server.readOutbound();

@@ -28,6 +28,11 @@ public final class RawWebSocket implements AutoCloseable {
         public int closeCode() {
             return payload.length >= 2 ? (payload[0] & 0xFF) << 8 | (payload[1] & 0xFF) : 1005;
         }
+
+        /** The reason phrase of a close frame; "" when it carries none. */
+        public String closeReason() {
+            return payload.length > 2 ? new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8) : "";
+        }
     }
 
     public static final int TEXT = 0x1;
@@ -144,15 +149,23 @@ public final class RawWebSocket implements AutoCloseable {
 
     /** Reads frames until a close frame and returns its code; 1006 if the socket ends without one. */
     public int awaitCloseCode() throws IOException {
+        return awaitClose().code();
+    }
+
+    /**
+     * Reads frames until a close frame and returns its code and reason; code 1006 with the error as
+     * the reason if the socket ends (or is reset) without one.
+     */
+    public WsClient.Closed awaitClose() throws IOException {
         try {
             while (true) {
                 Frame frame = readFrame();
                 if (frame.opcode() == CLOSE) {
-                    return frame.closeCode();
+                    return new WsClient.Closed(frame.closeCode(), frame.closeReason());
                 }
             }
         } catch (EOFException | java.net.SocketException e) {
-            return 1006;
+            return new WsClient.Closed(1006, e.toString());
         }
     }
 
