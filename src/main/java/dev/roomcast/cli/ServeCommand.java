@@ -92,6 +92,10 @@ public final class ServeCommand implements Callable<Integer> {
             description = "WebSocket connections one client address may hold; further upgrades get HTTP 429; 0 means no limit (env ROOMCAST_MAX_CONNECTIONS_PER_IP, default 1000).")
     Integer maxConnectionsPerIp;
 
+    @Option(names = "--max-rooms-per-connection", defaultValue = "${env:ROOMCAST_MAX_ROOMS_PER_CONNECTION}",
+            description = "Rooms one connection may be in at once; a JSON join beyond gets too_many_rooms (env ROOMCAST_MAX_ROOMS_PER_CONNECTION, default 100).")
+    Integer maxRoomsPerConnection;
+
     @Option(names = "--client-ip-header", defaultValue = "${env:ROOMCAST_CLIENT_IP_HEADER}",
             description = "Header carrying the client address when behind a reverse proxy, e.g. X-Real-IP; only set it behind a proxy that overwrites it (env ROOMCAST_CLIENT_IP_HEADER, default none: the socket's address).")
     String clientIpHeader;
@@ -181,6 +185,7 @@ public final class ServeCommand implements Callable<Integer> {
         if (maxMissedPongs != null) b.maxMissedPongs(maxMissedPongs);
         if (maxConnections != null) b.maxConnections(maxConnections);
         if (maxConnectionsPerIp != null) b.maxConnectionsPerIp(maxConnectionsPerIp);
+        if (maxRoomsPerConnection != null) b.maxRoomsPerConnection(maxRoomsPerConnection);
         if (clientIpHeader != null && !clientIpHeader.isBlank()) b.clientIpHeader(clientIpHeader.strip());
         if (allowedOrigins != null) b.allowedOrigins(commaSeparated(allowedOrigins));
         if (rateLimit != null) b.rateLimitPerSecond(rateLimit);

@@ -26,6 +26,7 @@ import java.util.List;
  * @param maxMissedPongs       pings in a row a client may leave unanswered before it is closed
  * @param maxConnections       open connections this node accepts upgrades for (HTTP 503 beyond)
  * @param maxConnectionsPerIp  open connections one client address may hold (HTTP 429 beyond); 0 means no limit
+ * @param maxRoomsPerConnection rooms one connection may be in at once (a JSON join beyond gets {@code too_many_rooms})
  * @param clientIpHeader       request header that carries the client address when behind a proxy, or null
  * @param allowedOrigins       origins allowed to open a WebSocket besides the server's own host; empty means
  *                             the default (localhost on any port); {@code *} allows every origin
@@ -57,6 +58,7 @@ public record RoomcastConfig(
         int maxMissedPongs,
         int maxConnections,
         int maxConnectionsPerIp,
+        int maxRoomsPerConnection,
         String clientIpHeader,
         List<String> allowedOrigins,
         int rateLimitPerSecond,
@@ -108,6 +110,7 @@ public record RoomcastConfig(
                 .maxTextBytes(maxTextBytes).historyMaxBytes(historyMaxBytes).apiKey(apiKey)
                 .handshakeTimeout(handshakeTimeout).pingInterval(pingInterval).maxMissedPongs(maxMissedPongs)
                 .maxConnections(maxConnections).maxConnectionsPerIp(maxConnectionsPerIp)
+                .maxRoomsPerConnection(maxRoomsPerConnection)
                 .clientIpHeader(clientIpHeader).allowedOrigins(allowedOrigins)
                 .rateLimitPerSecond(rateLimitPerSecond).rateLimitBurst(rateLimitBurst)
                 .rateLimitCloseAfter(rateLimitCloseAfter)
@@ -134,6 +137,7 @@ public record RoomcastConfig(
         private int maxMissedPongs = 2;
         private int maxConnections = 50_000;
         private int maxConnectionsPerIp = 1000;
+        private int maxRoomsPerConnection = 100;
         private String clientIpHeader = null;
         private List<String> allowedOrigins = List.of();
         private int rateLimitPerSecond = 20;
@@ -162,6 +166,7 @@ public record RoomcastConfig(
         public Builder maxMissedPongs(int value) { maxMissedPongs = value; return this; }
         public Builder maxConnections(int value) { maxConnections = value; return this; }
         public Builder maxConnectionsPerIp(int value) { maxConnectionsPerIp = value; return this; }
+        public Builder maxRoomsPerConnection(int value) { maxRoomsPerConnection = value; return this; }
         public Builder clientIpHeader(String value) { clientIpHeader = value; return this; }
         public Builder allowedOrigins(List<String> value) { allowedOrigins = List.copyOf(value); return this; }
         public Builder rateLimitPerSecond(int value) { rateLimitPerSecond = value; return this; }
@@ -187,6 +192,7 @@ public record RoomcastConfig(
             requireRange("max missed pongs", maxMissedPongs, 1, 1000);
             requireRange("max connections", maxConnections, 1, Integer.MAX_VALUE);
             requireRange("max connections per IP", maxConnectionsPerIp, 0, Integer.MAX_VALUE);
+            requireRange("max rooms per connection", maxRoomsPerConnection, 1, 1_000_000);
             requireRange("rate limit per second", rateLimitPerSecond, 1, 1_000_000);
             requireRange("rate limit burst", rateLimitBurst, 1, 1_000_000);
             requireRange("rate limit close-after", rateLimitCloseAfter, 1, Integer.MAX_VALUE);
@@ -208,7 +214,7 @@ public record RoomcastConfig(
             }
             return new RoomcastConfig(host, port, ioThreads, maxMessageBytes, outboundBufferBytes,
                     historySize, historyMaxAge, drainTimeout, maxTextBytes, historyMaxBytes, apiKey, handshakeTimeout, pingInterval, maxMissedPongs,
-                    maxConnections, maxConnectionsPerIp, clientIpHeader, allowedOrigins,
+                    maxConnections, maxConnectionsPerIp, maxRoomsPerConnection, clientIpHeader, allowedOrigins,
                     rateLimitPerSecond, rateLimitBurst, rateLimitCloseAfter, jwtSecret, jwtPublicKey, tlsCert, tlsKey,
                     broker, redisPrefix);
         }
