@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import java.io.IOException;
@@ -51,7 +52,12 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             HttpResponses.text(ctx, request, HttpResponseStatus.BAD_REQUEST, "malformed HTTP request");
             return;
         }
-        String path = new QueryStringDecoder(request.uri()).rawPath();
+        QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+        if (!decodes(uri)) {
+            HttpResponses.text(ctx, request, HttpResponseStatus.BAD_REQUEST, "malformed query string: bad percent-encoding");
+            return;
+        }
+        String path = uri.rawPath();
         StaticPage.Asset asset = context.page().find(path);
         if (asset != null) {
             if (requireGet(ctx, request)) {
@@ -76,9 +82,11 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             upgrade(ctx, request, SeedText.GLOBAL_ROOM,
                     principal -> new TextEndpoint(SeedText.GLOBAL_ROOM, principal, context));
         } else if (path.equals("/v1/ws")) {
-            upgrade(ctx, request, null, principal -> new JsonEndpoint(principal, context));
+            upgrade(ctx, request, null, principal -> new JsonEndpoint(principal, context, ctx.executor()));
         } else if (RoomsApi.serves(path)) {
-            roomsApi.handle(request).thenAccept(response -> HttpResponses.send(ctx, request, response));
+            // The request is released when this returns, before an answer that waits for the broker is written.
+            boolean keepAlive = HttpUtil.isKeepAlive(request);
+            roomsApi.handle(request).thenAccept(response -> HttpResponses.send(ctx, keepAlive, response));
         } else if (path.startsWith("/ws/")) {
             RoomNames.Checked room = RoomNames.fromPathSegment(path.substring("/ws/".length()));
             if (!room.ok()) {
@@ -119,13 +127,31 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         ctx.close();
     }
 
+    /** Whether the query's percent-encoding decodes; every reader of the query relies on this check. */
+    private static boolean decodes(QueryStringDecoder uri) {
+        try {
+            uri.parameters();
+            return true;
+        } catch (IllegalArgumentException malformed) {
+            return false;
+        }
+    }
+
+    /** GET and HEAD pass (Netty's codec leaves the body out of a HEAD answer); anything else is answered 405. */
     private static boolean requireGet(ChannelHandlerContext ctx, FullHttpRequest request) {
         if (HttpMethod.GET.equals(request.method()) || HttpMethod.HEAD.equals(request.method())) {
             return true;
         }
-        HttpResponses.text(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED,
-                request.method() + " is not allowed here; use GET");
+        methodNotAllowed(ctx, request, "GET, HEAD", "use GET");
         return false;
+    }
+
+    /** 405 with the {@code Allow} header RFC 9110 requires. */
+    private static void methodNotAllowed(ChannelHandlerContext ctx, FullHttpRequest request, String allowed, String hint) {
+        FullHttpResponse response = HttpResponses.textResponse(HttpResponseStatus.METHOD_NOT_ALLOWED,
+                request.method() + " is not allowed here; " + hint);
+        response.headers().set(HttpHeaderNames.ALLOW, allowed);
+        HttpResponses.send(ctx, request, response);
     }
 
     /**
@@ -136,8 +162,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, String room,
                          Function<Principal, WebSocketEndpoint> endpoint) {
         if (!HttpMethod.GET.equals(request.method())) {
-            HttpResponses.text(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED,
-                    request.method() + " is not allowed here; open a WebSocket with GET");
+            methodNotAllowed(ctx, request, "GET", "open a WebSocket with GET");
             return;
         }
         if (!request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
