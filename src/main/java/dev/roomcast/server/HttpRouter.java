@@ -33,6 +33,7 @@ import org.slf4j.LoggerFactory;
 final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
+    private static final RateLimitedWarning unexpected = new RateLimitedWarning(log, System::nanoTime);
 
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
@@ -115,14 +116,15 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     /**
      * Failures before the upgrade. A client speaking plain HTTP to the TLS port, failing the TLS
      * handshake or resetting the connection is its own doing and logged at debug; anything else is
-     * logged once at warn. The connection is closed either way.
+     * a bug, logged at warn (rate-limited: a client must not be able to flood the log with it). The
+     * connection is closed either way.
      */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof DecoderException || cause instanceof IOException) {
             log.debug("{}: {}", ctx.channel().remoteAddress(), cause.toString());
         } else {
-            log.warn("{}: closing after unexpected error", ctx.channel().remoteAddress(), cause);
+            unexpected.warn(ctx.channel().remoteAddress(), "closing after unexpected error", cause);
         }
         ctx.close();
     }

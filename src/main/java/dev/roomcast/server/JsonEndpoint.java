@@ -32,6 +32,8 @@ import org.slf4j.LoggerFactory;
 final class JsonEndpoint extends WebSocketEndpoint {
 
     private static final Logger log = LoggerFactory.getLogger(JsonEndpoint.class);
+    /** Every connection opened while the broker is down fails this: one line per window, not per connection. */
+    private static final RateLimitedWarning unreachable = new RateLimitedWarning(log, System::nanoTime);
 
     /** The answer to one request, decided before anything is written: the frames of a success, or a refusal. */
     private sealed interface Outcome {
@@ -72,8 +74,8 @@ final class JsonEndpoint extends WebSocketEndpoint {
         ctx.channel().config().setAutoRead(false);
         reachable.whenComplete((done, failure) -> onLoop(() -> {
             if (failure != null) {
-                log.warn("{}: direct messages may not reach {} until the broker recovers: {}",
-                        session, principal.user(), failure.toString());
+                unreachable.warn(session, "direct messages may not reach this user until the broker recovers",
+                        failure);
             }
             welcome();
             ctx.channel().config().setAutoRead(true);

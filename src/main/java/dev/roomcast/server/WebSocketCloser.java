@@ -41,6 +41,7 @@ import org.slf4j.LoggerFactory;
 final class WebSocketCloser {
 
     private static final Logger log = LoggerFactory.getLogger(WebSocketCloser.class);
+    private static final RateLimitedWarning unexpected = new RateLimitedWarning(log, System::nanoTime);
 
     /** How long a closing socket may take to take its Close frame before it is cut. */
     static final Duration CLOSE_GRACE = Duration.ofSeconds(10);
@@ -102,7 +103,7 @@ final class WebSocketCloser {
     /**
      * The close code for a WebSocket after an exception, or null when the socket is simply cut (the
      * client went away). Everything a client can cause is logged at debug; anything else is a bug,
-     * logged once at warn, never shown to the client.
+     * logged at warn (rate-limited, since a client may be able to repeat it), never shown to the client.
      */
     CloseReason reasonFor(Channel channel, Throwable cause) {
         if (cause instanceof CorruptedWebSocketFrameException corrupted) {
@@ -123,7 +124,7 @@ final class WebSocketCloser {
             log.debug("{}: {}", channel.remoteAddress(), cause);
             return null;
         }
-        log.warn("{}: closing after unexpected error", channel.remoteAddress(), cause);
+        unexpected.warn(channel.remoteAddress(), "closing after unexpected error", cause);
         return CloseReason.INTERNAL_ERROR;
     }
 
