@@ -54,11 +54,12 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             return;
         }
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
-        if (!decodes(uri)) {
+        String path = uri.rawPath();
+        if (!RoomsApi.serves(path) && !RoomsApi.decodes(uri)) {
+            // The API answers this in JSON, like all its errors.
             HttpResponses.text(ctx, request, HttpResponseStatus.BAD_REQUEST, "malformed query string: bad percent-encoding");
             return;
         }
-        String path = uri.rawPath();
         StaticPage.Asset asset = context.page().find(path);
         if (asset != null) {
             if (requireGet(ctx, request)) {
@@ -127,16 +128,6 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             unexpected.warn(ctx.channel().remoteAddress(), "closing after unexpected error", cause);
         }
         ctx.close();
-    }
-
-    /** Whether the query's percent-encoding decodes; every reader of the query relies on this check. */
-    private static boolean decodes(QueryStringDecoder uri) {
-        try {
-            uri.parameters();
-            return true;
-        } catch (IllegalArgumentException malformed) {
-            return false;
-        }
     }
 
     /** GET and HEAD pass (Netty's codec leaves the body out of a HEAD answer); anything else is answered 405. */

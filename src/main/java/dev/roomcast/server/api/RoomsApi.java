@@ -95,6 +95,19 @@ public final class RoomsApi {
         this.maxTextBytes = config.maxTextBytes();
     }
 
+    /**
+     * Whether the query's percent-encoding decodes. Every reader of a query relies on this check
+     * having passed: Netty's decoder throws on a malformed escape.
+     */
+    public static boolean decodes(QueryStringDecoder uri) {
+        try {
+            uri.parameters();
+            return true;
+        } catch (IllegalArgumentException malformed) {
+            return false;
+        }
+    }
+
     /** Whether a path belongs to this API, so the router hands its requests here. */
     public static boolean serves(String path) {
         return path.equals("/v1/rooms") || path.startsWith("/v1/rooms/");
@@ -105,7 +118,11 @@ public final class RoomsApi {
      * returns. Returns a stage of a response the caller takes ownership of and writes.
      */
     public CompletionStage<FullHttpResponse> handle(FullHttpRequest request) {
-        String path = new QueryStringDecoder(request.uri()).rawPath();
+        QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+        if (!decodes(uri)) {
+            return done(ApiResponses.error(ApiError.INVALID_QUERY, "the query string is not valid percent-encoding"));
+        }
+        String path = uri.rawPath();
         String[] segments = path.split("/", -1);
         List<Route> matching = routes.stream().filter(r -> r.match(segments) != null).toList();
         if (matching.isEmpty()) {
