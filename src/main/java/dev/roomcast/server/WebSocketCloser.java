@@ -189,6 +189,10 @@ final class WebSocketCloser {
         @Override
         public void handlerAdded(ChannelHandlerContext ctx) {
             this.ctx = ctx;
+            // Nothing the client sends is used any more, so nothing needs checking.
+            if (ctx.pipeline().get(Utf8StreamValidator.class) != null) {
+                ctx.pipeline().remove(Utf8StreamValidator.class);
+            }
             cutAfter(writeGrace);
         }
 

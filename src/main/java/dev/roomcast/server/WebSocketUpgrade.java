@@ -7,7 +7,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
@@ -16,8 +15,8 @@ import java.time.Clock;
 
 /**
  * Turns an admitted HTTP request into a WebSocket: Netty's RFC 6455 handshake, then the pipeline
- * an open WebSocket keeps, in wire order: TLS when on, Netty's frame decoder and encoder and its UTF-8
- * validator, the token expiry for connections with a token, and the endpoint. Pings, pongs, the
+ * an open WebSocket keeps, in wire order: TLS when on, the {@link Utf8StreamValidator}, Netty's frame
+ * decoder and encoder, the token expiry for connections with a token, and the endpoint. Pings, pongs, the
  * closing handshake and (at the first fragment) Netty's aggregator for fragmented messages are the
  * endpoint's business, and the heartbeat is the loop's ({@link LoopSockets}), so an idle socket
  * carries no protocol handler, no handshaker, no channel attribute and no timer. Stateless, shared
@@ -31,7 +30,6 @@ final class WebSocketUpgrade {
         this.decoderConfig = WebSocketDecoderConfig.newBuilder()
                 .maxFramePayloadLength(config.maxMessageBytes())
                 .allowExtensions(false)
-                .withUTF8Validator(true)
                 // The decoder reports violations as exceptions and the WebSocketCloser answers them, with
                 // the documented phrases and a closing handshake instead of an abrupt close.
                 .closeOnProtocolViolation(false)
@@ -49,7 +47,6 @@ final class WebSocketUpgrade {
         ChannelPipeline pipeline = router.pipeline();
         pipeline.remove(RequestDeadline.class);
         // In place before the handshake, so that no frame can arrive with nobody to take it.
-        pipeline.addBefore(router.name(), "ws-utf8-validator", new Utf8FrameValidator(false));
         if (principal.expiresAt() != null) {
             pipeline.addBefore(router.name(), "token-expiry", new TokenExpiry(principal.expiresAt(), Clock.systemUTC()));
         }
@@ -65,6 +62,8 @@ final class WebSocketUpgrade {
                         handshake.channel().close();
                     }
                 });
+        // The handshaker has put the frame decoder in; the UTF-8 check reads the bytes in front of it.
+        pipeline.addBefore(pipeline.context(WebSocketFrameDecoder.class).name(), "ws-utf8", new Utf8StreamValidator());
         pipeline.remove(router.handler());
     }
 

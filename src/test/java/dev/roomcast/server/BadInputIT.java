@@ -100,6 +100,22 @@ class BadInputIT {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"/echo", "/ws/fail-fast", "/v1/ws"})
+    void invalidUtf8IsFailedAtTheChopThatBreaksItNotWhenTheFrameCompletes(String path) throws IOException {
+        try (RawWebSocket raw = RawWebSocket.connect(server.port(), path)) {
+            // 1000 bytes announced, 4 sent, the rest never: only a check of the bytes as they arrive can answer.
+            raw.sendFrameStart(true, RawWebSocket.TEXT, 1000, new byte[] {'o', 'k', (byte) 0xC3, 0x28});
+            assertThat(raw.awaitClose()).isEqualTo(new WsClient.Closed(1007, "invalid UTF-8"));
+        }
+        try (RawWebSocket raw = RawWebSocket.connect(server.port(), path)) {
+            // The same in a continuation frame: the message's first fragment was valid.
+            raw.sendFrame(false, RawWebSocket.TEXT, "fine ".getBytes(StandardCharsets.UTF_8));
+            raw.sendFrameStart(true, RawWebSocket.CONTINUATION, 500, new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80});
+            assertThat(raw.awaitClose()).isEqualTo(new WsClient.Closed(1007, "invalid UTF-8"));
+        }
+    }
+
     @Test
     void aCharacterSplitAcrossFragmentsIsValid() throws IOException {
         try (RawWebSocket raw = RawWebSocket.connect(server.port(), "/echo")) {

@@ -78,14 +78,14 @@ class WebSocketUpgradeTest {
     }
 
     @Test
-    void anUpgradedConnectionKeepsOnlyNettysFrameCodecAndUtf8ValidatorInFrontOfTheEndpoint() {
-        assertThat(handlers()).containsExactly("wsencoder", "wsdecoder", "ws-utf8-validator", "endpoint");
+    void anUpgradedConnectionKeepsOnlyNettysFrameCodecAndTheUtf8CheckInFrontOfTheEndpoint() {
+        assertThat(handlers()).containsExactly("wsencoder", "ws-utf8", "wsdecoder", "endpoint");
     }
 
     @Test
     void aFragmentedMessageBringsInNettysAggregatorAndArrivesWhole() {
         send(new TextWebSocketFrame(false, 0, "hel"));
-        assertThat(handlers()).containsExactly("wsencoder", "wsdecoder", "ws-utf8-validator", "ws-aggregator", "endpoint");
+        assertThat(handlers()).containsExactly("wsencoder", "ws-utf8", "wsdecoder", "ws-aggregator", "endpoint");
         send(new ContinuationWebSocketFrame(true, 0, "lo"));
         server.runPendingTasks();
         TextWebSocketFrame broadcast = (TextWebSocketFrame) received();

@@ -125,6 +125,26 @@ public final class RawWebSocket implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Sends the header of a masked frame announcing {@code length} payload bytes, and of the payload
+     * only {@code firstBytes}: the first chop of a frame that a slow client is still sending.
+     */
+    public RawWebSocket sendFrameStart(boolean fin, int opcode, int length, byte[] firstBytes) throws IOException {
+        if (length < 126 || length > 0xFFFF) {
+            throw new IllegalArgumentException("a length of 126 to 65535 bytes, written in two bytes");
+        }
+        ByteArrayOutputStream start = new ByteArrayOutputStream();
+        start.write((fin ? 0x80 : 0) | opcode);
+        start.write(0x80 | 126);
+        start.write(length >>> 8);
+        start.write(length & 0xFF);
+        start.write(new byte[4]); // a zero mask key leaves the payload as it is
+        start.write(firstBytes);
+        out.write(start.toByteArray());
+        out.flush();
+        return this;
+    }
+
     public RawWebSocket sendText(String text) throws IOException {
         return sendFrame(true, TEXT, text.getBytes(StandardCharsets.UTF_8));
     }
