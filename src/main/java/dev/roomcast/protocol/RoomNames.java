@@ -10,7 +10,8 @@ import java.nio.charset.StandardCharsets;
  * The room-name rules of the contract: percent-decoded, 1 to 64 Unicode code points, no control
  * characters, no bidirectional overrides, no {@code /}, not {@code .} or {@code ..}. Names starting
  * with {@code $} are reserved for rooms the server defines itself ({@link SeedText#GLOBAL_ROOM}).
- * Stateless.
+ *
+ * <p>Threading: stateless; thread-safe.
  */
 public final class RoomNames {
 

@@ -6,7 +6,9 @@ import java.util.Locale;
  * The rules for a user name an anonymous client chooses with {@code ?name=}: those of room names
  * ({@link RoomNames#refusal}) without the path rules, and none of the names the server gives out
  * itself: {@value #API_USER} (the sender of HTTP API messages), names starting with {@code $}, and
- * the {@value #GUEST_PREFIX} prefix of generated names. Stateless.
+ * the {@value #GUEST_PREFIX} prefix of generated names.
+ *
+ * <p>Threading: stateless; thread-safe.
  */
 public final class UserNames {
 
