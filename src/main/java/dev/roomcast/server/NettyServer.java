@@ -55,8 +55,8 @@ public final class NettyServer {
         this.boss = new MultiThreadIoEventLoopGroup(1, io);
         this.workers = new MultiThreadIoEventLoopGroup(threads, io);
         this.channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-        this.loops = new NettyLoops(workers);
-        this.connections = new Connections(workers, config.pingInterval(), config.maxMissedPongs());
+        this.loops = new NettyLoops(workers, config.pingInterval(), config.maxMissedPongs());
+        this.connections = new Connections(loops);
     }
 
     /** The loops the hub shards its rooms over. */

@@ -57,7 +57,7 @@ abstract class WebSocketEndpoint extends SimpleChannelInboundHandler<WebSocketFr
     /** The handshake response has been written: opens the session and joins the loop's heartbeat. */
     void handshakeCompleted() {
         session = context.newSession(ctx.channel(), user, format);
-        context.connections().of(ctx.executor()).add(this);
+        context.loops().of(ctx.channel().eventLoop()).sockets().add(this);
         opened(ctx);
         if (context.connections().draining()) {
             // The drain swept this loop before this socket joined it.
@@ -138,7 +138,7 @@ abstract class WebSocketEndpoint extends SimpleChannelInboundHandler<WebSocketFr
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         if (session != null) {
-            context.connections().of(ctx.executor()).remove(this);
+            context.loops().of(ctx.channel().eventLoop()).sockets().remove(this);
             context.hub().disconnect(session);
             session = null;
         }

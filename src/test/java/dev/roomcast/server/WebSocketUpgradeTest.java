@@ -53,8 +53,8 @@ class WebSocketUpgradeTest {
     void upgrade() {
         RoomcastConfig config = RoomcastConfig.builder().maxConnectionsPerIp(0).build();
         EventLoop loop = server.eventLoop();
-        NettyLoops loops = new NettyLoops(loop);
-        Connections connections = new Connections(loop, config.pingInterval(), config.maxMissedPongs());
+        NettyLoops loops = new NettyLoops(loop, config.pingInterval(), config.maxMissedPongs());
+        Connections connections = new Connections(loops);
         broker = new LocalBroker(config.historySize(), config.historyMaxAge(), config.historyMaxBytes(), Clock.systemUTC());
         Hub hub = new Hub(loops.all(), broker, new FrameEncoder(ByteBufAllocator.DEFAULT), Clock.systemUTC());
         Identities identities = new Identities();
