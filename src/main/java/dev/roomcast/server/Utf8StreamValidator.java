@@ -2,9 +2,9 @@ package dev.roomcast.server;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.util.ByteProcessor;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
-import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.CorruptedFrameException;
 
 /**
  * Checks that text messages are UTF-8 as their bytes arrive, so that a message is failed at the
@@ -14,8 +14,8 @@ import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
  * bytes are text payload, unmasks a copy of each byte and runs it through the UTF-8 rules of Unicode
  * table 3-7; the bytes themselves go on to Netty's decoder untouched, and everything else about
  * frames (their validity, their limits) stays the decoder's business. A violation is reported as
- * Netty reports one, a {@link CorruptedWebSocketFrameException} with 1007, which the endpoint hands
- * to the {@link WebSocketCloser}; then checking stops.
+ * Netty reports one, as an exception ({@link NotUtf8Exception}), which the endpoint hands to the
+ * {@link WebSocketCloser} (1007); then checking stops.
  *
  * <p>Threading: one instance per connection, confined to its event loop.
  */
@@ -44,17 +44,27 @@ final class Utf8StreamValidator extends ChannelInboundHandlerAdapter {
     private int lowest = 0x80;
     private int highest = 0xBF;
 
+    /** What this validator reports (a 1007); the frame decoder is still able to read the frames that follow. */
+    static final class NotUtf8Exception extends CorruptedFrameException {
+        NotUtf8Exception() {
+            super("text message is not UTF-8");
+        }
+    }
+
+    /** Takes one byte; false stops the scan at a violation. */
+    private final ByteProcessor next = b -> {
+        take(b & 0xFF);
+        return !failed;
+    };
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (!failed && msg instanceof ByteBuf bytes) {
-            for (int i = bytes.readerIndex(), end = bytes.writerIndex(); i < end && !failed; i++) {
-                take(bytes.getByte(i) & 0xFF);
-            }
+            bytes.forEachByte(next);
             if (failed) {
                 // Reported before the bytes go on, so the connection is closing before the decoder
                 // could complete the frame and hand the endpoint a message that is not UTF-8.
-                ctx.fireExceptionCaught(new CorruptedWebSocketFrameException(WebSocketCloseStatus.INVALID_PAYLOAD_DATA,
-                        "text message is not UTF-8"));
+                ctx.fireExceptionCaught(new NotUtf8Exception());
             }
         }
         ctx.fireChannelRead(msg);

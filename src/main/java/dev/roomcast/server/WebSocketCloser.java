@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
@@ -104,10 +105,21 @@ final class WebSocketCloser {
      * The close code for a WebSocket after an exception, or null when the socket is simply cut (the
      * client went away). Everything a client can cause is logged at debug; anything else is a bug,
      * logged at warn (rate-limited, since a client may be able to repeat it), never shown to the client.
+     *
+     * <p>An error of Netty's frame decoder leaves it unable to find another frame: it would only read
+     * the rest one byte per call. It is taken out here, so that the closing connection drops what the
+     * client still sends as plain bytes (and learns of the client's end from the TCP connection).
      */
-    CloseReason reasonFor(Channel channel, Throwable cause) {
+    CloseReason reasonAfter(Channel channel, Throwable cause) {
+        if (cause instanceof Utf8StreamValidator.NotUtf8Exception) {
+            log.debug("{}: {}", channel.remoteAddress(), cause.getMessage());
+            return CloseReason.INVALID_PAYLOAD;
+        }
         if (cause instanceof CorruptedWebSocketFrameException corrupted) {
             log.debug("{}: {}", channel.remoteAddress(), cause.getMessage());
+            if (channel.pipeline().get(WebSocketFrameDecoder.class) != null) {
+                channel.pipeline().remove(WebSocketFrameDecoder.class);
+            }
             return reasonFor(corrupted.closeStatus());
         }
         if (cause instanceof TooLongFrameException) {
@@ -155,8 +167,8 @@ final class WebSocketCloser {
         }
         metrics.webSocketClosed(reason);
         log.debug("{}: closing with {} {}", channel.remoteAddress(), reason.code(), reason.text());
-        ChannelHandlerContext decoder = pipeline.context(WebSocketFrameDecoder.class);
-        if (decoder == null || pipeline.get(HttpServerCodec.class) != null) {
+        ChannelHandlerContext encoder = pipeline.context(WebSocketFrameEncoder.class);
+        if (encoder == null || pipeline.get(HttpServerCodec.class) != null) {
             // The handshake response is not written yet: there is no WebSocket to send a Close frame on.
             frame.release();
             channel.close();
@@ -164,7 +176,10 @@ final class WebSocketCloser {
         }
         ClosingHandshake closing = new ClosingHandshake(peerClosed,
                 reason == CloseReason.SLOW_CONSUMER ? SLOW_CONSUMER_GRACE : CLOSE_GRACE);
-        pipeline.addAfter(decoder.name(), CLOSING, closing);
+        // Behind the frame decoder, to see the client's Close frame; behind the encoder (taking raw
+        // bytes) when the decoder was taken out after an error.
+        ChannelHandlerContext decoder = pipeline.context(WebSocketFrameDecoder.class);
+        pipeline.addAfter((decoder != null ? decoder : encoder).name(), CLOSING, closing);
         channel.writeAndFlush(frame).addListener((ChannelFutureListener) closing::frameWritten);
     }
 

@@ -147,7 +147,7 @@ abstract class WebSocketEndpoint extends SimpleChannelInboundHandler<WebSocketFr
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        CloseReason reason = context.closer().reasonFor(ctx.channel(), cause);
+        CloseReason reason = context.closer().reasonAfter(ctx.channel(), cause);
         if (reason != null) {
             close(reason);
         } else {
