@@ -19,6 +19,8 @@ import org.slf4j.LoggerFactory;
 final class TextEndpoint extends WebSocketEndpoint {
 
     private static final Logger log = LoggerFactory.getLogger(TextEndpoint.class);
+    /** Every message of every text client fails while the broker is down: one line per window, not per message. */
+    private static final RateLimitedWarning publishFailed = new RateLimitedWarning(log, System::nanoTime);
 
     /** The room this connection chats in, or null for {@code /echo}. */
     private final String room;
@@ -50,7 +52,7 @@ final class TextEndpoint extends WebSocketEndpoint {
         }
         Hub hub = context.hub();
         hub.publish(room, session.user(), text).exceptionally(failure -> {
-            log.warn("{}: publish to {} failed: {}", session, room, failure.toString());
+            publishFailed.warn(session, "a text message could not be published", failure);
             return null;
         });
     }
