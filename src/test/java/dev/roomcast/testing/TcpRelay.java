@@ -100,8 +100,13 @@ public final class TcpRelay implements AutoCloseable {
         server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), onPort));
         daemon("relay-accept", () -> {
             while (!server.isClosed()) {
+                Socket client;
                 try {
-                    Socket client = server.accept();
+                    client = server.accept();
+                } catch (IOException closed) {
+                    return;
+                }
+                try {
                     Socket upstream = new Socket(target.getAddress(), target.getPort());
                     open.add(client);
                     open.add(upstream);
@@ -109,8 +114,9 @@ public final class TcpRelay implements AutoCloseable {
                     valves.add(valve);
                     daemon("relay-up", () -> copy(client, upstream, valve));
                     daemon("relay-down", () -> copy(upstream, client, valve));
-                } catch (IOException closed) {
-                    return;
+                } catch (IOException targetDown) {
+                    // As if the target refused: the client sees its connection close and retries.
+                    close(client);
                 }
             }
         });

@@ -19,6 +19,9 @@ import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
 import java.net.SocketAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -30,6 +33,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -88,8 +92,8 @@ public final class RedisBroker implements Broker {
     private static final Logger log = LoggerFactory.getLogger(RedisBroker.class);
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration HEALTH_INTERVAL = Duration.ofSeconds(1);
-    /** Reads of a room's missed messages after an outage, one a second, before delivering without them. */
-    private static final int CATCH_UP_ATTEMPTS = 30;
+    /** Lettuce's own backoff grows to 30 s; a node should be back within about a second of Redis. */
+    private static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(1);
 
     private final Settings settings;
     private final RedisKeys keys;
@@ -162,7 +166,10 @@ public final class RedisBroker implements Broker {
      */
     public static RedisBroker connect(Settings settings) {
         RedisURI uri = RedisURI.create(settings.uri());
-        RedisClient client = RedisClient.create(uri);
+        ClientResources resources = DefaultClientResources.builder()
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(10), MAX_RECONNECT_DELAY, 2, TimeUnit.MILLISECONDS))
+                .build();
+        RedisClient client = RedisClient.create(resources, uri);
         client.setOptions(ClientOptions.builder()
                 // Fail a publish at once while Redis is unreachable instead of queueing it without bound.
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
@@ -176,7 +183,7 @@ public final class RedisBroker implements Broker {
             if (connection != null) {
                 connection.close();
             }
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            shutDown(client);
             throw new IllegalStateException("cannot use Redis at " + uri.getHost() + ":" + uri.getPort() + ": "
                     + rootMessage(e), e);
         }
@@ -214,7 +221,7 @@ public final class RedisBroker implements Broker {
         if (existing != null) {
             return existing;
         }
-        RoomFeed feed = new RoomFeed();
+        RoomFeed feed = new RoomFeed(room);
         feeds.put(room, feed);
         sendSubscribe(keys.channel(room), subscribed);
         // Where this node's view of the room starts, in case the connection drops before anything is delivered.
@@ -330,7 +337,13 @@ public final class RedisBroker implements Broker {
         health.shutdownNow();
         pubSub.close();
         connection.close();
+        shutDown(client);
+    }
+
+    /** The client and its resources, which are this broker's own. */
+    private static void shutDown(RedisClient client) {
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        client.getResources().shutdown(0, 2, TimeUnit.SECONDS);
     }
 
     private static HistorySlice slice(List<Object> reply, Position since, int limit) {
@@ -364,7 +377,10 @@ public final class RedisBroker implements Broker {
             return;
         }
         try {
-            feed.offer(event, listener);
+            if (feed.offer(event, listener)) {
+                log.warn("room {}: a message skipped ahead of the last one delivered; reading the gap from history", event.room());
+                catchUp(event.room(), feed);
+            }
         } catch (RuntimeException e) {
             log.error("the broker listener failed on an event of room {}", event.room(), e);
         }
@@ -400,32 +416,72 @@ public final class RedisBroker implements Broker {
      * PING on it comes after theirs), reads what each room missed and delivers it before the held events.
      */
     private void catchUp() {
-        pubSub.async().ping().whenComplete((pong, failure) -> feeds.forEach((room, feed) -> catchUp(room, feed, 1)));
+        pubSub.async().ping().whenComplete((pong, failure) -> feeds.forEach(this::catchUp));
     }
 
     /**
-     * Reads what the room missed and delivers it before the held events. The command connection
-     * reconnects on its own schedule, so a read that fails is retried every second for a while
-     * before the node gives up on the gap and delivers what it holds.
+     * Reads what the room missed since the last message delivered and hands it to the feed, which
+     * delivers it before the held events. The command connection reconnects on its own schedule, so a
+     * read that fails is retried every second for as long as the room is subscribed: members wait
+     * rather than miss messages silently.
      */
-    private void catchUp(String room, RoomFeed feed, int attempt) {
-        Position from = feed.resumeFrom();
+    private void catchUp(String room, RoomFeed feed) {
+        Position from = feed.startReading();
         if (from == null) {
-            feed.catchUp(List.of(), listener);
+            feed.releaseHeldUnlessReading(listener);
             return;
         }
-        history(room, from, settings.historySize()).whenComplete((slice, readFailure) -> {
-            if (readFailure != null && attempt < CATCH_UP_ATTEMPTS && feeds.get(room) == feed) {
-                health.schedule(() -> catchUp(room, feed, attempt + 1), HEALTH_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        readMissed(room, from).whenComplete((missed, failure) -> {
+            if (feeds.get(room) != feed) {
                 return;
             }
-            if (readFailure != null) {
-                log.warn("room {}: could not read what was missed during the outage: {}", room, readFailure.toString());
-            } else if (!slice.complete()) {
-                log.warn("room {}: the history no longer holds everything published during the outage", room);
+            if (failure != null) {
+                feed.readFailed();
+                log.debug("room {}: reading what was missed failed, retrying: {}", room, failure.toString());
+                retryLater(() -> catchUp(room, feed));
+                return;
             }
-            feed.catchUp(readFailure == null ? slice.messages() : List.of(), listener);
+            if (missed.gapAfter() != null) {
+                log.warn("room {}: the history no longer holds everything this node missed; members are told to reload", room);
+            }
+            if (feed.catchUp(missed.gapAfter(), missed.messages(), listener)) {
+                catchUp(room, feed);
+            }
         });
+    }
+
+    /**
+     * What the room published after {@code from}: the messages when the history still holds them all.
+     * When the epoch changed (Redis lost the room's keys) the new epoch is read from its start and
+     * delivered behind a gap at its offset 0, since what followed {@code from} in the old one is gone;
+     * when the history no longer reaches back, a gap at the room's current position and nothing else.
+     */
+    private CompletionStage<Missed> readMissed(String room, Position from) {
+        int limit = settings.historySize();
+        return history(room, from, limit).thenCompose(slice -> {
+            if (slice.complete()) {
+                return CompletableFuture.completedFuture(new Missed(null, slice.messages()));
+            }
+            if (slice.current().epoch().equals(from.epoch())) {
+                return CompletableFuture.completedFuture(new Missed(slice.current(), List.of()));
+            }
+            Position epochStart = new Position(slice.current().epoch(), 0);
+            return history(room, epochStart, limit).thenApply(fromStart -> fromStart.complete()
+                    ? new Missed(epochStart, fromStart.messages())
+                    : new Missed(fromStart.current(), List.of()));
+        });
+    }
+
+    /** A catch-up's reading: a gap to announce before the messages (null when there is none), and the messages. */
+    private record Missed(Position gapAfter, List<RoomEvent.Message> messages) {
+    }
+
+    private void retryLater(Runnable task) {
+        try {
+            health.schedule(task, HEALTH_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closed) {
+            // The broker is closing: nobody is left to deliver to.
+        }
     }
 
     private <T> CompletionStage<T> afterSubscribed(String room, Supplier<CompletionStage<T>> action) {
