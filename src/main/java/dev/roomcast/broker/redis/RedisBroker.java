@@ -122,7 +122,7 @@ public final class RedisBroker implements Broker {
     private RedisBroker(Settings settings, RedisClient client, StatefulRedisConnection<String, String> connection,
                         StatefulRedisPubSubConnection<String, String> pubSub) {
         this.settings = settings;
-        this.keys = new RedisKeys(settings.prefix());
+        this.keys = new RedisKeys(settings.prefix(), RedisURI.create(settings.uri()).getDatabase());
         this.client = client;
         this.connection = connection;
         this.redis = connection.async();
