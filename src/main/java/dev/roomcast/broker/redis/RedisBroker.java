@@ -5,12 +5,14 @@ import dev.roomcast.broker.BrokerListener;
 import dev.roomcast.broker.DirectMessage;
 import dev.roomcast.broker.Draft;
 import dev.roomcast.broker.HistorySlice;
+import dev.roomcast.broker.OutcomeUnknownException;
 import dev.roomcast.broker.Position;
 import dev.roomcast.broker.PresenceCounts;
 import dev.roomcast.broker.RoomEvent;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.TimeoutOptions;
@@ -91,6 +93,8 @@ public final class RedisBroker implements Broker {
 
     private static final Logger log = LoggerFactory.getLogger(RedisBroker.class);
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
+    /** Lettuce's message when it rejects a command because it is disconnected (it has no own exception type). */
+    private static final String REJECTED_WHILE_DISCONNECTED = "Currently not connected. Commands are rejected.";
     private static final Duration HEALTH_INTERVAL = Duration.ofSeconds(1);
     /** Lettuce's own backoff grows to 30 s; a node should be back within about a second of Redis. */
     private static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(1);
@@ -202,10 +206,33 @@ public final class RedisBroker implements Broker {
     @Override
     public CompletionStage<Position> publish(String room, Draft draft) {
         String body = RoomEventCodec.encodeDraft(room, draft);
-        return afterSubscribed(room, () -> publishScript.run(redis, keys.roomKeys(room),
+        CompletableFuture<Position> published = new CompletableFuture<>();
+        afterSubscribed(room, () -> publishScript.run(redis, keys.roomKeys(room),
                         Position.newEpoch(), body, Integer.toString(settings.historySize()), millis(settings.historyMaxAge()),
                         millis(settings.roomTtl()), keys.channel(room)))
-                .thenApply(reply -> new Position((String) reply.get(0), (Long) reply.get(1)));
+                .whenComplete((reply, failure) -> {
+                    if (failure == null) {
+                        published.complete(new Position((String) reply.get(0), (Long) reply.get(1)));
+                    } else if (rejectedUnsent(failure)) {
+                        published.completeExceptionally(failure);
+                    } else {
+                        // A timeout does not stop the script: Redis may run it later (a stall), or Lettuce may send it
+                        // again after reconnecting (#10).
+                        published.completeExceptionally(new OutcomeUnknownException(
+                                "Redis did not confirm the publish to " + room + ": " + rootMessage(failure), failure));
+                    }
+                });
+        return published;
+    }
+
+    /** Whether Lettuce refused the command before sending it (disconnected): then it never ran. */
+    private static boolean rejectedUnsent(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof RedisException && REJECTED_WHILE_DISCONNECTED.equals(cause.getMessage())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Publishes on the room's channel only; nothing is kept. */
