@@ -58,7 +58,7 @@ public final class Roomcast implements AutoCloseable {
             return new LocalBroker(config.historySize(), config.historyMaxAge(), config.historyMaxBytes(), clock);
         }
         return RedisBroker.connect(new RedisBroker.Settings(config.broker(), config.redisPrefix(),
-                config.historySize(), config.historyMaxAge(), config.redisRoomTtl(), RedisBroker.DEFAULT_PRESENCE_TTL));
+                config.historySize(), config.historyMaxAge(), config.redisRoomTtl(), config.presenceLease()));
     }
 
     public InetSocketAddress address() {

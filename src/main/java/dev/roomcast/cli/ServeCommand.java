@@ -136,6 +136,10 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Prefix of every Redis key and channel; nodes that share rooms use the same one (env ROOMCAST_REDIS_PREFIX, default roomcast:).")
     String redisPrefix;
 
+    @Option(names = "--presence-lease", defaultValue = "${env:ROOMCAST_PRESENCE_LEASE}", converter = DurationConverter.class,
+            description = "With Redis: how long a node's presence outlives its last heartbeat (sent every third of it); a crashed node's users are announced as left after it, at least 3s (env ROOMCAST_PRESENCE_LEASE, default 15s).")
+    Duration presenceLease;
+
     @Override
     public Integer call() throws Exception {
         RoomcastConfig config = toConfig();
@@ -192,6 +196,7 @@ public final class ServeCommand implements Callable<Integer> {
         if (tlsKey != null) b.tlsKey(tlsKey);
         if (broker != null && !broker.isBlank()) b.broker(broker.strip());
         if (redisPrefix != null) b.redisPrefix(redisPrefix);
+        if (presenceLease != null) b.presenceLease(presenceLease);
         return b.build();
     }
 

@@ -39,6 +39,8 @@ import java.util.List;
  * @param broker               where rooms live: {@value #MEMORY_BROKER} (this node only) or a
  *                             {@code redis://host:port[/db]} URL shared by several nodes
  * @param redisPrefix          put in front of every Redis key and channel, so deployments can share a Redis
+ * @param presenceLease        how long a node's presence in Redis outlives its last heartbeat (sent every
+ *                             third of it): a crashed node's users are announced {@code left} once it ends
  */
 public record RoomcastConfig(
         String host,
@@ -67,7 +69,8 @@ public record RoomcastConfig(
         Path tlsCert,
         Path tlsKey,
         String broker,
-        String redisPrefix) {
+        String redisPrefix,
+        Duration presenceLease) {
 
     /** The {@code broker} value for the in-process broker of a single node. */
     public static final String MEMORY_BROKER = "memory";
@@ -113,7 +116,7 @@ public record RoomcastConfig(
                 .rateLimitCloseAfter(rateLimitCloseAfter)
                 .jwtSecret(jwtSecret).jwtPublicKey(jwtPublicKey)
                 .tlsCert(tlsCert).tlsKey(tlsKey)
-                .broker(broker).redisPrefix(redisPrefix);
+                .broker(broker).redisPrefix(redisPrefix).presenceLease(presenceLease);
     }
 
     /** Collects settings; starts from the documented defaults. */
@@ -145,6 +148,7 @@ public record RoomcastConfig(
         private Path tlsKey = null;
         private String broker = MEMORY_BROKER;
         private String redisPrefix = "roomcast:";
+        private Duration presenceLease = Duration.ofSeconds(15);
 
         public Builder host(String value) { host = value; return this; }
         public Builder port(int value) { port = value; return this; }
@@ -173,6 +177,7 @@ public record RoomcastConfig(
         public Builder tlsKey(Path value) { tlsKey = value; return this; }
         public Builder broker(String value) { broker = value; return this; }
         public Builder redisPrefix(String value) { redisPrefix = value; return this; }
+        public Builder presenceLease(Duration value) { presenceLease = value; return this; }
 
         public RoomcastConfig build() {
             requireRange("port", port, 0, 65535);
@@ -203,6 +208,9 @@ public record RoomcastConfig(
                     || broker.startsWith("rediss://"))) {
                 throw new IllegalArgumentException("the broker must be 'memory' or a redis://host:port[/db] URL, got " + broker);
             }
+            if (presenceLease == null || presenceLease.compareTo(Duration.ofSeconds(3)) < 0) {
+                throw new IllegalArgumentException("the presence lease must be at least 3s, got " + presenceLease);
+            }
             if (redisPrefix == null) {
                 throw new IllegalArgumentException("the Redis key prefix must not be null");
             }
@@ -210,7 +218,7 @@ public record RoomcastConfig(
                     historySize, historyMaxAge, drainTimeout, maxTextBytes, historyMaxBytes, apiKey, handshakeTimeout, pingInterval, maxMissedPongs,
                     maxConnections, maxConnectionsPerIp, clientIpHeader, allowedOrigins,
                     rateLimitPerSecond, rateLimitBurst, rateLimitCloseAfter, jwtSecret, jwtPublicKey, tlsCert, tlsKey,
-                    broker, redisPrefix);
+                    broker, redisPrefix, presenceLease);
         }
 
         private static void requireRange(String what, long value, long min, long max) {

@@ -88,9 +88,6 @@ public final class RedisBroker implements Broker {
                            Duration presenceTtl) {
     }
 
-    /** Presence of a node that stops refreshing it is gone after this; its heartbeat comes every 10 s. */
-    public static final Duration DEFAULT_PRESENCE_TTL = Duration.ofSeconds(30);
-
     private static final Logger log = LoggerFactory.getLogger(RedisBroker.class);
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
     /** Lettuce's message when it rejects a command because it is disconnected (it has no own exception type). */

@@ -9,6 +9,7 @@ import dev.roomcast.broker.BrokerContract;
 import dev.roomcast.broker.DirectMessage;
 import dev.roomcast.broker.HistorySlice;
 import dev.roomcast.broker.Position;
+import dev.roomcast.config.RoomcastConfig;
 import dev.roomcast.broker.RoomEvent;
 import dev.roomcast.testing.RedisTestSupport;
 import dev.roomcast.testing.TcpRelay;
@@ -57,7 +58,7 @@ class RedisBrokerIT extends BrokerContract {
     }
 
     private static RedisBroker broker(int historySize, Duration maxAge, Duration roomTtl) {
-        return broker(historySize, maxAge, roomTtl, RedisBroker.DEFAULT_PRESENCE_TTL);
+        return broker(historySize, maxAge, roomTtl, RoomcastConfig.builder().build().presenceLease());
     }
 
     private static RedisBroker broker(int historySize, Duration maxAge, Duration roomTtl, Duration presenceTtl) {
