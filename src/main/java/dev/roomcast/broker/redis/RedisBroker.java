@@ -30,6 +30,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -52,7 +53,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Presence: each node keeps its own counts ({@link PresenceCounts}) and mirrors them into one hash
  * per room and node, which expires unless the node's heartbeat refreshes it, so the users of a node
- * that crashed disappear after {@code presenceTtl}. A script per change counts and announces joined/left
+ * that crashed disappear after {@code presenceLease}, and the heartbeat of a node that survives announces
+ * them left (once per room and user, not for a user connected elsewhere). A script per change counts and announces joined/left
  * when a user's first session in the room on any live node arrives or its last one leaves.
  * Keys and channels are named in {@link RedisKeys}; events are encoded by {@link RoomEventCodec}.
  *
@@ -82,10 +84,10 @@ public final class RedisBroker implements Broker {
      * @param historySize    messages kept per room
      * @param historyMaxAge  oldest message kept; zero keeps them regardless of age
      * @param roomTtl        how long a room's keys outlive its last publish
-     * @param presenceTtl    how long a node's presence entries outlive its last heartbeat (sent every third of it)
+     * @param presenceLease  how long a node's presence entries outlive its last heartbeat (sent every third of it)
      */
     public record Settings(String uri, String prefix, int historySize, Duration historyMaxAge, Duration roomTtl,
-                           Duration presenceTtl) {
+                           Duration presenceLease) {
     }
 
     private static final Logger log = LoggerFactory.getLogger(RedisBroker.class);
@@ -110,6 +112,8 @@ public final class RedisBroker implements Broker {
     /** Names this node's presence entries; random, so a restarted node never inherits a crashed one's. */
     private final String nodeId = Long.toString(new SecureRandom().nextLong() & Long.MAX_VALUE, 36);
     private final PresenceCounts presence = new PresenceCounts();
+    /** Per room, users whose presence change could not be run (Redis unreachable): the next heartbeat announces them. */
+    private final ConcurrentHashMap<String, Set<String>> unannounced = new ConcurrentHashMap<>();
     private final ScheduledExecutorService health;
     /** Rooms this node wants events of, each with its latest SUBSCRIBE; a failed one is retried. */
     private final ConcurrentHashMap<String, CompletableFuture<Void>> subscriptions = new ConcurrentHashMap<>();
@@ -157,7 +161,7 @@ public final class RedisBroker implements Broker {
         });
         health.scheduleWithFixedDelay(this::checkHealth, HEALTH_INTERVAL.toMillis(), HEALTH_INTERVAL.toMillis(),
                 TimeUnit.MILLISECONDS);
-        long heartbeat = Math.max(1, settings.presenceTtl().toMillis() / 3);
+        long heartbeat = Math.max(1, settings.presenceLease().toMillis() / 3);
         health.scheduleWithFixedDelay(this::refreshPresence, heartbeat, heartbeat, TimeUnit.MILLISECONDS);
     }
 
@@ -288,27 +292,57 @@ public final class RedisBroker implements Broker {
                 });
     }
 
-    /** A failure loses only the announcement: the next heartbeat writes this node's counts again. */
+    /**
+     * A failure loses the announcement until the next heartbeat after Redis answers again, which
+     * rewrites this node's counts and announces the user's change then, if it still is one (#10).
+     */
     private void changePresence(RoomEvent.PresenceChange change) {
         String room = change.room();
-        logFailure(changePresenceScript.run(redis, keys.presenceKeys(room, nodeId), nodeId, change.user(),
-                change.joined() ? "1" : "-1", millis(settings.presenceTtl()), keys.channel(room),
-                RoomEventCodec.encodeTransient(change), keys.presenceOfNode(room)), "presence change", room);
+        changePresenceScript.run(redis, keys.presenceKeys(room, nodeId), nodeId, change.user(),
+                change.joined() ? "1" : "-1", millis(settings.presenceLease()), keys.channel(room),
+                RoomEventCodec.encodeTransient(change), keys.presenceOfNode(room)).exceptionally(failure -> {
+                    unannounced.computeIfAbsent(room, r -> ConcurrentHashMap.newKeySet()).add(change.user());
+                    log.debug("presence change in room {} failed, to be announced by a heartbeat: {}", room, failure.toString());
+                    return null;
+                });
     }
 
-    /** On the health thread: rewrites this node's presence entries of every room it has sessions in. */
+    /**
+     * On the health thread: rewrites this node's presence entries of every room it has sessions in (or
+     * changes not yet announced), announces those changes, and announces the users of nodes whose lease
+     * ran out (crashed) as left, once per room and user.
+     */
     private void refreshPresence() {
-        String ttl = millis(settings.presenceTtl());
-        presence.forEachRoom((room, users) -> {
-            List<String> args = new ArrayList<>(2 + 2 * users.size());
-            args.add(nodeId);
-            args.add(ttl);
-            users.forEach((user, sessions) -> {
-                args.add(user);
-                args.add(Integer.toString(sessions));
-            });
-            logFailure(refreshScript.run(redis, keys.presenceKeys(room, nodeId), args.toArray(String[]::new)),
-                    "presence heartbeat", room);
+        presence.forEachRoom(this::refreshPresence);
+        unannounced.keySet().forEach(room -> {
+            if (presence.users(room).isEmpty()) {
+                refreshPresence(room, Map.of());
+            }
+        });
+    }
+
+    private void refreshPresence(String room, Map<String, Integer> users) {
+        Set<String> toAnnounce = unannounced.getOrDefault(room, Set.of());
+        List<String> reconciled = List.copyOf(toAnnounce);
+        String[] left = RoomEventCodec.presenceChangeAround(room, false);
+        String[] joined = RoomEventCodec.presenceChangeAround(room, true);
+        List<String> args = new ArrayList<>(9 + reconciled.size() + 2 * users.size());
+        args.addAll(List.of(nodeId, millis(settings.presenceLease()), keys.channel(room), keys.presenceOfNode(room),
+                left[0], left[1], joined[0], joined[1], Integer.toString(reconciled.size())));
+        args.addAll(reconciled);
+        users.forEach((user, sessions) -> {
+            args.add(user);
+            args.add(Integer.toString(sessions));
+        });
+        refreshScript.run(redis, keys.presenceKeys(room, nodeId), args.toArray(String[]::new)).whenComplete((done, failure) -> {
+            if (failure != null) {
+                log.debug("presence heartbeat in room {} failed: {}", room, failure.toString());
+            } else if (!reconciled.isEmpty()) {
+                unannounced.computeIfPresent(room, (r, pending) -> {
+                    pending.removeAll(reconciled);
+                    return pending.isEmpty() ? null : pending;
+                });
+            }
         });
     }
 

@@ -61,9 +61,9 @@ class RedisBrokerIT extends BrokerContract {
         return broker(historySize, maxAge, roomTtl, RoomcastConfig.builder().build().presenceLease());
     }
 
-    private static RedisBroker broker(int historySize, Duration maxAge, Duration roomTtl, Duration presenceTtl) {
+    private static RedisBroker broker(int historySize, Duration maxAge, Duration roomTtl, Duration presenceLease) {
         return RedisBroker.connect(new RedisBroker.Settings(RedisTestSupport.URI, redis.prefix(), historySize, maxAge, roomTtl,
-                presenceTtl));
+                presenceLease));
     }
 
     @Test
