@@ -459,8 +459,13 @@ public final class RedisBroker implements Broker {
         }
     }
 
+    /**
+     * A SUBSCRIBE sent as the pub/sub connection drops may never be answered (seen in the chaos run,
+     * #10): it fails after the command timeout, and the health check sends it again.
+     */
     private void sendSubscribe(String channel, CompletableFuture<Void> subscribed) {
-        pubSub.async().subscribe(channel).whenComplete((done, failure) -> {
+        pubSub.async().subscribe(channel).toCompletableFuture().orTimeout(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((done, failure) -> {
             if (failure == null) {
                 subscribed.complete(null);
             } else {
