@@ -12,8 +12,6 @@ import dev.roomcast.testing.TestServer;
 import dev.roomcast.testing.WsClient;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -67,26 +65,26 @@ class EpochChangeIT {
              WsClient text = WsClient.connect(nodeB.ws("/ws/" + room))) {
             publisher.join(room);
             member.join(room);
-            publish(publisher, room, "old1");
-            assertThat(messagesUntil(member, "old1")).containsExactly("old1");
+            publisher.publishOk(room, "old1");
+            assertThat(member.messagesUntil("old1")).containsExactly("old1");
             assertThat(text.next()).isEqualTo(SeedText.message(room, "old1"));
 
             relay.cut();
             await().until(() -> !nodeB.node().hub().brokerReady());
-            publish(publisher, room, "old2");
+            publisher.publishOk(room, "old2");
             redis.redis().flushall();
-            JsonNode first = publish(publisher, room, "new1");
+            JsonNode first = publisher.publishOk(room, "new1");
             assertThat(first.path("offset").asLong()).isEqualTo(1);
-            publish(publisher, room, "new2");
+            publisher.publishOk(room, "new2");
             relay.restore();
             await().until(() -> nodeB.node().hub().brokerReady());
-            publish(publisher, room, "new3");
+            publisher.publishOk(room, "new3");
 
-            JsonNode gap = nextOfType(member, "recovered");
+            JsonNode gap = noticeBeforeAnyMessage(member);
             assertThat(gap.path("recovered").asBoolean()).isFalse();
             assertThat(gap.path("epoch").asText()).isEqualTo(first.path("epoch").asText());
             assertThat(gap.path("offset").asLong()).isZero();
-            assertThat(messagesUntil(member, "new3")).containsExactly("new1", "new2", "new3");
+            assertThat(member.messagesUntil("new3")).containsExactly("new1", "new2", "new3");
             assertThat(text.next(3)).containsExactly(SeedText.message(room, "new1"), SeedText.message(room, "new2"),
                     SeedText.message(room, "new3"));
         }
@@ -99,55 +97,32 @@ class EpochChangeIT {
              JsonWs member = JsonWs.connect(nodeB, "sam")) {
             publisher.join(room);
             member.join(room);
-            JsonNode old = publish(publisher, room, "old1");
-            assertThat(messagesUntil(member, "old1")).containsExactly("old1");
+            JsonNode old = publisher.publishOk(room, "old1");
+            assertThat(member.messagesUntil("old1")).containsExactly("old1");
 
             redis.restartEmpty();
             await().atMost(Duration.ofSeconds(20)).alias("both nodes ready").until(() -> nodeA.node().hub().brokerReady()
                     && nodeB.node().hub().brokerReady());
-            JsonNode first = publish(publisher, room, "new1");
+            JsonNode first = publisher.publishOk(room, "new1");
             assertThat(first.path("epoch").asText()).isNotEqualTo(old.path("epoch").asText());
 
-            JsonNode gap = nextOfType(member, "recovered");
+            JsonNode gap = noticeBeforeAnyMessage(member);
             assertThat(gap.path("recovered").asBoolean()).isFalse();
             assertThat(gap.path("epoch").asText()).isEqualTo(first.path("epoch").asText());
             assertThat(gap.path("offset").asLong()).isZero();
-            assertThat(messagesUntil(member, "new1")).containsExactly("new1");
+            assertThat(member.messagesUntil("new1")).containsExactly("new1");
         }
     }
 
-    /** Publishes and returns the {@code ok}; the publisher's own copy, before or after it, is skipped. */
-    private static JsonNode publish(JsonWs publisher, String room, String text) {
-        publisher.send("type", "publish", "ref", text, "room", room, "text", text);
+
+    private static JsonNode noticeBeforeAnyMessage(JsonWs client) {
         while (true) {
-            JsonNode frame = publisher.next();
-            if (text.equals(frame.path("ref").asText())) {
-                assertThat(frame.path("type").asText()).as("answer to %s: %s", text, frame).isEqualTo("ok");
+            JsonNode frame = client.next();
+            assertThat(frame.path("type").asText()).as("no message before the notice: %s", frame).isNotEqualTo("message");
+            if ("recovered".equals(frame.path("type").asText())) {
                 return frame;
             }
         }
     }
 
-    private static JsonNode nextOfType(JsonWs client, String type) {
-        while (true) {
-            JsonNode frame = client.next();
-            assertThat(frame.path("type").asText()).as("no message before the %s frame: %s", type, frame)
-                    .isNotEqualTo("message");
-            if (type.equals(frame.path("type").asText())) {
-                return frame;
-            }
-        }
-    }
-
-    /** The texts of the message frames the client receives up to and including {@code last}. */
-    private static List<String> messagesUntil(JsonWs client, String last) {
-        List<String> texts = new ArrayList<>();
-        while (texts.isEmpty() || !texts.get(texts.size() - 1).equals(last)) {
-            JsonNode frame = client.next();
-            if ("message".equals(frame.path("type").asText())) {
-                texts.add(frame.path("text").asText());
-            }
-        }
-        return texts;
-    }
 }

@@ -8,8 +8,6 @@ import dev.roomcast.testing.RedisServer;
 import dev.roomcast.testing.TcpRelay;
 import dev.roomcast.testing.TestServer;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -71,12 +69,12 @@ class RecoverySeamIT {
              JsonWs member = JsonWs.connect(nodeB, "sam")) {
             publisher.join(room);
             bystander.join(room);
-            JsonNode seen = publish(publisher, room, "m1");
-            awaitMessage(bystander, "m1");
+            JsonNode seen = publisher.publishOk(room, "m1");
+            bystander.messagesUntil("m1");
 
             relay.hold(PUB_SUB);
             try {
-                publish(publisher, room, "m2");
+                publisher.publishOk(room, "m2");
                 member.send("type", "join", "ref", "j", "room", room, "since", since(seen));
                 assertThat(member.next().path("type").asText()).isEqualTo("ok");
                 JsonNode recovered = member.next();
@@ -86,10 +84,10 @@ class RecoverySeamIT {
             } finally {
                 relay.release(PUB_SUB);
             }
-            awaitMessage(bystander, "m2");
-            publish(publisher, room, "m3");
+            bystander.messagesUntil("m2");
+            publisher.publishOk(room, "m3");
 
-            assertThat(messagesUntil(member, "m3")).containsExactly("m3");
+            assertThat(member.messagesUntil("m3")).containsExactly("m3");
         }
     }
 
@@ -101,15 +99,15 @@ class RecoverySeamIT {
              JsonWs member = JsonWs.connect(nodeB, "sam")) {
             publisher.join(room);
             bystander.join(room);
-            JsonNode seen = publish(publisher, room, "m1");
-            awaitMessage(bystander, "m1");
+            JsonNode seen = publisher.publishOk(room, "m1");
+            bystander.messagesUntil("m1");
 
             relay.hold(COMMANDS);
             try {
                 member.send("type", "join", "ref", "j", "room", room, "since", since(seen));
-                publish(publisher, room, "m2");
+                publisher.publishOk(room, "m2");
                 // The copy reached node B, where the member's join still waits for its history read.
-                awaitMessage(bystander, "m2");
+                bystander.messagesUntil("m2");
             } finally {
                 relay.release(COMMANDS);
             }
@@ -117,40 +115,16 @@ class RecoverySeamIT {
             JsonNode recovered = member.next();
             assertThat(recovered.path("recovered").asBoolean()).isTrue();
             assertThat(recovered.path("missed").asLong()).isEqualTo(1);
-            publish(publisher, room, "m3");
+            publisher.publishOk(room, "m3");
 
-            assertThat(messagesUntil(member, "m3")).containsExactly("m2", "m3");
+            assertThat(member.messagesUntil("m3")).containsExactly("m2", "m3");
         }
     }
 
-    /** Publishes and returns the {@code ok}; the publisher's own copy, before or after it, is skipped. */
-    private static JsonNode publish(JsonWs publisher, String room, String text) {
-        publisher.send("type", "publish", "ref", text, "room", room, "text", text);
-        while (true) {
-            JsonNode frame = publisher.next();
-            if ("ok".equals(frame.path("type").asText()) && text.equals(frame.path("ref").asText())) {
-                return frame;
-            }
-        }
-    }
 
     private static Object since(JsonNode position) {
         return JsonWs.obj("epoch", position.get("epoch").asText(), "offset", position.get("offset").asLong());
     }
 
-    private static void awaitMessage(JsonWs client, String text) {
-        messagesUntil(client, text);
-    }
 
-    /** The texts of the message frames the client receives up to and including {@code last}. */
-    private static List<String> messagesUntil(JsonWs client, String last) {
-        List<String> texts = new ArrayList<>();
-        while (texts.isEmpty() || !texts.get(texts.size() - 1).equals(last)) {
-            JsonNode frame = client.next();
-            if ("message".equals(frame.path("type").asText())) {
-                texts.add(frame.path("text").asText());
-            }
-        }
-        return texts;
-    }
 }

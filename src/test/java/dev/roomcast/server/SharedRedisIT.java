@@ -37,12 +37,12 @@ class SharedRedisIT {
             for (JsonWs member : List.of(publisher, inControl, inOtherDatabase, inOtherPrefix)) {
                 member.join(room);
             }
-            publish(publisher, room, "first deployment");
-            assertThat(nextMessage(inControl).path("text").asText()).isEqualTo("first deployment");
+            publisher.publishOk(room, "first deployment");
+            assertThat(inControl.nextOfType("message").path("text").asText()).isEqualTo("first deployment");
 
             for (JsonWs member : List.of(inOtherDatabase, inOtherPrefix)) {
-                publish(member, room, "own");
-                JsonNode own = nextMessage(member);
+                member.publishOk(room, "own");
+                JsonNode own = member.nextOfType("message");
                 assertThat(own.path("text").asText()).as("nothing of the first deployment came first").isEqualTo("own");
                 assertThat(own.path("offset").asLong()).isEqualTo(1);
             }
@@ -57,19 +57,7 @@ class SharedRedisIT {
         return TestServer.start(settings);
     }
 
-    private static void publish(JsonWs client, String room, String text) {
-        client.send("type", "publish", "ref", "p", "room", room, "text", text);
-    }
 
-    /** The next message frame, skipping presence frames and answers. */
-    private static JsonNode nextMessage(JsonWs client) {
-        while (true) {
-            JsonNode frame = client.next();
-            if ("message".equals(frame.path("type").asText())) {
-                return frame;
-            }
-        }
-    }
 
     private static List<String> presenceOf(JsonWs client, String room) {
         client.send("type", "presence", "ref", "who", "room", room);

@@ -30,37 +30,19 @@ class UnknownOutcomeIT {
             redis.stall();
             JsonNode answer;
             try {
-                member.send("type", "publish", "ref", "p", "room", "lobby", "text", "during the stall");
-                answer = nextAnswer(member);
+                answer = member.publish("lobby", "during the stall");
             } finally {
                 redis.resume();
             }
             assertThat(answer.path("type").asText()).isEqualTo("error");
             assertThat(answer.path("code").asText()).isEqualTo("unknown_outcome");
-            assertThat(nextMessage(member).path("text").asText()).isEqualTo("during the stall");
+            assertThat(member.nextOfType("message").path("text").asText()).isEqualTo("during the stall");
 
             redis.kill();
             await().until(() -> !node.node().hub().brokerReady());
-            member.send("type", "publish", "ref", "q", "room", "lobby", "text", "while down");
-            assertThat(nextAnswer(member).path("code").asText()).isEqualTo("internal");
+            assertThat(member.publish("lobby", "while down").path("code").asText()).isEqualTo("internal");
         }
     }
 
-    private static JsonNode nextAnswer(JsonWs client) {
-        while (true) {
-            JsonNode frame = client.next();
-            if (frame.has("ref")) {
-                return frame;
-            }
-        }
-    }
 
-    private static JsonNode nextMessage(JsonWs client) {
-        while (true) {
-            JsonNode frame = client.next();
-            if ("message".equals(frame.path("type").asText())) {
-                return frame;
-            }
-        }
-    }
 }
