@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -34,8 +35,8 @@ final class ChaosClient {
     record Item(boolean told, String epoch, long offset) {
     }
 
-    /** An acknowledged publish. */
-    record Acked(String room, String epoch, long offset) {
+    /** An acknowledged publish, with when its {@code ok} arrived ({@link System#nanoTime}). */
+    record Acked(String room, String epoch, long offset, long nanos) {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -50,6 +51,8 @@ final class ChaosClient {
     private final List<Acked> acked = new ArrayList<>();
     private final Map<String, String> pendingPublishes = new ConcurrentHashMap<>();
     private WebSocket socket;
+    /** The last send on the current connection; the next one waits for it. */
+    private CompletableFuture<?> sending = CompletableFuture.completedFuture(null);
     /** The rooms joined on the current connection. */
     private final java.util.Set<String> joinedRooms = new java.util.HashSet<>();
     private volatile boolean stopped;
@@ -197,7 +200,7 @@ final class ChaosClient {
         }
         String room = pendingPublishes.remove(ref);
         if (room != null) {
-            acked.add(new Acked(room, frame.get("epoch").asText(), frame.get("offset").asLong()));
+            acked.add(new Acked(room, frame.get("epoch").asText(), frame.get("offset").asLong(), System.nanoTime()));
         }
     }
 
@@ -217,8 +220,14 @@ final class ChaosClient {
         reconnectLater();
     }
 
-    private static void send(WebSocket ws, ObjectNode frame) {
-        ws.sendText(frame.toString(), true).exceptionally(failure -> null);
+    /**
+     * Sends after the previous send has completed: the JDK WebSocket fails a send while another is
+     * outstanding, which would drop joins and publishes silently. Under the monitor.
+     */
+    private void send(WebSocket ws, ObjectNode frame) {
+        String text = frame.toString();
+        sending = sending.handle((done, failure) -> null).thenCompose(ignored -> ws.sendText(text, true))
+                .exceptionally(failure -> null);
     }
 
     private static ObjectNode json(Object... keysAndValues) {
@@ -240,6 +249,7 @@ final class ChaosClient {
                     return;
                 }
                 socket = ws;
+                sending = CompletableFuture.completedFuture(null);
             }
             ws.request(1);
         }

@@ -220,17 +220,12 @@ class ChaosIT {
         ChaosClient.Acked newest = null;
         for (ChaosClient publisher : publishers) {
             for (ChaosClient.Acked acked : publisher.acked()) {
-                if (acked.room().equals(room) && (newest == null || isAfter(acked.epoch(), acked.offset(), newest))) {
+                if (acked.room().equals(room) && (newest == null || acked.nanos() > newest.nanos())) {
                     newest = acked;
                 }
             }
         }
         return newest;
-    }
-
-    /** Epochs are not ordered by name; a later acknowledgement of another epoch is taken as newer. */
-    private static boolean isAfter(String epoch, long offset, ChaosClient.Acked than) {
-        return !epoch.equals(than.epoch()) || offset > than.offset();
     }
 
     private static boolean reached(List<ChaosClient.Item> timeline, ChaosClient.Acked newest) {
