@@ -73,7 +73,8 @@ public final class Roomcast implements ServeCommand.RunningNode, AutoCloseable {
             return new LocalBroker(config.history().historySize(), config.history().historyMaxAge(), config.history().historyMaxBytes(), clock);
         }
         return RedisBroker.connect(new RedisBroker.Settings(config.cluster().broker(), config.cluster().redisPrefix(),
-                config.history().historySize(), config.history().historyMaxAge(), config.history().redisRoomTtl(), RedisBroker.DEFAULT_PRESENCE_TTL));
+                config.history().historySize(), config.history().historyMaxAge(), config.history().redisRoomTtl(),
+                config.cluster().presenceLease()));
     }
 
     public InetSocketAddress address() {

@@ -82,6 +82,7 @@ public record RoomcastConfig(Network network, Limits limits, Auth auth, History 
         public Builder historyMaxBytes(long value) { return set("--history-max-bytes", value); }
         public Builder broker(String value) { return set("--broker", value); }
         public Builder redisPrefix(String value) { return set("--redis-prefix", value); }
+        public Builder presenceLease(Duration value) { return set("--presence-lease", value); }
 
         /** The config; a refused value throws {@link InvalidSetting} naming its flag. */
         public RoomcastConfig build() {

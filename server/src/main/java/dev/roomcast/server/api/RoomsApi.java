@@ -1,6 +1,7 @@
 package dev.roomcast.server.api;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import dev.roomcast.broker.OutcomeUnknownException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.roomcast.broker.HistorySlice;
@@ -153,8 +154,10 @@ public final class RoomsApi {
             }
             room = checked.name();
         }
-        return route.handler().handle(request, room).exceptionally(failure ->
-                ApiResponses.error(ApiError.INTERNAL, "the server could not carry this out; try again"));
+        return route.handler().handle(request, room).exceptionally(failure -> OutcomeUnknownException.isCauseOf(failure)
+                ? ApiResponses.error(ApiError.UNKNOWN_OUTCOME, "the broker did not confirm the publish in time: it may "
+                        + "or may not have been published; a retry may duplicate it")
+                : ApiResponses.error(ApiError.INTERNAL, "the server could not carry this out; try again"));
     }
 
     /** Null when the request may proceed, else the 401 or 403 refusal. */
