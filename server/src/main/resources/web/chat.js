@@ -484,7 +484,12 @@ function connect(query) {
         if (!c) {
             return;
         }
-        if (!r.recovered) {
+        if (!r.recovered && r.missed === undefined) {
+            // Unprompted: the server lost some of the room's messages while this tab stayed connected.
+            client.reload(r.room).then(
+                () => notice(c, "The server lost some of this room's messages; the room was reloaded.", "warning"),
+                (e) => notice(c, "The server lost some of this room's messages; reloading failed: " + e.message, "error"));
+        } else if (!r.recovered) {
             notice(c, "The server lost this room's history: " + r.missed + " message(s) since you were last here cannot be shown.", "warning");
         } else if (r.missed > 0) {
             notice(c, "Back online: " + r.missed + " missed message(s) recovered.", "info");

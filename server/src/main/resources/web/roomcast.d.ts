@@ -116,6 +116,8 @@ export class Client {
     on<E extends keyof Events>(event: E, listener: (payload: Events[E]) => void): () => void;
     join(room: string, options?: { history?: number }): Promise<Ok>;
     leave(room: string): Promise<Ok>;
+    /** Leaves and rejoins with the first join's history replay: what to do after `recovered: false`. */
+    reload(room: string): Promise<Ok>;
     publish(room: string, text: string): Promise<Ok & Position>;
     direct(to: string, text: string): Promise<Ok>;
     presence(room: string): Promise<Presence>;

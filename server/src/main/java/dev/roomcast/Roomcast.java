@@ -4,6 +4,7 @@ import dev.roomcast.broker.Broker;
 import dev.roomcast.broker.LocalBroker;
 import dev.roomcast.broker.Position;
 import dev.roomcast.broker.redis.RedisBroker;
+import dev.roomcast.cli.ServeCommand;
 import dev.roomcast.config.RoomcastConfig;
 import dev.roomcast.hub.Hub;
 import dev.roomcast.metrics.ServerMetrics;
@@ -25,9 +26,10 @@ import java.util.concurrent.CompletionStage;
  * {@link #port}, {@link #publish}, {@link #drain} and {@link #close}, the supported surface;
  * {@link #hub} and {@link #metrics} are the node's internals, for the server's own code and tests.
  *
- * <p>Threading: every method may be called from any thread.
+ * <p>Threading: thread-safe, every method may be called from any thread; its parts are confined to their
+ * own threads (docs/architecture.md).
  */
-public final class Roomcast implements AutoCloseable {
+public final class Roomcast implements ServeCommand.RunningNode, AutoCloseable {
 
     private final Broker broker;
     private final Hub hub;
@@ -57,7 +59,7 @@ public final class Roomcast implements AutoCloseable {
         Hub hub = new Hub(server.loops(), broker, server.encoder(), clock);
         metrics.bindSizes(server::connectionCount, hub::roomCount);
         try {
-            return new Roomcast(broker, hub, server, metrics, server.start(hub), config.maxTextBytes());
+            return new Roomcast(broker, hub, server, metrics, server.start(hub), config.limits().maxTextBytes());
         } catch (BindException | RuntimeException e) {
             broker.close();
             metrics.close();
@@ -67,17 +69,19 @@ public final class Roomcast implements AutoCloseable {
 
     /** The broker the config names: in-process, or Redis (connects now, blocking). */
     private static Broker newBroker(RoomcastConfig config, Clock clock) {
-        if (!config.redisBroker()) {
-            return new LocalBroker(config.historySize(), config.historyMaxAge(), config.historyMaxBytes(), clock);
+        if (!config.cluster().redisBroker()) {
+            return new LocalBroker(config.history().historySize(), config.history().historyMaxAge(), config.history().historyMaxBytes(), clock);
         }
-        return RedisBroker.connect(new RedisBroker.Settings(config.broker(), config.redisPrefix(),
-                config.historySize(), config.historyMaxAge(), config.redisRoomTtl(), RedisBroker.DEFAULT_PRESENCE_TTL));
+        return RedisBroker.connect(new RedisBroker.Settings(config.cluster().broker(), config.cluster().redisPrefix(),
+                config.history().historySize(), config.history().historyMaxAge(), config.history().redisRoomTtl(),
+                config.cluster().presenceLease()));
     }
 
     public InetSocketAddress address() {
         return address;
     }
 
+    @Override
     public int port() {
         return address.getPort();
     }
@@ -112,6 +116,7 @@ public final class Roomcast implements AutoCloseable {
      * Graceful stop: refuses new connections, closes every WebSocket with 1001 going away, waits
      * up to {@code timeout} for them, then releases everything. Returns the sockets left open.
      */
+    @Override
     public int drain(Duration timeout) {
         int left = server.drain(timeout);
         close();
