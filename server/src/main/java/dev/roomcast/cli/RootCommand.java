@@ -18,7 +18,7 @@ public final class RootCommand implements Runnable {
 
     /** The configured command line: one clear line on stderr for any bad argument. */
     public static CommandLine commandLine() {
-        CommandLine cli = new CommandLine(new RootCommand());
+        CommandLine cli = new CommandLine(new RootCommand()).setCaseInsensitiveEnumValuesAllowed(true);
         cli.setParameterExceptionHandler((error, args) -> {
             CommandLine failed = error.getCommandLine();
             PrintWriter err = failed.getErr();

@@ -136,6 +136,14 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Prefix of every Redis key and channel; nodes that share rooms use the same one (env ROOMCAST_REDIS_PREFIX, default roomcast:).")
     String redisPrefix;
 
+    @Option(names = "--log-format", defaultValue = "${env:ROOMCAST_LOG_FORMAT}",
+            description = "How log lines are written to stderr: 'text' (one line each, ISO-8601 time) or 'json' (one JSON object each) (env ROOMCAST_LOG_FORMAT, default text).")
+    RoomcastConfig.LogFormat logFormat;
+
+    @Option(names = "--admin-password", defaultValue = "${env:ROOMCAST_ADMIN_PASSWORD}",
+            description = "Password of the admin page /admin and of GET /v1/stats (HTTP Basic, any user name), besides the API key; without either the page is refused. Prefer the env var, flags show in ps (env ROOMCAST_ADMIN_PASSWORD).")
+    String adminPassword;
+
     @Override
     public Integer call() throws Exception {
         RoomcastConfig config = toConfig();
@@ -192,6 +200,8 @@ public final class ServeCommand implements Callable<Integer> {
         if (tlsKey != null) b.tlsKey(tlsKey);
         if (broker != null && !broker.isBlank()) b.broker(broker.strip());
         if (redisPrefix != null) b.redisPrefix(redisPrefix);
+        if (logFormat != null) b.logFormat(logFormat);
+        if (adminPassword != null) b.adminPassword(adminPassword);
         return b.build();
     }
 

@@ -39,6 +39,9 @@ import java.util.List;
  * @param broker               where rooms live: {@value #MEMORY_BROKER} (this node only) or a
  *                             {@code redis://host:port[/db]} URL shared by several nodes
  * @param redisPrefix          put in front of every Redis key and channel, so deployments can share a Redis
+ * @param logFormat            how log lines are written to stderr: text for people, JSON for log shippers
+ * @param adminPassword        password of the admin page ({@code GET /admin}) besides the API key; null
+ *                             leaves the page to the API key alone (and without either it is refused)
  */
 public record RoomcastConfig(
         String host,
@@ -67,10 +70,15 @@ public record RoomcastConfig(
         Path tlsCert,
         Path tlsKey,
         String broker,
-        String redisPrefix) {
+        String redisPrefix,
+        LogFormat logFormat,
+        String adminPassword) {
 
     /** The {@code broker} value for the in-process broker of a single node. */
     public static final String MEMORY_BROKER = "memory";
+
+    /** How log lines are written: one line of text each, or one JSON object each (Logback's JsonEncoder). */
+    public enum LogFormat { TEXT, JSON }
 
     public static Builder builder() {
         return new Builder();
@@ -79,6 +87,11 @@ public record RoomcastConfig(
     /** Whether clients must present a token. */
     public boolean authEnabled() {
         return jwtSecret != null || jwtPublicKey != null;
+    }
+
+    /** Whether the admin page and {@code GET /v1/stats} can be opened at all: they need a password or the API key. */
+    public boolean adminEnabled() {
+        return adminPassword != null || apiKey != null;
     }
 
     /** Whether the port serves https/wss. */
@@ -113,7 +126,8 @@ public record RoomcastConfig(
                 .rateLimitCloseAfter(rateLimitCloseAfter)
                 .jwtSecret(jwtSecret).jwtPublicKey(jwtPublicKey)
                 .tlsCert(tlsCert).tlsKey(tlsKey)
-                .broker(broker).redisPrefix(redisPrefix);
+                .broker(broker).redisPrefix(redisPrefix)
+                .logFormat(logFormat).adminPassword(adminPassword);
     }
 
     /** Collects settings; starts from the documented defaults. */
@@ -145,6 +159,8 @@ public record RoomcastConfig(
         private Path tlsKey = null;
         private String broker = MEMORY_BROKER;
         private String redisPrefix = "roomcast:";
+        private LogFormat logFormat = LogFormat.TEXT;
+        private String adminPassword = null;
 
         public Builder host(String value) { host = value; return this; }
         public Builder port(int value) { port = value; return this; }
@@ -173,6 +189,8 @@ public record RoomcastConfig(
         public Builder tlsKey(Path value) { tlsKey = value; return this; }
         public Builder broker(String value) { broker = value; return this; }
         public Builder redisPrefix(String value) { redisPrefix = value; return this; }
+        public Builder logFormat(LogFormat value) { logFormat = value; return this; }
+        public Builder adminPassword(String value) { adminPassword = value == null || value.isEmpty() ? null : value; return this; }
 
         public RoomcastConfig build() {
             requireRange("port", port, 0, 65535);
@@ -206,11 +224,14 @@ public record RoomcastConfig(
             if (redisPrefix == null) {
                 throw new IllegalArgumentException("the Redis key prefix must not be null");
             }
+            if (logFormat == null) {
+                throw new IllegalArgumentException("the log format must be text or json");
+            }
             return new RoomcastConfig(host, port, ioThreads, maxMessageBytes, outboundBufferBytes,
                     historySize, historyMaxAge, drainTimeout, maxTextBytes, historyMaxBytes, apiKey, handshakeTimeout, pingInterval, maxMissedPongs,
                     maxConnections, maxConnectionsPerIp, clientIpHeader, allowedOrigins,
                     rateLimitPerSecond, rateLimitBurst, rateLimitCloseAfter, jwtSecret, jwtPublicKey, tlsCert, tlsKey,
-                    broker, redisPrefix);
+                    broker, redisPrefix, logFormat, adminPassword);
         }
 
         private static void requireRange(String what, long value, long min, long max) {
