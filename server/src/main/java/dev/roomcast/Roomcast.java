@@ -41,7 +41,7 @@ public final class Roomcast implements AutoCloseable {
         Broker broker = newBroker(config, clock);
         ServerMetrics metrics = new ServerMetrics();
         NettyServer server = new NettyServer(config, metrics);
-        Hub hub = new Hub(server.loops(), broker, server.encoder(), clock);
+        Hub hub = new Hub(server.loops(), broker, server.encoder(), clock, metrics::deliveryBatchFlushed);
         metrics.bindSizes(server::connectionCount, hub::roomCount);
         try {
             return new Roomcast(broker, hub, server, metrics, server.start(hub));

@@ -17,6 +17,9 @@ import java.util.Map;
  * are kept (retained, in order) instead of delivered, until the hub takes them with
  * {@link #stopHolding} and delivers them behind the replay. At most {@link #MAX_HELD_EVENTS} are
  * kept per held member; past that the session is closed as a slow consumer.
+ *
+ * <p>Delivery latency is sampled per batch, not per delivery: the flush task reports how long ago the
+ * oldest event it flushed reached the hub, which bounds the latency of every event in the batch.
  */
 final class LoopShard {
 
@@ -28,15 +31,19 @@ final class LoopShard {
     }
 
     private final Loop loop;
+    private final DeliveryLatency latency;
     private final Memberships memberships = new Memberships();
     private final List<Session> unflushed = new ArrayList<>();
     private final Map<Membership, List<PreparedEvent>> held = new HashMap<>();
     private final Runnable flushTask = this::flushAll;
     private boolean flushScheduled;
+    /** When the oldest event waiting for the scheduled flush reached the hub ({@link System#nanoTime}). */
+    private long oldestUnflushedAt;
     private boolean fanningOut;
 
-    LoopShard(Loop loop) {
+    LoopShard(Loop loop, DeliveryLatency latency) {
         this.loop = loop;
+        this.latency = latency;
     }
 
     Loop loop() {
@@ -92,11 +99,12 @@ final class LoopShard {
     }
 
     /**
-     * Queues the event to every member of the room on this loop. Borrows {@code event}.
+     * Queues the event to every member of the room on this loop. Borrows {@code event}, which
+     * reached the hub at {@code reachedHubAt} ({@link System#nanoTime}).
      * Reentrancy rule: nothing called from here may join, leave or publish; sessions that must
      * close schedule it on the loop, to run after this fan-out.
      */
-    void fanOut(String room, PreparedEvent event) {
+    void fanOut(String room, PreparedEvent event, long reachedHubAt) {
         assertOwned("fanOut");
         Memberships.Room members = memberships.room(room);
         if (members == null) {
@@ -118,7 +126,11 @@ final class LoopShard {
         }
         if (!unflushed.isEmpty() && !flushScheduled) {
             flushScheduled = true;
+            oldestUnflushedAt = reachedHubAt;
             loop.execute(flushTask);
+        } else if (flushScheduled && reachedHubAt - oldestUnflushedAt < 0) {
+            // Events of different rooms reach the hub on different threads, so arrival order is not time order.
+            oldestUnflushedAt = reachedHubAt;
         }
     }
 
@@ -151,6 +163,7 @@ final class LoopShard {
             session.flush();
         }
         unflushed.clear();
+        latency.batchFlushed(System.nanoTime() - oldestUnflushedAt);
     }
 
     private void assertOwned(String operation) {

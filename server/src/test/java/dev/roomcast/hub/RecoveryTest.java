@@ -75,7 +75,7 @@ class RecoveryTest {
 
     @BeforeEach
     void setUp() {
-        hub = new Hub(List.of(loop), broker, encoder, Clock.systemUTC());
+        hub = new Hub(List.of(loop), broker, encoder, Clock.systemUTC(), nanos -> { });
         publisher = new FakeSession("p", "pub", loop);
         hub.join(publisher, "lobby");
         loop.runAll();

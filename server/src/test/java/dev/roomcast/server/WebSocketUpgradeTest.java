@@ -56,7 +56,7 @@ class WebSocketUpgradeTest {
         NettyLoops loops = new NettyLoops(loop);
         Connections connections = new Connections(loop, config.pingInterval(), config.maxMissedPongs());
         broker = new LocalBroker(config.historySize(), config.historyMaxAge(), config.historyMaxBytes(), Clock.systemUTC());
-        Hub hub = new Hub(loops.all(), broker, new FrameEncoder(ByteBufAllocator.DEFAULT), Clock.systemUTC());
+        Hub hub = new Hub(loops.all(), broker, new FrameEncoder(ByteBufAllocator.DEFAULT), Clock.systemUTC(), nanos -> { });
         Identities identities = new Identities();
         ServerContext context = new ServerContext(config, hub, loops, connections, identities, new StaticPage(),
                 metrics, new UpgradeGate(config, connections, identities, metrics));
