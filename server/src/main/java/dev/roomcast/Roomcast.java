@@ -5,6 +5,7 @@ import dev.roomcast.broker.LocalBroker;
 import dev.roomcast.broker.redis.RedisBroker;
 import dev.roomcast.config.RoomcastConfig;
 import dev.roomcast.hub.Hub;
+import dev.roomcast.metrics.MeteredBroker;
 import dev.roomcast.metrics.ServerMetrics;
 import dev.roomcast.server.NettyServer;
 import java.net.BindException;
@@ -38,11 +39,18 @@ public final class Roomcast implements AutoCloseable {
      */
     public static Roomcast start(RoomcastConfig config) throws BindException {
         Clock clock = Clock.systemUTC();
-        Broker broker = newBroker(config, clock);
         ServerMetrics metrics = new ServerMetrics();
+        Broker broker;
+        try {
+            broker = new MeteredBroker(newBroker(config, clock, metrics), metrics);
+        } catch (RuntimeException e) {
+            metrics.close();
+            throw e;
+        }
         NettyServer server = new NettyServer(config, metrics);
         Hub hub = new Hub(server.loops(), broker, server.encoder(), clock, metrics::deliveryBatchFlushed);
         metrics.bindSizes(server::connectionCount, hub::roomCount);
+        metrics.bindBuildInfo(version());
         try {
             return new Roomcast(broker, hub, server, metrics, server.start(hub));
         } catch (BindException | RuntimeException e) {
@@ -53,12 +61,19 @@ public final class Roomcast implements AutoCloseable {
     }
 
     /** The broker the config names: in-process, or Redis (connects now, blocking). */
-    private static Broker newBroker(RoomcastConfig config, Clock clock) {
+    private static Broker newBroker(RoomcastConfig config, Clock clock, ServerMetrics metrics) {
         if (!config.redisBroker()) {
             return new LocalBroker(config.historySize(), config.historyMaxAge(), config.historyMaxBytes(), clock);
         }
         return RedisBroker.connect(new RedisBroker.Settings(config.broker(), config.redisPrefix(),
-                config.historySize(), config.historyMaxAge(), config.redisRoomTtl(), RedisBroker.DEFAULT_PRESENCE_TTL));
+                config.historySize(), config.historyMaxAge(), config.redisRoomTtl(), RedisBroker.DEFAULT_PRESENCE_TTL),
+                metrics.redisObserver());
+    }
+
+    /** The version in the jar's manifest (the pom's), or "development" when run from classes. */
+    public static String version() {
+        String version = Roomcast.class.getPackage().getImplementationVersion();
+        return version == null ? "development" : version;
     }
 
     public InetSocketAddress address() {

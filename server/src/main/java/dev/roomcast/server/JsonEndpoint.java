@@ -172,10 +172,13 @@ final class JsonEndpoint extends WebSocketEndpoint {
         context.hub().join(session, join.room(), replay, outcome -> answer(join.ref(), joinOutcome(join, outcome)));
     }
 
-    private static Outcome joinOutcome(ClientRequest.Join join, JoinOutcome outcome) {
+    private Outcome joinOutcome(ClientRequest.Join join, JoinOutcome outcome) {
         if (outcome instanceof JoinOutcome.Joined joined) {
             byte[] ok = ServerFrames.ok(join.ref(), join.room(), joined.position());
             JoinOutcome.Recovery recovery = joined.recovery();
+            if (recovery != null) {
+                context.metrics().recovery(recovery.recovered());
+            }
             return recovery == null
                     ? answered(ok)
                     : new Outcome.Answered(List.of(ok, ServerFrames.recovered(join.room(), recovery.recovered(),

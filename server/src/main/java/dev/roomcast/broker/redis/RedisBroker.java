@@ -17,6 +17,9 @@ import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.metrics.CommandLatencyRecorder;
+import io.lettuce.core.protocol.ProtocolKeyword;
+import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.net.SocketAddress;
@@ -94,6 +97,8 @@ public final class RedisBroker implements Broker {
     private final Settings settings;
     private final RedisKeys keys;
     private final RedisClient client;
+    private final ClientResources resources;
+    private final RedisObserver observer;
     private final StatefulRedisConnection<String, String> connection;
     private final RedisAsyncCommands<String, String> redis;
     private final StatefulRedisPubSubConnection<String, String> pubSub;
@@ -115,11 +120,14 @@ public final class RedisBroker implements Broker {
     private volatile BrokerListener listener = event -> { };
     private volatile boolean answering = true;
 
-    private RedisBroker(Settings settings, RedisClient client, StatefulRedisConnection<String, String> connection,
+    private RedisBroker(Settings settings, RedisClient client, ClientResources resources, RedisObserver observer,
+                        StatefulRedisConnection<String, String> connection,
                         StatefulRedisPubSubConnection<String, String> pubSub) {
         this.settings = settings;
         this.keys = new RedisKeys(settings.prefix());
         this.client = client;
+        this.resources = resources;
+        this.observer = observer;
         this.connection = connection;
         this.redis = connection.async();
         this.pubSub = pubSub;
@@ -142,7 +150,15 @@ public final class RedisBroker implements Broker {
 
             @Override
             public void onRedisConnected(RedisChannelHandler<?, ?> handler, SocketAddress address) {
+                observer.reconnected();
                 catchUp();
+            }
+        });
+        // Added after the first connect, so only reconnects are heard.
+        connection.addListener(new RedisConnectionStateListener() {
+            @Override
+            public void onRedisConnected(RedisChannelHandler<?, ?> handler, SocketAddress address) {
+                observer.reconnected();
             }
         });
         this.health = Executors.newSingleThreadScheduledExecutor(task -> {
@@ -159,10 +175,20 @@ public final class RedisBroker implements Broker {
     /**
      * Connects to Redis and loads the scripts; blocks, so call it at startup. Throws
      * {@link IllegalStateException} with a one-line reason if Redis cannot be reached.
+     * {@code observer} hears about commands, failures, reconnects and catch-ups from then on.
      */
-    public static RedisBroker connect(Settings settings) {
+    public static RedisBroker connect(Settings settings, RedisObserver observer) {
         RedisURI uri = RedisURI.create(settings.uri());
-        RedisClient client = RedisClient.create(uri);
+        ClientResources resources = ClientResources.builder()
+                .commandLatencyRecorder(new CommandLatencyRecorder() {
+                    @Override
+                    public void recordCommandLatency(SocketAddress local, SocketAddress remote, ProtocolKeyword command,
+                                                     long firstResponseNanos, long completionNanos) {
+                        observer.commandCompleted(command.toString(), completionNanos);
+                    }
+                })
+                .build();
+        RedisClient client = RedisClient.create(resources, uri);
         client.setOptions(ClientOptions.builder()
                 // Fail a publish at once while Redis is unreachable instead of queueing it without bound.
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
@@ -171,12 +197,13 @@ public final class RedisBroker implements Broker {
         StatefulRedisConnection<String, String> connection = null;
         try {
             connection = client.connect(StringCodec.UTF8);
-            return new RedisBroker(settings, client, connection, client.connectPubSub(StringCodec.UTF8));
+            return new RedisBroker(settings, client, resources, observer, connection, client.connectPubSub(StringCodec.UTF8));
         } catch (RuntimeException e) {
             if (connection != null) {
                 connection.close();
             }
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            resources.shutdown(0, 2, TimeUnit.SECONDS);
             throw new IllegalStateException("cannot use Redis at " + uri.getHost() + ":" + uri.getPort() + ": "
                     + rootMessage(e), e);
         }
@@ -204,7 +231,8 @@ public final class RedisBroker implements Broker {
     /** Publishes on the room's channel only; nothing is kept. */
     @Override
     public void broadcast(RoomEvent event) {
-        logFailure(redis.publish(keys.channel(event.room()), RoomEventCodec.encodeTransient(event)), "broadcast", event.room());
+        logFailure(redis.publish(keys.channel(event.room()), RoomEventCodec.encodeTransient(event)), "broadcast", event.room(),
+                observer::announceFailed);
     }
 
     @Override
@@ -262,7 +290,8 @@ public final class RedisBroker implements Broker {
         String room = change.room();
         logFailure(changePresenceScript.run(redis, keys.presenceKeys(room, nodeId), nodeId, change.user(),
                 change.joined() ? "1" : "-1", millis(settings.presenceTtl()), keys.channel(room),
-                RoomEventCodec.encodeTransient(change), keys.presenceOfNode(room)), "presence change", room);
+                RoomEventCodec.encodeTransient(change), keys.presenceOfNode(room)), "presence change", room,
+                observer::announceFailed);
     }
 
     /** On the health thread: rewrites this node's presence entries of every room it has sessions in. */
@@ -277,7 +306,7 @@ public final class RedisBroker implements Broker {
                 args.add(Integer.toString(sessions));
             });
             logFailure(refreshScript.run(redis, keys.presenceKeys(room, nodeId), args.toArray(String[]::new)),
-                    "presence heartbeat", room);
+                    "presence heartbeat", room, observer::heartbeatFailed);
         });
     }
 
@@ -331,6 +360,8 @@ public final class RedisBroker implements Broker {
         pubSub.close();
         connection.close();
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        // Resources passed to a client are not shut down with it.
+        resources.shutdown(0, 2, TimeUnit.SECONDS);
     }
 
     private static HistorySlice slice(List<Object> reply, Position since, int limit) {
@@ -424,6 +455,7 @@ public final class RedisBroker implements Broker {
             } else if (!slice.complete()) {
                 log.warn("room {}: the history no longer holds everything published during the outage", room);
             }
+            observer.caughtUp(readFailure == null ? slice.messages().size() : 0);
             feed.catchUp(readFailure == null ? slice.messages() : List.of(), listener);
         });
     }
@@ -463,8 +495,9 @@ public final class RedisBroker implements Broker {
     }
 
     /** For commands whose failure the caller can only note: transient events and presence bookkeeping. */
-    private static void logFailure(CompletionStage<?> command, String what, String room) {
+    private static void logFailure(CompletionStage<?> command, String what, String room, Runnable count) {
         command.exceptionally(failure -> {
+            count.run();
             log.debug("{} in room {} failed: {}", what, room, failure.toString());
             return null;
         });
