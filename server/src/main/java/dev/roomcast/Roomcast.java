@@ -12,12 +12,16 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One Roomcast node: builds the broker, the hub, the metrics and the Netty server and ties their lives
  * together. {@link #start} binds; {@link #drain} and {@link #close} stop, from any thread, once.
  */
 public final class Roomcast implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Roomcast.class);
 
     private final Broker broker;
     private final Hub hub;
@@ -52,7 +56,9 @@ public final class Roomcast implements AutoCloseable {
         metrics.bindSizes(server::connectionCount, hub::roomCount);
         metrics.bindBuildInfo(version());
         try {
-            return new Roomcast(broker, hub, server, metrics, server.start(hub));
+            InetSocketAddress address = server.start(hub);
+            log.info(StartupLine.of(config, address, server.transport()));
+            return new Roomcast(broker, hub, server, metrics, address);
         } catch (BindException | RuntimeException e) {
             broker.close();
             metrics.close();
@@ -97,7 +103,16 @@ public final class Roomcast implements AutoCloseable {
      * up to {@code timeout} for them, then releases everything. Returns the sockets left open.
      */
     public int drain(Duration timeout) {
+        int open = server.connectionCount();
+        long start = System.nanoTime();
         int left = server.drain(timeout);
+        long tookMillis = (System.nanoTime() - start) / 1_000_000;
+        if (left == 0) {
+            log.info("drained: closed {} WebSocket sessions in {} ms", open, tookMillis);
+        } else {
+            log.warn("drained: closed {} of {} WebSocket sessions in {} ms; {} were still open after the {} ms drain timeout",
+                    open - left, open, tookMillis, left, timeout.toMillis());
+        }
         close();
         return left;
     }

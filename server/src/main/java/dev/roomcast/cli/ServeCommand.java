@@ -147,6 +147,7 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         RoomcastConfig config = toConfig();
+        LogFormats.apply(config.logFormat());
         Roomcast node;
         try {
             node = Roomcast.start(config);
@@ -159,10 +160,7 @@ public final class ServeCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         SignalHandler drain = signal -> {
             log.info("SIG{}: draining (up to {} ms)", signal.getName(), config.drainTimeout().toMillis());
-            int left = node.drain(config.drainTimeout());
-            if (left > 0) {
-                log.warn("{} connections were still open after the drain timeout", left);
-            }
+            node.drain(config.drainTimeout());
             stopped.countDown();
         };
         Signal.handle(new Signal("TERM"), drain);

@@ -45,6 +45,8 @@ final class ChannelSession implements Session {
     private final ServerMetrics metrics;
     private boolean unflushed;
     private boolean closing;
+    /** Why this server closed the session, for the log; null while open or when the client closed it. */
+    private CloseReason closedWith;
 
     ChannelSession(String node, long number, String user, Channel channel, Loop loop, WireFormat format,
                    ServerMetrics metrics) {
@@ -134,6 +136,7 @@ final class ChannelSession implements Session {
             return true;
         }
         closing = true;
+        closedWith = CloseReason.SLOW_CONSUMER;
         metrics.slowConsumerClosed();
         loop.execute(() -> Connections.close(channel, CloseReason.SLOW_CONSUMER));
         return false;
@@ -153,8 +156,14 @@ final class ChannelSession implements Session {
             return;
         }
         if (beginClose()) {
+            closedWith = reason;
             Connections.close(channel, reason);
         }
+    }
+
+    /** Why this server closed the session, or null when it did not (the client did, or the connection dropped). On the loop. */
+    CloseReason closedWith() {
+        return closedWith;
     }
 
     /**

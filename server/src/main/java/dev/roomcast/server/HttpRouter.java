@@ -38,10 +38,12 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final ServerContext context;
     private final RoomsApi roomsApi;
     private final WebSocketUpgrade webSockets;
+    private final ApiAccessLog accessLog;
 
     HttpRouter(ServerContext context) {
         this.context = context;
         this.roomsApi = new RoomsApi(context.hub(), context.config());
+        this.accessLog = new ApiAccessLog(context.metrics());
         this.webSockets = new WebSocketUpgrade(context.config());
     }
 
@@ -78,7 +80,8 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         } else if (path.equals("/v1/ws")) {
             upgrade(ctx, request, null, principal -> new JsonEndpoint(principal, context));
         } else if (RoomsApi.serves(path)) {
-            roomsApi.handle(request).thenAccept(response -> HttpResponses.send(ctx, request, response));
+            long start = System.nanoTime();
+            roomsApi.handle(request).thenAccept(response -> answerApi(ctx, request, roomsApi.routeOf(path), start, response));
         } else if (path.startsWith("/ws/")) {
             RoomNames.Checked room = RoomNames.fromPathSegment(path.substring("/ws/".length()));
             if (!room.ok()) {
@@ -91,6 +94,14 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         } else {
             HttpResponses.text(ctx, request, HttpResponseStatus.NOT_FOUND, "no such path: " + path);
         }
+    }
+
+    /** Sends an HTTP API answer and logs it. Takes ownership of {@code response}; any thread. */
+    private void answerApi(ChannelHandlerContext ctx, FullHttpRequest request, String route, long start,
+                           FullHttpResponse response) {
+        int status = response.status().code();
+        HttpResponses.send(ctx, request, response);
+        accessLog.answered(ctx.channel(), request, route, status, start);
     }
 
     /** Ready when the broker is reachable and the node is not draining; load balancers stop routing here otherwise. */
@@ -166,6 +177,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         UpgradeGate.Decision decision = context.gate().check(ctx.channel(), request, room);
         if (decision instanceof UpgradeGate.Refused refused) {
+            context.notices().count("upgrades refused (" + refused.rejection().tag() + ")");
             HttpResponses.text(ctx, request, refused.status(), refused.reason());
             return;
         }

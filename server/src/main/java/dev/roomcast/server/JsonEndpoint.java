@@ -86,7 +86,6 @@ final class JsonEndpoint extends WebSocketEndpoint {
         ClientRequest request = requests.parse(text);
         // Parsed first so that the refusal carries the request's ref; the request is not carried out.
         if (takeToken() != RateLimiter.Verdict.ACCEPT) {
-            context.metrics().rateLimited();
             answer(request.ref(), refused(ErrorCode.RATE_LIMITED, "too many requests: at most "
                     + context.config().rateLimitPerSecond() + " a second; this one was dropped"));
             return;

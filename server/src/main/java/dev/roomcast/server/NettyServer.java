@@ -44,6 +44,8 @@ public final class NettyServer {
     private final Class<? extends ServerChannel> channelType;
     private final NettyLoops loops;
     private final Connections connections;
+    private final AggregatedLog notices = new AggregatedLog(AggregatedLog.INTERVAL);
+    private final Identities identities = new Identities();
     private Channel listener;
 
     public NettyServer(RoomcastConfig config, ServerMetrics metrics) {
@@ -75,11 +77,10 @@ public final class NettyServer {
      * @throws BindException when the address is taken or not available
      */
     public InetSocketAddress start(Hub hub) throws BindException {
-        Identities identities = new Identities();
         UpgradeGate gate = new UpgradeGate(config, connections, identities, metrics);
         SslContext tls = config.tlsEnabled() ? TlsContexts.server(config.tlsCert(), config.tlsKey()) : null;
         ServerContext context = new ServerContext(config, hub, loops, connections, identities, new StaticPage(),
-                metrics, gate);
+                metrics, notices, gate);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(channelType)
@@ -92,6 +93,7 @@ public final class NettyServer {
             listener = bootstrap.bind(config.host(), config.port()).syncUninterruptibly().channel();
         } catch (Exception e) {
             stopLoops(Duration.ZERO);
+            notices.close();
             if (e instanceof BindException bind) {
                 throw bind;
             }
@@ -99,8 +101,6 @@ public final class NettyServer {
             bind.initCause(e);
             throw bind;
         }
-        log.info("listening on {} ({} event loops, {}, {})", listener.localAddress(), loops.all().size(),
-                channelType.getSimpleName(), tls == null ? "plain http" : "TLS");
         return (InetSocketAddress) listener.localAddress();
     }
 
@@ -131,6 +131,12 @@ public final class NettyServer {
             listener.close().syncUninterruptibly();
         }
         stopLoops(Duration.ofSeconds(2));
+        notices.close();
+    }
+
+    /** How the event loops are set up, for the start-up line: their number and transport. */
+    public String transport() {
+        return loops.all().size() + " event loops, " + (channelType == EpollServerSocketChannel.class ? "epoll" : "NIO");
     }
 
     /** Open WebSocket connections. */

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * the upgrade gate and the rules for turning failures into close codes. Immutable; shared by all event loops.
  */
 record ServerContext(RoomcastConfig config, Hub hub, NettyLoops loops, Connections connections,
-                     Identities identities, StaticPage page, ServerMetrics metrics, UpgradeGate gate) {
+                     Identities identities, StaticPage page, ServerMetrics metrics, AggregatedLog notices,
+                     UpgradeGate gate) {
 
     private static final Logger log = LoggerFactory.getLogger(ServerContext.class);
 

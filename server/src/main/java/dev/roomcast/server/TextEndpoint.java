@@ -66,7 +66,6 @@ final class TextEndpoint extends WebSocketEndpoint {
             context.metrics().messageIn();
             return true;
         }
-        context.metrics().rateLimited();
         if (verdict == RateLimiter.Verdict.FLOODING) {
             close(CloseReason.RATE_LIMITED);
         }

@@ -12,6 +12,8 @@ import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The life of a session that both WebSocket endpoints share, one instance per connection,
@@ -24,6 +26,8 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
  */
 abstract class WebSocketEndpoint extends SimpleChannelInboundHandler<WebSocketFrame> {
 
+    private static final Logger log = LoggerFactory.getLogger(WebSocketEndpoint.class);
+
     protected final ServerContext context;
     private final String user;
     private final WireFormat format;
@@ -34,6 +38,8 @@ abstract class WebSocketEndpoint extends SimpleChannelInboundHandler<WebSocketFr
     private RateLimiter limiter;
     /** Pings sent since the client last sent a frame of any kind. */
     private int missedPings;
+    /** The status code of the client's close frame, for the log; -1 until one arrives. */
+    private int clientCloseCode = -1;
     /** This endpoint's place in its {@link LoopSockets}: the slot, -1 while not in one, and the index in it. */
     int wheelSlot = -1;
     int wheelIndex;
@@ -58,6 +64,7 @@ abstract class WebSocketEndpoint extends SimpleChannelInboundHandler<WebSocketFr
     /** The handshake response has been written: opens the session and joins the loop's heartbeat. */
     void handshakeCompleted() {
         session = context.newSession(ctx.channel(), user, format);
+        log.debug("{} opened", session);
         context.connections().of(ctx.executor()).add(this);
         opened(ctx);
         if (context.connections().draining()) {
@@ -97,12 +104,17 @@ abstract class WebSocketEndpoint extends SimpleChannelInboundHandler<WebSocketFr
         aggregator.channelRead(ctx.pipeline().context(aggregator), first.retain());
     }
 
-    /** Takes a token for one message from this connection's rate limiter. */
+    /** Takes a token for one message from this connection's rate limiter; a refusal is counted and logged in sum. */
     protected RateLimiter.Verdict takeToken() {
         if (limiter == null) {
             limiter = context.newRateLimiter();
         }
-        return limiter.tryAcquire();
+        RateLimiter.Verdict verdict = limiter.tryAcquire();
+        if (verdict != RateLimiter.Verdict.ACCEPT) {
+            context.metrics().rateLimited();
+            context.notices().count("messages dropped by the rate limit");
+        }
+        return verdict;
     }
 
     /**
@@ -131,6 +143,7 @@ abstract class WebSocketEndpoint extends SimpleChannelInboundHandler<WebSocketFr
 
     /** The client's close frame: echoed unless ours went out first, which completes the closing handshake. */
     private void closeRequested(ChannelHandlerContext ctx, WebSocketFrame close) {
+        clientCloseCode = ((CloseWebSocketFrame) close).statusCode();
         if (session == null || session.beginClose()) {
             ctx.writeAndFlush(close.retain()).addListener(ChannelFutureListener.CLOSE);
         } else {
@@ -147,9 +160,25 @@ abstract class WebSocketEndpoint extends SimpleChannelInboundHandler<WebSocketFr
         if (session != null) {
             context.connections().of(ctx.executor()).remove(this);
             context.hub().disconnect(session);
+            logClosed(session);
             session = null;
         }
         super.channelInactive(ctx);
+    }
+
+    /**
+     * A close by this server is counted per reason for the periodic INFO summary (a drain has its own
+     * line); every close is logged at DEBUG with its code.
+     */
+    private void logClosed(ChannelSession closed) {
+        CloseReason reason = closed.closedWith();
+        if (reason != null && reason != CloseReason.GOING_AWAY) {
+            context.notices().count("connections closed with " + reason.code() + " " + reason.text());
+        }
+        if (log.isDebugEnabled()) {
+            log.debug("{} closed: {}", closed, reason != null ? reason.code() + " " + reason.text() + " by the server"
+                    : clientCloseCode >= 0 ? clientCloseCode + " by the client" : "the connection dropped without a close frame");
+        }
     }
 
     @Override

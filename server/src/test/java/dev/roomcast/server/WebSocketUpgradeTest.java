@@ -43,6 +43,7 @@ class WebSocketUpgradeTest {
             + "Sec-WebSocket-Version: 13\r\n\r\n";
 
     private final ServerMetrics metrics = new ServerMetrics();
+    private final AggregatedLog notices = new AggregatedLog(AggregatedLog.INTERVAL);
     private final EmbeddedChannel server = new EmbeddedChannel();
     /** Masks what the test sends, as a client must, and decodes what the server answers. */
     private final EmbeddedChannel client = new EmbeddedChannel(new WebSocket13FrameEncoder(true),
@@ -59,7 +60,7 @@ class WebSocketUpgradeTest {
         Hub hub = new Hub(loops.all(), broker, new FrameEncoder(ByteBufAllocator.DEFAULT), Clock.systemUTC(), nanos -> { });
         Identities identities = new Identities();
         ServerContext context = new ServerContext(config, hub, loops, connections, identities, new StaticPage(),
-                metrics, new UpgradeGate(config, connections, identities, metrics));
+                metrics, notices, new UpgradeGate(config, connections, identities, metrics));
         server.pipeline().addLast(new ConnectionInitializer(context, null));
         server.writeInbound(Unpooled.copiedBuffer(HANDSHAKE, StandardCharsets.US_ASCII));
         ByteBuf response = server.readOutbound();
@@ -75,6 +76,7 @@ class WebSocketUpgradeTest {
         client.finishAndReleaseAll();
         broker.close();
         metrics.close();
+        notices.close();
     }
 
     @Test

@@ -91,6 +91,16 @@ public final class RoomsApi {
         this.maxTextBytes = config.maxTextBytes();
     }
 
+    /**
+     * The route template a path falls under ({@code /v1/rooms/{room}/history}), for metrics and logs
+     * that must not carry a room name; {@code /v1/rooms/…} for a path that matches no route.
+     */
+    public String routeOf(String path) {
+        String[] segments = path.split("/", -1);
+        return routes.stream().filter(r -> r.match(segments) != null).map(Route::template).findFirst()
+                .orElse("/v1/rooms/…");
+    }
+
     /** Whether a path belongs to this API, so the router hands its requests here. */
     public static boolean serves(String path) {
         return path.equals("/v1/rooms") || path.startsWith("/v1/rooms/");
