@@ -190,7 +190,7 @@ class RedisBrokerIT extends BrokerContract {
                 assertThat(offsets(deliveredMessages(room))).containsExactly(1L, 2L, 3L, 4L, 5L);
                 assertThat(reconnects).as("both connections came back").hasValueGreaterThanOrEqualTo(2);
                 assertThat(caughtUp).as("the three messages read back after the outage").hasValue(3);
-                assertThat(commands).contains("SUBSCRIBE", "EVALSHA", "PING");
+                assertThat(commands).as("commands timed, by type").contains("EVALSHA", "PING");
             } finally {
                 cutOff.close();
             }
