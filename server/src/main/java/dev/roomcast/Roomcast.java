@@ -55,6 +55,7 @@ public final class Roomcast implements AutoCloseable {
         Hub hub = new Hub(server.loops(), broker, server.encoder(), clock, metrics::deliveryBatchFlushed);
         metrics.bindSizes(server::connectionCount, hub::roomCount);
         metrics.bindBuildInfo(version());
+        broker.announceNode(server.nodeId(), server::connectionCount);
         try {
             InetSocketAddress address = server.start(hub);
             log.info(StartupLine.of(config, address, server.transport()));
@@ -88,6 +89,11 @@ public final class Roomcast implements AutoCloseable {
 
     public int port() {
         return address.getPort();
+    }
+
+    /** This node's id, as in its session ids and the node list. */
+    public String nodeId() {
+        return server.nodeId();
     }
 
     public Hub hub() {

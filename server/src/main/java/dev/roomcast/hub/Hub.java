@@ -173,6 +173,11 @@ public final class Hub {
         return directory.roomCount();
     }
 
+    /** The live nodes sharing this node's rooms, this one included, with their open connections. Any thread. */
+    public CompletionStage<Map<String, Integer>> nodes() {
+        return broker.nodes();
+    }
+
     /** Whether the broker can reach its backing service, i.e. this node can serve rooms. Any thread. */
     public boolean brokerReady() {
         return broker.isReady();

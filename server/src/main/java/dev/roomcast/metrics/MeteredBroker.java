@@ -9,6 +9,7 @@ import dev.roomcast.broker.Position;
 import dev.roomcast.broker.RoomEvent;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
+import java.util.function.IntSupplier;
 
 /**
  * A {@link Broker} that measures the one it wraps: publish latency, failed operations, direct
@@ -104,6 +105,16 @@ public final class MeteredBroker implements Broker {
                 metrics.directMessage(delivered);
             }
         });
+    }
+
+    @Override
+    public void announceNode(String nodeId, IntSupplier connections) {
+        broker.announceNode(nodeId, connections);
+    }
+
+    @Override
+    public CompletionStage<Map<String, Integer>> nodes() {
+        return broker.nodes();
     }
 
     @Override

@@ -3,6 +3,8 @@ package dev.roomcast.server;
 import dev.roomcast.protocol.RoomNames;
 import dev.roomcast.protocol.SeedText;
 import dev.roomcast.security.Principal;
+import dev.roomcast.server.api.AdminAccess;
+import dev.roomcast.server.api.AdminApi;
 import dev.roomcast.server.api.RoomsApi;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -37,12 +39,16 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private final ServerContext context;
     private final RoomsApi roomsApi;
+    private final AdminApi adminApi;
     private final WebSocketUpgrade webSockets;
     private final ApiAccessLog accessLog;
 
     HttpRouter(ServerContext context) {
         this.context = context;
-        this.roomsApi = new RoomsApi(context.hub(), context.config());
+        AdminAccess admins = new AdminAccess(context.config());
+        this.roomsApi = new RoomsApi(context.hub(), context.config(), admins);
+        this.adminApi = new AdminApi(context.hub(), context.metrics(), admins, context.identities().nodeId(),
+                context.connections()::count);
         this.accessLog = new ApiAccessLog(context.metrics());
         this.webSockets = new WebSocketUpgrade(context.config());
     }
@@ -79,6 +85,9 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
                     principal -> new TextEndpoint(SeedText.GLOBAL_ROOM, principal, context));
         } else if (path.equals("/v1/ws")) {
             upgrade(ctx, request, null, principal -> new JsonEndpoint(principal, context));
+        } else if (AdminApi.serves(path)) {
+            long start = System.nanoTime();
+            adminApi.handle(request).thenAccept(response -> answerApi(ctx, request, path, start, response));
         } else if (RoomsApi.serves(path)) {
             long start = System.nanoTime();
             roomsApi.handle(request).thenAccept(response -> answerApi(ctx, request, roomsApi.routeOf(path), start, response));

@@ -139,6 +139,11 @@ public final class NettyServer {
         return loops.all().size() + " event loops, " + (channelType == EpollServerSocketChannel.class ? "epoll" : "NIO");
     }
 
+    /** This node's id: the prefix of its session ids, and its name in the node list. */
+    public String nodeId() {
+        return identities.nodeId();
+    }
+
     /** Open WebSocket connections. */
     public int connectionCount() {
         return connections.count();

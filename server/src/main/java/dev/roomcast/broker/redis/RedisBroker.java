@@ -36,6 +36,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -119,6 +120,9 @@ public final class RedisBroker implements Broker {
     private final ConcurrentHashMap<String, RoomFeed> feeds = new ConcurrentHashMap<>();
     private volatile BrokerListener listener = event -> { };
     private volatile boolean answering = true;
+    /** This node as {@link #announceNode} named it; null until then. */
+    private volatile String announcedId;
+    private volatile IntSupplier announcedConnections;
 
     private RedisBroker(Settings settings, RedisClient client, ClientResources resources, RedisObserver observer,
                         StatefulRedisConnection<String, String> connection,
@@ -294,8 +298,55 @@ public final class RedisBroker implements Broker {
                 observer::announceFailed);
     }
 
+    /** Writes this node's entry in the node list now, then with every heartbeat. */
+    @Override
+    public void announceNode(String nodeId, IntSupplier connections) {
+        announcedConnections = connections;
+        announcedId = nodeId;
+        health.execute(this::refreshNode);
+    }
+
+    /**
+     * Reads the node list; entries whose node stopped refreshing them are left out (and removed). Node
+     * clocks are compared with each other here, so a node whose clock is off by more than the presence TTL
+     * may be shown or hidden wrongly; the list is for people, nothing depends on it.
+     */
+    @Override
+    public CompletionStage<Map<String, Integer>> nodes() {
+        return redis.hgetall(keys.nodes()).thenApply(entries -> {
+            long now = System.currentTimeMillis();
+            Map<String, Integer> live = new TreeMap<>();
+            entries.forEach((node, entry) -> {
+                String[] countAndExpiry = entry.split(" ");
+                if (Long.parseLong(countAndExpiry[1]) > now) {
+                    live.put(node, Integer.parseInt(countAndExpiry[0]));
+                } else {
+                    logFailure(redis.hdel(keys.nodes(), node), "forget a stopped node", node, observer::heartbeatFailed);
+                }
+            });
+            String self = announcedId;
+            if (self != null) {
+                live.put(self, announcedConnections.getAsInt());
+            }
+            return live;
+        });
+    }
+
+    /** On the health thread: this node's entry in the node list, with its connections now. */
+    private void refreshNode() {
+        String self = announcedId;
+        if (self == null) {
+            return;
+        }
+        long ttl = settings.presenceTtl().toMillis();
+        String entry = announcedConnections.getAsInt() + " " + (System.currentTimeMillis() + ttl);
+        logFailure(redis.hset(keys.nodes(), self, entry), "node heartbeat", self, observer::heartbeatFailed);
+        logFailure(redis.pexpire(keys.nodes(), ttl), "node heartbeat", self, observer::heartbeatFailed);
+    }
+
     /** On the health thread: rewrites this node's presence entries of every room it has sessions in. */
     private void refreshPresence() {
+        refreshNode();
         String ttl = millis(settings.presenceTtl());
         presence.forEachRoom((room, users) -> {
             List<String> args = new ArrayList<>(2 + 2 * users.size());
@@ -357,6 +408,12 @@ public final class RedisBroker implements Broker {
     @Override
     public void close() {
         health.shutdownNow();
+        String self = announcedId;
+        if (self != null) {
+            // Best effort: a node that stops cleanly leaves the list at once instead of after its TTL.
+            redis.hdel(keys.nodes(), self).toCompletableFuture().completeOnTimeout(0L, 1, TimeUnit.SECONDS)
+                    .exceptionally(unreachable -> 0L).join();
+        }
         pubSub.close();
         connection.close();
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
