@@ -117,22 +117,8 @@ public final class AdminApi {
                 json.writeNumberField(refused.getKey().tag(), refused.getValue());
             }
             json.writeEndObject();
-            json.writeArrayFieldStart("nodes");
-            for (Map.Entry<String, Integer> node : nodes.entrySet()) {
-                json.writeStartObject();
-                json.writeStringField("node", node.getKey());
-                json.writeNumberField("connections", node.getValue());
-                json.writeEndObject();
-            }
-            json.writeEndArray();
-            json.writeArrayFieldStart("top_rooms");
-            for (Map.Entry<String, Integer> room : top) {
-                json.writeStartObject();
-                json.writeStringField("room", room.getKey());
-                json.writeNumberField("members", room.getValue());
-                json.writeEndObject();
-            }
-            json.writeEndArray();
+            ApiResponses.writeCounts(json, "nodes", "node", "connections", nodes.entrySet());
+            ApiResponses.writeCounts(json, "top_rooms", "room", "members", top);
         });
     }
 

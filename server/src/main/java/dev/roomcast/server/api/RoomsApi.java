@@ -215,16 +215,8 @@ public final class RoomsApi {
     /** {@code GET /v1/rooms}: rooms with members on this node, with member counts. */
     private CompletionStage<FullHttpResponse> rooms(FullHttpRequest request, String unused) {
         Map<String, Integer> rooms = hub.rooms();
-        return done(ApiResponses.json(HttpResponseStatus.OK, json -> {
-            json.writeArrayFieldStart("rooms");
-            for (Map.Entry<String, Integer> room : rooms.entrySet()) {
-                json.writeStartObject();
-                json.writeStringField("room", room.getKey());
-                json.writeNumberField("members", room.getValue());
-                json.writeEndObject();
-            }
-            json.writeEndArray();
-        }));
+        return done(ApiResponses.json(HttpResponseStatus.OK,
+                json -> ApiResponses.writeCounts(json, "rooms", "room", "members", rooms.entrySet())));
     }
 
     /** {@code GET /v1/rooms/{room}/presence}: users in the room on every node with their session counts. */
