@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.roomcast.testing.RawHttp;
+import dev.roomcast.testing.RawWebSocket;
 import dev.roomcast.testing.RoomcastProcess;
 import dev.roomcast.testing.WsClient;
 import java.io.IOException;
@@ -64,8 +65,11 @@ class LogsIT {
             WsClient member = WsClient.connect(URI.create("ws://127.0.0.1:" + port + "/ws/lobby"));
             RawHttp.Response rooms = RawHttp.send(port, "GET", "/v1/rooms", "Authorization: Bearer k3y-in-no-log\r\n");
             assertThat(rooms.status()).isEqualTo(200);
-            WsClient leaving = WsClient.connect(URI.create("ws://127.0.0.1:" + port + "/ws/lobby"));
-            leaving.close();
+            // A client that closes with 1000 and waits for the server's answer, so the close frame is read for sure.
+            try (RawWebSocket leaving = RawWebSocket.connect(port, "/ws/lobby")) {
+                leaving.sendFrame(true, RawWebSocket.CLOSE, new byte[] {0x03, (byte) 0xE8});
+                assertThat(leaving.awaitCloseCode()).isEqualTo(1000);
+            }
 
             await().atMost(Duration.ofSeconds(30)).until(() -> refusalsLogged(node) == 30);
             assertThat(logLines(node)).anySatisfy(line -> assertThat(line).matches(".* INFO +AggregatedLog - upgrades refused \\(origin\\): \\d+ in the last 10 s"));
