@@ -4,14 +4,24 @@ import dev.roomcast.cli.RootCommand;
 import java.util.Arrays;
 import picocli.CommandLine;
 
-/** Entry point: {@code roomcast [serve] [options]}; serving is the default subcommand. */
+/**
+ * Entry point: {@code roomcast [serve] [options]}; serving is the default subcommand. Hands the CLI
+ * {@link Roomcast#start}, so the root package depends on {@code cli} and never the reverse.
+ *
+ * <p>Threading: the main thread.
+ */
 public final class Main {
 
     private Main() {
     }
 
     public static void main(String[] args) {
-        System.exit(RootCommand.commandLine().execute(withDefaultSubcommand(args)));
+        System.exit(commandLine().execute(withDefaultSubcommand(args)));
+    }
+
+    /** The program's command line, with the process environment. */
+    public static CommandLine commandLine() {
+        return RootCommand.commandLine(Roomcast::start, System.getenv());
     }
 
     /** {@code roomcast --port 9000} means {@code roomcast serve --port 9000}. */

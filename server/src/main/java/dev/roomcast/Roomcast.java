@@ -2,24 +2,38 @@ package dev.roomcast;
 
 import dev.roomcast.broker.Broker;
 import dev.roomcast.broker.LocalBroker;
+import dev.roomcast.broker.Position;
 import dev.roomcast.broker.redis.RedisBroker;
+import dev.roomcast.cli.ServeCommand;
 import dev.roomcast.config.RoomcastConfig;
 import dev.roomcast.hub.Hub;
+import dev.roomcast.metrics.BuildInfo;
 import dev.roomcast.metrics.MeteredBroker;
 import dev.roomcast.metrics.ServerMetrics;
+import dev.roomcast.protocol.RoomNames;
+import dev.roomcast.protocol.Utf8;
 import dev.roomcast.server.NettyServer;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One Roomcast node: builds the broker, the hub, the metrics and the Netty server and ties their lives
  * together. {@link #start} binds; {@link #drain} and {@link #close} stop, from any thread, once.
+ *
+ * <p>This is also the embedding API (docs/embedding.md): a host program calls {@link #start},
+ * {@link #port}, {@link #publish}, {@link #drain} and {@link #close}, the supported surface;
+ * {@link #hub} and {@link #metrics} are the node's internals, for the server's own code and tests.
+ *
+ * <p>Threading: thread-safe, every method may be called from any thread; its parts are confined to their
+ * own threads (docs/architecture.md).
  */
-public final class Roomcast implements AutoCloseable {
+public final class Roomcast implements ServeCommand.RunningNode, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Roomcast.class);
 
@@ -28,9 +42,11 @@ public final class Roomcast implements AutoCloseable {
     private final NettyServer server;
     private final ServerMetrics metrics;
     private final InetSocketAddress address;
+    private final int maxTextBytes;
 
-    private Roomcast(Broker broker, Hub hub, NettyServer server, ServerMetrics metrics, InetSocketAddress address) {
+    private Roomcast(Broker broker, Hub hub, NettyServer server, ServerMetrics metrics, InetSocketAddress address, int maxTextBytes) {
         this.broker = broker;
+        this.maxTextBytes = maxTextBytes;
         this.hub = hub;
         this.server = server;
         this.metrics = metrics;
@@ -54,12 +70,12 @@ public final class Roomcast implements AutoCloseable {
         NettyServer server = new NettyServer(config, metrics);
         Hub hub = new Hub(server.loops(), broker, server.encoder(), clock, metrics::deliveryBatchFlushed);
         metrics.bindSizes(server::connectionCount, hub::roomCount);
-        metrics.bindBuildInfo(version());
+        metrics.bindBuildInfo(BuildInfo.version());
         broker.announceNode(server.nodeId(), server::connectionCount);
         try {
             InetSocketAddress address = server.start(hub);
             log.info(StartupLine.of(config, address, server.transport()));
-            return new Roomcast(broker, hub, server, metrics, address);
+            return new Roomcast(broker, hub, server, metrics, address, config.limits().maxTextBytes());
         } catch (BindException | RuntimeException e) {
             broker.close();
             metrics.close();
@@ -69,24 +85,19 @@ public final class Roomcast implements AutoCloseable {
 
     /** The broker the config names: in-process, or Redis (connects now, blocking). */
     private static Broker newBroker(RoomcastConfig config, Clock clock, ServerMetrics metrics) {
-        if (!config.redisBroker()) {
-            return new LocalBroker(config.historySize(), config.historyMaxAge(), config.historyMaxBytes(), clock);
+        if (!config.cluster().redisBroker()) {
+            return new LocalBroker(config.history().historySize(), config.history().historyMaxAge(), config.history().historyMaxBytes(), clock);
         }
-        return RedisBroker.connect(new RedisBroker.Settings(config.broker(), config.redisPrefix(),
-                config.historySize(), config.historyMaxAge(), config.redisRoomTtl(), RedisBroker.DEFAULT_PRESENCE_TTL),
-                metrics.redisObserver());
-    }
-
-    /** The version in the jar's manifest (the pom's), or "development" when run from classes. */
-    public static String version() {
-        String version = Roomcast.class.getPackage().getImplementationVersion();
-        return version == null ? "development" : version;
+        return RedisBroker.connect(new RedisBroker.Settings(config.cluster().broker(), config.cluster().redisPrefix(),
+                config.history().historySize(), config.history().historyMaxAge(), config.history().redisRoomTtl(),
+                config.cluster().presenceLease()), metrics.redisObserver());
     }
 
     public InetSocketAddress address() {
         return address;
     }
 
+    @Override
     public int port() {
         return address.getPort();
     }
@@ -94,6 +105,24 @@ public final class Roomcast implements AutoCloseable {
     /** This node's id, as in its session ids and the node list. */
     public String nodeId() {
         return server.nodeId();
+    }
+
+    /**
+     * Publishes {@code text} to {@code room} as user {@code from}, exactly as a client's
+     * {@code publish} or the HTTP API would, without a connection: how a host program that embeds
+     * the node pushes into rooms. Completes with the message's position; fails with
+     * {@link IllegalArgumentException} for a room name the protocol refuses (reserved names but
+     * {@code $global} included) or a text over the configured {@code maxTextBytes}.
+     */
+    public CompletionStage<Position> publish(String room, String from, String text) {
+        RoomNames.Checked checked = RoomNames.check(room, true);
+        if (!checked.ok()) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException(checked.refusal()));
+        }
+        if (Utf8.length(text) > maxTextBytes) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("text is longer than " + maxTextBytes + " bytes"));
+        }
+        return hub.publish(checked.name(), from, text);
     }
 
     public Hub hub() {
@@ -108,6 +137,7 @@ public final class Roomcast implements AutoCloseable {
      * Graceful stop: refuses new connections, closes every WebSocket with 1001 going away, waits
      * up to {@code timeout} for them, then releases everything. Returns the sockets left open.
      */
+    @Override
     public int drain(Duration timeout) {
         int open = server.connectionCount();
         long start = System.nanoTime();

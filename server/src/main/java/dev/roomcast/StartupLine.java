@@ -1,15 +1,18 @@
 package dev.roomcast;
 
+import dev.roomcast.config.Auth;
+import dev.roomcast.config.Network;
 import dev.roomcast.config.RoomcastConfig;
+import dev.roomcast.config.SettingSpec;
+import dev.roomcast.config.Settings;
+import dev.roomcast.metrics.BuildInfo;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
-import java.lang.reflect.RecordComponent;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -21,25 +24,26 @@ import java.util.stream.Collectors;
  */
 final class StartupLine {
 
-    private static final RoomcastConfig DEFAULTS = RoomcastConfig.builder().build();
+    private static final RoomcastConfig DEFAULTS = RoomcastConfig.defaults();
     /** Settings the line states in their own words, so they are not repeated among the changed ones. */
-    private static final Set<String> STATED = Set.of("host", "port", "tlsCert", "tlsKey", "broker", "jwtSecret",
-            "jwtPublicKey", "apiKey", "adminPassword", "allowedOrigins");
-    /** Settings whose value is a secret: shown as "set", whatever they are called in a later version. */
-    private static final Pattern SECRET = Pattern.compile("(?i).*(secret|password|apikey).*");
+    private static final Set<String> STATED = Set.of("--host", "--port", "--tls-cert", "--tls-key", "--broker",
+            "--jwt-secret", "--jwt-public-key", "--api-key", "--admin-password", "--allowed-origins");
 
     private StartupLine() {
     }
 
     static String of(RoomcastConfig config, InetSocketAddress address, String transport) {
-        return "Roomcast " + Roomcast.version() + " serving " + (config.tlsEnabled() ? "https" : "http") + "://"
+        Network network = config.network();
+        Auth auth = config.auth();
+        return "Roomcast " + BuildInfo.version() + " serving " + (network.tlsEnabled() ? "https" : "http") + "://"
                 + address.getHostString() + ":" + address.getPort() + "/"
-                + "; TLS " + (config.tlsEnabled() ? "on (" + config.tlsCert() + ")" : "off")
-                + "; broker " + (config.redisBroker() ? redactedUri(config.broker()) + " prefix " + config.redisPrefix() : "memory")
-                + "; auth " + auth(config)
-                + "; HTTP API key " + (config.apiKey() != null ? "set" : "unset")
-                + "; admin page " + (config.adminPassword() != null ? "password" : config.apiKey() != null ? "API key" : "off")
-                + "; origins " + (config.allowedOrigins().isEmpty() ? "localhost only (default)" : String.join(",", config.allowedOrigins()))
+                + "; TLS " + (network.tlsEnabled() ? "on (" + network.tlsCert() + ")" : "off")
+                + "; broker " + (config.cluster().redisBroker()
+                        ? redactedUri(config.cluster().broker()) + " prefix " + config.cluster().redisPrefix() : "memory")
+                + "; auth " + auth(auth)
+                + "; HTTP API key " + (auth.apiKey() != null ? "set" : "unset")
+                + "; admin page " + (auth.adminPassword() != null ? "password" : auth.apiKey() != null ? "API key" : "off")
+                + "; origins " + (auth.allowedOrigins().isEmpty() ? "localhost only (default)" : String.join(",", auth.allowedOrigins()))
                 + "; changed settings " + changedSettings(config)
                 + "; " + transport
                 + "; Java " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ")"
@@ -49,32 +53,27 @@ final class StartupLine {
                 + ", " + Runtime.getRuntime().availableProcessors() + " CPUs";
     }
 
-    private static String auth(RoomcastConfig config) {
-        if (config.jwtSecret() != null) {
+    private static String auth(Auth auth) {
+        if (auth.jwtSecret() != null) {
             return "JWT HS256";
         }
-        return config.jwtPublicKey() != null ? "JWT public key " + config.jwtPublicKey() : "none (anonymous guests)";
+        return auth.jwtPublicKey() != null ? "JWT public key " + auth.jwtPublicKey() : "none (anonymous guests)";
     }
 
-    /** Every setting whose value differs from its default, as name=value, secrets as name=(set). */
-    private static String changedSettings(RoomcastConfig config) {
+    /**
+     * Every setting of every group whose value differs from its default, as name=value in declaration
+     * order; a secret ({@code @Setting(secret = true)}) as name=(set).
+     */
+    static String changedSettings(RoomcastConfig config) {
         List<String> changed = new ArrayList<>();
-        for (RecordComponent setting : RoomcastConfig.class.getRecordComponents()) {
-            Object value = valueOf(setting, config);
-            if (STATED.contains(setting.getName()) || Objects.equals(value, valueOf(setting, DEFAULTS))) {
+        for (SettingSpec setting : Settings.all()) {
+            Object value = setting.valueIn(config);
+            if (STATED.contains(setting.flag()) || Objects.equals(value, setting.valueIn(DEFAULTS))) {
                 continue;
             }
-            changed.add(setting.getName() + "=" + (SECRET.matcher(setting.getName()).matches() ? "(set)" : value));
+            changed.add(setting.component().getName() + "=" + (setting.secret() ? "(set)" : value));
         }
         return changed.isEmpty() ? "none" : String.join(" ", changed);
-    }
-
-    private static Object valueOf(RecordComponent setting, RoomcastConfig config) {
-        try {
-            return setting.getAccessor().invoke(config);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot read setting " + setting.getName(), e);
-        }
     }
 
     /** The broker URL without its password. */

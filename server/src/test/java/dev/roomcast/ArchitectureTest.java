@@ -41,6 +41,19 @@ class ArchitectureTest {
     }
 
     @Test
+    void nothingImportsTheRootPackageSoMainAndTheCliFormNoCycle() throws IOException {
+        for (String pkg : List.of("bench", "broker", "cli", "config", "hub", "metrics", "protocol", "security", "server")) {
+            assertThat(importsOf(pkg, "dev.roomcast.")).as("imports of the root package (Main, Roomcast) in %s", pkg)
+                    .noneMatch(line -> line.matches(".*: import dev\\.roomcast\\.[A-Z]\\w*;"));
+        }
+    }
+
+    @Test
+    void protocolKnowsNoTransport() throws IOException {
+        assertThat(importsOf("protocol", "io.netty")).isEmpty();
+    }
+
+    @Test
     void securityRulesAndMetricsKnowNoTransport() throws IOException {
         assertThat(importsOf("security", "io.netty")).isEmpty();
         assertThat(importsOf("metrics", "io.netty")).isEmpty();

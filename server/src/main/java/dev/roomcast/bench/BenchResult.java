@@ -1,14 +1,21 @@
 package dev.roomcast.bench;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
 /**
  * The figures of one run, in the order they were added, printable as a table for people or as
- * one JSON object per line for scripts. Not thread-safe; built by the driving thread.
+ * one JSON object per line for scripts.
+ *
+ * <p>Threading: not thread-safe; built by the driving thread.
  */
 public final class BenchResult {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Map<String, Object> fields = new LinkedHashMap<>();
 
@@ -22,24 +29,21 @@ public final class BenchResult {
         return fields.get(key);
     }
 
-    /** One line of JSON; decimals keep three places. */
+    /** One line of JSON; decimals keep three places, as in the table. */
     public String toJson() {
-        StringBuilder json = new StringBuilder("{");
+        ObjectNode json = JSON.createObjectNode();
         for (Map.Entry<String, Object> field : fields.entrySet()) {
-            if (json.length() > 1) {
-                json.append(',');
-            }
-            json.append('"').append(field.getKey()).append("\":");
             Object value = field.getValue();
             if (value instanceof Number number) {
-                json.append(format(number));
+                String figure = format(number);
+                json.put(field.getKey(), figure.equals("null") ? null : new BigDecimal(figure));
             } else if (value instanceof Boolean bool) {
-                json.append(bool);
+                json.put(field.getKey(), bool);
             } else {
-                json.append('"').append(escape(String.valueOf(value))).append('"');
+                json.put(field.getKey(), String.valueOf(value));
             }
         }
-        return json.append('}').toString();
+        return json.toString();
     }
 
     /** Two aligned columns, one figure a line. */
@@ -63,24 +67,5 @@ public final class BenchResult {
             return String.format(Locale.ROOT, "%.3f", d);
         }
         return number.toString();
-    }
-
-    private static String escape(String text) {
-        StringBuilder out = new StringBuilder(text.length());
-        for (char c : text.toCharArray()) {
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.toString();
     }
 }

@@ -5,7 +5,7 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.JsonEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.OutputStreamAppender;
-import dev.roomcast.config.RoomcastConfig.LogFormat;
+import dev.roomcast.config.Observability.LogFormat;
 import org.slf4j.LoggerFactory;
 
 /**

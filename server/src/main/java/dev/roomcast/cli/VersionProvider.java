@@ -1,6 +1,6 @@
 package dev.roomcast.cli;
 
-import dev.roomcast.Roomcast;
+import dev.roomcast.metrics.BuildInfo;
 import picocli.CommandLine;
 
 /** Reads the version from the jar manifest, so there is one version number: the pom's. */
@@ -8,6 +8,6 @@ final class VersionProvider implements CommandLine.IVersionProvider {
 
     @Override
     public String[] getVersion() {
-        return new String[] {"roomcast " + Roomcast.version()};
+        return new String[] {"roomcast " + BuildInfo.version()};
     }
 }

@@ -10,6 +10,7 @@ import dev.roomcast.broker.RoomEvent;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
@@ -140,6 +141,11 @@ public final class Hub {
         return shardOf(session).isMember(room, session);
     }
 
+    /** How many rooms the session is in. On the session's loop. */
+    public int roomCount(Session session) {
+        return shardOf(session).roomsOf(session).size();
+    }
+
     /** Publishes a message to the room on every node. Any thread. */
     public CompletionStage<Position> publish(String room, String from, String text) {
         return broker.publish(room, new Draft(from, text, clock.millis()));
@@ -163,8 +169,8 @@ public final class Hub {
         return broker.history(room, since, limit);
     }
 
-    /** Rooms with members on this node and their member counts. Any thread. */
-    public Map<String, Integer> rooms() {
+    /** Rooms with members on this node and their member counts, sorted by name. Any thread. */
+    public NavigableMap<String, Integer> rooms() {
         return directory.snapshot();
     }
 
@@ -232,15 +238,21 @@ public final class Hub {
                 prepared.release();
             }
         }
+        Position delivered = current;
         for (PreparedEvent event : held) {
             try {
-                if (isAfter(event.event(), current)) {
+                if (isAfter(event.event(), delivered)) {
                     unflushed |= session.deliver(event);
+                    if (event.event() instanceof RoomEvent.Message message) {
+                        delivered = message.position();
+                    }
                 }
             } finally {
                 event.release();
             }
         }
+        // A live copy of a message up to here may still be on its way (Redis: another connection than the read's).
+        shardOf(session).openSeam(room, session, delivered);
         if (unflushed) {
             session.flush();
         }

@@ -1,5 +1,7 @@
 package dev.roomcast.hub;
 
+import dev.roomcast.broker.Position;
+import dev.roomcast.broker.RoomEvent;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -20,6 +22,11 @@ import java.util.Map;
  *
  * <p>Delivery latency is sampled per batch, not per delivery: the flush task reports how long ago the
  * oldest event it flushed reached the hub, which bounds the latency of every event in the batch.
+ *
+ * <p>A member that has just been given a position (its join's answer, its replay) has a <em>seam</em>:
+ * until the room's first message after that position reaches it, live copies of messages at or before
+ * the position are duplicates and are skipped. With Redis the history answer and the pub/sub copy of
+ * a message travel on different connections, so the copy may arrive after the replay (#10).
  */
 final class LoopShard {
 
@@ -35,6 +42,8 @@ final class LoopShard {
     private final Memberships memberships = new Memberships();
     private final List<Session> unflushed = new ArrayList<>();
     private final Map<Membership, List<PreparedEvent>> held = new HashMap<>();
+    /** Per room, its members with a seam and the last position delivered to each. */
+    private final Map<String, Map<Session, Position>> seams = new HashMap<>();
     private final Runnable flushTask = this::flushAll;
     private boolean flushScheduled;
     /** When the oldest event waiting for the scheduled flush reached the hub ({@link System#nanoTime}). */
@@ -63,7 +72,17 @@ final class LoopShard {
             return false;
         }
         releaseAll(held.remove(new Membership(session, room)));
+        closeSeam(room, session);
         return true;
+    }
+
+    /**
+     * Marks {@code delivered} as the last message position the member has been given: live copies of
+     * messages at or before it are skipped until a newer message of the room reaches the member.
+     */
+    void openSeam(String room, Session session, Position delivered) {
+        assertOwned("openSeam");
+        seams.computeIfAbsent(room, r -> new HashMap<>()).put(session, delivered);
     }
 
     /** Starts holding the live events of {@code room} for {@code session}, a member whose join reads history. */
@@ -110,11 +129,15 @@ final class LoopShard {
         if (members == null) {
             return;
         }
+        Map<Session, Position> roomSeams = seams.isEmpty() ? null : seams.get(room);
         fanningOut = true;
         try {
             for (int i = 0, size = members.size(); i < size; i++) {
                 Session member = members.member(i);
                 if (!held.isEmpty() && heldBack(member, room, event)) {
+                    continue;
+                }
+                if (roomSeams != null && alreadyDelivered(roomSeams, member, room, event.event())) {
                     continue;
                 }
                 if (member.deliver(event)) {
@@ -149,6 +172,30 @@ final class LoopShard {
         }
         events.add(event.retain());
         return true;
+    }
+
+    /**
+     * Whether a member with a seam has already been given this message; the first newer message
+     * (or one of another epoch) closes the seam, since the room's later messages only grow.
+     */
+    private boolean alreadyDelivered(Map<Session, Position> roomSeams, Session member, String room, RoomEvent event) {
+        Position delivered = roomSeams.get(member);
+        if (delivered == null || !(event instanceof RoomEvent.Message message)) {
+            return false;
+        }
+        Position at = message.position();
+        if (at.epoch().equals(delivered.epoch()) && at.offset() <= delivered.offset()) {
+            return true;
+        }
+        closeSeam(room, member);
+        return false;
+    }
+
+    private void closeSeam(String room, Session session) {
+        Map<Session, Position> roomSeams = seams.get(room);
+        if (roomSeams != null && roomSeams.remove(session) != null && roomSeams.isEmpty()) {
+            seams.remove(room);
+        }
     }
 
     private static void releaseAll(List<PreparedEvent> events) {

@@ -1,6 +1,7 @@
 package dev.roomcast.metrics;
 
 import dev.roomcast.broker.redis.RedisObserver;
+import dev.roomcast.hub.CloseReason;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -15,6 +16,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -68,6 +70,7 @@ public final class ServerMetrics implements AutoCloseable {
     private final Counter brokerCatchUpMessages;
     /** Made on first use: the HTTP API's routes × statuses and Redis's command types are bounded but not listed here. */
     private final Map<String, Timer> lazyTimers = new ConcurrentHashMap<>();
+    private final Map<CloseReason, Counter> closes = new EnumMap<>(CloseReason.class);
 
     public ServerMetrics() {
         FunctionCounter.builder("roomcast.messages.in", messagesIn, LongAdder::doubleValue)
@@ -113,6 +116,11 @@ public final class ServerMetrics implements AutoCloseable {
                 .register(registry);
         brokerCatchUpMessages = Counter.builder("roomcast.broker.catchup.messages")
                 .description("Messages those catch-ups delivered").register(registry);
+        for (CloseReason reason : CloseReason.values()) {
+            closes.put(reason, Counter.builder("roomcast.websocket.closes")
+                    .tag("reason", reason.name().toLowerCase(Locale.ROOT))
+                    .description("WebSocket connections closed, by why").register(registry));
+        }
         new JvmMemoryMetrics().bindTo(registry);
         gcMetrics.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -224,8 +232,12 @@ public final class ServerMetrics implements AutoCloseable {
         bytesOut.add(bytes);
     }
 
-    public void slowConsumerClosed() {
-        slowConsumerCloses.increment();
+    /** A WebSocket began to close for {@code reason}; once per connection. */
+    public void webSocketClosed(CloseReason reason) {
+        closes.get(reason).increment();
+        if (reason == CloseReason.SLOW_CONSUMER) {
+            slowConsumerCloses.increment();
+        }
     }
 
     public void rateLimited() {

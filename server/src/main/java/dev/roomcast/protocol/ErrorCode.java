@@ -19,9 +19,11 @@ public enum ErrorCode {
     TEXT_TOO_LONG("text_too_long"),
     /** {@code join} of a room this connection is already in. */
     ALREADY_JOINED("already_joined"),
+    /** {@code join} beyond the number of rooms one connection may be in. */
+    TOO_MANY_ROOMS("too_many_rooms"),
     /** {@code publish} or {@code leave} of a room this connection has not joined. */
     NOT_JOINED("not_joined"),
-    /** {@code direct} to a user with no JSON connection on this node. */
+    /** {@code direct} to a user with no JSON connection on any node. */
     NO_SUCH_USER("no_such_user"),
     /** The connection's principal may not join this room. */
     FORBIDDEN("forbidden"),
@@ -30,7 +32,12 @@ public enum ErrorCode {
     /** The connection sent requests faster than its rate limit allows; the request was dropped. */
     RATE_LIMITED("rate_limited"),
     /** The server failed to carry out the request (a broker failure); retrying later may work. */
-    INTERNAL("internal");
+    INTERNAL("internal"),
+    /**
+     * A {@code publish} the broker did not confirm in time: it may or may not have been published, so a
+     * retry may duplicate it (idempotency keys, issue 12, will make retries safe).
+     */
+    UNKNOWN_OUTCOME("unknown_outcome");
 
     private final String wire;
 

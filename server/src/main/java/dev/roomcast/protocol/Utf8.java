@@ -1,6 +1,12 @@
 package dev.roomcast.protocol;
 
-/** UTF-8 arithmetic on Java strings without encoding them. Stateless. */
+/**
+ * UTF-8 arithmetic on Java strings without encoding them. Netty's {@code ByteBufUtil.utf8Bytes}
+ * counts valid text the same way, but protocol/ is the wire format without the transport and
+ * imports no Netty (ArchitectureTest), so the JSON and HTTP text limits share this one count.
+ *
+ * <p>Threading: stateless.
+ */
 public final class Utf8 {
 
     private Utf8() {

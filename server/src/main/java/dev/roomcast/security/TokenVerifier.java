@@ -22,6 +22,7 @@ import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.time.Clock;
+import java.time.DateTimeException;
 import java.util.Base64;
 import java.util.List;
 
@@ -32,7 +33,8 @@ import java.util.List;
  *
  * <p>Claims: {@code sub} (required) is the user; {@code name} the display name (defaults to
  * {@code sub}); {@code exp} (required) the expiry; {@code rooms} a list of room glob patterns the
- * user may join. A token without {@code rooms} may join every room; {@code "rooms": []} none.
+ * user may join. A token without {@code rooms} may join every room; {@code "rooms": []} and
+ * {@code "rooms": null} none.
  */
 public final class TokenVerifier {
 
@@ -94,11 +96,20 @@ public final class TokenVerifier {
             return new Refused("token is not a well-formed JWT");
         } catch (JWTVerificationException e) {
             return new Refused("token is not valid");
+        } catch (DateTimeException | ArithmeticException e) {
+            return new Refused("token's exp, iat or nbf is not a valid time");
+        }
+        String user = jwt.getClaim("sub").asString();
+        if (user == null || user.isBlank()) {
+            return new Refused("token's sub claim must be a non-empty string");
         }
         Claim rooms = jwt.getClaim("rooms");
         RoomPermissions permissions;
-        if (rooms.isMissing() || rooms.isNull()) {
+        if (rooms.isMissing()) {
             permissions = RoomPermissions.any();
+        } else if (rooms.isNull()) {
+            // Read as "no list of rooms": safer than every room for a backend that wrote null by mistake.
+            permissions = RoomPermissions.matching(List.of());
         } else {
             List<String> patterns;
             try {
@@ -112,7 +123,6 @@ public final class TokenVerifier {
             permissions = RoomPermissions.matching(patterns);
         }
         String name = jwt.getClaim("name").asString();
-        String user = jwt.getSubject();
         return new Valid(new Principal(user, name == null || name.isBlank() ? user : name, permissions,
                 jwt.getExpiresAtAsInstant()));
     }

@@ -3,7 +3,6 @@ package dev.roomcast.server;
 import dev.roomcast.metrics.ServerMetrics;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,13 +25,14 @@ final class ApiAccessLog {
     }
 
     /**
-     * A request to {@code route} (a template such as {@code /v1/rooms/{room}/messages}) was answered
+     * A {@code method} request for {@code uri}, to {@code route} (a template such as
+     * {@code /v1/rooms/{room}/messages}), was answered
      * with {@code status}; it arrived at {@code startNanos} ({@link System#nanoTime}).
      */
-    void answered(Channel channel, HttpRequest request, String route, int status, long startNanos) {
+    void answered(Channel channel, HttpMethod method, String uri, String route, int status, long startNanos) {
         long nanos = System.nanoTime() - startNanos;
-        metrics.httpRequest(route, methodLabel(request.method()), status, nanos);
-        log.info("{} \"{} {}\" {} {} ms", channel.remoteAddress(), request.method(), request.uri(), status,
+        metrics.httpRequest(route, methodLabel(method), status, nanos);
+        log.info("{} \"{} {}\" {} {} ms", channel.remoteAddress(), method, uri, status,
                 String.format("%.1f", nanos / 1e6));
     }
 

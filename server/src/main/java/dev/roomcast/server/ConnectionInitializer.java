@@ -35,8 +35,8 @@ final class ConnectionInitializer extends ChannelInitializer<Channel> {
             pipeline.addLast("tls", tls.newHandler(channel.alloc()));
         }
         pipeline.addLast("http-codec", new HttpServerCodec(4096, MAX_HEADER_BYTES, 8192));
-        pipeline.addLast("http-aggregator", new HttpObjectAggregator(context.config().maxMessageBytes() + 4096));
-        pipeline.addLast("request-deadline", new RequestDeadline(context.config().handshakeTimeout()));
+        pipeline.addLast("http-aggregator", new HttpObjectAggregator(context.config().limits().maxMessageBytes() + 4096));
+        pipeline.addLast("request-deadline", new RequestDeadline(context.config().network().handshakeTimeout()));
         pipeline.addLast("router", router);
     }
 }

@@ -16,24 +16,30 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * Routes each HTTP request by method and path: the chat page, health, readiness, metrics, the HTTP
  * API (whose own route table is in {@link RoomsApi}) and the WebSocket endpoints, which it
  * validates, passes through the {@link UpgradeGate} and then upgrades with {@link WebSocketUpgrade},
- * which puts the endpoint in its place. Stateless, shared by every connection.
+ * which puts the endpoint in its place.
+ *
+ * <p>Threading: stateless, shared by every connection's event loop.
  */
 @ChannelHandler.Sharable
 final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
+    private static final AggregatedLog unexpected = new AggregatedLog(log, Level.WARN, AggregatedLog.INTERVAL);
 
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
@@ -59,7 +65,13 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             HttpResponses.text(ctx, request, HttpResponseStatus.BAD_REQUEST, "malformed HTTP request");
             return;
         }
-        String path = new QueryStringDecoder(request.uri()).rawPath();
+        QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+        String path = uri.rawPath();
+        if (!RoomsApi.serves(path) && !RoomsApi.decodes(uri)) {
+            // The API answers this in JSON, like all its errors.
+            HttpResponses.text(ctx, request, HttpResponseStatus.BAD_REQUEST, "malformed query string: bad percent-encoding");
+            return;
+        }
         StaticPage.Asset asset = context.page().find(path);
         if (asset != null) {
             if (requireGet(ctx, request)) {
@@ -84,13 +96,11 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             upgrade(ctx, request, SeedText.GLOBAL_ROOM,
                     principal -> new TextEndpoint(SeedText.GLOBAL_ROOM, principal, context));
         } else if (path.equals("/v1/ws")) {
-            upgrade(ctx, request, null, principal -> new JsonEndpoint(principal, context));
+            upgrade(ctx, request, null, principal -> new JsonEndpoint(principal, context, ctx.executor()));
         } else if (AdminApi.serves(path)) {
-            long start = System.nanoTime();
-            adminApi.handle(request).thenAccept(response -> answerApi(ctx, request, path, start, response));
+            adminApi.handle(request).thenAccept(answerApi(ctx, request, path));
         } else if (RoomsApi.serves(path)) {
-            long start = System.nanoTime();
-            roomsApi.handle(request).thenAccept(response -> answerApi(ctx, request, roomsApi.routeOf(path), start, response));
+            roomsApi.handle(request).thenAccept(answerApi(ctx, request, roomsApi.routeOf(path)));
         } else if (path.startsWith("/ws/")) {
             RoomNames.Checked room = RoomNames.fromPathSegment(path.substring("/ws/".length()));
             if (!room.ok()) {
@@ -105,12 +115,21 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
     }
 
-    /** Sends an HTTP API answer and logs it. Takes ownership of {@code response}; any thread. */
-    private void answerApi(ChannelHandlerContext ctx, FullHttpRequest request, String route, long start,
-                           FullHttpResponse response) {
-        int status = response.status().code();
-        HttpResponses.send(ctx, request, response);
-        accessLog.answered(ctx.channel(), request, route, status, start);
+    /**
+     * What sends an HTTP API answer to {@code request} and logs it; the answer takes ownership of the
+     * response, on any thread. What it needs of the request is read now: the request is released when
+     * the router returns, before an answer that waits for the broker is written.
+     */
+    private Consumer<FullHttpResponse> answerApi(ChannelHandlerContext ctx, FullHttpRequest request, String route) {
+        long start = System.nanoTime();
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        HttpMethod method = request.method();
+        String uri = request.uri();
+        return response -> {
+            int status = response.status().code();
+            HttpResponses.send(ctx, keepAlive, response);
+            accessLog.answered(ctx.channel(), method, uri, route, status, start);
+        };
     }
 
     /** Ready when the broker is reachable and the node is not draining; load balancers stop routing here otherwise. */
@@ -127,25 +146,52 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     /**
      * Failures before the upgrade. A client speaking plain HTTP to the TLS port, failing the TLS
      * handshake or resetting the connection is its own doing and logged at debug; anything else is
-     * logged once at warn. The connection is closed either way.
+     * a bug, logged at warn (rate-limited: a client must not be able to flood the log with it). The
+     * connection is closed either way.
      */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof DecoderException || cause instanceof IOException) {
             log.debug("{}: {}", ctx.channel().remoteAddress(), cause.toString());
         } else {
-            log.warn("{}: closing after unexpected error", ctx.channel().remoteAddress(), cause);
+            unexpected.log(ctx.channel().remoteAddress(), "closing after unexpected error", cause);
         }
         ctx.close();
     }
 
+    /** GET and HEAD pass (Netty's codec leaves the body out of a HEAD answer); anything else is answered 405. */
     private static boolean requireGet(ChannelHandlerContext ctx, FullHttpRequest request) {
         if (HttpMethod.GET.equals(request.method()) || HttpMethod.HEAD.equals(request.method())) {
             return true;
         }
-        HttpResponses.text(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED,
-                request.method() + " is not allowed here; use GET");
+        methodNotAllowed(ctx, request, "GET, HEAD", "use GET");
         return false;
+    }
+
+    /** 405 with the {@code Allow} header RFC 9110 requires. */
+    private static void methodNotAllowed(ChannelHandlerContext ctx, FullHttpRequest request, String allowed, String hint) {
+        FullHttpResponse response = HttpResponses.textResponse(HttpResponseStatus.METHOD_NOT_ALLOWED,
+                request.method() + " is not allowed here; " + hint);
+        response.headers().set(HttpHeaderNames.ALLOW, allowed);
+        HttpResponses.send(ctx, request, response);
+    }
+
+    /**
+     * A plain GET on a WebSocket path: the refusal an upgrade with the same origin, token and room
+     * would get (401, 403, 503), else 400. Browsers see a refused upgrade only as close code 1006,
+     * so roomcast.js asks this way whether retrying can help (docs/protocol.md, "Client behaviour").
+     * The answer may be read from any origin: it tells the caller only about the token it sent.
+     */
+    private void answerPlainGet(ChannelHandlerContext ctx, FullHttpRequest request, String room) {
+        FullHttpResponse response;
+        if (context.gate().preflight(request, room) instanceof UpgradeGate.Refused refused) {
+            response = HttpResponses.textResponse(refused.status(), refused.reason());
+        } else {
+            response = HttpResponses.textResponse(HttpResponseStatus.BAD_REQUEST,
+                    "this is a WebSocket endpoint: connect with a WebSocket client (Upgrade: websocket)");
+        }
+        response.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
+        HttpResponses.send(ctx, request, response);
     }
 
     /**
@@ -156,13 +202,11 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, String room,
                          Function<Principal, WebSocketEndpoint> endpoint) {
         if (!HttpMethod.GET.equals(request.method())) {
-            HttpResponses.text(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED,
-                    request.method() + " is not allowed here; open a WebSocket with GET");
+            methodNotAllowed(ctx, request, "GET", "open a WebSocket with GET");
             return;
         }
         if (!request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
-            HttpResponses.text(ctx, request, HttpResponseStatus.BAD_REQUEST,
-                    "this is a WebSocket endpoint: connect with a WebSocket client (Upgrade: websocket)");
+            answerPlainGet(ctx, request, room);
             return;
         }
         if (!request.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)) {

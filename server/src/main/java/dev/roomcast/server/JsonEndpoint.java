@@ -1,5 +1,6 @@
 package dev.roomcast.server;
 
+import dev.roomcast.broker.OutcomeUnknownException;
 import dev.roomcast.hub.Hub;
 import dev.roomcast.hub.JoinOutcome;
 import dev.roomcast.hub.Replay;
@@ -12,12 +13,14 @@ import dev.roomcast.security.Principal;
 import dev.roomcast.security.RateLimiter;
 import dev.roomcast.security.TokenVerifier;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.util.concurrent.EventExecutor;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * {@code /v1/ws}, the JSON protocol v1 of docs/protocol.md, one instance per connection: sends
@@ -31,6 +34,8 @@ import org.slf4j.LoggerFactory;
 final class JsonEndpoint extends WebSocketEndpoint {
 
     private static final Logger log = LoggerFactory.getLogger(JsonEndpoint.class);
+    /** Every connection opened while the broker is down fails this: one line per window, not per connection. */
+    private static final AggregatedLog unreachable = new AggregatedLog(log, Level.WARN, AggregatedLog.INTERVAL);
 
     /** The answer to one request, decided before anything is written: the frames of a success, or a refusal. */
     private sealed interface Outcome {
@@ -46,11 +51,14 @@ final class JsonEndpoint extends WebSocketEndpoint {
     private Principal principal;
     /** Closes the connection when its token expires; null for connections without one. */
     private TokenExpiry expiry;
+    /** The channel's event loop, which owns {@link #session}. */
+    private final EventExecutor loop;
 
-    JsonEndpoint(Principal principal, ServerContext context) {
+    JsonEndpoint(Principal principal, ServerContext context, EventExecutor loop) {
         super(context, principal.user(), WireFormat.JSON_V1);
+        this.loop = loop;
         this.principal = principal;
-        this.requests = new ClientRequests(context.config().maxTextBytes());
+        this.requests = new ClientRequests(context.config().limits().maxTextBytes());
     }
 
     /**
@@ -68,8 +76,8 @@ final class JsonEndpoint extends WebSocketEndpoint {
         ctx.channel().config().setAutoRead(false);
         reachable.whenComplete((done, failure) -> onLoop(() -> {
             if (failure != null) {
-                log.warn("{}: direct messages may not reach {} until the broker recovers: {}",
-                        session, principal.user(), failure.toString());
+                unreachable.log(session, "direct messages may not reach this user until the broker recovers",
+                        failure);
             }
             welcome();
             ctx.channel().config().setAutoRead(true);
@@ -87,7 +95,7 @@ final class JsonEndpoint extends WebSocketEndpoint {
         // Parsed first so that the refusal carries the request's ref; the request is not carried out.
         if (takeToken() != RateLimiter.Verdict.ACCEPT) {
             answer(request.ref(), refused(ErrorCode.RATE_LIMITED, "too many requests: at most "
-                    + context.config().rateLimitPerSecond() + " a second; this one was dropped"));
+                    + context.config().limits().rateLimitPerSecond() + " a second; this one was dropped"));
             return;
         }
         context.metrics().messageIn();
@@ -96,7 +104,14 @@ final class JsonEndpoint extends WebSocketEndpoint {
             return;
         }
         outcomeOf(request).whenComplete((outcome, failure) -> onLoop(() -> answer(request.ref(),
-                failure == null ? outcome : refused(ErrorCode.INTERNAL, "the server could not carry this out; try again"))));
+                failure == null ? outcome : failed(failure))));
+    }
+
+    private static Outcome failed(Throwable failure) {
+        return OutcomeUnknownException.isCauseOf(failure)
+                ? refused(ErrorCode.UNKNOWN_OUTCOME, "the broker did not confirm this in time: it may or may not have "
+                        + "been published; a retry may duplicate it")
+                : refused(ErrorCode.INTERNAL, "the server could not carry this out; try again");
     }
 
     /** Every request but {@code join}, whose answer must be written before its replay. */
@@ -167,6 +182,12 @@ final class JsonEndpoint extends WebSocketEndpoint {
             answer(join.ref(), forbidden(join.room()));
             return;
         }
+        int maxRooms = context.config().limits().maxRoomsPerConnection();
+        if (!context.hub().isMember(session, join.room()) && context.hub().roomCount(session) >= maxRooms) {
+            answer(join.ref(), refused(ErrorCode.TOO_MANY_ROOMS,
+                    "a connection may be in at most " + maxRooms + " rooms; leave one first"));
+            return;
+        }
         Replay replay = join.since() != null ? Replay.since(join.since()) : Replay.newest(join.history());
         context.hub().join(session, join.room(), replay, outcome -> answer(join.ref(), joinOutcome(join, outcome)));
     }
@@ -201,17 +222,22 @@ final class JsonEndpoint extends WebSocketEndpoint {
         }
     }
 
+    /**
+     * Runs {@code task} on the channel's event loop while the session is open. Callable from any
+     * thread (requests complete on the broker's): {@link #session} is read only once there.
+     */
     private void onLoop(Runnable task) {
-        ChannelSession current = session;
-        if (current == null) {
-            return;
-        }
-        if (current.loop().inLoop()) {
-            task.run();
+        Runnable whileOpen = () -> {
+            if (session != null) {
+                task.run();
+            }
+        };
+        if (loop.inEventLoop()) {
+            whileOpen.run();
             return;
         }
         try {
-            current.loop().execute(task);
+            loop.execute(whileOpen);
         } catch (RejectedExecutionException shuttingDown) {
             // The loop is stopping: the connection is closing and nobody awaits the answer.
         }

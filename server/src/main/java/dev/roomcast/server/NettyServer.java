@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * Netty's side of one node: the event loop groups (epoll when the platform has it, NIO
@@ -44,7 +45,8 @@ public final class NettyServer {
     private final Class<? extends ServerChannel> channelType;
     private final NettyLoops loops;
     private final Connections connections;
-    private final AggregatedLog notices = new AggregatedLog(AggregatedLog.INTERVAL);
+    private final AggregatedLog notices = new AggregatedLog(LoggerFactory.getLogger(AggregatedLog.class), Level.INFO,
+            AggregatedLog.INTERVAL);
     private final Identities identities = new Identities();
     private Channel listener;
 
@@ -53,12 +55,12 @@ public final class NettyServer {
         this.metrics = metrics;
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        int threads = config.ioThreads() > 0 ? config.ioThreads() : Runtime.getRuntime().availableProcessors();
+        int threads = config.network().ioThreads() > 0 ? config.network().ioThreads() : Runtime.getRuntime().availableProcessors();
         this.boss = new MultiThreadIoEventLoopGroup(1, io);
         this.workers = new MultiThreadIoEventLoopGroup(threads, io);
         this.channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-        this.loops = new NettyLoops(workers);
-        this.connections = new Connections(workers, config.pingInterval(), config.maxMissedPongs());
+        this.loops = new NettyLoops(workers, config.network().pingInterval(), config.network().maxMissedPongs());
+        this.connections = new Connections(loops);
     }
 
     /** The loops the hub shards its rooms over. */
@@ -78,19 +80,19 @@ public final class NettyServer {
      */
     public InetSocketAddress start(Hub hub) throws BindException {
         UpgradeGate gate = new UpgradeGate(config, connections, identities, metrics);
-        SslContext tls = config.tlsEnabled() ? TlsContexts.server(config.tlsCert(), config.tlsKey()) : null;
-        ServerContext context = new ServerContext(config, hub, loops, connections, identities, new StaticPage(),
-                metrics, notices, gate);
+        SslContext tls = config.network().tlsEnabled() ? TlsContexts.server(config.network().tlsCert(), config.network().tlsKey()) : null;
+        ServerContext context = new ServerContext(config, hub, loops, connections, new WebSocketCloser(metrics, notices),
+                identities, new StaticPage(), metrics, notices, gate);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(channelType)
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
-                        new WriteBufferWaterMark(config.outboundBufferBytes() / 2, config.outboundBufferBytes()))
+                        new WriteBufferWaterMark(config.limits().outboundBufferBytes() / 2, config.limits().outboundBufferBytes()))
                 .childHandler(new ConnectionInitializer(context, tls));
         try {
-            listener = bootstrap.bind(config.host(), config.port()).syncUninterruptibly().channel();
+            listener = bootstrap.bind(config.network().host(), config.network().port()).syncUninterruptibly().channel();
         } catch (Exception e) {
             stopLoops(Duration.ZERO);
             notices.close();

@@ -2,6 +2,8 @@ package dev.roomcast.server;
 
 import dev.roomcast.hub.CloseReason;
 import dev.roomcast.hub.Hub;
+import dev.roomcast.hub.JoinOutcome;
+import dev.roomcast.hub.Replay;
 import dev.roomcast.protocol.SeedText;
 import dev.roomcast.protocol.WireFormat;
 import dev.roomcast.security.Principal;
@@ -10,6 +12,7 @@ import io.netty.channel.ChannelHandlerContext;
 import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * The tutorial's plain-text endpoints, one instance per connection: {@code /echo} answers the
@@ -19,6 +22,8 @@ import org.slf4j.LoggerFactory;
 final class TextEndpoint extends WebSocketEndpoint {
 
     private static final Logger log = LoggerFactory.getLogger(TextEndpoint.class);
+    /** Every message of every text client fails while the broker is down: one line per window, not per message. */
+    private static final AggregatedLog publishFailed = new AggregatedLog(log, Level.WARN, AggregatedLog.INTERVAL);
 
     /** The room this connection chats in, or null for {@code /echo}. */
     private final String room;
@@ -32,12 +37,29 @@ final class TextEndpoint extends WebSocketEndpoint {
         this.room = room;
     }
 
+    /**
+     * Joins the room before the 101 goes out, with the broker's subscription to it in effect (the
+     * join reads the room's position after it), so a message published once the client saw its
+     * connection open reaches it (#10). Events of the room that arrive meanwhile are held and follow
+     * the 101. A join that fails (the broker is unreachable) closes the connection unanswered.
+     */
     @Override
-    protected void opened(ChannelHandlerContext ctx) {
-        if (room != null) {
-            context.hub().join(session, room);
+    protected void beforeOpen(ChannelHandlerContext ctx, Runnable ready) {
+        if (room == null) {
+            ready.run();
+            return;
         }
+        context.hub().join(session, room, Replay.none(), outcome -> {
+            if (outcome instanceof JoinOutcome.Joined) {
+                ready.run();
+            } else {
+                log.warn("{}: cannot join {}, closing before the handshake: {}", session, room, outcome);
+                ctx.close();
+            }
+        });
     }
+
+
 
     @Override
     protected void received(ChannelHandlerContext ctx, String text) {
@@ -50,7 +72,7 @@ final class TextEndpoint extends WebSocketEndpoint {
         }
         Hub hub = context.hub();
         hub.publish(room, session.user(), text).exceptionally(failure -> {
-            log.warn("{}: publish to {} failed: {}", session, room, failure.toString());
+            publishFailed.log(session, "a text message could not be published", failure);
             return null;
         });
     }

@@ -3,6 +3,7 @@ package dev.roomcast.server;
 import dev.roomcast.config.RoomcastConfig;
 import dev.roomcast.metrics.ServerMetrics;
 import dev.roomcast.metrics.UpgradeRejection;
+import dev.roomcast.protocol.UserNames;
 import dev.roomcast.security.ConnectionLimits;
 import dev.roomcast.security.OriginPolicy;
 import dev.roomcast.security.Principal;
@@ -19,9 +20,12 @@ import java.util.List;
 
 /**
  * Everything a WebSocket upgrade must pass before the handshake, in one place and in this order:
- * draining (503), Origin (403), token (401), room permission (403), node capacity (503) and the
- * per-address cap (429). Refusals are one-line HTTP answers, counted by reason. Thread-safe,
- * shared by every connection.
+ * draining (503), Origin (403), token (401) or chosen name (400), room permission (403), node capacity (503) and the
+ * per-address cap (429). Refusals are one-line HTTP answers, counted by reason. The first four
+ * also answer a plain GET on a WebSocket path ({@link #preflight}).
+ *
+ * <p>Threading: thread-safe (immutable configuration; the connection counts are atomic), shared by
+ * every connection.
  */
 final class UpgradeGate {
 
@@ -53,8 +57,8 @@ final class UpgradeGate {
         this.connections = connections;
         this.identities = identities;
         this.metrics = metrics;
-        this.origins = new OriginPolicy(config.allowedOrigins());
-        this.limits = new ConnectionLimits(config.maxConnections(), config.maxConnectionsPerIp());
+        this.origins = new OriginPolicy(config.auth().allowedOrigins());
+        this.limits = new ConnectionLimits(config.limits().maxConnections(), config.limits().maxConnectionsPerIp());
         this.tokens = tokenVerifier(config);
         this.releaseSlot = closed -> limits.release(null);
     }
@@ -65,29 +69,12 @@ final class UpgradeGate {
      * endpoints that join rooms later (or never).
      */
     Decision check(Channel channel, FullHttpRequest request, String room) {
-        if (connections.draining()) {
-            return refuse(HttpResponseStatus.SERVICE_UNAVAILABLE, "server is shutting down; connect to another node",
-                    UpgradeRejection.DRAINING);
+        Decision screened = preflight(request, room);
+        if (screened instanceof Refused refused) {
+            metrics.upgradeRejected(refused.rejection());
+            return refused;
         }
-        if (!origins.allows(request.headers().get(HttpHeaderNames.ORIGIN), request.headers().get(HttpHeaderNames.HOST))) {
-            return refuse(HttpResponseStatus.FORBIDDEN, "origin not allowed: " + request.headers().get(HttpHeaderNames.ORIGIN),
-                    UpgradeRejection.ORIGIN);
-        }
-        QueryStringDecoder query = new QueryStringDecoder(request.uri());
-        Principal principal;
-        if (tokens == null) {
-            principal = anonymous(query);
-        } else {
-            TokenVerifier.Result verified = tokens.verify(token(request, query));
-            if (verified instanceof TokenVerifier.Refused refused) {
-                return refuse(HttpResponseStatus.UNAUTHORIZED, refused.reason(), UpgradeRejection.UNAUTHORIZED);
-            }
-            principal = ((TokenVerifier.Valid) verified).principal();
-        }
-        if (room != null && !principal.rooms().allows(room)) {
-            return refuse(HttpResponseStatus.FORBIDDEN, "your token does not allow room " + room,
-                    UpgradeRejection.FORBIDDEN);
-        }
+        Principal principal = ((Admitted) screened).principal();
         // The address is only worked out, and kept until the connection closes, when it is counted.
         String address = limits.countsAddresses() ? clientAddress(channel, request) : null;
         switch (limits.tryAdmit(address)) {
@@ -100,8 +87,46 @@ final class UpgradeGate {
             case ADMITTED:
             default:
                 channel.closeFuture().addListener(address == null ? releaseSlot : closed -> limits.release(address));
-                return new Admitted(principal);
+                return screened;
         }
+    }
+
+    /**
+     * What an upgrade with this request's origin, token and room would be told, without taking a
+     * connection slot or counting a rejection: the answer to a plain GET on a WebSocket path, which
+     * lets a browser (to which a refused upgrade is only close code 1006) learn why it was refused.
+     * These are the checks that need no connection slot: draining, Origin, token, room permission.
+     */
+    Decision preflight(FullHttpRequest request, String room) {
+        if (connections.draining()) {
+            return new Refused(HttpResponseStatus.SERVICE_UNAVAILABLE, "server is shutting down; connect to another node",
+                    UpgradeRejection.DRAINING);
+        }
+        if (!origins.allows(request.headers().get(HttpHeaderNames.ORIGIN), request.headers().get(HttpHeaderNames.HOST))) {
+            return new Refused(HttpResponseStatus.FORBIDDEN, "origin not allowed: " + request.headers().get(HttpHeaderNames.ORIGIN),
+                    UpgradeRejection.ORIGIN);
+        }
+        QueryStringDecoder query = new QueryStringDecoder(request.uri());
+        Principal principal;
+        if (tokens == null) {
+            String name = chosenName(query);
+            String refusal = name == null ? null : UserNames.refusal(name);
+            if (refusal != null) {
+                return new Refused(HttpResponseStatus.BAD_REQUEST, refusal, UpgradeRejection.INVALID_NAME);
+            }
+            principal = Principal.anonymous(name == null ? identities.guestName() : name);
+        } else {
+            TokenVerifier.Result verified = tokens.verify(token(request, query));
+            if (verified instanceof TokenVerifier.Refused refused) {
+                return new Refused(HttpResponseStatus.UNAUTHORIZED, refused.reason(), UpgradeRejection.UNAUTHORIZED);
+            }
+            principal = ((TokenVerifier.Valid) verified).principal();
+        }
+        if (room != null && !principal.rooms().allows(room)) {
+            return new Refused(HttpResponseStatus.FORBIDDEN, "your token does not allow room " + room,
+                    UpgradeRejection.FORBIDDEN);
+        }
+        return new Admitted(principal);
     }
 
     /** Checks a token a connected client sends to refresh its credentials. */
@@ -114,11 +139,10 @@ final class UpgradeGate {
         return new Refused(status, reason, rejection);
     }
 
-    /** An unauthenticated client: a generated guest name, or the display name given with {@code ?name=}. */
-    private Principal anonymous(QueryStringDecoder query) {
+    /** The name an unauthenticated client gave with {@code ?name=}, or null when it gave none (or a blank one). */
+    private static String chosenName(QueryStringDecoder query) {
         List<String> names = query.parameters().getOrDefault("name", List.of());
-        String name = names.isEmpty() || names.get(0).isBlank() ? identities.guestName() : names.get(0).strip();
-        return Principal.anonymous(name);
+        return names.isEmpty() || names.get(0).isBlank() ? null : names.get(0).strip();
     }
 
     /** The token from {@code ?token=} (browsers cannot set headers on a WebSocket) or {@code Authorization: Bearer}. */
@@ -135,8 +159,8 @@ final class UpgradeGate {
     }
 
     private String clientAddress(Channel channel, FullHttpRequest request) {
-        if (config.clientIpHeader() != null) {
-            String forwarded = request.headers().get(config.clientIpHeader());
+        if (config.network().clientIpHeader() != null) {
+            String forwarded = request.headers().get(config.network().clientIpHeader());
             if (forwarded != null && !forwarded.isBlank()) {
                 // X-Forwarded-For may list a chain; the first entry is the client the proxy saw.
                 int comma = forwarded.indexOf(',');
@@ -147,11 +171,11 @@ final class UpgradeGate {
     }
 
     private static TokenVerifier tokenVerifier(RoomcastConfig config) {
-        if (config.jwtSecret() != null) {
-            return TokenVerifier.hs256(config.jwtSecret(), Clock.systemUTC());
+        if (config.auth().jwtSecret() != null) {
+            return TokenVerifier.hs256(config.auth().jwtSecret(), Clock.systemUTC());
         }
-        if (config.jwtPublicKey() != null) {
-            return TokenVerifier.publicKey(config.jwtPublicKey(), Clock.systemUTC());
+        if (config.auth().jwtPublicKey() != null) {
+            return TokenVerifier.publicKey(config.auth().jwtPublicKey(), Clock.systemUTC());
         }
         return null;
     }

@@ -3,7 +3,6 @@ package dev.roomcast.server;
 import dev.roomcast.hub.CloseReason;
 import dev.roomcast.protocol.WireFormat;
 import dev.roomcast.security.RateLimiter;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -19,8 +18,8 @@ import org.slf4j.LoggerFactory;
  * The life of a session that both WebSocket endpoints share, one instance per connection,
  * confined to the channel's event loop: the session opens when the handshake completes and leaves
  * the hub when the channel closes; fragmented messages are joined by Netty's aggregator, put in
- * front of the endpoint at the first fragment; pings are answered, the client's close frame is echoed (RFC
- * 6455 section 5.5.1) and the loop's heartbeat ({@link LoopSockets}) pings through here; binary
+ * front of the endpoint at the first fragment; pings are answered, the client's close frame goes to
+ * the {@link WebSocketCloser} and the loop's heartbeat ({@link LoopSockets}) pings through here; binary
  * frames close with 1003; exceptions become close codes. Subclasses handle only text messages and
  * what opening means to their protocol.
  */
@@ -38,8 +37,6 @@ abstract class WebSocketEndpoint extends SimpleChannelInboundHandler<WebSocketFr
     private RateLimiter limiter;
     /** Pings sent since the client last sent a frame of any kind. */
     private int missedPings;
-    /** The status code of the client's close frame, for the log; -1 until one arrives. */
-    private int clientCloseCode = -1;
     /** This endpoint's place in its {@link LoopSockets}: the slot, -1 while not in one, and the index in it. */
     int wheelSlot = -1;
     int wheelIndex;
@@ -50,8 +47,9 @@ abstract class WebSocketEndpoint extends SimpleChannelInboundHandler<WebSocketFr
         this.format = format;
     }
 
-    /** The handshake completed and {@link #session} exists. */
-    protected abstract void opened(ChannelHandlerContext ctx);
+    /** The handshake completed and {@link #session} exists. By default nothing. */
+    protected void opened(ChannelHandlerContext ctx) {
+    }
 
     /** A complete text message from the client (fragments already joined). */
     protected abstract void received(ChannelHandlerContext ctx, String text);
@@ -61,11 +59,30 @@ abstract class WebSocketEndpoint extends SimpleChannelInboundHandler<WebSocketFr
         this.ctx = ctx;
     }
 
+    /**
+     * Before the 101: makes the session and lets the endpoint get ready for it ({@link #beforeOpen}),
+     * then runs {@code answerHandshake}, on the loop. A client that sees the 101 is fully open.
+     */
+    void prepare(Runnable answerHandshake) {
+        session = context.newSession(ctx.channel(), user, format);
+        beforeOpen(ctx, answerHandshake);
+    }
+
+    /**
+     * What must be true before the client learns it is connected; calls {@code ready} once it is, on
+     * the loop. By default nothing.
+     */
+    protected void beforeOpen(ChannelHandlerContext ctx, Runnable ready) {
+        ready.run();
+    }
+
     /** The handshake response has been written: opens the session and joins the loop's heartbeat. */
     void handshakeCompleted() {
-        session = context.newSession(ctx.channel(), user, format);
+        if (session == null) {
+            return;
+        }
         log.debug("{} opened", session);
-        context.connections().of(ctx.executor()).add(this);
+        context.loops().of(ctx.channel().eventLoop()).sockets().add(this);
         opened(ctx);
         if (context.connections().draining()) {
             // The drain swept this loop before this socket joined it.
@@ -86,8 +103,11 @@ abstract class WebSocketEndpoint extends SimpleChannelInboundHandler<WebSocketFr
             if (!closing()) {
                 ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()), ctx.voidPromise());
             }
-        } else if (frame instanceof CloseWebSocketFrame) {
-            closeRequested(ctx, frame);
+        } else if (frame instanceof CloseWebSocketFrame close) {
+            if (session != null) {
+                session.beginClose();
+            }
+            context.closer().peerClosed(ctx.channel(), close.retain());
         } else if (!(frame instanceof PongWebSocketFrame)) {
             close(CloseReason.UNSUPPORTED_DATA);
         }
@@ -99,7 +119,7 @@ abstract class WebSocketEndpoint extends SimpleChannelInboundHandler<WebSocketFr
      * connections never fragment a message and an idle one should not carry it.
      */
     private void startAggregating(ChannelHandlerContext ctx, TextWebSocketFrame first) throws Exception {
-        WebSocketFrameAggregator aggregator = new WebSocketFrameAggregator(context.config().maxMessageBytes());
+        WebSocketFrameAggregator aggregator = new WebSocketFrameAggregator(context.config().limits().maxMessageBytes());
         ctx.pipeline().addBefore(ctx.name(), "ws-aggregator", aggregator);
         aggregator.channelRead(ctx.pipeline().context(aggregator), first.retain());
     }
@@ -132,22 +152,12 @@ abstract class WebSocketEndpoint extends SimpleChannelInboundHandler<WebSocketFr
         }
     }
 
-    /** Closes with {@code reason}: the close frame goes out behind what is queued. On the loop. */
+    /** Closes with {@code reason} through the {@link WebSocketCloser}. On the loop. */
     void close(CloseReason reason) {
         if (session != null) {
             session.close(reason);
         } else {
-            Connections.close(ctx.channel(), reason);
-        }
-    }
-
-    /** The client's close frame: echoed unless ours went out first, which completes the closing handshake. */
-    private void closeRequested(ChannelHandlerContext ctx, WebSocketFrame close) {
-        clientCloseCode = ((CloseWebSocketFrame) close).statusCode();
-        if (session == null || session.beginClose()) {
-            ctx.writeAndFlush(close.retain()).addListener(ChannelFutureListener.CLOSE);
-        } else {
-            ctx.close();
+            context.closer().close(ctx.channel(), reason);
         }
     }
 
@@ -158,7 +168,7 @@ abstract class WebSocketEndpoint extends SimpleChannelInboundHandler<WebSocketFr
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         if (session != null) {
-            context.connections().of(ctx.executor()).remove(this);
+            context.loops().of(ctx.channel().eventLoop()).sockets().remove(this);
             context.hub().disconnect(session);
             logClosed(session);
             session = null;
@@ -166,24 +176,16 @@ abstract class WebSocketEndpoint extends SimpleChannelInboundHandler<WebSocketFr
         super.channelInactive(ctx);
     }
 
-    /**
-     * A close by this server is counted per reason for the periodic INFO summary (a drain has its own
-     * line); every close is logged at DEBUG with its code.
-     */
+    /** Every session's end at DEBUG, with who closed it and the code ({@link WebSocketCloser#howClosed}). */
     private void logClosed(ChannelSession closed) {
-        CloseReason reason = closed.closedWith();
-        if (reason != null && reason != CloseReason.GOING_AWAY) {
-            context.notices().count("connections closed with " + reason.code() + " " + reason.text());
-        }
         if (log.isDebugEnabled()) {
-            log.debug("{} closed: {}", closed, reason != null ? reason.code() + " " + reason.text() + " by the server"
-                    : clientCloseCode >= 0 ? clientCloseCode + " by the client" : "the connection dropped without a close frame");
+            log.debug("{} closed: {}", closed, context.closer().howClosed(ctx.channel()));
         }
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        CloseReason reason = context.closeReasonFor(ctx.channel(), cause);
+        CloseReason reason = context.closer().reasonAfter(ctx.channel(), cause);
         if (reason != null) {
             close(reason);
         } else {

@@ -4,7 +4,7 @@ import static dev.roomcast.bench.BenchFigures.decimal;
 import static dev.roomcast.bench.BenchFigures.number;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.roomcast.cli.RootCommand;
+import dev.roomcast.Main;
 import dev.roomcast.testing.TestServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -43,7 +43,7 @@ class BenchIT {
      */
     private static String bench(String... args) {
         StringWriter out = new StringWriter();
-        CommandLine cli = RootCommand.commandLine();
+        CommandLine cli = Main.commandLine();
         cli.setOut(new PrintWriter(out));
         List<String> all = new ArrayList<>(List.of("bench"));
         all.addAll(List.of(args));
@@ -157,7 +157,7 @@ class BenchIT {
     @Test
     void aServerThatIsNotThereFailsWithOneLine() {
         StringWriter err = new StringWriter();
-        CommandLine cli = RootCommand.commandLine();
+        CommandLine cli = Main.commandLine();
         cli.setErr(new PrintWriter(err));
         int code = cli.execute("bench", "echo", "-n", "2", "--url", "ws://127.0.0.1:1", "--duration", "1s");
         assertThat(code).isNotZero();

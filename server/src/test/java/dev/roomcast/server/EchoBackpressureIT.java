@@ -30,7 +30,8 @@ class EchoBackpressureIT {
 
     @Test
     void aClientThatDoesNotReadItsEchoesIsClosedAsASlowConsumer() throws Exception {
-        try (TestServer server = TestServer.start(b -> TestServer.withoutRateLimit(b).outboundBufferBytes(BOUND))) {
+        try (TestServer server = TestServer.start(b -> TestServer.withoutRateLimit(b)
+                .outboundBufferBytes(BOUND).maxMessageBytes(BOUND / 2))) {
             byte[] payload = new byte[MESSAGE_BYTES];
             Arrays.fill(payload, (byte) 'e');
             try (RawWebSocket deaf = RawWebSocket.connect(server.port(), "/echo")) {

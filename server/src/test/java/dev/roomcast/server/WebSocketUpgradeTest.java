@@ -26,6 +26,8 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * A connection's pipeline on an {@link EmbeddedChannel}, through the real initializer, router,
@@ -43,7 +45,8 @@ class WebSocketUpgradeTest {
             + "Sec-WebSocket-Version: 13\r\n\r\n";
 
     private final ServerMetrics metrics = new ServerMetrics();
-    private final AggregatedLog notices = new AggregatedLog(AggregatedLog.INTERVAL);
+    private final AggregatedLog notices = new AggregatedLog(LoggerFactory.getLogger(AggregatedLog.class), Level.INFO,
+            AggregatedLog.INTERVAL);
     private final EmbeddedChannel server = new EmbeddedChannel();
     /** Masks what the test sends, as a client must, and decodes what the server answers. */
     private final EmbeddedChannel client = new EmbeddedChannel(new WebSocket13FrameEncoder(true),
@@ -54,13 +57,13 @@ class WebSocketUpgradeTest {
     void upgrade() {
         RoomcastConfig config = RoomcastConfig.builder().maxConnectionsPerIp(0).build();
         EventLoop loop = server.eventLoop();
-        NettyLoops loops = new NettyLoops(loop);
-        Connections connections = new Connections(loop, config.pingInterval(), config.maxMissedPongs());
-        broker = new LocalBroker(config.historySize(), config.historyMaxAge(), config.historyMaxBytes(), Clock.systemUTC());
+        NettyLoops loops = new NettyLoops(loop, config.network().pingInterval(), config.network().maxMissedPongs());
+        Connections connections = new Connections(loops);
+        broker = new LocalBroker(config.history().historySize(), config.history().historyMaxAge(), config.history().historyMaxBytes(), Clock.systemUTC());
         Hub hub = new Hub(loops.all(), broker, new FrameEncoder(ByteBufAllocator.DEFAULT), Clock.systemUTC(), nanos -> { });
         Identities identities = new Identities();
-        ServerContext context = new ServerContext(config, hub, loops, connections, identities, new StaticPage(),
-                metrics, notices, new UpgradeGate(config, connections, identities, metrics));
+        ServerContext context = new ServerContext(config, hub, loops, connections, new WebSocketCloser(metrics, notices),
+                identities, new StaticPage(), metrics, notices, new UpgradeGate(config, connections, identities, metrics));
         server.pipeline().addLast(new ConnectionInitializer(context, null));
         server.writeInbound(Unpooled.copiedBuffer(HANDSHAKE, StandardCharsets.US_ASCII));
         ByteBuf response = server.readOutbound();
@@ -80,14 +83,14 @@ class WebSocketUpgradeTest {
     }
 
     @Test
-    void anUpgradedConnectionKeepsOnlyNettysFrameCodecAndUtf8ValidatorInFrontOfTheEndpoint() {
-        assertThat(handlers()).containsExactly("wsencoder", "wsdecoder", "ws-utf8-validator", "endpoint");
+    void anUpgradedConnectionKeepsOnlyNettysFrameCodecAndTheUtf8CheckInFrontOfTheEndpoint() {
+        assertThat(handlers()).containsExactly("wsencoder", "ws-utf8", "wsdecoder", "endpoint");
     }
 
     @Test
     void aFragmentedMessageBringsInNettysAggregatorAndArrivesWhole() {
         send(new TextWebSocketFrame(false, 0, "hel"));
-        assertThat(handlers()).containsExactly("wsencoder", "wsdecoder", "ws-utf8-validator", "ws-aggregator", "endpoint");
+        assertThat(handlers()).containsExactly("wsencoder", "ws-utf8", "wsdecoder", "ws-aggregator", "endpoint");
         send(new ContinuationWebSocketFrame(true, 0, "lo"));
         server.runPendingTasks();
         TextWebSocketFrame broadcast = (TextWebSocketFrame) received();

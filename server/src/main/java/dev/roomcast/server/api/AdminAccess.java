@@ -21,8 +21,8 @@ public final class AdminAccess {
     private final byte[] password;
 
     public AdminAccess(RoomcastConfig config) {
-        this.apiKey = bytesOrNull(config.apiKey());
-        this.password = bytesOrNull(config.adminPassword());
+        this.apiKey = bytesOrNull(config.auth().apiKey());
+        this.password = bytesOrNull(config.auth().adminPassword());
     }
 
     /** Whether anyone can be an administrator: a password or an API key is configured. */

@@ -1,6 +1,6 @@
 package dev.roomcast.server.api;
 
-import dev.roomcast.Roomcast;
+import dev.roomcast.metrics.BuildInfo;
 import dev.roomcast.hub.Hub;
 import dev.roomcast.metrics.ServerMetrics;
 import dev.roomcast.metrics.UpgradeRejection;
@@ -101,7 +101,7 @@ public final class AdminApi {
         int open = connections.getAsInt();
         return ApiResponses.json(HttpResponseStatus.OK, json -> {
             json.writeStringField("node", nodeId);
-            json.writeStringField("version", Roomcast.version());
+            json.writeStringField("version", BuildInfo.version());
             json.writeNumberField("uptime_seconds", ManagementFactory.getRuntimeMXBean().getUptime() / 1000);
             json.writeNumberField("time_millis", System.currentTimeMillis());
             json.writeNumberField("connections", open);

@@ -1,5 +1,7 @@
 package dev.roomcast.server.api;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import dev.roomcast.broker.OutcomeUnknownException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.roomcast.broker.HistorySlice;
@@ -10,6 +12,7 @@ import dev.roomcast.hub.Hub;
 import dev.roomcast.protocol.JsonEvents;
 import dev.roomcast.protocol.RoomNames;
 import dev.roomcast.protocol.ServerFrames;
+import dev.roomcast.protocol.UserNames;
 import dev.roomcast.protocol.Utf8;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -22,9 +25,12 @@ import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.stream.Collectors;
@@ -36,12 +42,12 @@ import java.util.stream.Collectors;
  */
 public final class RoomsApi {
 
-    /** Who HTTP-published messages are {@code from}. */
-    static final String API_USER = "api";
-    static final int DEFAULT_HISTORY_LIMIT = 100;
-    static final int MAX_HISTORY_LIMIT = 1000;
+    /** The default and the largest {@code limit} of the routes that answer lists: rooms, history. */
+    static final int DEFAULT_LIMIT = 100;
+    static final int MAX_LIMIT = 1000;
     private static final String ROOM = "{room}";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** As on {@code /v1/ws}, a body is exactly one JSON value: anything after it is {@code bad_json}. */
+    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     /** Answers one request to a route; {@code room} is the decoded, checked room name, or null. */
     @FunctionalInterface
@@ -89,9 +95,22 @@ public final class RoomsApi {
     public RoomsApi(Hub hub, RoomcastConfig config, AdminAccess admins) {
         this.hub = hub;
         this.admins = admins;
-        this.apiKey = config.apiKey() == null ? null : config.apiKey().getBytes(StandardCharsets.UTF_8);
-        this.readsNeedKey = config.authEnabled();
-        this.maxTextBytes = config.maxTextBytes();
+        this.apiKey = config.auth().apiKey() == null ? null : config.auth().apiKey().getBytes(StandardCharsets.UTF_8);
+        this.readsNeedKey = config.auth().enabled();
+        this.maxTextBytes = config.limits().maxTextBytes();
+    }
+
+    /**
+     * Whether the query's percent-encoding decodes. Every reader of a query relies on this check
+     * having passed: Netty's decoder throws on a malformed escape.
+     */
+    public static boolean decodes(QueryStringDecoder uri) {
+        try {
+            uri.parameters();
+            return true;
+        } catch (IllegalArgumentException malformed) {
+            return false;
+        }
     }
 
     /**
@@ -114,15 +133,23 @@ public final class RoomsApi {
      * returns. Returns a stage of a response the caller takes ownership of and writes.
      */
     public CompletionStage<FullHttpResponse> handle(FullHttpRequest request) {
-        String path = new QueryStringDecoder(request.uri()).rawPath();
+        QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+        if (!decodes(uri)) {
+            return done(ApiResponses.error(ApiError.INVALID_QUERY, "the query string is not valid percent-encoding"));
+        }
+        String path = uri.rawPath();
         String[] segments = path.split("/", -1);
         List<Route> matching = routes.stream().filter(r -> r.match(segments) != null).toList();
         if (matching.isEmpty()) {
             return done(ApiResponses.error(ApiError.NOT_FOUND, "no such path: " + path));
         }
-        Route route = matching.stream().filter(r -> r.method().equals(request.method())).findFirst().orElse(null);
+        // HEAD is GET without the body, which Netty's codec leaves out.
+        HttpMethod method = HttpMethod.HEAD.equals(request.method()) ? HttpMethod.GET : request.method();
+        Route route = matching.stream().filter(r -> r.method().equals(method)).findFirst().orElse(null);
         if (route == null) {
-            String allowed = matching.stream().map(r -> r.method().name()).collect(Collectors.joining(", "));
+            String allowed = matching.stream()
+                    .map(r -> HttpMethod.GET.equals(r.method()) ? "GET, HEAD" : r.method().name())
+                    .collect(Collectors.joining(", "));
             FullHttpResponse refusal = ApiResponses.error(ApiError.METHOD_NOT_ALLOWED,
                     request.method() + " is not allowed here; use " + allowed);
             refusal.headers().set(HttpHeaderNames.ALLOW, allowed);
@@ -141,8 +168,10 @@ public final class RoomsApi {
             }
             room = checked.name();
         }
-        return route.handler().handle(request, room).exceptionally(failure ->
-                ApiResponses.error(ApiError.INTERNAL, "the server could not carry this out; try again"));
+        return route.handler().handle(request, room).exceptionally(failure -> OutcomeUnknownException.isCauseOf(failure)
+                ? ApiResponses.error(ApiError.UNKNOWN_OUTCOME, "the broker did not confirm the publish in time: it may "
+                        + "or may not have been published; a retry may duplicate it")
+                : ApiResponses.error(ApiError.INTERNAL, "the server could not carry this out; try again"));
     }
 
     /** Null when the request may proceed, else the 401 or 403 refusal. */
@@ -206,17 +235,36 @@ public final class RoomsApi {
         if (Utf8.length(text) > maxTextBytes) {
             return done(ApiResponses.error(ApiError.TEXT_TOO_LONG, "text is longer than " + maxTextBytes + " bytes"));
         }
-        return hub.publish(room, API_USER, text).thenApply(position -> ApiResponses.json(HttpResponseStatus.ACCEPTED, json -> {
+        return hub.publish(room, UserNames.API_USER, text).thenApply(position -> ApiResponses.json(HttpResponseStatus.ACCEPTED, json -> {
             json.writeStringField("room", room);
             ServerFrames.writePosition(json, position);
         }));
     }
 
-    /** {@code GET /v1/rooms}: rooms with members on this node, with member counts. */
+    /**
+     * {@code GET /v1/rooms?limit=N&cursor=C}: one page of the rooms with members on this node, with
+     * member counts, sorted by name; {@code next} is the cursor of the page after it, absent on the last.
+     */
     private CompletionStage<FullHttpResponse> rooms(FullHttpRequest request, String unused) {
-        Map<String, Integer> rooms = hub.rooms();
-        return done(ApiResponses.json(HttpResponseStatus.OK,
-                json -> ApiResponses.writeCounts(json, "rooms", "room", "members", rooms.entrySet())));
+        Map<String, List<String>> query = new QueryStringDecoder(request.uri()).parameters();
+        long limit = limit(query);
+        if (limit < 0) {
+            return done(invalidLimit());
+        }
+        String cursor = first(query, "cursor");
+        NavigableMap<String, Integer> all = hub.rooms();
+        Iterator<Map.Entry<String, Integer>> rooms = (cursor == null ? all : all.tailMap(cursor, false)).entrySet().iterator();
+        List<Map.Entry<String, Integer>> page = new ArrayList<>();
+        while (page.size() < limit && rooms.hasNext()) {
+            page.add(rooms.next());
+        }
+        String next = rooms.hasNext() ? page.get(page.size() - 1).getKey() : null;
+        return done(ApiResponses.json(HttpResponseStatus.OK, json -> {
+            ApiResponses.writeCounts(json, "rooms", "room", "members", page);
+            if (next != null) {
+                json.writeStringField("next", next);
+            }
+        }));
     }
 
     /** {@code GET /v1/rooms/{room}/presence}: users in the room on every node with their session counts. */
@@ -241,10 +289,9 @@ public final class RoomsApi {
             }
             since = new Position(sinceText.substring(0, colon), offset);
         }
-        String limitText = first(query, "limit");
-        long limit = limitText == null ? DEFAULT_HISTORY_LIMIT : parseLong(limitText);
-        if (limit < 1 || limit > MAX_HISTORY_LIMIT) {
-            return done(ApiResponses.error(ApiError.INVALID_QUERY, "limit must be from 1 to " + MAX_HISTORY_LIMIT));
+        long limit = limit(query);
+        if (limit < 0) {
+            return done(invalidLimit());
         }
         return hub.history(room, since, (int) limit).thenApply(slice -> historyResponse(room, slice));
     }
@@ -260,6 +307,17 @@ public final class RoomsApi {
             }
             json.writeEndArray();
         });
+    }
+
+    /** The query's {@code limit}, {@link #DEFAULT_LIMIT} when absent, or -1 when it is not 1 to {@link #MAX_LIMIT}. */
+    private static long limit(Map<String, List<String>> query) {
+        String text = first(query, "limit");
+        long limit = text == null ? DEFAULT_LIMIT : parseLong(text);
+        return limit < 1 || limit > MAX_LIMIT ? -1 : limit;
+    }
+
+    private static FullHttpResponse invalidLimit() {
+        return ApiResponses.error(ApiError.INVALID_QUERY, "limit must be from 1 to " + MAX_LIMIT);
     }
 
     private static String first(Map<String, List<String>> query, String name) {

@@ -1,0 +1,134 @@
+package dev.roomcast.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.roomcast.testing.TestServer;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** RoomcastClient against a real server on loopback: every request's round trip, and error answers as typed exceptions. */
+@Timeout(60)
+class RoomcastClientIT {
+
+    private static TestServer server;
+
+    @BeforeAll
+    static void startServer() {
+        server = TestServer.start();
+    }
+
+    @AfterAll
+    static void stopServer() {
+        server.close();
+    }
+
+    private static RoomcastClient connect(String name, Recorder recorder) {
+        return RoomcastClient.builder(server.ws("/v1/ws")).name(name).listener(recorder).connect();
+    }
+
+    @Test
+    void joinPublishPresenceDirectAndLeaveRoundTrip() {
+        Recorder ann = new Recorder();
+        Recorder bob = new Recorder();
+        try (RoomcastClient annClient = connect("ann", ann); RoomcastClient bobClient = connect("bob", bob)) {
+            Position joined = annClient.join("round-trip", ann).join();
+            bobClient.join("round-trip", bob).join();
+            assertThat(joined.offset()).isZero();
+            assertThat(annClient.user()).isEqualTo("ann");
+
+            Position published = annClient.publish("round-trip", "hello").join();
+            assertThat(published).isEqualTo(new Position(joined.epoch(), 1));
+            await().atMost(Duration.ofSeconds(10)).until(() -> bob.messages.size() == 1 && ann.messages.size() == 1);
+            assertThat(bob.messages.get(0)).satisfies(m -> {
+                assertThat(m.room()).isEqualTo("round-trip");
+                assertThat(m.from()).isEqualTo("ann");
+                assertThat(m.text()).isEqualTo("hello");
+                assertThat(m.position()).isEqualTo(published);
+            });
+
+            assertThat(bobClient.presence("round-trip").join().sessionsByUser()).containsExactly(
+                    java.util.Map.entry("ann", 1), java.util.Map.entry("bob", 1));
+            await().atMost(Duration.ofSeconds(10)).until(() -> ann.presence.contains(new PresenceChange("round-trip", "bob", true)));
+
+            annClient.direct("bob", "psst").join();
+            await().atMost(Duration.ofSeconds(10)).until(() -> bob.directs.size() == 1);
+            assertThat(bob.directs.get(0).from()).isEqualTo("ann");
+            assertThat(bob.directs.get(0).text()).isEqualTo("psst");
+
+            bobClient.ping().join();
+            bobClient.leave("round-trip").join();
+            await().atMost(Duration.ofSeconds(10)).until(() -> ann.presence.contains(new PresenceChange("round-trip", "bob", false)));
+            annClient.publish("round-trip", "after bob left").join();
+            await().atMost(Duration.ofSeconds(10)).until(() -> ann.messages.size() == 2);
+            assertThat(bob.texts()).containsExactly("hello");
+        }
+    }
+
+    @Test
+    void errorAnswersFailTheFutureWithTheirCode() {
+        Recorder ann = new Recorder();
+        try (RoomcastClient client = connect("ann-errors", ann)) {
+            assertThat(errorCode(() -> client.publish("never-joined", "x").join())).isEqualTo("not_joined");
+            assertThat(errorCode(() -> client.leave("never-joined").join())).isEqualTo("not_joined");
+            assertThat(errorCode(() -> client.join("$reserved", ann).join())).isEqualTo("invalid_room");
+            assertThat(errorCode(() -> client.direct("nobody-is-called-this", "x").join())).isEqualTo("no_such_user");
+            assertThat(errorCode(() -> client.refresh("not-a-token").join())).isEqualTo("unauthorized");
+            // Errors never close the connection.
+            client.ping().join();
+            assertThat(client.state()).isEqualTo(ConnectionState.OPEN);
+        }
+    }
+
+    @Test
+    void requestsMadeBeforeTheWelcomeWaitForItAndAClosedClientRefusesThem() throws Exception {
+        Recorder ann = new Recorder();
+        RoomcastClient client = connect("ann-early", ann);
+        // Sent at once, before the socket has opened: queued until the welcome.
+        Position joined = client.join("early", ann).get(10, TimeUnit.SECONDS);
+        assertThat(client.publish("early", "first").get(10, TimeUnit.SECONDS).offset()).isEqualTo(joined.offset() + 1);
+        client.close();
+        assertThat(client.state()).isEqualTo(ConnectionState.CLOSED);
+        assertThatThrownBy(() -> client.ping().join()).hasCauseInstanceOf(java.io.IOException.class);
+        await().atMost(Duration.ofSeconds(10)).until(() -> ann.connections.stream().anyMatch(e -> e.state() == ConnectionState.CLOSED));
+    }
+
+    @Test
+    void aRefusedTokenStopsTheClientInsteadOfRetrying() {
+        try (TestServer withTokens = TestServer.start(b -> b.jwtSecret(dev.roomcast.testing.Tokens.SECRET))) {
+            Recorder refused = new Recorder();
+            try (RoomcastClient client = RoomcastClient.builder(withTokens.ws("/v1/ws")).token("not-a-valid-token")
+                    .backoff(Duration.ofMillis(10), Duration.ofMillis(50)).listener(refused).connect()) {
+                await().atMost(Duration.ofSeconds(10)).until(() -> client.state() == ConnectionState.CLOSED);
+                await().atMost(Duration.ofSeconds(10)).until(() -> !refused.connections.isEmpty());
+                assertThat(refused.connections).singleElement().satisfies(event -> {
+                    assertThat(event.state()).isEqualTo(ConnectionState.CLOSED);
+                    assertThat(event.reason()).contains("401");
+                });
+            }
+            Recorder accepted = new Recorder();
+            String token = dev.roomcast.testing.Tokens.hs256("carol", Duration.ofMinutes(5), List.of("*"));
+            try (RoomcastClient client = RoomcastClient.builder(withTokens.ws("/v1/ws")).token(token).listener(accepted).connect()) {
+                client.join("with-token", accepted).join();
+                assertThat(client.user()).isEqualTo("carol");
+            }
+        }
+    }
+
+    private static String errorCode(Runnable request) {
+        try {
+            request.run();
+        } catch (CompletionException e) {
+            assertThat(e.getCause()).isInstanceOf(RoomcastException.class);
+            return ((RoomcastException) e.getCause()).code();
+        }
+        throw new AssertionError("the request succeeded");
+    }
+}

@@ -1,0 +1,42 @@
+package dev.roomcast.config;
+
+import java.time.Duration;
+
+/**
+ * Whether rooms are this node's alone or shared through Redis with every node on the same Redis
+ * and prefix.
+ *
+ * <p>Threading: immutable.
+ */
+public record Cluster(
+        @Setting(flag = "--broker", defaultValue = Cluster.MEMORY_BROKER,
+                help = "Where rooms live: 'memory' (this node only) or redis://host:port[/db] to share rooms with every"
+                        + " node using that Redis (rediss:// for TLS, redis://:password@host:port for AUTH).")
+        String broker,
+        @Setting(flag = "--redis-prefix", defaultValue = "roomcast:",
+                help = "Prefix of every Redis key and channel; nodes that share rooms use the same one.")
+        String redisPrefix,
+        @Setting(flag = "--presence-lease", defaultValue = "15s", min = "3s",
+                help = "With Redis: how long a node's presence outlives its last heartbeat (sent every third of it); a"
+                        + " crashed node's users are announced as left after it.")
+        Duration presenceLease) {
+
+    /** The {@code broker} value for the in-process broker of a single node. */
+    public static final String MEMORY_BROKER = "memory";
+
+    public Cluster {
+        broker = broker == null ? null : broker.strip();
+        if (broker == null || !(broker.equals(MEMORY_BROKER) || broker.startsWith("redis://")
+                || broker.startsWith("rediss://"))) {
+            throw new InvalidSetting("--broker", "must be 'memory' or a redis://host:port[/db] URL, got " + broker);
+        }
+        if (redisPrefix == null) {
+            throw new InvalidSetting("--redis-prefix", "must not be null");
+        }
+    }
+
+    /** Whether rooms are shared through Redis. */
+    public boolean redisBroker() {
+        return !MEMORY_BROKER.equals(broker);
+    }
+}

@@ -1,0 +1,43 @@
+package dev.roomcast.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** Settings set in code get the defaults and the checks that flags, variables and files get. */
+class RoomcastConfigTest {
+
+    @Test
+    void theBuilderStartsFromTheDeclaredDefaults() {
+        RoomcastConfig config = RoomcastConfig.builder().port(0).build();
+        assertThat(config.network().port()).isZero();
+        assertThat(config.network().pingInterval()).isEqualTo(Duration.ofSeconds(25));
+        assertThat(config.limits().outboundBufferBytes()).isEqualTo(1024 * 1024);
+        assertThat(config.history().historyMaxBytes()).isEqualTo(64L * 1024 * 1024);
+        assertThat(config.auth().enabled()).isFalse();
+        assertThat(config.cluster().redisBroker()).isFalse();
+        assertThat(config).isEqualTo(RoomcastConfig.builder().port(0).set("--port", 0).build());
+    }
+
+    @Test
+    void theBuilderRefusesWhatTheCommandLineRefuses() {
+        assertThatThrownBy(() -> RoomcastConfig.builder().maxMessageBytes(0).build())
+                .isInstanceOf(InvalidSetting.class).hasMessage("--max-message-bytes: must be between 1 and 67108864, got 0");
+        assertThatThrownBy(() -> RoomcastConfig.builder().handshakeTimeout(Duration.ZERO).build())
+                .hasMessage("--handshake-timeout: must be at least 1ms, got 0");
+        assertThatThrownBy(() -> RoomcastConfig.builder().tlsCert(java.nio.file.Path.of("cert.pem")).build())
+                .hasMessage("--tls-cert: TLS needs both --tls-cert and --tls-key");
+        assertThatThrownBy(() -> RoomcastConfig.builder().broker("memcached://127.0.0.1").build())
+                .hasMessage("--broker: must be 'memory' or a redis://host:port[/db] URL, got memcached://127.0.0.1");
+    }
+
+    @Test
+    void aValueOfTheWrongTypeOrAnUnknownFlagIsRefusedWhenSet() {
+        assertThatThrownBy(() -> RoomcastConfig.builder().set("--port", "80"))
+                .hasMessage("--port takes a Integer, not 80");
+        assertThatThrownBy(() -> RoomcastConfig.builder().set("--prot", 80))
+                .hasMessage("no setting has the flag --prot");
+    }
+}
