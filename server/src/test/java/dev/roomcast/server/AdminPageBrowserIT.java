@@ -2,9 +2,8 @@ package dev.roomcast.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.roomcast.testing.HeadlessChromium;
+import dev.roomcast.testing.BrowserAndServer;
 import dev.roomcast.testing.RawHttp;
-import dev.roomcast.testing.TestServer;
 import dev.roomcast.testing.WsClient;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,11 +15,10 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
@@ -43,49 +41,33 @@ class AdminPageBrowserIT {
     private static final String PASSWORD = "admin-pass-for-the-test";
     private static final Path SCREENSHOT = Path.of("target", "admin-page.png");
 
-    private static TestServer server;
-    private static HeadlessChromium browser;
-    private static WebDriver driver;
+    @RegisterExtension
+    static final BrowserAndServer env = new BrowserAndServer(
+            b -> b.adminPassword(PASSWORD).allowedOrigins(List.of("https://app.example.com")));
+
     private final List<WsClient> clients = new ArrayList<>();
 
-    @BeforeAll
-    static void startServerAndBrowser() throws IOException {
-        browser = HeadlessChromium.start();
-        driver = browser.driver();
-        server = TestServer.start(b -> b.adminPassword(PASSWORD).allowedOrigins(List.of("https://app.example.com")));
-    }
-
-    @AfterAll
-    static void stopBrowserAndServer() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-    }
-
     private String text(String id) {
-        return driver.findElement(By.id(id)).getText();
+        return env.driver().findElement(By.id(id)).getText();
     }
 
     private void awaitText(String id, String expected) {
-        new WebDriverWait(driver, WAIT).withMessage(() -> "#" + id + " shows '" + text(id) + "', not '" + expected + "'")
+        new WebDriverWait(env.driver(), WAIT).withMessage(() -> "#" + id + " shows '" + text(id) + "', not '" + expected + "'")
                 .until(d -> text(id).contains(expected));
     }
 
     @Test
     void theAdminPageShowsLiveFiguresInspectsARoomAndPublishesIntoIt() throws IOException {
-        WsClient ann = WsClient.connect(server.ws("/ws/lobby"));
-        WsClient bob = WsClient.connect(server.ws("/ws/lobby"));
-        WsClient carl = WsClient.connect(server.ws("/ws/quiet"));
+        WsClient ann = WsClient.connect(env.server().ws("/ws/lobby"));
+        WsClient bob = WsClient.connect(env.server().ws("/ws/lobby"));
+        WsClient carl = WsClient.connect(env.server().ws("/ws/quiet"));
         clients.addAll(List.of(ann, bob, carl));
         ann.send("first");
         ann.send("second");
         assertThat(bob.next(2)).containsExactly("Message from lobby: first", "Message from lobby: second");
         assertThat(ann.next(2)).as("the sender gets its own messages too").containsExactly(
                 "Message from lobby: first", "Message from lobby: second");
-        RawHttp.Response refused = RawHttp.send(server.port(), "GET", "/ws/lobby",
+        RawHttp.Response refused = RawHttp.send(env.server().port(), "GET", "/ws/lobby",
                 RawHttp.upgradeHeaders() + "Origin: https://evil.example\r\n");
         assertThat(refused.status()).isEqualTo(403);
 
@@ -93,39 +75,39 @@ class AdminPageBrowserIT {
         // every request to the site, the page's own fetches included. Chromium does not do that for
         // credentials typed into the URL, so they are set here as a header for every request.
         String basic = Base64.getEncoder().encodeToString(("admin:" + PASSWORD).getBytes(StandardCharsets.UTF_8));
-        ChromeDriver chromium = (ChromeDriver) driver;
+        ChromeDriver chromium = (ChromeDriver) env.driver();
         chromium.executeCdpCommand("Network.enable", Map.of());
         chromium.executeCdpCommand("Network.setExtraHTTPHeaders", Map.of("headers", Map.of("Authorization", "Basic " + basic)));
         // Tall enough for the whole page in the screenshot.
-        driver.manage().window().setSize(new Dimension(1280, 1100));
-        driver.get(server.http("/admin").toString());
+        env.driver().manage().window().setSize(new Dimension(1280, 1100));
+        env.driver().get(env.server().http("/admin").toString());
 
         awaitText("connections", "3");
         awaitText("rooms", "2");
         awaitText("status", "up ");
-        new WebDriverWait(driver, WAIT).until(d -> !text("latency-p99").equals("–"));
+        new WebDriverWait(env.driver(), WAIT).until(d -> !text("latency-p99").equals("–"));
         assertThat(text("latency-p99")).matches("[0-9.]+ (µs|ms|s)");
-        assertThat(driver.findElement(By.id("refused")).getText()).contains("origin 1");
-        assertThat(driver.findElement(By.id("nodes")).getText()).contains("(this one) 3");
-        List<String> topRooms = driver.findElements(By.cssSelector("#top-rooms tr")).stream().map(r -> r.getText()).toList();
+        assertThat(env.driver().findElement(By.id("refused")).getText()).contains("origin 1");
+        assertThat(env.driver().findElement(By.id("nodes")).getText()).contains("(this one) 3");
+        List<String> topRooms = env.driver().findElements(By.cssSelector("#top-rooms tr")).stream().map(r -> r.getText()).toList();
         assertThat(topRooms).containsExactly("lobby 2", "quiet 1");
 
-        driver.findElement(By.xpath("//tbody[@id='top-rooms']//button[text()='lobby']")).click();
+        env.driver().findElement(By.xpath("//tbody[@id='top-rooms']//button[text()='lobby']")).click();
         awaitText("inspect-title", "lobby");
-        new WebDriverWait(driver, WAIT).until(d -> driver.findElements(By.cssSelector("#history li")).size() == 2);
+        new WebDriverWait(env.driver(), WAIT).until(d -> env.driver().findElements(By.cssSelector("#history li")).size() == 2);
         assertThat(text("history")).contains("first").contains("second");
         assertThat(text("presence")).contains("guest-");
 
-        driver.findElement(By.id("publish-room")).sendKeys("lobby");
-        driver.findElement(By.id("publish-text")).sendKeys("from the admin page");
-        driver.findElement(By.xpath("//form[@id='publish-form']/button")).click();
+        env.driver().findElement(By.id("publish-room")).sendKeys("lobby");
+        env.driver().findElement(By.id("publish-text")).sendKeys("from the admin page");
+        env.driver().findElement(By.xpath("//form[@id='publish-form']/button")).click();
         awaitText("publish-result", "published to lobby at offset 3");
         assertThat(ann.next()).isEqualTo("Message from lobby: from the admin page");
         assertThat(bob.next()).isEqualTo("Message from lobby: from the admin page");
-        new WebDriverWait(driver, WAIT).until(d -> driver.findElements(By.cssSelector("#history li")).size() == 3);
+        new WebDriverWait(env.driver(), WAIT).until(d -> env.driver().findElements(By.cssSelector("#history li")).size() == 3);
 
         Files.createDirectories(SCREENSHOT.getParent());
-        Path shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath();
+        Path shot = ((TakesScreenshot) env.driver()).getScreenshotAs(OutputType.FILE).toPath();
         Files.copy(shot, SCREENSHOT, StandardCopyOption.REPLACE_EXISTING);
         assertThat(Files.size(SCREENSHOT)).isGreaterThan(1000);
         clients.forEach(WsClient::close);
