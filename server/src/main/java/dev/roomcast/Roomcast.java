@@ -7,6 +7,8 @@ import dev.roomcast.broker.redis.RedisBroker;
 import dev.roomcast.cli.ServeCommand;
 import dev.roomcast.config.RoomcastConfig;
 import dev.roomcast.hub.Hub;
+import dev.roomcast.metrics.BuildInfo;
+import dev.roomcast.metrics.MeteredBroker;
 import dev.roomcast.metrics.ServerMetrics;
 import dev.roomcast.protocol.RoomNames;
 import dev.roomcast.protocol.Utf8;
@@ -17,6 +19,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One Roomcast node: builds the broker, the hub, the metrics and the Netty server and ties their lives
@@ -30,6 +34,8 @@ import java.util.concurrent.CompletionStage;
  * own threads (docs/architecture.md).
  */
 public final class Roomcast implements ServeCommand.RunningNode, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Roomcast.class);
 
     private final Broker broker;
     private final Hub hub;
@@ -53,13 +59,23 @@ public final class Roomcast implements ServeCommand.RunningNode, AutoCloseable {
      */
     public static Roomcast start(RoomcastConfig config) throws BindException {
         Clock clock = Clock.systemUTC();
-        Broker broker = newBroker(config, clock);
         ServerMetrics metrics = new ServerMetrics();
-        NettyServer server = new NettyServer(config, metrics);
-        Hub hub = new Hub(server.loops(), broker, server.encoder(), clock);
-        metrics.bindSizes(server::connectionCount, hub::roomCount);
+        Broker broker;
         try {
-            return new Roomcast(broker, hub, server, metrics, server.start(hub), config.limits().maxTextBytes());
+            broker = new MeteredBroker(newBroker(config, clock, metrics), metrics);
+        } catch (RuntimeException e) {
+            metrics.close();
+            throw e;
+        }
+        NettyServer server = new NettyServer(config, metrics);
+        Hub hub = new Hub(server.loops(), broker, server.encoder(), clock, metrics::deliveryBatchFlushed);
+        metrics.bindSizes(server::connectionCount, hub::roomCount);
+        metrics.bindBuildInfo(BuildInfo.version());
+        broker.announceNode(server.nodeId(), server::connectionCount);
+        try {
+            InetSocketAddress address = server.start(hub);
+            log.info(StartupLine.of(config, address, server.transport()));
+            return new Roomcast(broker, hub, server, metrics, address, config.limits().maxTextBytes());
         } catch (BindException | RuntimeException e) {
             broker.close();
             metrics.close();
@@ -68,13 +84,13 @@ public final class Roomcast implements ServeCommand.RunningNode, AutoCloseable {
     }
 
     /** The broker the config names: in-process, or Redis (connects now, blocking). */
-    private static Broker newBroker(RoomcastConfig config, Clock clock) {
+    private static Broker newBroker(RoomcastConfig config, Clock clock, ServerMetrics metrics) {
         if (!config.cluster().redisBroker()) {
             return new LocalBroker(config.history().historySize(), config.history().historyMaxAge(), config.history().historyMaxBytes(), clock);
         }
         return RedisBroker.connect(new RedisBroker.Settings(config.cluster().broker(), config.cluster().redisPrefix(),
                 config.history().historySize(), config.history().historyMaxAge(), config.history().redisRoomTtl(),
-                config.cluster().presenceLease()));
+                config.cluster().presenceLease()), metrics.redisObserver());
     }
 
     public InetSocketAddress address() {
@@ -84,6 +100,11 @@ public final class Roomcast implements ServeCommand.RunningNode, AutoCloseable {
     @Override
     public int port() {
         return address.getPort();
+    }
+
+    /** This node's id, as in its session ids and the node list. */
+    public String nodeId() {
+        return server.nodeId();
     }
 
     /**
@@ -118,7 +139,16 @@ public final class Roomcast implements ServeCommand.RunningNode, AutoCloseable {
      */
     @Override
     public int drain(Duration timeout) {
+        int open = server.connectionCount();
+        long start = System.nanoTime();
         int left = server.drain(timeout);
+        long tookMillis = (System.nanoTime() - start) / 1_000_000;
+        if (left == 0) {
+            log.info("drained: closed {} WebSocket sessions in {} ms", open, tookMillis);
+        } else {
+            log.warn("drained: closed {} of {} WebSocket sessions in {} ms; {} were still open after the {} ms drain timeout",
+                    open - left, open, tookMillis, left, timeout.toMillis());
+        }
         close();
         return left;
     }

@@ -84,7 +84,7 @@ public class FanOutBenchmark {
     @Setup
     public void setUp() {
         loop = new QueueLoop();
-        shard = new LoopShard(loop);
+        shard = new LoopShard(loop, nanos -> { });
         for (int i = 0; i < members; i++) {
             shard.add("hall", new CountingSession(loop));
             // Other rooms on the same loop, as on a real node.
@@ -100,7 +100,7 @@ public class FanOutBenchmark {
 
     @Benchmark
     public void fanOutAndFlushOnce() {
-        shard.fanOut("hall", event);
+        shard.fanOut("hall", event, System.nanoTime());
         loop.runAll();
     }
 }

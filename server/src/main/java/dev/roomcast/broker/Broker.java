@@ -2,6 +2,7 @@ package dev.roomcast.broker;
 
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
+import java.util.function.IntSupplier;
 
 /**
  * Moves room events between nodes and keeps each room's message history.
@@ -77,6 +78,19 @@ public interface Broker extends AutoCloseable {
      * Completes with whether any node did: {@code false} means the user is connected nowhere.
      */
     CompletionStage<Boolean> direct(DirectMessage message);
+
+    /**
+     * Makes this node known to {@link #nodes} as {@code nodeId}, with the open connections that
+     * {@code connections} counts (read from the broker's own threads: cheap and thread-safe). Called
+     * once, after {@link #start}.
+     */
+    void announceNode(String nodeId, IntSupplier connections);
+
+    /**
+     * The live nodes that share this broker's rooms, this one included, each with its open
+     * connections (another node's count is as of its last heartbeat).
+     */
+    CompletionStage<Map<String, Integer>> nodes();
 
     /** Whether the broker can currently reach its backing service. */
     boolean isReady();

@@ -7,12 +7,14 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import java.util.function.IntSupplier;
 
 /**
  * The in-process broker of a single node: history in memory, delivery straight to the
@@ -45,6 +47,8 @@ public final class LocalBroker implements Broker {
     private final long historyMaxBytes;
     private final Clock clock;
     private volatile BrokerListener listener = event -> { };
+    /** This node, alone: its id and connection count, for {@link #nodes}. */
+    private volatile Map<String, IntSupplier> node = Map.of();
 
     public LocalBroker(int historySize, Duration historyMaxAge, long historyMaxBytes, Clock clock) {
         this.historySize = historySize;
@@ -138,6 +142,18 @@ public final class LocalBroker implements Broker {
             listener.onDirect(message);
         }
         return CompletableFuture.completedFuture(held);
+    }
+
+    @Override
+    public void announceNode(String nodeId, IntSupplier connections) {
+        node = Map.of(nodeId, connections);
+    }
+
+    @Override
+    public CompletionStage<Map<String, Integer>> nodes() {
+        Map<String, Integer> counts = new TreeMap<>();
+        node.forEach((id, connections) -> counts.put(id, connections.getAsInt()));
+        return CompletableFuture.completedFuture(counts);
     }
 
     @Override

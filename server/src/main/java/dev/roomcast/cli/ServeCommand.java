@@ -93,6 +93,7 @@ public final class ServeCommand implements Callable<Integer> {
             spec.commandLine().getOut().flush();
             return 0;
         }
+        LogFormats.apply(config.observability().logFormat());
         RunningNode node;
         try {
             node = starter.start(config);
@@ -107,10 +108,7 @@ public final class ServeCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         SignalHandler drain = signal -> {
             log.info("SIG{}: draining (up to {} ms)", signal.getName(), drainTimeout.toMillis());
-            int left = node.drain(drainTimeout);
-            if (left > 0) {
-                log.warn("{} connections were still open after the drain timeout", left);
-            }
+            node.drain(drainTimeout); // the node logs the drain's summary, with any sockets left open
             stopped.countDown();
         };
         Signal.handle(new Signal("TERM"), drain);

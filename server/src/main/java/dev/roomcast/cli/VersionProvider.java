@@ -1,5 +1,6 @@
 package dev.roomcast.cli;
 
+import dev.roomcast.metrics.BuildInfo;
 import picocli.CommandLine;
 
 /** Reads the version from the jar manifest, so there is one version number: the pom's. */
@@ -7,7 +8,6 @@ final class VersionProvider implements CommandLine.IVersionProvider {
 
     @Override
     public String[] getVersion() {
-        String version = VersionProvider.class.getPackage().getImplementationVersion();
-        return new String[] {"roomcast " + (version == null ? "(development build)" : version)};
+        return new String[] {"roomcast " + BuildInfo.version()};
     }
 }

@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Who may connect and publish: client tokens (JWT), the HTTP API key, and the browser origins
- * allowed to open WebSockets.
+ * Who may connect, publish and administer: client tokens (JWT), the HTTP API key, the admin page's
+ * password, and the browser origins allowed to open WebSockets.
  *
  * <p>Threading: immutable.
  */
@@ -20,6 +20,10 @@ public record Auth(
         @Setting(flag = "--api-key", secret = true,
                 help = "Bearer key of the HTTP API under /v1/rooms; unset disables HTTP publishing.")
         String apiKey,
+        @Setting(flag = "--admin-password", secret = true,
+                help = "Password of the admin page /admin and of GET /v1/stats (HTTP Basic, any user name), besides the"
+                        + " API key; without either the page is refused. Prefer the environment variable, flags show in ps.")
+        String adminPassword,
         @Setting(flag = "--allowed-origins",
                 help = "Comma-separated browser origins that may open WebSockets besides the server's own host, e.g."
                         + " https://app.example.com; '*' allows all. Unset: localhost, 127.0.0.1 and [::1] on any port.")

@@ -154,19 +154,11 @@ public final class ConfigFile {
                 yaml.append('\n').append(group).append(":\n");
             }
             comment(yaml, spec.help() + " (" + spec.flag() + ", " + spec.environmentVariable() + ")");
-            yaml.append("  ").append(spec.name()).append(": ").append(scalar(spec, valueIn(config, spec))).append('\n');
+            yaml.append("  ").append(spec.name()).append(": ").append(scalar(spec, spec.valueIn(config))).append('\n');
         }
         return yaml.toString();
     }
 
-    private static Object valueIn(RoomcastConfig config, SettingSpec spec) {
-        try {
-            Object group = RoomcastConfig.class.getMethod(spec.group()).invoke(config);
-            return spec.component().getAccessor().invoke(group);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot read " + spec.key(), e);
-        }
-    }
 
     private static String scalar(SettingSpec spec, Object value) {
         String text = spec.format(value);

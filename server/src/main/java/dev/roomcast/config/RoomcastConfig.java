@@ -19,8 +19,10 @@ import java.util.Map;
  * @param auth      who may connect and publish
  * @param history   what each room remembers
  * @param cluster   whether rooms are shared through Redis
+ * @param observability how the node's log lines are written
  */
-public record RoomcastConfig(Network network, Limits limits, Auth auth, History history, Cluster cluster) {
+public record RoomcastConfig(Network network, Limits limits, Auth auth, History history, Cluster cluster,
+        Observability observability) {
 
     /** Every setting at its default. */
     public static RoomcastConfig defaults() {
@@ -83,6 +85,8 @@ public record RoomcastConfig(Network network, Limits limits, Auth auth, History 
         public Builder broker(String value) { return set("--broker", value); }
         public Builder redisPrefix(String value) { return set("--redis-prefix", value); }
         public Builder presenceLease(Duration value) { return set("--presence-lease", value); }
+        public Builder logFormat(Observability.LogFormat value) { return set("--log-format", value); }
+        public Builder adminPassword(String value) { return set("--admin-password", value); }
 
         /** The config; a refused value throws {@link InvalidSetting} naming its flag. */
         public RoomcastConfig build() {

@@ -43,6 +43,16 @@ public record SettingSpec(String group, RecordComponent component, Setting decla
         return type == int.class ? Integer.class : type == long.class ? Long.class : type;
     }
 
+    /** This setting's value in {@code config}. */
+    public Object valueIn(RoomcastConfig config) {
+        try {
+            Object group = RoomcastConfig.class.getMethod(group()).invoke(config);
+            return component.getAccessor().invoke(group);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot read " + key(), e);
+        }
+    }
+
     public String help() {
         return declared.help();
     }
@@ -78,6 +88,8 @@ public record SettingSpec(String group, RecordComponent component, Setting decla
             value = Path.of(text.strip());
         } else if (type == List.class) {
             value = Arrays.stream(text.split(",")).map(String::strip).filter(item -> !item.isEmpty()).toList();
+        } else if (type.isEnum()) {
+            value = constant(type, text.strip());
         } else {
             value = text;
         }
@@ -95,6 +107,9 @@ public record SettingSpec(String group, RecordComponent component, Setting decla
         }
         if (value instanceof List<?> list) {
             return list.isEmpty() ? null : String.join(",", list.stream().map(String::valueOf).toList());
+        }
+        if (value instanceof Enum<?> constant) {
+            return constant.name().toLowerCase(Locale.ROOT);
         }
         return value == null ? null : value.toString();
     }
@@ -143,6 +158,17 @@ public record SettingSpec(String group, RecordComponent component, Setting decla
         } catch (NumberFormatException e) {
             throw new InvalidSetting(flag(), "'" + text + "' is not a whole number");
         }
+    }
+
+    /** The constant of enum {@code type} named {@code text} in any case: {@code json} and {@code JSON} alike. */
+    private Object constant(Class<?> type, String text) {
+        for (Object constant : type.getEnumConstants()) {
+            if (((Enum<?>) constant).name().equalsIgnoreCase(text)) {
+                return constant;
+            }
+        }
+        throw new InvalidSetting(flag(), "'" + text + "' is not one of " + String.join(", ",
+                Arrays.stream(type.getEnumConstants()).map(this::format).toList()));
     }
 
     /** {@code 500ms}, {@code 10s}, {@code 5m}, {@code 1h}, or a bare number of seconds. */

@@ -39,13 +39,14 @@ public final class Hub {
     private final EventEncoder encoder;
     private final Clock clock;
 
-    public Hub(List<? extends Loop> loops, Broker broker, EventEncoder encoder, Clock clock) {
+    /** {@code latency} hears one sample per loop batch of live events flushed; see {@link DeliveryLatency}. */
+    public Hub(List<? extends Loop> loops, Broker broker, EventEncoder encoder, Clock clock, DeliveryLatency latency) {
         this.shards = new LoopShard[loops.size()];
         for (Loop loop : loops) {
             if (shards[loop.index()] != null) {
                 throw new IllegalArgumentException("two loops with index " + loop.index());
             }
-            shards[loop.index()] = new LoopShard(loop);
+            shards[loop.index()] = new LoopShard(loop, latency);
         }
         this.broker = broker;
         this.encoder = encoder;
@@ -178,6 +179,11 @@ public final class Hub {
         return directory.roomCount();
     }
 
+    /** The live nodes sharing this node's rooms, this one included, with their open connections. Any thread. */
+    public CompletionStage<Map<String, Integer>> nodes() {
+        return broker.nodes();
+    }
+
     /** Whether the broker can reach its backing service, i.e. this node can serve rooms. Any thread. */
     public boolean brokerReady() {
         return broker.isReady();
@@ -279,12 +285,17 @@ public final class Hub {
         }
     }
 
-    /** Called on the broker's thread: hands the event to each loop with members, in order. */
+    /**
+     * Called on the broker's thread: hands the event to each loop with members, in order. The
+     * broker calls this as soon as the event has its position, so this is where its delivery
+     * latency starts: one clock read per event and node, none per member.
+     */
     private void dispatch(RoomEvent event) {
         LoopShard[] targets = directory.shardsOf(event.room());
         if (targets.length == 0) {
             return;
         }
+        long reachedHubAt = System.nanoTime();
         PreparedEvent prepared = encoder.prepare(event);
         try {
             for (LoopShard target : targets) {
@@ -292,7 +303,7 @@ public final class Hub {
                 try {
                     target.loop().execute(() -> {
                         try {
-                            target.fanOut(event.room(), prepared);
+                            target.fanOut(event.room(), prepared, reachedHubAt);
                         } finally {
                             prepared.release();
                         }

@@ -20,6 +20,9 @@ import java.util.Map;
  * {@link #stopHolding} and delivers them behind the replay. At most {@link #MAX_HELD_EVENTS} are
  * kept per held member; past that the session is closed as a slow consumer.
  *
+ * <p>Delivery latency is sampled per batch, not per delivery: the flush task reports how long ago the
+ * oldest event it flushed reached the hub, which bounds the latency of every event in the batch.
+ *
  * <p>A member that has just been given a position (its join's answer, its replay) has a <em>seam</em>:
  * until the room's first message after that position reaches it, live copies of messages at or before
  * the position are duplicates and are skipped. With Redis the history answer and the pub/sub copy of
@@ -35,6 +38,7 @@ final class LoopShard {
     }
 
     private final Loop loop;
+    private final DeliveryLatency latency;
     private final Memberships memberships = new Memberships();
     private final List<Session> unflushed = new ArrayList<>();
     private final Map<Membership, List<PreparedEvent>> held = new HashMap<>();
@@ -42,10 +46,13 @@ final class LoopShard {
     private final Map<String, Map<Session, Position>> seams = new HashMap<>();
     private final Runnable flushTask = this::flushAll;
     private boolean flushScheduled;
+    /** When the oldest event waiting for the scheduled flush reached the hub ({@link System#nanoTime}). */
+    private long oldestUnflushedAt;
     private boolean fanningOut;
 
-    LoopShard(Loop loop) {
+    LoopShard(Loop loop, DeliveryLatency latency) {
         this.loop = loop;
+        this.latency = latency;
     }
 
     Loop loop() {
@@ -111,11 +118,12 @@ final class LoopShard {
     }
 
     /**
-     * Queues the event to every member of the room on this loop. Borrows {@code event}.
+     * Queues the event to every member of the room on this loop. Borrows {@code event}, which
+     * reached the hub at {@code reachedHubAt} ({@link System#nanoTime}).
      * Reentrancy rule: nothing called from here may join, leave or publish; sessions that must
      * close schedule it on the loop, to run after this fan-out.
      */
-    void fanOut(String room, PreparedEvent event) {
+    void fanOut(String room, PreparedEvent event, long reachedHubAt) {
         assertOwned("fanOut");
         Memberships.Room members = memberships.room(room);
         if (members == null) {
@@ -141,7 +149,11 @@ final class LoopShard {
         }
         if (!unflushed.isEmpty() && !flushScheduled) {
             flushScheduled = true;
+            oldestUnflushedAt = reachedHubAt;
             loop.execute(flushTask);
+        } else if (flushScheduled && reachedHubAt - oldestUnflushedAt < 0) {
+            // Events of different rooms reach the hub on different threads, so arrival order is not time order.
+            oldestUnflushedAt = reachedHubAt;
         }
     }
 
@@ -198,6 +210,7 @@ final class LoopShard {
             session.flush();
         }
         unflushed.clear();
+        latency.batchFlushed(System.nanoTime() - oldestUnflushedAt);
     }
 
     private void assertOwned(String operation) {

@@ -3,6 +3,8 @@ package dev.roomcast.server;
 import dev.roomcast.protocol.RoomNames;
 import dev.roomcast.protocol.SeedText;
 import dev.roomcast.security.Principal;
+import dev.roomcast.server.api.AdminAccess;
+import dev.roomcast.server.api.AdminApi;
 import dev.roomcast.server.api.RoomsApi;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -19,9 +21,11 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * Routes each HTTP request by method and path: the chat page, health, readiness, metrics, the HTTP
@@ -35,17 +39,23 @@ import org.slf4j.LoggerFactory;
 final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
-    private static final RateLimitedWarning unexpected = new RateLimitedWarning(log, System::nanoTime);
+    private static final AggregatedLog unexpected = new AggregatedLog(log, Level.WARN, AggregatedLog.INTERVAL);
 
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
     private final ServerContext context;
     private final RoomsApi roomsApi;
+    private final AdminApi adminApi;
     private final WebSocketUpgrade webSockets;
+    private final ApiAccessLog accessLog;
 
     HttpRouter(ServerContext context) {
         this.context = context;
-        this.roomsApi = new RoomsApi(context.hub(), context.config());
+        AdminAccess admins = new AdminAccess(context.config());
+        this.roomsApi = new RoomsApi(context.hub(), context.config(), admins);
+        this.adminApi = new AdminApi(context.hub(), context.metrics(), admins, context.identities().nodeId(),
+                context.connections()::count);
+        this.accessLog = new ApiAccessLog(context.metrics());
         this.webSockets = new WebSocketUpgrade(context.config());
     }
 
@@ -87,10 +97,10 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
                     principal -> new TextEndpoint(SeedText.GLOBAL_ROOM, principal, context));
         } else if (path.equals("/v1/ws")) {
             upgrade(ctx, request, null, principal -> new JsonEndpoint(principal, context, ctx.executor()));
+        } else if (AdminApi.serves(path)) {
+            adminApi.handle(request).thenAccept(answerApi(ctx, request, path));
         } else if (RoomsApi.serves(path)) {
-            // The request is released when this returns, before an answer that waits for the broker is written.
-            boolean keepAlive = HttpUtil.isKeepAlive(request);
-            roomsApi.handle(request).thenAccept(response -> HttpResponses.send(ctx, keepAlive, response));
+            roomsApi.handle(request).thenAccept(answerApi(ctx, request, roomsApi.routeOf(path)));
         } else if (path.startsWith("/ws/")) {
             RoomNames.Checked room = RoomNames.fromPathSegment(path.substring("/ws/".length()));
             if (!room.ok()) {
@@ -103,6 +113,23 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         } else {
             HttpResponses.text(ctx, request, HttpResponseStatus.NOT_FOUND, "no such path: " + path);
         }
+    }
+
+    /**
+     * What sends an HTTP API answer to {@code request} and logs it; the answer takes ownership of the
+     * response, on any thread. What it needs of the request is read now: the request is released when
+     * the router returns, before an answer that waits for the broker is written.
+     */
+    private Consumer<FullHttpResponse> answerApi(ChannelHandlerContext ctx, FullHttpRequest request, String route) {
+        long start = System.nanoTime();
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        HttpMethod method = request.method();
+        String uri = request.uri();
+        return response -> {
+            int status = response.status().code();
+            HttpResponses.send(ctx, keepAlive, response);
+            accessLog.answered(ctx.channel(), method, uri, route, status, start);
+        };
     }
 
     /** Ready when the broker is reachable and the node is not draining; load balancers stop routing here otherwise. */
@@ -127,7 +154,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         if (cause instanceof DecoderException || cause instanceof IOException) {
             log.debug("{}: {}", ctx.channel().remoteAddress(), cause.toString());
         } else {
-            unexpected.warn(ctx.channel().remoteAddress(), "closing after unexpected error", cause);
+            unexpected.log(ctx.channel().remoteAddress(), "closing after unexpected error", cause);
         }
         ctx.close();
     }
@@ -203,6 +230,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         UpgradeGate.Decision decision = context.gate().check(ctx.channel(), request, room);
         if (decision instanceof UpgradeGate.Refused refused) {
+            context.notices().count("upgrades refused (" + refused.rejection().tag() + ")");
             HttpResponses.text(ctx, request, refused.status(), refused.reason());
             return;
         }

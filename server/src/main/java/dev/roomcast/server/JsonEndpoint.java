@@ -20,6 +20,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * {@code /v1/ws}, the JSON protocol v1 of docs/protocol.md, one instance per connection: sends
@@ -34,7 +35,7 @@ final class JsonEndpoint extends WebSocketEndpoint {
 
     private static final Logger log = LoggerFactory.getLogger(JsonEndpoint.class);
     /** Every connection opened while the broker is down fails this: one line per window, not per connection. */
-    private static final RateLimitedWarning unreachable = new RateLimitedWarning(log, System::nanoTime);
+    private static final AggregatedLog unreachable = new AggregatedLog(log, Level.WARN, AggregatedLog.INTERVAL);
 
     /** The answer to one request, decided before anything is written: the frames of a success, or a refusal. */
     private sealed interface Outcome {
@@ -75,7 +76,7 @@ final class JsonEndpoint extends WebSocketEndpoint {
         ctx.channel().config().setAutoRead(false);
         reachable.whenComplete((done, failure) -> onLoop(() -> {
             if (failure != null) {
-                unreachable.warn(session, "direct messages may not reach this user until the broker recovers",
+                unreachable.log(session, "direct messages may not reach this user until the broker recovers",
                         failure);
             }
             welcome();
@@ -93,7 +94,6 @@ final class JsonEndpoint extends WebSocketEndpoint {
         ClientRequest request = requests.parse(text);
         // Parsed first so that the refusal carries the request's ref; the request is not carried out.
         if (takeToken() != RateLimiter.Verdict.ACCEPT) {
-            context.metrics().rateLimited();
             answer(request.ref(), refused(ErrorCode.RATE_LIMITED, "too many requests: at most "
                     + context.config().limits().rateLimitPerSecond() + " a second; this one was dropped"));
             return;
@@ -192,10 +192,13 @@ final class JsonEndpoint extends WebSocketEndpoint {
         context.hub().join(session, join.room(), replay, outcome -> answer(join.ref(), joinOutcome(join, outcome)));
     }
 
-    private static Outcome joinOutcome(ClientRequest.Join join, JoinOutcome outcome) {
+    private Outcome joinOutcome(ClientRequest.Join join, JoinOutcome outcome) {
         if (outcome instanceof JoinOutcome.Joined joined) {
             byte[] ok = ServerFrames.ok(join.ref(), join.room(), joined.position());
             JoinOutcome.Recovery recovery = joined.recovery();
+            if (recovery != null) {
+                context.metrics().recovery(recovery.recovered());
+            }
             return recovery == null
                     ? answered(ok)
                     : new Outcome.Answered(List.of(ok, ServerFrames.recovered(join.room(), recovery.recovered(),

@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * Netty's side of one node: the event loop groups (epoll when the platform has it, NIO
@@ -44,6 +45,9 @@ public final class NettyServer {
     private final Class<? extends ServerChannel> channelType;
     private final NettyLoops loops;
     private final Connections connections;
+    private final AggregatedLog notices = new AggregatedLog(LoggerFactory.getLogger(AggregatedLog.class), Level.INFO,
+            AggregatedLog.INTERVAL);
+    private final Identities identities = new Identities();
     private Channel listener;
 
     public NettyServer(RoomcastConfig config, ServerMetrics metrics) {
@@ -75,11 +79,10 @@ public final class NettyServer {
      * @throws BindException when the address is taken or not available
      */
     public InetSocketAddress start(Hub hub) throws BindException {
-        Identities identities = new Identities();
         UpgradeGate gate = new UpgradeGate(config, connections, identities, metrics);
         SslContext tls = config.network().tlsEnabled() ? TlsContexts.server(config.network().tlsCert(), config.network().tlsKey()) : null;
-        ServerContext context = new ServerContext(config, hub, loops, connections, new WebSocketCloser(metrics),
-                identities, new StaticPage(), metrics, gate);
+        ServerContext context = new ServerContext(config, hub, loops, connections, new WebSocketCloser(metrics, notices),
+                identities, new StaticPage(), metrics, notices, gate);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(channelType)
@@ -92,6 +95,7 @@ public final class NettyServer {
             listener = bootstrap.bind(config.network().host(), config.network().port()).syncUninterruptibly().channel();
         } catch (Exception e) {
             stopLoops(Duration.ZERO);
+            notices.close();
             if (e instanceof BindException bind) {
                 throw bind;
             }
@@ -99,8 +103,6 @@ public final class NettyServer {
             bind.initCause(e);
             throw bind;
         }
-        log.info("listening on {} ({} event loops, {}, {})", listener.localAddress(), loops.all().size(),
-                channelType.getSimpleName(), tls == null ? "plain http" : "TLS");
         return (InetSocketAddress) listener.localAddress();
     }
 
@@ -131,6 +133,17 @@ public final class NettyServer {
             listener.close().syncUninterruptibly();
         }
         stopLoops(Duration.ofSeconds(2));
+        notices.close();
+    }
+
+    /** How the event loops are set up, for the start-up line: their number and transport. */
+    public String transport() {
+        return loops.all().size() + " event loops, " + (channelType == EpollServerSocketChannel.class ? "epoll" : "NIO");
+    }
+
+    /** This node's id: the prefix of its session ids, and its name in the node list. */
+    public String nodeId() {
+        return identities.nodeId();
     }
 
     /** Open WebSocket connections. */

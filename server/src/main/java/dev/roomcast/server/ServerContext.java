@@ -9,11 +9,11 @@ import io.netty.channel.Channel;
 
 /**
  * What every connection's handlers share: the hub, the node's connections and the one way they
- * close, configuration, metrics and the upgrade gate. Immutable; shared by all event loops.
+ * close, configuration, metrics, the periodic log summary and the upgrade gate. Immutable; shared by all event loops.
  */
 record ServerContext(RoomcastConfig config, Hub hub, NettyLoops loops, Connections connections,
                      WebSocketCloser closer, Identities identities, StaticPage page, ServerMetrics metrics,
-                     UpgradeGate gate) {
+                     AggregatedLog notices, UpgradeGate gate) {
 
     /** A session for an upgraded channel, owned by the channel's event loop. */
     ChannelSession newSession(Channel channel, String user, WireFormat format) {

@@ -12,6 +12,7 @@ import io.netty.channel.ChannelHandlerContext;
 import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * The tutorial's plain-text endpoints, one instance per connection: {@code /echo} answers the
@@ -22,7 +23,7 @@ final class TextEndpoint extends WebSocketEndpoint {
 
     private static final Logger log = LoggerFactory.getLogger(TextEndpoint.class);
     /** Every message of every text client fails while the broker is down: one line per window, not per message. */
-    private static final RateLimitedWarning publishFailed = new RateLimitedWarning(log, System::nanoTime);
+    private static final AggregatedLog publishFailed = new AggregatedLog(log, Level.WARN, AggregatedLog.INTERVAL);
 
     /** The room this connection chats in, or null for {@code /echo}. */
     private final String room;
@@ -71,7 +72,7 @@ final class TextEndpoint extends WebSocketEndpoint {
         }
         Hub hub = context.hub();
         hub.publish(room, session.user(), text).exceptionally(failure -> {
-            publishFailed.warn(session, "a text message could not be published", failure);
+            publishFailed.log(session, "a text message could not be published", failure);
             return null;
         });
     }
@@ -87,7 +88,6 @@ final class TextEndpoint extends WebSocketEndpoint {
             context.metrics().messageIn();
             return true;
         }
-        context.metrics().rateLimited();
         if (verdict == RateLimiter.Verdict.FLOODING) {
             close(CloseReason.RATE_LIMITED);
         }

@@ -28,6 +28,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * The one way a WebSocket is closed, whoever decides it (a protocol error, a limit, a slow consumer,
@@ -35,14 +36,16 @@ import org.slf4j.LoggerFactory;
  * from then on the connection reads no application data and waits a short while for the client's
  * Close; then the TCP connection closes. Closing this way, rather than at once, keeps the kernel
  * from answering a client that is still writing with a reset that would destroy the Close frame
- * before the client reads it. Every close is counted by reason and logged once, at debug.
+ * before the client reads it. Every close is counted by reason and logged once, at debug; a close
+ * this server decides also goes into the periodic INFO summary by code ({@link AggregatedLog}),
+ * except a drain's 1001, which has its own line.
  *
  * <p>Threading: thread-safe; the work runs on the channel's event loop.
  */
 final class WebSocketCloser {
 
     private static final Logger log = LoggerFactory.getLogger(WebSocketCloser.class);
-    private static final RateLimitedWarning unexpected = new RateLimitedWarning(log, System::nanoTime);
+    private static final AggregatedLog unexpected = new AggregatedLog(log, Level.WARN, AggregatedLog.INTERVAL);
 
     /** How long a closing socket may take to take its Close frame before it is cut. */
     static final Duration CLOSE_GRACE = Duration.ofSeconds(10);
@@ -59,9 +62,11 @@ final class WebSocketCloser {
     private static final String CLOSING = "ws-closing";
 
     private final ServerMetrics metrics;
+    private final AggregatedLog notices;
 
-    WebSocketCloser(ServerMetrics metrics) {
+    WebSocketCloser(ServerMetrics metrics, AggregatedLog notices) {
         this.metrics = metrics;
+        this.notices = notices;
     }
 
     /** Closes with {@code reason}; nothing happens if the WebSocket is closing already. Any thread. */
@@ -136,8 +141,18 @@ final class WebSocketCloser {
             log.debug("{}: {}", channel.remoteAddress(), cause);
             return null;
         }
-        unexpected.warn(channel.remoteAddress(), "closing after unexpected error", cause);
+        unexpected.log(channel.remoteAddress(), "closing after unexpected error", cause);
         return CloseReason.INTERNAL_ERROR;
+    }
+
+    /**
+     * Who closed {@code channel}'s WebSocket and with what code, for its session's last log line:
+     * {@code 1000 by the client}, {@code 1013 slow consumer by the server}, or that it dropped. On the loop,
+     * until the channel is unregistered.
+     */
+    String howClosed(Channel channel) {
+        return channel.pipeline().get(CLOSING) instanceof ClosingHandshake closing ? closing.how
+                : "the connection dropped without a close frame";
     }
 
     /**
@@ -167,6 +182,10 @@ final class WebSocketCloser {
         }
         metrics.webSocketClosed(reason);
         log.debug("{}: closing with {} {}", channel.remoteAddress(), reason.code(), reason.text());
+        boolean byClient = peerClosed && reason == CloseReason.NORMAL;
+        if (!byClient && reason != CloseReason.GOING_AWAY) {
+            notices.count("connections closed with " + reason.code() + " " + reason.text());
+        }
         ChannelHandlerContext encoder = pipeline.context(WebSocketFrameEncoder.class);
         if (encoder == null || pipeline.get(HttpServerCodec.class) != null) {
             // The handshake response is not written yet: there is no WebSocket to send a Close frame on.
@@ -174,8 +193,10 @@ final class WebSocketCloser {
             channel.close();
             return;
         }
+        String how = byClient ? (frame.statusCode() < 0 ? "no code" : frame.statusCode()) + " by the client"
+                : reason.code() + " " + reason.text() + " by the server";
         ClosingHandshake closing = new ClosingHandshake(peerClosed,
-                reason == CloseReason.SLOW_CONSUMER ? SLOW_CONSUMER_GRACE : CLOSE_GRACE);
+                reason == CloseReason.SLOW_CONSUMER ? SLOW_CONSUMER_GRACE : CLOSE_GRACE, how);
         // Behind the frame decoder, to see the client's Close frame; behind the encoder (taking raw
         // bytes) when the decoder was taken out after an error.
         ChannelHandlerContext decoder = pipeline.context(WebSocketFrameDecoder.class);
@@ -191,14 +212,17 @@ final class WebSocketCloser {
     private static final class ClosingHandshake extends ChannelInboundHandlerAdapter {
 
         private final Duration writeGrace;
+        /** Who closed, with what code: {@link #howClosed}. */
+        private final String how;
         private boolean peerClosed;
         private boolean frameWritten;
         private ChannelHandlerContext ctx;
         private ScheduledFuture<?> cut;
 
-        ClosingHandshake(boolean peerClosed, Duration writeGrace) {
+        ClosingHandshake(boolean peerClosed, Duration writeGrace, String how) {
             this.peerClosed = peerClosed;
             this.writeGrace = writeGrace;
+            this.how = how;
         }
 
         @Override

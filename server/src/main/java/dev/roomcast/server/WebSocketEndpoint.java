@@ -11,6 +11,8 @@ import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The life of a session that both WebSocket endpoints share, one instance per connection,
@@ -22,6 +24,8 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
  * what opening means to their protocol.
  */
 abstract class WebSocketEndpoint extends SimpleChannelInboundHandler<WebSocketFrame> {
+
+    private static final Logger log = LoggerFactory.getLogger(WebSocketEndpoint.class);
 
     protected final ServerContext context;
     private final String user;
@@ -77,6 +81,7 @@ abstract class WebSocketEndpoint extends SimpleChannelInboundHandler<WebSocketFr
         if (session == null) {
             return;
         }
+        log.debug("{} opened", session);
         context.loops().of(ctx.channel().eventLoop()).sockets().add(this);
         opened(ctx);
         if (context.connections().draining()) {
@@ -119,12 +124,17 @@ abstract class WebSocketEndpoint extends SimpleChannelInboundHandler<WebSocketFr
         aggregator.channelRead(ctx.pipeline().context(aggregator), first.retain());
     }
 
-    /** Takes a token for one message from this connection's rate limiter. */
+    /** Takes a token for one message from this connection's rate limiter; a refusal is counted and logged in sum. */
     protected RateLimiter.Verdict takeToken() {
         if (limiter == null) {
             limiter = context.newRateLimiter();
         }
-        return limiter.tryAcquire();
+        RateLimiter.Verdict verdict = limiter.tryAcquire();
+        if (verdict != RateLimiter.Verdict.ACCEPT) {
+            context.metrics().rateLimited();
+            context.notices().count("messages dropped by the rate limit");
+        }
+        return verdict;
     }
 
     /**
@@ -160,9 +170,17 @@ abstract class WebSocketEndpoint extends SimpleChannelInboundHandler<WebSocketFr
         if (session != null) {
             context.loops().of(ctx.channel().eventLoop()).sockets().remove(this);
             context.hub().disconnect(session);
+            logClosed(session);
             session = null;
         }
         super.channelInactive(ctx);
+    }
+
+    /** Every session's end at DEBUG, with who closed it and the code ({@link WebSocketCloser#howClosed}). */
+    private void logClosed(ChannelSession closed) {
+        if (log.isDebugEnabled()) {
+            log.debug("{} closed: {}", closed, context.closer().howClosed(ctx.channel()));
+        }
     }
 
     @Override

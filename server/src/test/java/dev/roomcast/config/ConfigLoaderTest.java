@@ -50,6 +50,20 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theLogFormatIsReadInAnyCaseFromEverySource() throws IOException {
+        Path file = file("observability:\n  log-format: Json\n");
+        assertThat(ConfigLoader.load(Map.of("--log-format", "JSON"), Map.of()).observability().logFormat())
+                .isEqualTo(Observability.LogFormat.JSON);
+        assertThat(ConfigLoader.load(Map.of(), Map.of("ROOMCAST_LOG_FORMAT", "json")).observability().logFormat())
+                .isEqualTo(Observability.LogFormat.JSON);
+        assertThat(ConfigLoader.load(config(file), Map.of()).observability().logFormat())
+                .isEqualTo(Observability.LogFormat.JSON);
+        assertThat(ConfigLoader.load(Map.of(), Map.of()).observability().logFormat()).isEqualTo(Observability.LogFormat.TEXT);
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of(), Map.of("ROOMCAST_LOG_FORMAT", "xml")))
+                .isInstanceOf(InvalidSetting.class).hasMessage("ROOMCAST_LOG_FORMAT: 'xml' is not one of text, json");
+    }
+
+    @Test
     void theConfigFlagWinsOverTheConfigVariable() throws IOException {
         Path file = file("history:\n  history-size: 7\n");
         RoomcastConfig config = ConfigLoader.load(config(file),
@@ -98,7 +112,7 @@ class ConfigLoaderTest {
                 .isInstanceOf(InvalidSetting.class).hasMessage(file + ": network.prot: unknown key");
         Path group = file("netwrk:\n  port: 9000\n");
         assertThatThrownBy(() -> ConfigLoader.load(config(group), Map.of()))
-                .hasMessage(group + ": unknown key 'netwrk' (the groups are network, limits, auth, history, cluster)");
+                .hasMessage(group + ": unknown key 'netwrk' (the groups are network, limits, auth, history, cluster, observability)");
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.roomcast.broker.LocalBroker;
 import dev.roomcast.broker.RoomEvent;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -16,11 +17,13 @@ class HubTest {
     private final InlineLoop loop0 = new InlineLoop(0);
     private final InlineLoop loop1 = new InlineLoop(1);
     private final CountingEncoder encoder = new CountingEncoder();
+    private final List<Long> latencySamples = new ArrayList<>();
     private Hub hub;
 
     @BeforeEach
     void setUp() {
-        hub = new Hub(List.of(loop0, loop1), new LocalBroker(100, Duration.ZERO, Long.MAX_VALUE, Clock.systemUTC()), encoder, Clock.systemUTC());
+        hub = new Hub(List.of(loop0, loop1), new LocalBroker(100, Duration.ZERO, Long.MAX_VALUE, Clock.systemUTC()), encoder, Clock.systemUTC(),
+                latencySamples::add);
     }
 
     private static List<String> texts(FakeSession session) {
@@ -80,6 +83,30 @@ class HubTest {
         assertThat(texts(a)).containsExactly("m0", "m1", "m2", "m3", "m4");
         assertThat(a.flushes).isEqualTo(1);
         assertThat(b.flushes).isEqualTo(1);
+    }
+
+    @Test
+    void deliveryLatencyIsSampledOncePerLoopBatchNotPerDeliveryOrEvent() {
+        FakeSession a = new FakeSession("a", "ann", loop0);
+        FakeSession b = new FakeSession("b", "bob", loop0);
+        FakeSession c = new FakeSession("c", "cid", loop1);
+        for (FakeSession member : List.of(a, b, c)) {
+            hub.join(member, "lobby");
+        }
+        settle(a, b, c);
+        latencySamples.clear();
+
+        long before = System.nanoTime();
+        for (int i = 0; i < 5; i++) {
+            hub.publish("lobby", "ann", "m" + i);
+        }
+        loop0.runAll();
+        loop1.runAll();
+        long waited = System.nanoTime() - before;
+
+        assertThat(texts(a)).hasSize(5);
+        assertThat(latencySamples).as("one batch on each of the two loops").hasSize(2)
+                .allSatisfy(nanos -> assertThat(nanos).isBetween(0L, waited));
     }
 
     @Test

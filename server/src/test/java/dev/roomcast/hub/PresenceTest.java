@@ -17,7 +17,7 @@ class PresenceTest {
     private final InlineLoop loop1 = new InlineLoop(1);
     private final Hub hub = new Hub(List.of(loop0, loop1),
             new LocalBroker(100, Duration.ZERO, Long.MAX_VALUE, Clock.systemUTC()),
-            new CountingEncoder(), Clock.systemUTC());
+            new CountingEncoder(), Clock.systemUTC(), nanos -> { });
 
     private void runLoops() {
         loop0.runAll();

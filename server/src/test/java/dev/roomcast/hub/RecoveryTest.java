@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,6 +44,8 @@ class RecoveryTest {
         @Override public CompletionStage<Void> addUser(String user) { return local.addUser(user); }
         @Override public CompletionStage<Void> removeUser(String user) { return local.removeUser(user); }
         @Override public CompletionStage<Boolean> direct(DirectMessage message) { return local.direct(message); }
+        @Override public void announceNode(String nodeId, IntSupplier connections) { local.announceNode(nodeId, connections); }
+        @Override public CompletionStage<Map<String, Integer>> nodes() { return local.nodes(); }
         @Override public boolean isReady() { return true; }
         @Override public void close() { local.close(); }
 
@@ -76,7 +79,7 @@ class RecoveryTest {
 
     @BeforeEach
     void setUp() {
-        hub = new Hub(List.of(loop), broker, encoder, Clock.systemUTC());
+        hub = new Hub(List.of(loop), broker, encoder, Clock.systemUTC(), nanos -> { });
         publisher = new FakeSession("p", "pub", loop);
         hub.join(publisher, "lobby");
         loop.runAll();

@@ -25,6 +25,8 @@ import java.util.List;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * A session on an {@link EmbeddedChannel}: broadcasts are written as duplicates of one shared
@@ -52,15 +54,18 @@ class ChannelSessionTest {
     }
 
     private final ServerMetrics metrics = new ServerMetrics();
+    private final AggregatedLog notices = new AggregatedLog(LoggerFactory.getLogger(AggregatedLog.class), Level.INFO,
+            AggregatedLog.INTERVAL);
 
     @AfterEach
     void closeMetrics() {
+        notices.close();
         metrics.close();
     }
 
     private ChannelSession sessionOn(EmbeddedChannel channel) {
         return new ChannelSession("node", 1, "guest", channel, new EmbeddedLoop(channel), WireFormat.SEED_TEXT, metrics,
-                new WebSocketCloser(metrics));
+                new WebSocketCloser(metrics, notices));
     }
 
     private static EncodedEvent message(String text) {

@@ -3,23 +3,19 @@ package dev.roomcast.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.roomcast.testing.BrowserAndServer;
 import dev.roomcast.testing.ChatPage;
-import dev.roomcast.testing.HeadlessChromium;
-import dev.roomcast.testing.TestServer;
-import java.io.IOException;
 import java.util.List;
 import java.util.function.Predicate;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.NoAlertPresentException;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
 
@@ -33,46 +29,28 @@ import org.openqa.selenium.interactions.Actions;
 @Timeout(240)
 class ChatAppBrowserIT {
 
-    private static TestServer server;
-    private static HeadlessChromium browser;
-    private static WebDriver driver;
-
-    @BeforeAll
-    static void startServerAndBrowser() throws IOException {
-        browser = HeadlessChromium.start();
-        driver = browser.driver();
-        server = TestServer.start();
-    }
-
-    @AfterAll
-    static void stopBrowserAndServer() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-    }
+    @RegisterExtension
+    static final BrowserAndServer env = new BrowserAndServer();
 
     @AfterEach
     void closeTheTestsTabs() {
-        browser.closeOtherTabs();
+        env.browser().closeOtherTabs();
     }
 
 
     private static String url(String path) {
-        return server.http(path).toString();
+        return env.server().http(path).toString();
     }
 
     private static void publish(String room, String from, String text) {
-        server.node().publish(room, from, text).toCompletableFuture().join();
+        env.server().node().publish(room, from, text).toCompletableFuture().join();
     }
 
     @Test
     void twoUsersInTwoRoomsSeeMessagesUnreadCountsPresenceAndADirectMessage() {
-        ChatPage ann = ChatPage.openConnected(driver, url("/chat.html?name=ann&room=alpha"));
+        ChatPage ann = ChatPage.openConnected(env.driver(), url("/chat.html?name=ann&room=alpha"));
         ann.join("beta");
-        ChatPage bob = ChatPage.openConnected(driver, url("/chat.html?name=bob&room=alpha"));
+        ChatPage bob = ChatPage.openConnected(env.driver(), url("/chat.html?name=bob&room=alpha"));
         bob.join("beta");
 
         ann.await("bob listed in #beta", d -> ann.presence().contains("bob"));
@@ -113,17 +91,17 @@ class ChatAppBrowserIT {
 
         bob.select("#alpha");
         bob.awaitMessage("ann: " + markup);
-        assertThatThrownBy(() -> driver.switchTo().alert()).isInstanceOf(NoAlertPresentException.class);
+        assertThatThrownBy(() -> env.driver().switchTo().alert()).isInstanceOf(NoAlertPresentException.class);
         assertThat(bob.focus().findElements(By.cssSelector("#messages img, #messages b"))).as("no element made from a message").isEmpty();
         assertThat(bob.messages()).containsExactly("bob: hello alpha", "ann: " + markup);
-        browser.screenshot("ChatAppBrowserIT-two-users-bob");
+        env.browser().screenshot("ChatAppBrowserIT-two-users-bob");
         ann.select("#alpha");
-        browser.screenshot("ChatAppBrowserIT-two-users-ann");
+        env.browser().screenshot("ChatAppBrowserIT-two-users-ann");
     }
 
     @Test
     void aReloadInTheMiddleOfAConversationKeepsTheRoomsAndShowsEveryMessageOnce() {
-        ChatPage cy = ChatPage.openConnected(driver, url("/chat.html?name=cy"));
+        ChatPage cy = ChatPage.openConnected(env.driver(), url("/chat.html?name=cy"));
         cy.join("reload-one");
         cy.join("reload-two");
         for (int i = 1; i <= 3; i++) {
@@ -146,7 +124,7 @@ class ChatAppBrowserIT {
         cy.awaitMessage("dee: live");
         assertThat(cy.messages()).containsExactly("dee: before 1", "dee: before 2", "dee: before 3",
                 "dee: while away 1", "dee: while away 2", "dee: live");
-        browser.screenshot("ChatAppBrowserIT-after-reload");
+        env.browser().screenshot("ChatAppBrowserIT-after-reload");
         cy.select("#reload-one");
         cy.awaitMessage("dee: in the other room");
         assertThat(cy.messages()).containsExactly("dee: in the other room");
@@ -155,7 +133,7 @@ class ChatAppBrowserIT {
     @Test
     void aRoomShowsItsRecentHistoryOnJoinAndLoadsOlderMessagesUpToItsBeginning() {
         IntStream.rangeClosed(1, 70).forEach(i -> publish("long-room", "eve", "line " + i));
-        ChatPage fay = ChatPage.openConnected(driver, url("/chat.html?name=fay&room=long-room"));
+        ChatPage fay = ChatPage.openConnected(env.driver(), url("/chat.html?name=fay&room=long-room"));
         fay.awaitMessage("eve: line 70");
         assertThat(fay.messages()).hasSize(50).first().isEqualTo("eve: line 21");
 
@@ -168,28 +146,28 @@ class ChatAppBrowserIT {
 
     @Test
     void theNameIsAskedOnceAndRememberedForTheNextVisit() {
-        ChatPage first = ChatPage.open(driver, url("/chat.html"));
+        ChatPage first = ChatPage.open(env.driver(), url("/chat.html"));
         first.script("localStorage.clear(); sessionStorage.clear(); location.reload();");
         first.await("the name prompt", d -> d.findElement(By.id("login-name")).isDisplayed());
         assertThat(first.focus().switchTo().activeElement().getDomAttribute("id")).isEqualTo("login-name");
-        browser.screenshot("ChatAppBrowserIT-name-prompt");
+        env.browser().screenshot("ChatAppBrowserIT-name-prompt");
         first.focus().findElement(By.id("login-name")).sendKeys("gus", Keys.ENTER);
         first.awaitStatus("open");
         first.await("signed in as gus", d -> d.findElement(By.id("me")).getText().equals("gus"));
 
-        ChatPage later = ChatPage.openConnected(driver, url("/chat.html"));
+        ChatPage later = ChatPage.openConnected(env.driver(), url("/chat.html"));
         assertThat(later.focus().findElement(By.id("me")).getText()).isEqualTo("gus");
         assertThat(later.focus().findElement(By.id("login")).isDisplayed()).isFalse();
     }
 
     @Test
     void withTheKeyboardAloneAUserJoinsARoomAndSendsAMessage() {
-        ChatPage hal = ChatPage.openConnected(driver, url("/chat.html?name=hal"));
+        ChatPage hal = ChatPage.openConnected(env.driver(), url("/chat.html?name=hal"));
         hal.await("#lobby shown", d -> hal.title().equals("#lobby"));
         WebElement roomName = tabTo(hal, Keys.TAB, e -> "room-name".equals(e.getDomAttribute("id")));
         roomName.sendKeys("keys-only", Keys.ENTER);
         hal.await("#keys-only shown", d -> hal.title().equals("#keys-only"));
-        WebElement focused = driver.switchTo().activeElement();
+        WebElement focused = env.driver().switchTo().activeElement();
         assertThat(focused.getDomAttribute("id")).as("focus moves to the message box").isEqualTo("message-text");
         focused.sendKeys("typed, never clicked", Keys.ENTER);
         hal.awaitMessage("hal: typed, never clicked");
@@ -197,8 +175,8 @@ class ChatAppBrowserIT {
         // Back through the page to the room list: rooms are buttons, and the focused one is outlined.
         tabTo(hal, SHIFT_TAB, e -> e.getText().contains("lobby") && "BUTTON".equalsIgnoreCase(e.getTagName()));
         assertThat(hal.script("return getComputedStyle(document.activeElement).outlineStyle")).isNotEqualTo("none");
-        browser.screenshot("ChatAppBrowserIT-keyboard-focus");
-        new Actions(driver).sendKeys(Keys.ENTER).perform();
+        env.browser().screenshot("ChatAppBrowserIT-keyboard-focus");
+        new Actions(env.driver()).sendKeys(Keys.ENTER).perform();
         hal.await("#lobby shown", d -> hal.title().equals("#lobby"));
     }
 
@@ -208,8 +186,8 @@ class ChatAppBrowserIT {
     private static WebElement tabTo(ChatPage page, CharSequence key, Predicate<WebElement> wanted) {
         page.focus();
         for (int presses = 0; presses < 40; presses++) {
-            new Actions(driver).sendKeys(key).perform();
-            WebElement focused = driver.switchTo().activeElement();
+            new Actions(env.driver()).sendKeys(key).perform();
+            WebElement focused = env.driver().switchTo().activeElement();
             if (wanted.test(focused)) {
                 return focused;
             }
@@ -220,8 +198,8 @@ class ChatAppBrowserIT {
     @Test
     void onAPhoneScreenNeitherPageScrollsSidewaysAndSendIsWithinReach() {
         for (String path : List.of("/?room=phone", "/chat.html?name=ivy&room=phone")) {
-            ChatPage phone = ChatPage.open(driver, url(path));
-            browser.viewport(390, 844);
+            ChatPage phone = ChatPage.open(env.driver(), url(path));
+            env.browser().viewport(390, 844);
             phone.navigate(url(path));
             phone.awaitStatus("open");
             assertThat(phone.script("return window.innerWidth")).isEqualTo(390L);
@@ -239,7 +217,7 @@ class ChatAppBrowserIT {
                 String shown = log.getTagName().equals("textarea") ? log.getDomProperty("value") : log.getText();
                 return shown.contains("from a phone");
             });
-            browser.screenshot("ChatAppBrowserIT-phone" + (path.startsWith("/chat") ? "-chat" : "-tutorial"));
+            env.browser().screenshot("ChatAppBrowserIT-phone" + (path.startsWith("/chat") ? "-chat" : "-tutorial"));
         }
     }
 }

@@ -3,21 +3,19 @@ package dev.roomcast.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.roomcast.testing.HeadlessChromium;
-import dev.roomcast.testing.TestServer;
-import java.io.IOException;
+import dev.roomcast.testing.BrowserAndServer;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.NoAlertPresentException;
@@ -40,45 +38,31 @@ class ChatPageBrowserIT {
 
     private static final Duration WAIT = Duration.ofSeconds(15);
 
-    private static TestServer server;
-    private static HeadlessChromium browser;
-    private static WebDriver driver;
+    @RegisterExtension
+    static final BrowserAndServer env = new BrowserAndServer();
     /** The blank tab the browser starts with; it stays open between tests. */
     private static String firstTab;
     private final List<String> openedTabs = new ArrayList<>();
 
     @BeforeAll
-    static void startServerAndBrowser() throws IOException {
-        browser = HeadlessChromium.start();
-        driver = browser.driver();
-        server = TestServer.start();
-        firstTab = driver.getWindowHandle();
-    }
-
-    @AfterAll
-    static void stopBrowserAndServer() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (server != null) {
-            server.close();
-        }
+    static void rememberTheFirstTab() {
+        firstTab = env.driver().getWindowHandle();
     }
 
     @BeforeEach
     void serverIsNotOnTheTutorialsPort() {
         // The page must find the server through its own location, not a hard-coded localhost:8000.
-        assertThat(server.port()).isNotEqualTo(8000);
+        assertThat(env.server().port()).isNotEqualTo(8000);
     }
 
     @AfterEach
     void closeTheTestsTabs() {
         for (String tab : openedTabs) {
-            driver.switchTo().window(tab);
+            env.driver().switchTo().window(tab);
             dismissAlerts();
-            driver.close();
+            env.driver().close();
         }
-        driver.switchTo().window(firstTab);
+        env.driver().switchTo().window(firstTab);
     }
 
     @Test
@@ -86,15 +70,15 @@ class ChatPageBrowserIT {
         String alice = openTab("/?room=lobby");
         String bob = openTab("/?room=lobby");
 
-        driver.switchTo().window(alice);
-        driver.findElement(By.id("messageText")).sendKeys("hello from the button");
-        driver.findElement(By.xpath("//button[normalize-space()='Send']")).click();
+        env.driver().switchTo().window(alice);
+        env.driver().findElement(By.id("messageText")).sendKeys("hello from the button");
+        env.driver().findElement(By.xpath("//button[normalize-space()='Send']")).click();
         awaitLogLine(alice, "Message from lobby: hello from the button");
-        assertThat(driver.findElement(By.id("messageText")).getDomProperty("value")).as("input cleared").isEmpty();
+        assertThat(env.driver().findElement(By.id("messageText")).getDomProperty("value")).as("input cleared").isEmpty();
         awaitLogLine(bob, "Message from lobby: hello from the button");
 
-        driver.switchTo().window(bob);
-        driver.findElement(By.id("messageText")).sendKeys("hello from enter", Keys.ENTER);
+        env.driver().switchTo().window(bob);
+        env.driver().findElement(By.id("messageText")).sendKeys("hello from enter", Keys.ENTER);
         awaitLogLine(bob, "Message from lobby: hello from enter");
         awaitLogLine(alice, "Message from lobby: hello from enter");
     }
@@ -102,7 +86,7 @@ class ChatPageBrowserIT {
     @Test
     void withoutARoomThePageTalksToTheGlobalChat() {
         String tab = openTab("/");
-        driver.findElement(By.id("messageText")).sendKeys("hello everyone", Keys.ENTER);
+        env.driver().findElement(By.id("messageText")).sendKeys("hello everyone", Keys.ENTER);
         awaitLogLine(tab, "Message: hello everyone");
     }
 
@@ -111,22 +95,22 @@ class ChatPageBrowserIT {
         String room = "<img src=x onerror=alert(2)>";
         String payload = "<img src=x onerror=alert(1)>";
         String tab = openTab("/?room=" + URLEncoder.encode(room, StandardCharsets.UTF_8));
-        driver.findElement(By.id("messageText")).sendKeys(payload, Keys.ENTER);
+        env.driver().findElement(By.id("messageText")).sendKeys(payload, Keys.ENTER);
         awaitLogLine(tab, "Message from " + room + ": " + payload);
         // A later message has arrived after it, so a failed image load would have fired by now.
-        driver.findElement(By.id("messageText")).sendKeys("after", Keys.ENTER);
+        env.driver().findElement(By.id("messageText")).sendKeys("after", Keys.ENTER);
         awaitLogLine(tab, "Message from " + room + ": after");
 
-        assertThatThrownBy(() -> driver.switchTo().alert()).isInstanceOf(NoAlertPresentException.class);
-        assertThat(driver.findElements(By.tagName("img"))).as("no element was created from the text").isEmpty();
-        assertThat(driver.findElement(By.id("status")).getText()).contains(room);
+        assertThatThrownBy(() -> env.driver().switchTo().alert()).isInstanceOf(NoAlertPresentException.class);
+        assertThat(env.driver().findElements(By.tagName("img"))).as("no element was created from the text").isEmpty();
+        assertThat(env.driver().findElement(By.id("status")).getText()).contains(room);
     }
 
     /** Only after a failed test: an open alert would block every later command, and one may follow another. */
     private static void dismissAlerts() {
         for (int i = 0; i < 10; i++) {
             try {
-                driver.switchTo().alert().dismiss();
+                env.driver().switchTo().alert().dismiss();
             } catch (NoAlertPresentException expected) {
                 return;
             }
@@ -135,17 +119,17 @@ class ChatPageBrowserIT {
 
     /** Opens {@code path} in a new tab and waits until the page's socket is open. */
     private String openTab(String path) {
-        driver.switchTo().newWindow(WindowType.TAB);
-        openedTabs.add(driver.getWindowHandle());
-        driver.get(server.http(path).toString());
-        new WebDriverWait(driver, WAIT).until(d -> "open".equals(d.findElement(By.id("status")).getDomAttribute("data-state")));
-        return driver.getWindowHandle();
+        env.driver().switchTo().newWindow(WindowType.TAB);
+        openedTabs.add(env.driver().getWindowHandle());
+        env.driver().get(env.server().http(path).toString());
+        new WebDriverWait(env.driver(), WAIT).until(d -> "open".equals(d.findElement(By.id("status")).getDomAttribute("data-state")));
+        return env.driver().getWindowHandle();
     }
 
     /** Switches to {@code tab} and waits until its chat log holds {@code line}. */
     private void awaitLogLine(String tab, String line) {
-        driver.switchTo().window(tab);
-        new WebDriverWait(driver, WAIT).withMessage(() -> "chat log of tab " + tab + " never showed: " + line)
+        env.driver().switchTo().window(tab);
+        new WebDriverWait(env.driver(), WAIT).withMessage(() -> "chat log of tab " + tab + " never showed: " + line)
                 .until(d -> logLines(d).contains(line));
     }
 

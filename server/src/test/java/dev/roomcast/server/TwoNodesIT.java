@@ -2,6 +2,7 @@ package dev.roomcast.server;
 
 import static dev.roomcast.testing.JsonWs.obj;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.roomcast.protocol.SeedText;
@@ -12,6 +13,7 @@ import dev.roomcast.testing.WsClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -301,6 +303,20 @@ class TwoNodesIT {
                     java.net.http.HttpRequest.newBuilder(node.http("/readyz")).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString());
             assertThat(ready.statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void eachNodeListsBothNodesWithTheirConnections() {
+        String a = nodeA.node().nodeId();
+        String b = nodeB.node().nodeId();
+        try (WsClient onA = WsClient.connect(nodeA.ws("/ws/" + uniqueRoom()))) {
+            // The other node's count is as of its last heartbeat (every 10 s).
+            for (TestServer node : List.of(nodeA, nodeB)) {
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+                        node.node().hub().nodes().toCompletableFuture().get()).isEqualTo(Map.of(a, 1, b, 0)));
+            }
+            assertThat(onA.isClosed()).isFalse();
         }
     }
 }

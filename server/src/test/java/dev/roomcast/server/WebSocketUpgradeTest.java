@@ -26,6 +26,8 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * A connection's pipeline on an {@link EmbeddedChannel}, through the real initializer, router,
@@ -43,6 +45,8 @@ class WebSocketUpgradeTest {
             + "Sec-WebSocket-Version: 13\r\n\r\n";
 
     private final ServerMetrics metrics = new ServerMetrics();
+    private final AggregatedLog notices = new AggregatedLog(LoggerFactory.getLogger(AggregatedLog.class), Level.INFO,
+            AggregatedLog.INTERVAL);
     private final EmbeddedChannel server = new EmbeddedChannel();
     /** Masks what the test sends, as a client must, and decodes what the server answers. */
     private final EmbeddedChannel client = new EmbeddedChannel(new WebSocket13FrameEncoder(true),
@@ -56,10 +60,10 @@ class WebSocketUpgradeTest {
         NettyLoops loops = new NettyLoops(loop, config.network().pingInterval(), config.network().maxMissedPongs());
         Connections connections = new Connections(loops);
         broker = new LocalBroker(config.history().historySize(), config.history().historyMaxAge(), config.history().historyMaxBytes(), Clock.systemUTC());
-        Hub hub = new Hub(loops.all(), broker, new FrameEncoder(ByteBufAllocator.DEFAULT), Clock.systemUTC());
+        Hub hub = new Hub(loops.all(), broker, new FrameEncoder(ByteBufAllocator.DEFAULT), Clock.systemUTC(), nanos -> { });
         Identities identities = new Identities();
-        ServerContext context = new ServerContext(config, hub, loops, connections, new WebSocketCloser(metrics),
-                identities, new StaticPage(), metrics, new UpgradeGate(config, connections, identities, metrics));
+        ServerContext context = new ServerContext(config, hub, loops, connections, new WebSocketCloser(metrics, notices),
+                identities, new StaticPage(), metrics, notices, new UpgradeGate(config, connections, identities, metrics));
         server.pipeline().addLast(new ConnectionInitializer(context, null));
         server.writeInbound(Unpooled.copiedBuffer(HANDSHAKE, StandardCharsets.US_ASCII));
         ByteBuf response = server.readOutbound();
@@ -75,6 +79,7 @@ class WebSocketUpgradeTest {
         client.finishAndReleaseAll();
         broker.close();
         metrics.close();
+        notices.close();
     }
 
     @Test

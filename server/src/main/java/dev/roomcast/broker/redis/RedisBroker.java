@@ -19,6 +19,8 @@ import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.metrics.CommandLatencyRecorder;
+import io.lettuce.core.protocol.ProtocolKeyword;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
@@ -40,6 +42,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -101,6 +104,7 @@ public final class RedisBroker implements Broker {
     private final Settings settings;
     private final RedisKeys keys;
     private final RedisClient client;
+    private final RedisObserver observer;
     private final StatefulRedisConnection<String, String> connection;
     private final RedisAsyncCommands<String, String> redis;
     private final StatefulRedisPubSubConnection<String, String> pubSub;
@@ -123,12 +127,17 @@ public final class RedisBroker implements Broker {
     private final ConcurrentHashMap<String, RoomFeed> feeds = new ConcurrentHashMap<>();
     private volatile BrokerListener listener = event -> { };
     private volatile boolean answering = true;
+    /** This node as {@link #announceNode} named it; null until then. */
+    private volatile String announcedId;
+    private volatile IntSupplier announcedConnections;
 
-    private RedisBroker(Settings settings, RedisClient client, StatefulRedisConnection<String, String> connection,
+    private RedisBroker(Settings settings, RedisClient client, RedisObserver observer,
+                        StatefulRedisConnection<String, String> connection,
                         StatefulRedisPubSubConnection<String, String> pubSub) {
         this.settings = settings;
         this.keys = new RedisKeys(settings.prefix(), RedisURI.create(settings.uri()).getDatabase());
         this.client = client;
+        this.observer = observer;
         this.connection = connection;
         this.redis = connection.async();
         this.pubSub = pubSub;
@@ -151,7 +160,15 @@ public final class RedisBroker implements Broker {
 
             @Override
             public void onRedisConnected(RedisChannelHandler<?, ?> handler, SocketAddress address) {
+                observer.reconnected();
                 catchUp();
+            }
+        });
+        // Added after the first connect, so only reconnects are heard.
+        connection.addListener(new RedisConnectionStateListener() {
+            @Override
+            public void onRedisConnected(RedisChannelHandler<?, ?> handler, SocketAddress address) {
+                observer.reconnected();
             }
         });
         this.health = Executors.newSingleThreadScheduledExecutor(task -> {
@@ -168,11 +185,19 @@ public final class RedisBroker implements Broker {
     /**
      * Connects to Redis and loads the scripts; blocks, so call it at startup. Throws
      * {@link IllegalStateException} with a one-line reason if Redis cannot be reached.
+     * {@code observer} hears about commands, failures, reconnects and catch-ups from then on.
      */
-    public static RedisBroker connect(Settings settings) {
+    public static RedisBroker connect(Settings settings, RedisObserver observer) {
         RedisURI uri = RedisURI.create(settings.uri());
         ClientResources resources = DefaultClientResources.builder()
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(10), MAX_RECONNECT_DELAY, 2, TimeUnit.MILLISECONDS))
+                .commandLatencyRecorder(new CommandLatencyRecorder() {
+                    @Override
+                    public void recordCommandLatency(SocketAddress local, SocketAddress remote, ProtocolKeyword command,
+                                                     long firstResponseNanos, long completionNanos) {
+                        observer.commandCompleted(command.toString(), completionNanos);
+                    }
+                })
                 .build();
         RedisClient client = RedisClient.create(resources, uri);
         client.setOptions(ClientOptions.builder()
@@ -183,7 +208,7 @@ public final class RedisBroker implements Broker {
         StatefulRedisConnection<String, String> connection = null;
         try {
             connection = client.connect(StringCodec.UTF8);
-            return new RedisBroker(settings, client, connection, client.connectPubSub(StringCodec.UTF8));
+            return new RedisBroker(settings, client, observer, connection, client.connectPubSub(StringCodec.UTF8));
         } catch (RuntimeException e) {
             if (connection != null) {
                 connection.close();
@@ -239,7 +264,8 @@ public final class RedisBroker implements Broker {
     /** Publishes on the room's channel only; nothing is kept. */
     @Override
     public void broadcast(RoomEvent event) {
-        logFailure(redis.publish(keys.channel(event.room()), RoomEventCodec.encodeTransient(event)), "broadcast", event.room());
+        logFailure(redis.publish(keys.channel(event.room()), RoomEventCodec.encodeTransient(event)), "broadcast", event.room(),
+                observer::announceFailed);
     }
 
     @Override
@@ -301,10 +327,57 @@ public final class RedisBroker implements Broker {
         changePresenceScript.run(redis, keys.presenceKeys(room, nodeId), nodeId, change.user(),
                 change.joined() ? "1" : "-1", millis(settings.presenceLease()), keys.channel(room),
                 RoomEventCodec.encodeTransient(change), keys.presenceOfNode(room)).exceptionally(failure -> {
+                    observer.announceFailed();
                     unannounced.computeIfAbsent(room, r -> ConcurrentHashMap.newKeySet()).add(change.user());
                     log.debug("presence change in room {} failed, to be announced by a heartbeat: {}", room, failure.toString());
                     return null;
                 });
+    }
+
+    /** Writes this node's entry in the node list now, then with every heartbeat. */
+    @Override
+    public void announceNode(String nodeId, IntSupplier connections) {
+        announcedConnections = connections;
+        announcedId = nodeId;
+        health.execute(this::refreshNode);
+    }
+
+    /**
+     * Reads the node list; entries whose node stopped refreshing them are left out (and removed). Node
+     * clocks are compared with each other here, so a node whose clock is off by more than the presence lease
+     * may be shown or hidden wrongly; the list is for people, nothing depends on it.
+     */
+    @Override
+    public CompletionStage<Map<String, Integer>> nodes() {
+        return redis.hgetall(keys.nodes()).thenApply(entries -> {
+            long now = System.currentTimeMillis();
+            Map<String, Integer> live = new TreeMap<>();
+            entries.forEach((node, entry) -> {
+                String[] countAndExpiry = entry.split(" ");
+                if (Long.parseLong(countAndExpiry[1]) > now) {
+                    live.put(node, Integer.parseInt(countAndExpiry[0]));
+                } else {
+                    logFailure(redis.hdel(keys.nodes(), node), "forget a stopped node", node, observer::heartbeatFailed);
+                }
+            });
+            String self = announcedId;
+            if (self != null) {
+                live.put(self, announcedConnections.getAsInt());
+            }
+            return live;
+        });
+    }
+
+    /** On the health thread: this node's entry in the node list, with its connections now. */
+    private void refreshNode() {
+        String self = announcedId;
+        if (self == null) {
+            return;
+        }
+        long ttl = settings.presenceLease().toMillis();
+        String entry = announcedConnections.getAsInt() + " " + (System.currentTimeMillis() + ttl);
+        logFailure(redis.hset(keys.nodes(), self, entry), "node heartbeat", self, observer::heartbeatFailed);
+        logFailure(redis.pexpire(keys.nodes(), ttl), "node heartbeat", self, observer::heartbeatFailed);
     }
 
     /**
@@ -313,6 +386,7 @@ public final class RedisBroker implements Broker {
      * ran out (crashed) as left, once per room and user.
      */
     private void refreshPresence() {
+        refreshNode();
         presence.forEachRoom(this::refreshPresence);
         unannounced.keySet().forEach(room -> {
             if (presence.users(room).isEmpty()) {
@@ -336,6 +410,7 @@ public final class RedisBroker implements Broker {
         });
         refreshScript.run(redis, keys.presenceKeys(room, nodeId), args.toArray(String[]::new)).whenComplete((done, failure) -> {
             if (failure != null) {
+                observer.heartbeatFailed();
                 log.debug("presence heartbeat in room {} failed: {}", room, failure.toString());
             } else if (!reconciled.isEmpty()) {
                 unannounced.computeIfPresent(room, (r, pending) -> {
@@ -393,6 +468,12 @@ public final class RedisBroker implements Broker {
     @Override
     public void close() {
         health.shutdownNow();
+        String self = announcedId;
+        if (self != null) {
+            // Best effort: a node that stops cleanly leaves the list at once instead of after its TTL.
+            redis.hdel(keys.nodes(), self).toCompletableFuture().completeOnTimeout(0L, 1, TimeUnit.SECONDS)
+                    .exceptionally(unreachable -> 0L).join();
+        }
         pubSub.close();
         connection.close();
         shutDown(client);
@@ -507,6 +588,7 @@ public final class RedisBroker implements Broker {
             if (missed.gapAfter() != null) {
                 log.warn("room {}: the history no longer holds everything this node missed; members are told to reload", room);
             }
+            observer.caughtUp(missed.messages().size());
             if (feed.catchUp(missed.gapAfter(), missed.messages(), listener)) {
                 catchUp(room, feed);
             }
@@ -582,8 +664,9 @@ public final class RedisBroker implements Broker {
     }
 
     /** For commands whose failure the caller can only note: transient events and presence bookkeeping. */
-    private static void logFailure(CompletionStage<?> command, String what, String room) {
+    private static void logFailure(CompletionStage<?> command, String what, String room, Runnable count) {
         command.exceptionally(failure -> {
+            count.run();
             log.debug("{} in room {} failed: {}", what, room, failure.toString());
             return null;
         });

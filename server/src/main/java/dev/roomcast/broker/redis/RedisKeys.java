@@ -56,6 +56,11 @@ final class RedisKeys {
         return new String[] {presenceNodes(room), presenceOfNode(room) + node};
     }
 
+    /** Hash: node id → its open connections and when that entry expires (epoch ms), for the admin page. */
+    String nodes() {
+        return prefix + "nodes";
+    }
+
     String userChannel(String user) {
         return channelPrefix + "user:{" + user + "}";
     }

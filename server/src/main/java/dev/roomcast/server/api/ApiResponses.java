@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Map;
 
 /** Builds the HTTP API's JSON responses. Stateless. */
 final class ApiResponses {
@@ -44,6 +45,19 @@ final class ApiResponses {
                 .set(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes())
                 .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE);
         return response;
+    }
+
+    /** Writes {@code field} as an array of {@code {nameField: key, countField: value}} objects, in the entries' order. */
+    static void writeCounts(JsonGenerator json, String field, String nameField, String countField,
+                            Iterable<Map.Entry<String, Integer>> counts) throws IOException {
+        json.writeArrayFieldStart(field);
+        for (Map.Entry<String, Integer> count : counts) {
+            json.writeStartObject();
+            json.writeStringField(nameField, count.getKey());
+            json.writeNumberField(countField, count.getValue());
+            json.writeEndObject();
+        }
+        json.writeEndArray();
     }
 
     /** {@code {"error": code, "message": sentence}} with the error's status. */

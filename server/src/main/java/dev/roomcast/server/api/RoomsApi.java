@@ -25,6 +25,7 @@ import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -84,13 +85,16 @@ public final class RoomsApi {
             new Route(HttpMethod.GET, "/v1/rooms/{room}/history", false, this::history));
 
     private final Hub hub;
+    private final AdminAccess admins;
     private final byte[] apiKey;
     /** With client authentication on, rooms are private, so reads need the key like publishing does. */
     private final boolean readsNeedKey;
     private final int maxTextBytes;
 
-    public RoomsApi(Hub hub, RoomcastConfig config) {
+    /** {@code admins} may use every route, publishing included, with the credentials of the admin page. */
+    public RoomsApi(Hub hub, RoomcastConfig config, AdminAccess admins) {
         this.hub = hub;
+        this.admins = admins;
         this.apiKey = config.auth().apiKey() == null ? null : config.auth().apiKey().getBytes(StandardCharsets.UTF_8);
         this.readsNeedKey = config.auth().enabled();
         this.maxTextBytes = config.limits().maxTextBytes();
@@ -107,6 +111,16 @@ public final class RoomsApi {
         } catch (IllegalArgumentException malformed) {
             return false;
         }
+    }
+
+    /**
+     * The route template a path falls under ({@code /v1/rooms/{room}/history}), for metrics and logs
+     * that must not carry a room name; {@code /v1/rooms/…} for a path that matches no route.
+     */
+    public String routeOf(String path) {
+        String[] segments = path.split("/", -1);
+        return routes.stream().filter(r -> r.match(segments) != null).map(Route::template).findFirst()
+                .orElse("/v1/rooms/…");
     }
 
     /** Whether a path belongs to this API, so the router hands its requests here. */
@@ -162,6 +176,9 @@ public final class RoomsApi {
 
     /** Null when the request may proceed, else the 401 or 403 refusal. */
     private FullHttpResponse authenticate(FullHttpRequest request, Route route) {
+        if (admins.admits(request)) {
+            return null;
+        }
         if (apiKey == null) {
             if (route.publishes()) {
                 return ApiResponses.error(ApiError.FORBIDDEN, "publishing over HTTP is disabled: start roomcast with "
@@ -237,20 +254,15 @@ public final class RoomsApi {
         String cursor = first(query, "cursor");
         NavigableMap<String, Integer> all = hub.rooms();
         Iterator<Map.Entry<String, Integer>> rooms = (cursor == null ? all : all.tailMap(cursor, false)).entrySet().iterator();
+        List<Map.Entry<String, Integer>> page = new ArrayList<>();
+        while (page.size() < limit && rooms.hasNext()) {
+            page.add(rooms.next());
+        }
+        String next = rooms.hasNext() ? page.get(page.size() - 1).getKey() : null;
         return done(ApiResponses.json(HttpResponseStatus.OK, json -> {
-            json.writeArrayFieldStart("rooms");
-            String last = null;
-            for (int written = 0; written < limit && rooms.hasNext(); written++) {
-                Map.Entry<String, Integer> room = rooms.next();
-                json.writeStartObject();
-                json.writeStringField("room", room.getKey());
-                json.writeNumberField("members", room.getValue());
-                json.writeEndObject();
-                last = room.getKey();
-            }
-            json.writeEndArray();
-            if (rooms.hasNext()) {
-                json.writeStringField("next", last);
+            ApiResponses.writeCounts(json, "rooms", "room", "members", page);
+            if (next != null) {
+                json.writeStringField("next", next);
             }
         }));
     }

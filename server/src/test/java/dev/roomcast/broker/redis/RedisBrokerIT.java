@@ -16,6 +16,9 @@ import dev.roomcast.testing.TcpRelay;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -63,7 +66,7 @@ class RedisBrokerIT extends BrokerContract {
 
     private static RedisBroker broker(int historySize, Duration maxAge, Duration roomTtl, Duration presenceLease) {
         return RedisBroker.connect(new RedisBroker.Settings(RedisTestSupport.URI, redis.prefix(), historySize, maxAge, roomTtl,
-                presenceLease));
+                presenceLease), new RedisObserver() { });
     }
 
     @Test
@@ -145,9 +148,28 @@ class RedisBrokerIT extends BrokerContract {
 
     @Test
     void aNodeCutOffFromRedisDeliversWhatItMissedOnceBackInOrderAndOnce() throws Exception {
+        Set<String> commands = ConcurrentHashMap.newKeySet();
+        AtomicInteger reconnects = new AtomicInteger();
+        AtomicInteger caughtUp = new AtomicInteger();
+        RedisObserver observer = new RedisObserver() {
+            @Override
+            public void commandCompleted(String command, long nanos) {
+                commands.add(command);
+            }
+
+            @Override
+            public void reconnected() {
+                reconnects.incrementAndGet();
+            }
+
+            @Override
+            public void caughtUp(int messages) {
+                caughtUp.addAndGet(messages);
+            }
+        };
         try (TcpRelay relay = new TcpRelay(RedisTestSupport.HOST, RedisTestSupport.PORT)) {
             Broker cutOff = RedisBroker.connect(new RedisBroker.Settings(
-                    "redis://127.0.0.1:" + relay.port(), redis.prefix(), 100, HOUR, HOUR, HOUR));
+                    "redis://127.0.0.1:" + relay.port(), redis.prefix(), 100, HOUR, HOUR, HOUR), observer);
             try {
                 cutOff.start(delivered::add);
                 Broker other = started(100);
@@ -167,6 +189,9 @@ class RedisBrokerIT extends BrokerContract {
                 assertThat(awaitMessages(room, 5)).extracting(RoomEvent.Message::text)
                         .containsExactly("before", "m1", "m2", "m3", "after");
                 assertThat(offsets(deliveredMessages(room))).containsExactly(1L, 2L, 3L, 4L, 5L);
+                assertThat(reconnects).as("both connections came back").hasValueGreaterThanOrEqualTo(2);
+                assertThat(caughtUp).as("the three messages read back after the outage").hasValue(3);
+                assertThat(commands).as("commands timed, by type").contains("EVALSHA", "PING");
             } finally {
                 cutOff.close();
             }
@@ -253,7 +278,8 @@ class RedisBrokerIT extends BrokerContract {
 
     @Test
     void anUnreachableRedisIsOneClearLineAtStartup() {
-        assertThatThrownBy(() -> RedisBroker.connect(new RedisBroker.Settings("redis://127.0.0.1:1", "x:", 10, HOUR, HOUR, HOUR)))
+        assertThatThrownBy(() -> RedisBroker.connect(new RedisBroker.Settings("redis://127.0.0.1:1", "x:", 10, HOUR, HOUR, HOUR),
+                new RedisObserver() { }))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageStartingWith("cannot use Redis at 127.0.0.1:1: ")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));

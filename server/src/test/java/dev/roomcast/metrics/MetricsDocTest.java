@@ -1,0 +1,89 @@
+package dev.roomcast.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * docs/operations.md's metric table and docs/grafana-dashboard.json against the registry: every
+ * Roomcast series is documented with its type, nothing documented is missing, and the dashboard
+ * queries only series that exist and shows every one of them.
+ */
+class MetricsDocTest {
+
+    private static final Path OPERATIONS = Path.of("../docs/operations.md");
+    private static final Path DASHBOARD = Path.of("../docs/grafana-dashboard.json");
+    private static final Pattern TYPE_LINE = Pattern.compile("^# TYPE (\\S+) (\\S+)$", Pattern.MULTILINE);
+    private static final Pattern TABLE_ROW = Pattern.compile("^\\| `([a-z_]+)(\\{[a-z_,]+})?` \\| (\\w+) \\|", Pattern.MULTILINE);
+    private static final Pattern SERIES = Pattern.compile("\\b(?:roomcast|process)_[a-z_]+");
+
+    /** Family name → Prometheus type, of every Roomcast series and the uptime, without the histograms' _max gauges. */
+    private static Map<String, String> registered;
+
+    @BeforeAll
+    static void scrapeTheRegistry() {
+        try (ServerMetrics metrics = new ServerMetrics()) {
+            metrics.bindSizes(() -> 0, () -> 0);
+            metrics.bindBuildInfo("test");
+            // The series made on first use, once each, so they appear in the scrape.
+            metrics.httpRequest("/v1/stats", "GET", 200, 1_000);
+            metrics.redisObserver().commandCompleted("PING", 1_000);
+            registered = new TreeMap<>();
+            Matcher type = TYPE_LINE.matcher(metrics.scrape());
+            while (type.find()) {
+                String name = type.group(1);
+                boolean ours = name.startsWith("roomcast_") || name.equals("process_uptime_seconds");
+                if (ours && !name.endsWith("_max")) {
+                    registered.put(name, type.group(2));
+                }
+            }
+        }
+        assertThat(registered).containsKeys("roomcast_delivery_latency_seconds", "roomcast_build_info");
+    }
+
+    @Test
+    void theOperationsTableListsExactlyTheRegisteredSeriesWithTheirTypes() throws IOException {
+        Map<String, String> documented = new TreeMap<>();
+        Matcher row = TABLE_ROW.matcher(Files.readString(OPERATIONS));
+        while (row.find()) {
+            if (row.group(1).startsWith("roomcast_") || row.group(1).startsWith("process_uptime")) {
+                documented.put(row.group(1), row.group(3));
+            }
+        }
+        assertThat(documented).as("docs/operations.md, Metrics: name and type of each series").isEqualTo(registered);
+    }
+
+    @Test
+    void theDashboardQueriesOnlyRegisteredSeriesAndShowsEachOfThem() throws IOException {
+        JsonNode dashboard = new ObjectMapper().readTree(DASHBOARD.toFile());
+        Set<String> queried = new TreeSet<>();
+        for (JsonNode panel : dashboard.get("panels")) {
+            for (JsonNode target : panel.get("targets")) {
+                Matcher series = SERIES.matcher(target.get("expr").asText());
+                while (series.find()) {
+                    queried.add(series.group());
+                }
+            }
+        }
+        Set<String> families = new TreeSet<>();
+        for (String name : queried) {
+            String family = name.replaceAll("_(bucket|count|sum|max)$", "");
+            assertThat(registered).as("the dashboard queries %s, which the registry does not have", name)
+                    .containsKey(registered.containsKey(name) ? name : family);
+            families.add(registered.containsKey(name) ? name : family);
+        }
+        assertThat(families).as("every registered series has a panel").isEqualTo(registered.keySet());
+    }
+}
