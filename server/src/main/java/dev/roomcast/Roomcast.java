@@ -5,6 +5,10 @@ import dev.roomcast.broker.LocalBroker;
 import dev.roomcast.broker.Position;
 import dev.roomcast.broker.redis.RedisBroker;
 import dev.roomcast.cli.ServeCommand;
+import dev.roomcast.broker.RoomHistory;
+import dev.roomcast.config.History;
+import dev.roomcast.config.Namespace;
+import dev.roomcast.config.Namespaces;
 import dev.roomcast.config.RoomcastConfig;
 import dev.roomcast.hub.Hub;
 import dev.roomcast.metrics.ServerMetrics;
@@ -36,11 +40,11 @@ public final class Roomcast implements ServeCommand.RunningNode, AutoCloseable {
     private final NettyServer server;
     private final ServerMetrics metrics;
     private final InetSocketAddress address;
-    private final int maxTextBytes;
+    private final int maxPayloadBytes;
 
-    private Roomcast(Broker broker, Hub hub, NettyServer server, ServerMetrics metrics, InetSocketAddress address, int maxTextBytes) {
+    private Roomcast(Broker broker, Hub hub, NettyServer server, ServerMetrics metrics, InetSocketAddress address, int maxPayloadBytes) {
         this.broker = broker;
-        this.maxTextBytes = maxTextBytes;
+        this.maxPayloadBytes = maxPayloadBytes;
         this.hub = hub;
         this.server = server;
         this.metrics = metrics;
@@ -56,10 +60,11 @@ public final class Roomcast implements ServeCommand.RunningNode, AutoCloseable {
         Broker broker = newBroker(config, clock);
         ServerMetrics metrics = new ServerMetrics();
         NettyServer server = new NettyServer(config, metrics);
-        Hub hub = new Hub(server.loops(), broker, server.encoder(), clock);
+        Namespaces namespaces = config.namespaces();
+        Hub hub = new Hub(server.loops(), broker, server.encoder(), clock, room -> namespaces.of(room).presence());
         metrics.bindSizes(server::connectionCount, hub::roomCount);
         try {
-            return new Roomcast(broker, hub, server, metrics, server.start(hub), config.limits().maxTextBytes());
+            return new Roomcast(broker, hub, server, metrics, server.start(hub), config.limits().maxPayloadBytes());
         } catch (BindException | RuntimeException e) {
             broker.close();
             metrics.close();
@@ -69,11 +74,26 @@ public final class Roomcast implements ServeCommand.RunningNode, AutoCloseable {
 
     /** The broker the config names: in-process, or Redis (connects now, blocking). */
     private static Broker newBroker(RoomcastConfig config, Clock clock) {
+        History history = config.history();
+        RoomHistory.HistoryPolicy historyPolicy = historyPolicy(history, config.namespaces());
         if (!config.cluster().redisBroker()) {
-            return new LocalBroker(config.history().historySize(), config.history().historyMaxAge(), config.history().historyMaxBytes(), clock);
+            return new LocalBroker(historyPolicy, history.historyMaxBytes(), history.idempotencyWindow(), clock);
         }
         return RedisBroker.connect(new RedisBroker.Settings(config.cluster().broker(), config.cluster().redisPrefix(),
-                config.history().historySize(), config.history().historyMaxAge(), config.history().redisRoomTtl(), RedisBroker.DEFAULT_PRESENCE_TTL));
+                historyPolicy, history.redisRoomTtl(), RedisBroker.DEFAULT_PRESENCE_TTL, history.idempotencyWindow()));
+    }
+
+    /** Each room's history: its namespace's overrides, else the node-wide settings. */
+    private static RoomHistory.HistoryPolicy historyPolicy(History history, Namespaces namespaces) {
+        RoomHistory nodeWide = new RoomHistory(history.historySize(), history.historyMaxAge());
+        return room -> {
+            Namespace namespace = namespaces.of(room);
+            if (namespace.historySize() == null && namespace.historyMaxAge() == null) {
+                return nodeWide;
+            }
+            return new RoomHistory(namespace.historySize() != null ? namespace.historySize() : nodeWide.size(),
+                    namespace.historyMaxAge() != null ? namespace.historyMaxAge() : nodeWide.maxAge());
+        };
     }
 
     public InetSocketAddress address() {
@@ -90,15 +110,15 @@ public final class Roomcast implements ServeCommand.RunningNode, AutoCloseable {
      * {@code publish} or the HTTP API would, without a connection: how a host program that embeds
      * the node pushes into rooms. Completes with the message's position; fails with
      * {@link IllegalArgumentException} for a room name the protocol refuses (reserved names but
-     * {@code $global} included) or a text over the configured {@code maxTextBytes}.
+     * {@code $global} included) or a text over the configured {@code maxPayloadBytes}.
      */
     public CompletionStage<Position> publish(String room, String from, String text) {
         RoomNames.Checked checked = RoomNames.check(room, true);
         if (!checked.ok()) {
             return CompletableFuture.failedFuture(new IllegalArgumentException(checked.refusal()));
         }
-        if (Utf8.length(text) > maxTextBytes) {
-            return CompletableFuture.failedFuture(new IllegalArgumentException("text is longer than " + maxTextBytes + " bytes"));
+        if (Utf8.length(text) > maxPayloadBytes) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("text is longer than " + maxPayloadBytes + " bytes"));
         }
         return hub.publish(checked.name(), from, text);
     }

@@ -18,7 +18,11 @@ public record History(
         @Setting(flag = "--history-max-bytes", defaultValue = "67108864", min = "1",
                 help = "Approximate memory all rooms' in-memory history may use together (64 MiB by default);"
                         + " the least recently active rooms lose theirs first.")
-        long historyMaxBytes) {
+        long historyMaxBytes,
+        @Setting(flag = "--idempotency-window", defaultValue = "5m", min = "1s", max = "24h",
+                help = "How long a publish's idempotency key is remembered per room: a publish with the same key in the"
+                        + " same room within it is answered with the first one's position and not delivered again.")
+        Duration idempotencyWindow) {
 
     /**
      * How long a room's Redis keys outlive its last message: as long as the message may be kept

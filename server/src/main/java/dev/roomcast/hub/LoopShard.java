@@ -1,5 +1,6 @@
 package dev.roomcast.hub;
 
+import dev.roomcast.broker.RoomEvent;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -102,10 +103,15 @@ final class LoopShard {
         if (members == null) {
             return;
         }
+        // Only echo:false messages pay for comparing session ids; the rest fan out as before.
+        boolean exceptsOne = event.event() instanceof RoomEvent.Message m && m.exceptSession() != null;
         fanningOut = true;
         try {
             for (int i = 0, size = members.size(); i < size; i++) {
                 Session member = members.member(i);
+                if (exceptsOne && skips(event.event(), member)) {
+                    continue;
+                }
                 if (!held.isEmpty() && heldBack(member, room, event)) {
                     continue;
                 }
@@ -120,6 +126,11 @@ final class LoopShard {
             flushScheduled = true;
             loop.execute(flushTask);
         }
+    }
+
+    /** Whether {@code session} is the one session the event must not reach ({@code echo:false}). */
+    static boolean skips(RoomEvent event, Session session) {
+        return event instanceof RoomEvent.Message m && m.exceptSession() != null && m.exceptSession().equals(session.id());
     }
 
     /** Keeps the event for a held member; false when the member is not held. */

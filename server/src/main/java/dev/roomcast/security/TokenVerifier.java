@@ -33,6 +33,8 @@ import java.util.List;
  * <p>Claims: {@code sub} (required) is the user; {@code name} the display name (defaults to
  * {@code sub}); {@code exp} (required) the expiry; {@code rooms} a list of room glob patterns the
  * user may join. A token without {@code rooms} may join every room; {@code "rooms": []} none.
+ * {@code publish}, patterns in the same form, narrows where the user may publish (among the rooms it
+ * joined, and as the room's namespace allows); a token without it may publish wherever it may join.
  */
 public final class TokenVerifier {
 
@@ -95,26 +97,28 @@ public final class TokenVerifier {
         } catch (JWTVerificationException e) {
             return new Refused("token is not valid");
         }
-        Claim rooms = jwt.getClaim("rooms");
-        RoomPermissions permissions;
-        if (rooms.isMissing() || rooms.isNull()) {
-            permissions = RoomPermissions.any();
-        } else {
-            List<String> patterns;
-            try {
-                patterns = rooms.asList(String.class);
-            } catch (JWTDecodeException e) {
-                patterns = null;
-            }
-            if (patterns == null) {
-                return new Refused("token's rooms claim must be a list of room patterns");
-            }
-            permissions = RoomPermissions.matching(patterns);
+        RoomPermissions permissions = roomPatterns(jwt.getClaim("rooms"));
+        RoomPermissions publishes = roomPatterns(jwt.getClaim("publish"));
+        if (permissions == null || publishes == null) {
+            return new Refused("token's " + (permissions == null ? "rooms" : "publish") + " claim must be a list of room patterns");
         }
         String name = jwt.getClaim("name").asString();
         String user = jwt.getSubject();
-        return new Valid(new Principal(user, name == null || name.isBlank() ? user : name, permissions,
+        return new Valid(new Principal(user, name == null || name.isBlank() ? user : name, permissions, publishes,
                 jwt.getExpiresAtAsInstant()));
+    }
+
+    /** The rooms a claim of room patterns allows: every room when it is absent; null when it is not a list of strings. */
+    private static RoomPermissions roomPatterns(Claim claim) {
+        if (claim.isMissing() || claim.isNull()) {
+            return RoomPermissions.any();
+        }
+        try {
+            List<String> patterns = claim.asList(String.class);
+            return patterns == null ? null : RoomPermissions.matching(patterns);
+        } catch (JWTDecodeException e) {
+            return null;
+        }
     }
 
     private static PublicKey readPublicKey(Path pemFile) {

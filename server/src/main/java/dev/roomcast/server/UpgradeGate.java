@@ -6,6 +6,7 @@ import dev.roomcast.metrics.UpgradeRejection;
 import dev.roomcast.security.ConnectionLimits;
 import dev.roomcast.security.OriginPolicy;
 import dev.roomcast.security.Principal;
+import dev.roomcast.security.RoomPermissions;
 import dev.roomcast.security.TokenVerifier;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -38,6 +39,8 @@ final class UpgradeGate {
     }
 
     private final RoomcastConfig config;
+    /** The rooms of namespaces with {@code anonymous-join: true}, or null when there are none. */
+    private final RoomPermissions anonymousRooms;
     private final Connections connections;
     private final Identities identities;
     private final ServerMetrics metrics;
@@ -50,6 +53,8 @@ final class UpgradeGate {
 
     UpgradeGate(RoomcastConfig config, Connections connections, Identities identities, ServerMetrics metrics) {
         this.config = config;
+        List<String> anonymous = config.namespaces().anonymousRooms();
+        this.anonymousRooms = anonymous.isEmpty() ? null : RoomPermissions.matching(anonymous);
         this.connections = connections;
         this.identities = identities;
         this.metrics = metrics;
@@ -75,10 +80,14 @@ final class UpgradeGate {
         }
         QueryStringDecoder query = new QueryStringDecoder(request.uri());
         Principal principal;
+        String token = tokens == null ? null : token(request, query);
         if (tokens == null) {
-            principal = anonymous(query);
+            principal = anonymous(query, RoomPermissions.any());
+        } else if ((token == null || token.isBlank()) && anonymousRooms != null) {
+            // Authentication is on, but some namespaces let clients without a token in: only their rooms.
+            principal = anonymous(query, anonymousRooms);
         } else {
-            TokenVerifier.Result verified = tokens.verify(token(request, query));
+            TokenVerifier.Result verified = tokens.verify(token);
             if (verified instanceof TokenVerifier.Refused refused) {
                 return refuse(HttpResponseStatus.UNAUTHORIZED, refused.reason(), UpgradeRejection.UNAUTHORIZED);
             }
@@ -114,11 +123,11 @@ final class UpgradeGate {
         return new Refused(status, reason, rejection);
     }
 
-    /** An unauthenticated client: a generated guest name, or the display name given with {@code ?name=}. */
-    private Principal anonymous(QueryStringDecoder query) {
+    /** An unauthenticated client that may join {@code rooms}: a generated guest name, or the display name given with {@code ?name=}. */
+    private Principal anonymous(QueryStringDecoder query, RoomPermissions rooms) {
         List<String> names = query.parameters().getOrDefault("name", List.of());
         String name = names.isEmpty() || names.get(0).isBlank() ? identities.guestName() : names.get(0).strip();
-        return Principal.anonymous(name);
+        return Principal.anonymous(name, rooms);
     }
 
     /** The token from {@code ?token=} (browsers cannot set headers on a WebSocket) or {@code Authorization: Bearer}. */

@@ -5,9 +5,11 @@ import dev.roomcast.broker.BrokerListener;
 import dev.roomcast.broker.DirectMessage;
 import dev.roomcast.broker.Draft;
 import dev.roomcast.broker.HistorySlice;
+import dev.roomcast.broker.LocalBroker;
 import dev.roomcast.broker.Position;
 import dev.roomcast.broker.PresenceCounts;
 import dev.roomcast.broker.RoomEvent;
+import dev.roomcast.broker.RoomHistory;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisConnectionStateListener;
@@ -50,9 +52,8 @@ import org.slf4j.LoggerFactory;
  * when a user's first session in the room on any live node arrives or its last one leaves.
  * Keys and channels are named in {@link RedisKeys}; events are encoded by {@link RoomEventCodec}.
  *
- * <p>History: a room keeps at most {@code historySize} messages no older than {@code historyMaxAge}
- * (by Redis's clock, so node clocks do not matter). Every key has a TTL of {@code roomTtl}, refreshed
- * by each publish: a room nobody publishes to for that long is forgotten, and its next use starts a new
+ * <p>History: a room keeps at most the messages its {@link RoomHistory} allows, judging age by Redis's
+ * clock, so node clocks do not matter. Every key has a TTL ({@link #roomTtl}), refreshed by each publish: a room nobody publishes to for that long is forgotten, and its next use starts a new
  * epoch, so positions from before answer {@code recovered:false}, as they do after a flush.
  *
  * <p>Threading: thread-safe. Listener callbacks run on a Lettuce I/O thread: each event is decoded
@@ -71,15 +72,23 @@ public final class RedisBroker implements Broker {
     /**
      * Where Redis is and how rooms are kept there.
      *
-     * @param uri            {@code redis://host:port[/db]} (or {@code rediss://} for TLS)
-     * @param prefix         put in front of every key and channel, so several deployments can share a Redis
-     * @param historySize    messages kept per room
-     * @param historyMaxAge  oldest message kept; zero keeps them regardless of age
-     * @param roomTtl        how long a room's keys outlive its last publish
-     * @param presenceTtl    how long a node's presence entries outlive its last heartbeat (sent every third of it)
+     * @param uri               {@code redis://host:port[/db]} (or {@code rediss://} for TLS)
+     * @param prefix            put in front of every key and channel, so several deployments can share a Redis
+     * @param historyPolicy     what each room keeps
+     * @param roomTtl           the least time a room's keys outlive its last publish; a room whose messages
+     *                          may be kept longer keeps them as long
+     * @param presenceTtl       how long a node's presence entries outlive its last heartbeat (sent every third of it)
+     * @param idempotencyWindow how long a publish's idempotency key is remembered
      */
-    public record Settings(String uri, String prefix, int historySize, Duration historyMaxAge, Duration roomTtl,
-                           Duration presenceTtl) {
+    public record Settings(String uri, String prefix, RoomHistory.HistoryPolicy historyPolicy, Duration roomTtl,
+                           Duration presenceTtl, Duration idempotencyWindow) {
+
+        /** Every room keeps {@code historySize} messages no older than {@code historyMaxAge}; keys outlive them by {@code roomTtl}. */
+        public Settings(String uri, String prefix, int historySize, Duration historyMaxAge, Duration roomTtl,
+                        Duration presenceTtl) {
+            this(uri, prefix, RoomHistory.uniform(historySize, historyMaxAge), roomTtl, presenceTtl,
+                    LocalBroker.DEFAULT_IDEMPOTENCY_WINDOW);
+        }
     }
 
     /** Presence of a node that stops refreshing it is gone after this; its heartbeat comes every 10 s. */
@@ -191,14 +200,23 @@ public final class RedisBroker implements Broker {
      * Runs publish.lua: appends to the room's stream and publishes on its channel in one step, so the
      * offsets of a room grow by one per message whichever node publishes. If this node's subscription to
      * the room is still being set up, the publish waits for it, so local members see their own messages.
+     * The script also checks and sets the idempotency key, so a retry on any node is answered, not delivered.
      */
     @Override
     public CompletionStage<Position> publish(String room, Draft draft) {
         String body = RoomEventCodec.encodeDraft(room, draft);
-        return afterSubscribed(room, () -> publishScript.run(redis, keys.roomKeys(room),
-                        Position.newEpoch(), body, Integer.toString(settings.historySize()), millis(settings.historyMaxAge()),
-                        millis(settings.roomTtl()), keys.channel(room)))
-                .thenApply(reply -> new Position((String) reply.get(0), (Long) reply.get(1)));
+        RoomHistory history = settings.historyPolicy().of(room);
+        return afterSubscribed(room, () -> publishScript.run(redis, keys.publishKeys(room, draft.idempotencyKey()),
+                        Position.newEpoch(), body, Integer.toString(history.size()), millis(history.maxAge()),
+                        millis(roomTtl(history)), keys.channel(room), draft.store() ? "1" : "0",
+                        millis(settings.idempotencyWindow())))
+                .thenApply(reply -> reply.isEmpty() ? null : new Position((String) reply.get(0), (Long) reply.get(1)));
+    }
+
+    /** How long the room's keys outlive its last publish: as long as its messages may be kept, at least {@code roomTtl}. */
+    private Duration roomTtl(RoomHistory history) {
+        Duration maxAge = history.maxAge();
+        return maxAge.compareTo(settings.roomTtl()) > 0 ? maxAge : settings.roomTtl();
     }
 
     /** Publishes on the room's channel only; nothing is kept. */
@@ -312,10 +330,11 @@ public final class RedisBroker implements Broker {
      */
     @Override
     public CompletionStage<HistorySlice> history(String room, Position since, int limit) {
+        RoomHistory history = settings.historyPolicy().of(room);
         return afterSubscribed(room, () -> historyScript.run(redis, keys.roomKeys(room),
                         Position.newEpoch(), since == null ? "" : since.epoch(), since == null ? "0" : Long.toString(since.offset()),
-                        Integer.toString(limit), Integer.toString(settings.historySize()),
-                        millis(settings.historyMaxAge()), millis(settings.roomTtl())))
+                        Integer.toString(limit), Integer.toString(history.size()),
+                        millis(history.maxAge()), millis(roomTtl(history))))
                 .thenApply(reply -> slice(reply, since, limit));
     }
 
@@ -414,7 +433,7 @@ public final class RedisBroker implements Broker {
             feed.catchUp(List.of(), listener);
             return;
         }
-        history(room, from, settings.historySize()).whenComplete((slice, readFailure) -> {
+        history(room, from, settings.historyPolicy().of(room).size()).whenComplete((slice, readFailure) -> {
             if (readFailure != null && attempt < CATCH_UP_ATTEMPTS && feeds.get(room) == feed) {
                 health.schedule(() -> catchUp(room, feed, attempt + 1), HEALTH_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
                 return;

@@ -65,7 +65,7 @@ final class RoomFeed {
     }
 
     private void pass(RoomEvent event, BrokerListener listener) {
-        if (event instanceof RoomEvent.Message message) {
+        if (event instanceof RoomEvent.Message message && message.stored()) {
             Position at = message.position();
             if (last != null && last.epoch().equals(at.epoch()) && at.offset() <= last.offset()) {
                 return;
