@@ -80,7 +80,19 @@ public final class Roomcast implements ServeCommand.RunningNode, AutoCloseable {
             return new LocalBroker(historyPolicy, history.historyMaxBytes(), history.idempotencyWindow(), clock);
         }
         return RedisBroker.connect(new RedisBroker.Settings(config.cluster().broker(), config.cluster().redisPrefix(),
-                historyPolicy, history.redisRoomTtl(), RedisBroker.DEFAULT_PRESENCE_TTL, history.idempotencyWindow()));
+                historyPolicy, redisRoomTtl(history, config.namespaces()), RedisBroker.DEFAULT_PRESENCE_TTL,
+                history.idempotencyWindow()));
+    }
+
+    /** The longest any room's Redis keys must outlive its last message: the node-wide rule's, or a namespace's. */
+    private static Duration redisRoomTtl(History history, Namespaces namespaces) {
+        Duration longest = history.redisRoomTtl();
+        for (Namespace namespace : namespaces.byName().values()) {
+            Duration maxAge = namespace.historyMaxAge();
+            Duration ttl = maxAge == null ? longest : maxAge.isZero() ? History.NO_AGE_LIMIT_TTL : maxAge;
+            longest = ttl.compareTo(longest) > 0 ? ttl : longest;
+        }
+        return longest;
     }
 
     /** Each room's history: its namespace's overrides, else the node-wide settings. */

@@ -29,6 +29,9 @@ public record History(
      * ({@code historyMaxAge}), or a day when history is kept regardless of age; every key needs a TTL.
      */
     public Duration redisRoomTtl() {
-        return historyMaxAge.isZero() ? Duration.ofDays(1) : historyMaxAge;
+        return historyMaxAge.isZero() ? NO_AGE_LIMIT_TTL : historyMaxAge;
     }
+
+    /** How long the Redis keys of a room whose history has no age limit outlive its last message. */
+    public static final Duration NO_AGE_LIMIT_TTL = Duration.ofDays(1);
 }

@@ -53,7 +53,7 @@ import org.slf4j.LoggerFactory;
  * Keys and channels are named in {@link RedisKeys}; events are encoded by {@link RoomEventCodec}.
  *
  * <p>History: a room keeps at most the messages its {@link RoomHistory} allows, judging age by Redis's
- * clock, so node clocks do not matter. Every key has a TTL ({@link #roomTtl}), refreshed by each publish: a room nobody publishes to for that long is forgotten, and its next use starts a new
+ * clock, so node clocks do not matter. Every key has a TTL of {@code roomTtl}, refreshed by each publish: a room nobody publishes to for that long is forgotten, and its next use starts a new
  * epoch, so positions from before answer {@code recovered:false}, as they do after a flush.
  *
  * <p>Threading: thread-safe. Listener callbacks run on a Lettuce I/O thread: each event is decoded
@@ -75,8 +75,8 @@ public final class RedisBroker implements Broker {
      * @param uri               {@code redis://host:port[/db]} (or {@code rediss://} for TLS)
      * @param prefix            put in front of every key and channel, so several deployments can share a Redis
      * @param historyPolicy     what each room keeps
-     * @param roomTtl           the least time a room's keys outlive its last publish; a room whose messages
-     *                          may be kept longer keeps them as long
+     * @param roomTtl           how long a room's keys outlive its last publish; at least the longest age any
+     *                          room's history keeps messages for
      * @param presenceTtl       how long a node's presence entries outlive its last heartbeat (sent every third of it)
      * @param idempotencyWindow how long a publish's idempotency key is remembered
      */
@@ -208,16 +208,12 @@ public final class RedisBroker implements Broker {
         RoomHistory history = settings.historyPolicy().of(room);
         return afterSubscribed(room, () -> publishScript.run(redis, keys.publishKeys(room, draft.idempotencyKey()),
                         Position.newEpoch(), body, Integer.toString(history.size()), millis(history.maxAge()),
-                        millis(roomTtl(history)), keys.channel(room), draft.store() ? "1" : "0",
+                        millis(settings.roomTtl()), keys.channel(room), draft.store() ? "1" : "0",
                         millis(settings.idempotencyWindow())))
                 .thenApply(reply -> reply.isEmpty() ? null : new Position((String) reply.get(0), (Long) reply.get(1)));
     }
 
-    /** How long the room's keys outlive its last publish: as long as its messages may be kept, at least {@code roomTtl}. */
-    private Duration roomTtl(RoomHistory history) {
-        Duration maxAge = history.maxAge();
-        return maxAge.compareTo(settings.roomTtl()) > 0 ? maxAge : settings.roomTtl();
-    }
+
 
     /** Publishes on the room's channel only; nothing is kept. */
     @Override
@@ -334,7 +330,7 @@ public final class RedisBroker implements Broker {
         return afterSubscribed(room, () -> historyScript.run(redis, keys.roomKeys(room),
                         Position.newEpoch(), since == null ? "" : since.epoch(), since == null ? "0" : Long.toString(since.offset()),
                         Integer.toString(limit), Integer.toString(history.size()),
-                        millis(history.maxAge()), millis(roomTtl(history))))
+                        millis(history.maxAge()), millis(settings.roomTtl())))
                 .thenApply(reply -> slice(reply, since, limit));
     }
 
