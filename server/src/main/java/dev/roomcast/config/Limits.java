@@ -27,6 +27,9 @@ public record Limits(
         @Setting(flag = "--max-connections-per-ip", defaultValue = "1000", min = "0",
                 help = "WebSocket connections one client address may hold; further upgrades get HTTP 429; 0 means no limit.")
         int maxConnectionsPerIp,
+        @Setting(flag = "--max-rooms-per-connection", defaultValue = "100", min = "1", max = "1000000",
+                help = "Rooms one connection may be in at once; a JSON join beyond gets too_many_rooms.")
+        int maxRoomsPerConnection,
         @Setting(flag = "--rate-limit", defaultValue = "20", min = "1", max = "1000000",
                 help = "Messages per second a connection may send on average.")
         int rateLimitPerSecond,

@@ -74,6 +74,7 @@ public record RoomcastConfig(Network network, Limits limits, Auth auth, History 
         public Builder outboundBufferBytes(int value) { return set("--outbound-buffer-bytes", value); }
         public Builder maxConnections(int value) { return set("--max-connections", value); }
         public Builder maxConnectionsPerIp(int value) { return set("--max-connections-per-ip", value); }
+        public Builder maxRoomsPerConnection(int value) { return set("--max-rooms-per-connection", value); }
         public Builder rateLimitPerSecond(int value) { return set("--rate-limit", value); }
         public Builder rateLimitBurst(int value) { return set("--rate-limit-burst", value); }
         public Builder rateLimitCloseAfter(int value) { return set("--rate-limit-close-after", value); }

@@ -11,6 +11,7 @@ import dev.roomcast.broker.RoomEvent;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
@@ -153,6 +154,11 @@ public final class Hub {
         return shardOf(session).isMember(room, session);
     }
 
+    /** How many rooms the session is in. On the session's loop. */
+    public int roomCount(Session session) {
+        return shardOf(session).roomsOf(session).size();
+    }
+
     /** Publishes a text message to the room on every node, for every member. Any thread. */
     public CompletionStage<Position> publish(String room, String from, String text) {
         return publish(room, new Publication(from, Payload.text(text), true, null, null));
@@ -191,8 +197,8 @@ public final class Hub {
         return broker.history(room, since, limit);
     }
 
-    /** Rooms with members on this node and their member counts. Any thread. */
-    public Map<String, Integer> rooms() {
+    /** Rooms with members on this node and their member counts, sorted by name. Any thread. */
+    public NavigableMap<String, Integer> rooms() {
         return directory.snapshot();
     }
 

@@ -2,6 +2,7 @@ package dev.roomcast.hub;
 
 import java.util.Arrays;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -67,8 +68,8 @@ final class RoomDirectory {
     }
 
     /** Every room with members on this node, with its member count, sorted by name. */
-    Map<String, Integer> snapshot() {
-        Map<String, Integer> counts = new TreeMap<>();
+    NavigableMap<String, Integer> snapshot() {
+        NavigableMap<String, Integer> counts = new TreeMap<>();
         rooms.forEach((room, entry) -> counts.put(room, entry.members));
         return counts;
     }

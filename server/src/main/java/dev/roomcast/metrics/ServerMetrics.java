@@ -1,5 +1,6 @@
 package dev.roomcast.metrics;
 
+import dev.roomcast.hub.CloseReason;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -10,6 +11,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntSupplier;
@@ -29,6 +31,7 @@ public final class ServerMetrics implements AutoCloseable {
     private final Counter slowConsumerCloses;
     private final Counter rateLimited;
     private final Map<UpgradeRejection, Counter> rejections = new EnumMap<>(UpgradeRejection.class);
+    private final Map<CloseReason, Counter> closes = new EnumMap<>(CloseReason.class);
 
     public ServerMetrics() {
         FunctionCounter.builder("roomcast.messages.in", messagesIn, LongAdder::doubleValue)
@@ -45,6 +48,11 @@ public final class ServerMetrics implements AutoCloseable {
         for (UpgradeRejection reason : UpgradeRejection.values()) {
             rejections.put(reason, Counter.builder("roomcast.upgrades.rejected").tag("reason", reason.tag())
                     .description("WebSocket upgrades refused before the handshake").register(registry));
+        }
+        for (CloseReason reason : CloseReason.values()) {
+            closes.put(reason, Counter.builder("roomcast.websocket.closes")
+                    .tag("reason", reason.name().toLowerCase(Locale.ROOT))
+                    .description("WebSocket connections closed, by why").register(registry));
         }
         new JvmMemoryMetrics().bindTo(registry);
         gcMetrics.bindTo(registry);
@@ -70,8 +78,12 @@ public final class ServerMetrics implements AutoCloseable {
         bytesOut.add(bytes);
     }
 
-    public void slowConsumerClosed() {
-        slowConsumerCloses.increment();
+    /** A WebSocket began to close for {@code reason}; once per connection. */
+    public void webSocketClosed(CloseReason reason) {
+        closes.get(reason).increment();
+        if (reason == CloseReason.SLOW_CONSUMER) {
+            slowConsumerCloses.increment();
+        }
     }
 
     public void rateLimited() {

@@ -6,6 +6,8 @@ public enum UpgradeRejection {
     ORIGIN,
     /** 401: no token, or a bad or expired one. */
     UNAUTHORIZED,
+    /** 400: the name an anonymous client chose breaks the name rules or is reserved. */
+    INVALID_NAME,
     /** 403: the token does not allow the room. */
     FORBIDDEN,
     /** 429: the client address holds the most connections it may. */

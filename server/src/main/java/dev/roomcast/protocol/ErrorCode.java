@@ -21,9 +21,11 @@ public enum ErrorCode {
     DATA_TOO_LONG("data_too_long"),
     /** {@code join} of a room this connection is already in. */
     ALREADY_JOINED("already_joined"),
+    /** {@code join} beyond the number of rooms one connection may be in. */
+    TOO_MANY_ROOMS("too_many_rooms"),
     /** {@code publish} or {@code leave} of a room this connection has not joined. */
     NOT_JOINED("not_joined"),
-    /** {@code direct} to a user with no JSON connection on this node. */
+    /** {@code direct} to a user with no JSON connection on any node. */
     NO_SUCH_USER("no_such_user"),
     /**
      * The connection's principal may not join this room or see its presence, or may not publish there (the

@@ -8,8 +8,10 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The room-name rules of the contract: percent-decoded, 1 to 64 Unicode code points, no control
- * characters, no {@code /}. Names starting with {@code $} are reserved for rooms the server
- * defines itself ({@link SeedText#GLOBAL_ROOM}).
+ * characters, no bidirectional overrides, no {@code /}, not {@code .} or {@code ..}. Names starting
+ * with {@code $} are reserved for rooms the server defines itself ({@link SeedText#GLOBAL_ROOM}).
+ *
+ * <p>Threading: stateless; thread-safe.
  */
 public final class RoomNames {
 
@@ -49,27 +51,51 @@ public final class RoomNames {
      * clients of the JSON protocol may join by name.
      */
     public static Checked check(String name, boolean allowReserved) {
-        if (name == null || name.isEmpty()) {
-            return new Checked(null, "room name must not be empty");
-        }
-        int codePoints = name.codePointCount(0, name.length());
-        if (codePoints > MAX_CODE_POINTS) {
-            return new Checked(null, "room name is longer than " + MAX_CODE_POINTS + " characters");
-        }
-        if (name.codePoints().anyMatch(cp -> Character.getType(cp) == Character.SURROGATE)) {
-            // Only a decoded JSON string can carry one; it has no UTF-8 form, so frames would show '?'.
-            return new Checked(null, "room name must be valid Unicode");
-        }
-        if (name.codePoints().anyMatch(cp -> Character.getType(cp) == Character.CONTROL)) {
-            return new Checked(null, "room name must not contain control characters");
+        String refusal = refusal(name, "room name");
+        if (refusal != null) {
+            return new Checked(null, refusal);
         }
         if (name.indexOf('/') >= 0) {
             return new Checked(null, "room name must not contain '/'");
+        }
+        if (name.equals(".") || name.equals("..")) {
+            // A proxy in front normalises /ws/. and /ws/.. away, so such a room could never be reached.
+            return new Checked(null, "room name must not be '.' or '..'");
         }
         if (name.startsWith("$") && !(allowReserved && name.equals(SeedText.GLOBAL_ROOM))) {
             return new Checked(null, "room names starting with '$' are reserved");
         }
         return new Checked(name, null);
+    }
+
+    /**
+     * The rules room names and user names share: 1 to {@link #MAX_CODE_POINTS} code points, valid
+     * Unicode, no control characters, no bidirectional overrides. Null when {@code name} keeps them,
+     * else the one-line reason, starting with {@code what}.
+     */
+    static String refusal(String name, String what) {
+        if (name == null || name.isEmpty()) {
+            return what + " must not be empty";
+        }
+        if (name.codePointCount(0, name.length()) > MAX_CODE_POINTS) {
+            return what + " is longer than " + MAX_CODE_POINTS + " characters";
+        }
+        if (name.codePoints().anyMatch(cp -> Character.getType(cp) == Character.SURROGATE)) {
+            // Only a decoded JSON string can carry one; it has no UTF-8 form, so frames would show '?'.
+            return what + " must be valid Unicode";
+        }
+        if (name.codePoints().anyMatch(cp -> Character.getType(cp) == Character.CONTROL)) {
+            return what + " must not contain control characters";
+        }
+        if (name.codePoints().anyMatch(RoomNames::isBidiOverride)) {
+            // They make a name display as another one ("nimda" shown as "admin").
+            return what + " must not contain bidirectional overrides (U+202A-U+202E, U+2066-U+2069)";
+        }
+        return null;
+    }
+
+    private static boolean isBidiOverride(int codePoint) {
+        return codePoint >= 0x202A && codePoint <= 0x202E || codePoint >= 0x2066 && codePoint <= 0x2069;
     }
 
     /** Decodes %XX escapes as UTF-8 ('+' stays '+', as in a path); rejects malformed input. */

@@ -22,6 +22,7 @@ import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.time.Clock;
+import java.time.DateTimeException;
 import java.util.Base64;
 import java.util.List;
 
@@ -32,9 +33,10 @@ import java.util.List;
  *
  * <p>Claims: {@code sub} (required) is the user; {@code name} the display name (defaults to
  * {@code sub}); {@code exp} (required) the expiry; {@code rooms} a list of room glob patterns the
- * user may join. A token without {@code rooms} may join every room; {@code "rooms": []} none.
- * {@code publish}, patterns in the same form, narrows where the user may publish (among the rooms it
- * joined, and as the room's namespace allows); a token without it may publish wherever it may join.
+ * user may join. A token without {@code rooms} may join every room; {@code "rooms": []} and
+ * {@code "rooms": null} none. {@code publish}, patterns in the same form, narrows where the user may
+ * publish (among the rooms it joined, and as the room's namespace allows); a token without it may
+ * publish wherever it may join, {@code "publish": []} or {@code null} nowhere.
  */
 public final class TokenVerifier {
 
@@ -96,6 +98,12 @@ public final class TokenVerifier {
             return new Refused("token is not a well-formed JWT");
         } catch (JWTVerificationException e) {
             return new Refused("token is not valid");
+        } catch (DateTimeException | ArithmeticException e) {
+            return new Refused("token's exp, iat or nbf is not a valid time");
+        }
+        String user = jwt.getClaim("sub").asString();
+        if (user == null || user.isBlank()) {
+            return new Refused("token's sub claim must be a non-empty string");
         }
         RoomPermissions permissions = roomPatterns(jwt.getClaim("rooms"));
         RoomPermissions publishes = roomPatterns(jwt.getClaim("publish"));
@@ -103,15 +111,20 @@ public final class TokenVerifier {
             return new Refused("token's " + (permissions == null ? "rooms" : "publish") + " claim must be a list of room patterns");
         }
         String name = jwt.getClaim("name").asString();
-        String user = jwt.getSubject();
         return new Valid(new Principal(user, name == null || name.isBlank() ? user : name, permissions, publishes,
                 jwt.getExpiresAtAsInstant()));
     }
 
-    /** The rooms a claim of room patterns allows: every room when it is absent; null when it is not a list of strings. */
+    /**
+     * The rooms a claim of room patterns allows: every room when it is absent, none when it is null (safer than
+     * every room for a backend that wrote null by mistake); null when it is not a list of strings.
+     */
     private static RoomPermissions roomPatterns(Claim claim) {
-        if (claim.isMissing() || claim.isNull()) {
+        if (claim.isMissing()) {
             return RoomPermissions.any();
+        }
+        if (claim.isNull()) {
+            return RoomPermissions.matching(List.of());
         }
         try {
             List<String> patterns = claim.asList(String.class);

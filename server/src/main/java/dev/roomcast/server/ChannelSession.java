@@ -43,11 +43,12 @@ final class ChannelSession implements Session {
     private final Loop loop;
     private final WireFormat format;
     private final ServerMetrics metrics;
+    private final WebSocketCloser closer;
     private boolean unflushed;
     private boolean closing;
 
     ChannelSession(String node, long number, String user, Channel channel, Loop loop, WireFormat format,
-                   ServerMetrics metrics) {
+                   ServerMetrics metrics, WebSocketCloser closer) {
         this.node = node;
         this.number = number;
         this.user = user;
@@ -56,6 +57,7 @@ final class ChannelSession implements Session {
         this.loop = loop;
         this.format = format;
         this.metrics = metrics;
+        this.closer = closer;
     }
 
     @Override
@@ -134,8 +136,7 @@ final class ChannelSession implements Session {
             return true;
         }
         closing = true;
-        metrics.slowConsumerClosed();
-        loop.execute(() -> Connections.close(channel, CloseReason.SLOW_CONSUMER));
+        loop.execute(() -> closer.close(channel, CloseReason.SLOW_CONSUMER));
         return false;
     }
 
@@ -153,7 +154,7 @@ final class ChannelSession implements Session {
             return;
         }
         if (beginClose()) {
-            Connections.close(channel, reason);
+            closer.close(channel, reason);
         }
     }
 

@@ -57,7 +57,15 @@ final class HttpResponses {
 
     /** Takes ownership of {@code response}. */
     static void send(ChannelHandlerContext ctx, HttpRequest request, FullHttpResponse response) {
-        boolean keepAlive = HttpUtil.isKeepAlive(request) && response.status().code() < 500;
+        send(ctx, HttpUtil.isKeepAlive(request), response);
+    }
+
+    /**
+     * Takes ownership of {@code response}; {@code requestKeepAlive} is whether the request allowed
+     * keeping the connection, for answers written after the request was released.
+     */
+    static void send(ChannelHandlerContext ctx, boolean requestKeepAlive, FullHttpResponse response) {
+        boolean keepAlive = requestKeepAlive && response.status().code() < 500;
         HttpUtil.setKeepAlive(response, keepAlive);
         ChannelFuture written = ctx.writeAndFlush(response);
         if (!keepAlive) {

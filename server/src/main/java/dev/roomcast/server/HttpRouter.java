@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import java.io.IOException;
@@ -32,6 +33,7 @@ import org.slf4j.LoggerFactory;
 final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
+    private static final RateLimitedWarning unexpected = new RateLimitedWarning(log, System::nanoTime);
 
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
@@ -51,7 +53,13 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             HttpResponses.text(ctx, request, HttpResponseStatus.BAD_REQUEST, "malformed HTTP request");
             return;
         }
-        String path = new QueryStringDecoder(request.uri()).rawPath();
+        QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+        String path = uri.rawPath();
+        if (!RoomsApi.serves(path) && !RoomsApi.decodes(uri)) {
+            // The API answers this in JSON, like all its errors.
+            HttpResponses.text(ctx, request, HttpResponseStatus.BAD_REQUEST, "malformed query string: bad percent-encoding");
+            return;
+        }
         StaticPage.Asset asset = context.page().find(path);
         if (asset != null) {
             if (requireGet(ctx, request)) {
@@ -76,9 +84,11 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             upgrade(ctx, request, SeedText.GLOBAL_ROOM,
                     principal -> new TextEndpoint(SeedText.GLOBAL_ROOM, principal, context));
         } else if (path.equals("/v1/ws")) {
-            upgrade(ctx, request, null, principal -> new JsonEndpoint(principal, context));
+            upgrade(ctx, request, null, principal -> new JsonEndpoint(principal, context, ctx.executor()));
         } else if (RoomsApi.serves(path)) {
-            roomsApi.handle(request).thenAccept(response -> HttpResponses.send(ctx, request, response));
+            // The request is released when this returns, before an answer that waits for the broker is written.
+            boolean keepAlive = HttpUtil.isKeepAlive(request);
+            roomsApi.handle(request).thenAccept(response -> HttpResponses.send(ctx, keepAlive, response));
         } else if (path.startsWith("/ws/")) {
             RoomNames.Checked room = RoomNames.fromPathSegment(path.substring("/ws/".length()));
             if (!room.ok()) {
@@ -107,25 +117,34 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     /**
      * Failures before the upgrade. A client speaking plain HTTP to the TLS port, failing the TLS
      * handshake or resetting the connection is its own doing and logged at debug; anything else is
-     * logged once at warn. The connection is closed either way.
+     * a bug, logged at warn (rate-limited: a client must not be able to flood the log with it). The
+     * connection is closed either way.
      */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof DecoderException || cause instanceof IOException) {
             log.debug("{}: {}", ctx.channel().remoteAddress(), cause.toString());
         } else {
-            log.warn("{}: closing after unexpected error", ctx.channel().remoteAddress(), cause);
+            unexpected.warn(ctx.channel().remoteAddress(), "closing after unexpected error", cause);
         }
         ctx.close();
     }
 
+    /** GET and HEAD pass (Netty's codec leaves the body out of a HEAD answer); anything else is answered 405. */
     private static boolean requireGet(ChannelHandlerContext ctx, FullHttpRequest request) {
         if (HttpMethod.GET.equals(request.method()) || HttpMethod.HEAD.equals(request.method())) {
             return true;
         }
-        HttpResponses.text(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED,
-                request.method() + " is not allowed here; use GET");
+        methodNotAllowed(ctx, request, "GET, HEAD", "use GET");
         return false;
+    }
+
+    /** 405 with the {@code Allow} header RFC 9110 requires. */
+    private static void methodNotAllowed(ChannelHandlerContext ctx, FullHttpRequest request, String allowed, String hint) {
+        FullHttpResponse response = HttpResponses.textResponse(HttpResponseStatus.METHOD_NOT_ALLOWED,
+                request.method() + " is not allowed here; " + hint);
+        response.headers().set(HttpHeaderNames.ALLOW, allowed);
+        HttpResponses.send(ctx, request, response);
     }
 
     /**
@@ -136,8 +155,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, String room,
                          Function<Principal, WebSocketEndpoint> endpoint) {
         if (!HttpMethod.GET.equals(request.method())) {
-            HttpResponses.text(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED,
-                    request.method() + " is not allowed here; open a WebSocket with GET");
+            methodNotAllowed(ctx, request, "GET", "open a WebSocket with GET");
             return;
         }
         if (!request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {

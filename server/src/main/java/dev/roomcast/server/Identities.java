@@ -1,5 +1,6 @@
 package dev.roomcast.server;
 
+import dev.roomcast.protocol.UserNames;
 import java.security.SecureRandom;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -31,6 +32,6 @@ final class Identities {
      * 9,000 of them, and a server with many guests then keeps one copy of each, not one per connection.
      */
     String guestName() {
-        return ("guest-" + (1000 + ThreadLocalRandom.current().nextInt(9000))).intern();
+        return (UserNames.GUEST_PREFIX + (1000 + ThreadLocalRandom.current().nextInt(9000))).intern();
     }
 }

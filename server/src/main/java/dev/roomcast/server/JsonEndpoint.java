@@ -14,6 +14,7 @@ import dev.roomcast.security.Principal;
 import dev.roomcast.security.RateLimiter;
 import dev.roomcast.security.TokenVerifier;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.util.concurrent.EventExecutor;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -33,6 +34,8 @@ import org.slf4j.LoggerFactory;
 final class JsonEndpoint extends WebSocketEndpoint {
 
     private static final Logger log = LoggerFactory.getLogger(JsonEndpoint.class);
+    /** Every connection opened while the broker is down fails this: one line per window, not per connection. */
+    private static final RateLimitedWarning unreachable = new RateLimitedWarning(log, System::nanoTime);
 
     /** The answer to one request, decided before anything is written: the frames of a success, or a refusal. */
     private sealed interface Outcome {
@@ -48,9 +51,12 @@ final class JsonEndpoint extends WebSocketEndpoint {
     private Principal principal;
     /** Closes the connection when its token expires; null for connections without one. */
     private TokenExpiry expiry;
+    /** The channel's event loop, which owns {@link #session}. */
+    private final EventExecutor loop;
 
-    JsonEndpoint(Principal principal, ServerContext context) {
+    JsonEndpoint(Principal principal, ServerContext context, EventExecutor loop) {
         super(context, principal.user(), WireFormat.JSON_V1);
+        this.loop = loop;
         this.principal = principal;
         this.requests = new ClientRequests(context.config().limits().maxPayloadBytes());
     }
@@ -70,8 +76,8 @@ final class JsonEndpoint extends WebSocketEndpoint {
         ctx.channel().config().setAutoRead(false);
         reachable.whenComplete((done, failure) -> onLoop(() -> {
             if (failure != null) {
-                log.warn("{}: direct messages may not reach {} until the broker recovers: {}",
-                        session, principal.user(), failure.toString());
+                unreachable.warn(session, "direct messages may not reach this user until the broker recovers",
+                        failure);
             }
             welcome();
             ctx.channel().config().setAutoRead(true);
@@ -186,6 +192,12 @@ final class JsonEndpoint extends WebSocketEndpoint {
             answer(join.ref(), forbidden(join.room()));
             return;
         }
+        int maxRooms = context.config().limits().maxRoomsPerConnection();
+        if (!context.hub().isMember(session, join.room()) && context.hub().roomCount(session) >= maxRooms) {
+            answer(join.ref(), refused(ErrorCode.TOO_MANY_ROOMS,
+                    "a connection may be in at most " + maxRooms + " rooms; leave one first"));
+            return;
+        }
         Replay replay = join.since() != null ? Replay.since(join.since()) : Replay.newest(join.history());
         context.hub().join(session, join.room(), replay, outcome -> answer(join.ref(), joinOutcome(join, outcome)));
     }
@@ -217,17 +229,22 @@ final class JsonEndpoint extends WebSocketEndpoint {
         }
     }
 
+    /**
+     * Runs {@code task} on the channel's event loop while the session is open. Callable from any
+     * thread (requests complete on the broker's): {@link #session} is read only once there.
+     */
     private void onLoop(Runnable task) {
-        ChannelSession current = session;
-        if (current == null) {
-            return;
-        }
-        if (current.loop().inLoop()) {
-            task.run();
+        Runnable whileOpen = () -> {
+            if (session != null) {
+                task.run();
+            }
+        };
+        if (loop.inEventLoop()) {
+            whileOpen.run();
             return;
         }
         try {
-            current.loop().execute(task);
+            loop.execute(whileOpen);
         } catch (RejectedExecutionException shuttingDown) {
             // The loop is stopping: the connection is closing and nobody awaits the answer.
         }

@@ -2,21 +2,22 @@ package dev.roomcast.server;
 
 import dev.roomcast.hub.Loop;
 import io.netty.channel.EventLoop;
-import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Presents each event loop of the worker group to the hub as a {@link Loop}: the single place
- * where the hub's threads and Netty's meet. Immutable after construction.
+ * The event loops of the worker group, each with what belongs to it: presented to the hub as a
+ * {@link Loop} (the single place where the hub's threads and Netty's meet), and holding the loop's
+ * open WebSockets ({@link LoopSockets}). The one per-loop registry. Immutable after construction.
  */
 final class NettyLoops {
 
-    /** One Netty event loop seen as a hub loop. */
-    record NettyLoop(int index, EventLoop eventLoop) implements Loop {
+    /** One Netty event loop seen as a hub loop, with its open WebSockets. */
+    record NettyLoop(int index, EventLoop eventLoop, LoopSockets sockets) implements Loop {
         @Override
         public void execute(Runnable task) {
             eventLoop.execute(task);
@@ -31,9 +32,11 @@ final class NettyLoops {
     private final List<NettyLoop> all = new ArrayList<>();
     private final Map<EventExecutor, NettyLoop> byEventLoop = new IdentityHashMap<>();
 
-    NettyLoops(EventLoopGroup workers) {
+    /** One {@link NettyLoop} per event loop of {@code workers}, pinging its WebSockets as configured. */
+    NettyLoops(Iterable<? extends EventExecutor> workers, Duration pingInterval, int maxMissedPongs) {
         for (EventExecutor executor : workers) {
-            NettyLoop loop = new NettyLoop(all.size(), (EventLoop) executor);
+            NettyLoop loop = new NettyLoop(all.size(), (EventLoop) executor,
+                    new LoopSockets(executor, pingInterval, maxMissedPongs));
             all.add(loop);
             byEventLoop.put(executor, loop);
         }
@@ -43,8 +46,8 @@ final class NettyLoops {
         return all;
     }
 
-    /** The hub loop of a channel's event loop. */
-    Loop of(EventLoop eventLoop) {
+    /** The loop of a channel's event loop. */
+    NettyLoop of(EventLoop eventLoop) {
         NettyLoop loop = byEventLoop.get(eventLoop);
         if (loop == null) {
             throw new IllegalStateException("channel registered on an event loop outside the worker group");

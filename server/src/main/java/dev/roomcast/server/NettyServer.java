@@ -55,8 +55,8 @@ public final class NettyServer {
         this.boss = new MultiThreadIoEventLoopGroup(1, io);
         this.workers = new MultiThreadIoEventLoopGroup(threads, io);
         this.channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-        this.loops = new NettyLoops(workers);
-        this.connections = new Connections(workers, config.network().pingInterval(), config.network().maxMissedPongs());
+        this.loops = new NettyLoops(workers, config.network().pingInterval(), config.network().maxMissedPongs());
+        this.connections = new Connections(loops);
     }
 
     /** The loops the hub shards its rooms over. */
@@ -78,8 +78,8 @@ public final class NettyServer {
         Identities identities = new Identities();
         UpgradeGate gate = new UpgradeGate(config, connections, identities, metrics);
         SslContext tls = config.network().tlsEnabled() ? TlsContexts.server(config.network().tlsCert(), config.network().tlsKey()) : null;
-        ServerContext context = new ServerContext(config, hub, loops, connections, identities, new StaticPage(),
-                metrics, gate);
+        ServerContext context = new ServerContext(config, hub, loops, connections, new WebSocketCloser(metrics),
+                identities, new StaticPage(), metrics, gate);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(channelType)

@@ -22,6 +22,8 @@ import org.slf4j.LoggerFactory;
 final class TextEndpoint extends WebSocketEndpoint {
 
     private static final Logger log = LoggerFactory.getLogger(TextEndpoint.class);
+    /** Every message of every text client fails while the broker is down: one line per window, not per message. */
+    private static final RateLimitedWarning publishFailed = new RateLimitedWarning(log, System::nanoTime);
 
     /** Messages dropped because the client may not publish here, after which it is closed with 1008. */
     static final int FORBIDDEN_PUBLISHES_BEFORE_CLOSE = 3;
@@ -65,7 +67,7 @@ final class TextEndpoint extends WebSocketEndpoint {
         }
         Hub hub = context.hub();
         hub.publish(room, session.user(), text).exceptionally(failure -> {
-            log.warn("{}: publish to {} failed: {}", session, room, failure.toString());
+            publishFailed.warn(session, "a text message could not be published", failure);
             return null;
         });
     }

@@ -3,6 +3,7 @@ package dev.roomcast.server;
 import dev.roomcast.config.RoomcastConfig;
 import dev.roomcast.metrics.ServerMetrics;
 import dev.roomcast.metrics.UpgradeRejection;
+import dev.roomcast.protocol.UserNames;
 import dev.roomcast.security.ConnectionLimits;
 import dev.roomcast.security.OriginPolicy;
 import dev.roomcast.security.Principal;
@@ -20,7 +21,7 @@ import java.util.List;
 
 /**
  * Everything a WebSocket upgrade must pass before the handshake, in one place and in this order:
- * draining (503), Origin (403), token (401), room permission (403), node capacity (503) and the
+ * draining (503), Origin (403), token (401) or chosen name (400), room permission (403), node capacity (503) and the
  * per-address cap (429). Refusals are one-line HTTP answers, counted by reason. Thread-safe,
  * shared by every connection.
  */
@@ -82,10 +83,16 @@ final class UpgradeGate {
         Principal principal;
         String token = tokens == null ? null : token(request, query);
         if (tokens == null) {
-            principal = anonymous(query, RoomPermissions.any());
+            String name = chosenName(query);
+            String refusal = name == null ? null : UserNames.refusal(name);
+            if (refusal != null) {
+                return refuse(HttpResponseStatus.BAD_REQUEST, refusal, UpgradeRejection.INVALID_NAME);
+            }
+            principal = Principal.anonymous(name == null ? identities.guestName() : name);
         } else if ((token == null || token.isBlank()) && anonymousRooms != null) {
-            // Authentication is on, but some namespaces let clients without a token in: only their rooms.
-            principal = anonymous(query, anonymousRooms);
+            // Authentication is on, but some namespaces let clients without a token in: only their rooms,
+            // under a generated guest name (a chosen one could pass for a token's user).
+            principal = Principal.anonymous(identities.guestName(), anonymousRooms);
         } else {
             TokenVerifier.Result verified = tokens.verify(token);
             if (verified instanceof TokenVerifier.Refused refused) {
@@ -123,11 +130,10 @@ final class UpgradeGate {
         return new Refused(status, reason, rejection);
     }
 
-    /** An unauthenticated client that may join {@code rooms}: a generated guest name, or the display name given with {@code ?name=}. */
-    private Principal anonymous(QueryStringDecoder query, RoomPermissions rooms) {
+    /** The name an unauthenticated client gave with {@code ?name=}, or null when it gave none (or a blank one). */
+    private static String chosenName(QueryStringDecoder query) {
         List<String> names = query.parameters().getOrDefault("name", List.of());
-        String name = names.isEmpty() || names.get(0).isBlank() ? identities.guestName() : names.get(0).strip();
-        return Principal.anonymous(name, rooms);
+        return names.isEmpty() || names.get(0).isBlank() ? null : names.get(0).strip();
     }
 
     /** The token from {@code ?token=} (browsers cannot set headers on a WebSocket) or {@code Authorization: Bearer}. */

@@ -3,7 +3,6 @@ package dev.roomcast.server;
 import dev.roomcast.hub.CloseReason;
 import dev.roomcast.protocol.WireFormat;
 import dev.roomcast.security.RateLimiter;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -17,8 +16,8 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
  * The life of a session that both WebSocket endpoints share, one instance per connection,
  * confined to the channel's event loop: the session opens when the handshake completes and leaves
  * the hub when the channel closes; fragmented messages are joined by Netty's aggregator, put in
- * front of the endpoint at the first fragment; pings are answered, the client's close frame is echoed (RFC
- * 6455 section 5.5.1) and the loop's heartbeat ({@link LoopSockets}) pings through here; binary
+ * front of the endpoint at the first fragment; pings are answered, the client's close frame goes to
+ * the {@link WebSocketCloser} and the loop's heartbeat ({@link LoopSockets}) pings through here; binary
  * frames close with 1003; exceptions become close codes. Subclasses handle only text messages and
  * what opening means to their protocol.
  */
@@ -58,7 +57,7 @@ abstract class WebSocketEndpoint extends SimpleChannelInboundHandler<WebSocketFr
     /** The handshake response has been written: opens the session and joins the loop's heartbeat. */
     void handshakeCompleted() {
         session = context.newSession(ctx.channel(), user, format);
-        context.connections().of(ctx.executor()).add(this);
+        context.loops().of(ctx.channel().eventLoop()).sockets().add(this);
         opened(ctx);
         if (context.connections().draining()) {
             // The drain swept this loop before this socket joined it.
@@ -79,8 +78,11 @@ abstract class WebSocketEndpoint extends SimpleChannelInboundHandler<WebSocketFr
             if (!closing()) {
                 ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()), ctx.voidPromise());
             }
-        } else if (frame instanceof CloseWebSocketFrame) {
-            closeRequested(ctx, frame);
+        } else if (frame instanceof CloseWebSocketFrame close) {
+            if (session != null) {
+                session.beginClose();
+            }
+            context.closer().peerClosed(ctx.channel(), close.retain());
         } else if (!(frame instanceof PongWebSocketFrame)) {
             close(CloseReason.UNSUPPORTED_DATA);
         }
@@ -120,21 +122,12 @@ abstract class WebSocketEndpoint extends SimpleChannelInboundHandler<WebSocketFr
         }
     }
 
-    /** Closes with {@code reason}: the close frame goes out behind what is queued. On the loop. */
+    /** Closes with {@code reason} through the {@link WebSocketCloser}. On the loop. */
     void close(CloseReason reason) {
         if (session != null) {
             session.close(reason);
         } else {
-            Connections.close(ctx.channel(), reason);
-        }
-    }
-
-    /** The client's close frame: echoed unless ours went out first, which completes the closing handshake. */
-    private void closeRequested(ChannelHandlerContext ctx, WebSocketFrame close) {
-        if (session == null || session.beginClose()) {
-            ctx.writeAndFlush(close.retain()).addListener(ChannelFutureListener.CLOSE);
-        } else {
-            ctx.close();
+            context.closer().close(ctx.channel(), reason);
         }
     }
 
@@ -145,7 +138,7 @@ abstract class WebSocketEndpoint extends SimpleChannelInboundHandler<WebSocketFr
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         if (session != null) {
-            context.connections().of(ctx.executor()).remove(this);
+            context.loops().of(ctx.channel().eventLoop()).sockets().remove(this);
             context.hub().disconnect(session);
             session = null;
         }
@@ -154,7 +147,7 @@ abstract class WebSocketEndpoint extends SimpleChannelInboundHandler<WebSocketFr
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        CloseReason reason = context.closeReasonFor(ctx.channel(), cause);
+        CloseReason reason = context.closer().reasonAfter(ctx.channel(), cause);
         if (reason != null) {
             close(reason);
         } else {

@@ -2,19 +2,21 @@ package dev.roomcast.server;
 
 import dev.roomcast.config.RoomcastConfig;
 import dev.roomcast.security.Principal;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
+import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13;
 import java.time.Clock;
 
 /**
  * Turns an admitted HTTP request into a WebSocket: Netty's RFC 6455 handshake, then the pipeline
- * an open WebSocket keeps, in wire order: TLS when on, Netty's frame decoder and encoder and its UTF-8
- * validator, the token expiry for connections with a token, and the endpoint. Pings, pongs, the
+ * an open WebSocket keeps, in wire order: TLS when on, the {@link Utf8StreamValidator}, Netty's frame
+ * decoder and encoder, the token expiry for connections with a token, and the endpoint. Pings, pongs, the
  * closing handshake and (at the first fragment) Netty's aggregator for fragmented messages are the
  * endpoint's business, and the heartbeat is the loop's ({@link LoopSockets}), so an idle socket
  * carries no protocol handler, no handshaker, no channel attribute and no timer. Stateless, shared
@@ -28,8 +30,9 @@ final class WebSocketUpgrade {
         this.decoderConfig = WebSocketDecoderConfig.newBuilder()
                 .maxFramePayloadLength(config.limits().maxMessageBytes())
                 .allowExtensions(false)
-                .withUTF8Validator(true)
-                .closeOnProtocolViolation(true)
+                // The decoder reports violations as exceptions and the WebSocketCloser answers them, with
+                // the documented phrases and a closing handshake instead of an abrupt close.
+                .closeOnProtocolViolation(false)
                 .build();
     }
 
@@ -44,14 +47,13 @@ final class WebSocketUpgrade {
         ChannelPipeline pipeline = router.pipeline();
         pipeline.remove(RequestDeadline.class);
         // In place before the handshake, so that no frame can arrive with nobody to take it.
-        pipeline.addBefore(router.name(), "ws-utf8-validator", new Utf8FrameValidator(true));
         if (principal.expiresAt() != null) {
             pipeline.addBefore(router.name(), "token-expiry", new TokenExpiry(principal.expiresAt(), Clock.systemUTC()));
         }
         pipeline.addBefore(router.name(), "endpoint", endpoint);
         // The handshaker puts the frame decoder and encoder in the HTTP codec's place and takes out the
         // HTTP aggregator; it is not kept: nothing it holds is needed after the handshake.
-        new WebSocketServerHandshaker13(request.uri(), null, decoderConfig)
+        new Handshaker(request.uri(), decoderConfig)
                 .handshake(router.channel(), request, null, router.newPromise())
                 .addListener((ChannelFuture handshake) -> {
                     if (handshake.isSuccess()) {
@@ -60,6 +62,32 @@ final class WebSocketUpgrade {
                         handshake.channel().close();
                     }
                 });
+        // The handshaker has put the frame decoder in; the UTF-8 check reads the bytes in front of it.
+        pipeline.addBefore(pipeline.context(WebSocketFrameDecoder.class).name(), "ws-utf8", new Utf8StreamValidator());
         pipeline.remove(router.handler());
+    }
+
+    /** Netty's RFC 6455 handshaker, with a frame decoder that leaves the judging of Close frames to us. */
+    private static final class Handshaker extends WebSocketServerHandshaker13 {
+        private final WebSocketDecoderConfig decoderConfig;
+
+        Handshaker(String uri, WebSocketDecoderConfig decoderConfig) {
+            super(uri, null, decoderConfig);
+            this.decoderConfig = decoderConfig;
+        }
+
+        @Override
+        protected WebSocketFrameDecoder newWebsocketDecoder() {
+            return new WebSocket13FrameDecoder(decoderConfig) {
+                /**
+                 * Passes every Close frame on: {@link WebSocketCloser#peerClosed} holds the one rule for
+                 * its code and reason. Netty's own check lets codes such as 5000 through and answers
+                 * others with no Close frame at all.
+                 */
+                @Override
+                protected void checkCloseFrameBody(ChannelHandlerContext ctx, ByteBuf buffer) {
+                }
+            };
+        }
     }
 }

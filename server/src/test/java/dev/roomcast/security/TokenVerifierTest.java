@@ -106,4 +106,35 @@ class TokenVerifierTest {
         assertThatThrownBy(() -> TokenVerifier.publicKey(notAKey, Clock.systemUTC()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a PEM public key");
     }
+
+    @Test
+    void dateClaimsOutOfRangeAreRefusedWithAReasonSignedOrNot() {
+        long future = Instant.now().plusSeconds(300).getEpochSecond();
+        for (String dates : List.of("\"exp\":4611686018427387904", "\"exp\":-4611686018427387904",
+                "\"exp\":" + future + ",\"iat\":4611686018427387904",
+                "\"exp\":" + future + ",\"nbf\":-4611686018427387904",
+                "\"exp\":" + future + ",\"iat\":1e300", "\"exp\":\"soon\"")) {
+            for (boolean signed : new boolean[] {true, false}) {
+                String token = Tokens.raw("{\"sub\":\"u\"," + dates + "}", signed);
+                assertThat(refusal(hs256.verify(token))).as(dates + (signed ? " signed" : " unsigned"))
+                        .doesNotContain("\n").isNotBlank();
+            }
+        }
+    }
+
+    @Test
+    void aSubjectThatIsNullEmptyOrNotAStringIsRefused() {
+        long exp = Instant.now().plusSeconds(300).getEpochSecond();
+        for (String sub : List.of("null", "\"\"", "\"  \"", "42", "[\"u\"]", "{\"id\":\"u\"}", "true")) {
+            String token = Tokens.raw("{\"sub\":" + sub + ",\"exp\":" + exp + "}", true);
+            assertThat(refusal(hs256.verify(token))).as("sub " + sub).contains("sub");
+        }
+    }
+
+    @Test
+    void aNullRoomsClaimAllowsNoRoom() {
+        long exp = Instant.now().plusSeconds(300).getEpochSecond();
+        String token = Tokens.raw("{\"sub\":\"u\",\"exp\":" + exp + ",\"rooms\":null}", true);
+        assertThat(valid(hs256.verify(token)).rooms().allows("lobby")).isFalse();
+    }
 }

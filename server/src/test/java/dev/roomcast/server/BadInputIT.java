@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.roomcast.testing.Bystander;
 import dev.roomcast.testing.RawHttp;
 import dev.roomcast.testing.RawWebSocket;
+import dev.roomcast.testing.ServedBystander;
 import dev.roomcast.testing.TestServer;
 import dev.roomcast.testing.WsClient;
 import java.io.IOException;
@@ -15,12 +16,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -36,30 +34,9 @@ class BadInputIT {
 
     private static final int LIMIT = 64 * 1024;
     private static final AtomicInteger ROOMS = new AtomicInteger();
-    private static TestServer server;
-    private Bystander bystander;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
-    @BeforeEach
-    void connectBystander() {
-        bystander = Bystander.join(server);
-    }
-
-    @AfterEach
-    void othersAreStillServed() {
-        try (Bystander b = bystander) {
-            b.assertStillServed();
-        }
-    }
+    @RegisterExtension
+    static final ServedBystander SERVED = new ServedBystander();
+    private static final TestServer server = SERVED.server();
 
     // --- WebSocket frames -------------------------------------------------------------------
 
@@ -97,6 +74,22 @@ class BadInputIT {
             raw.sendFrame(false, RawWebSocket.TEXT, "valid ".getBytes(StandardCharsets.UTF_8));
             raw.sendFrame(true, RawWebSocket.CONTINUATION, new byte[] {'x', (byte) 0xE2, (byte) 0x82});
             assertThat(raw.awaitCloseCode()).isEqualTo(1007);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/echo", "/ws/fail-fast", "/v1/ws"})
+    void invalidUtf8IsFailedAtTheChopThatBreaksItNotWhenTheFrameCompletes(String path) throws IOException {
+        try (RawWebSocket raw = RawWebSocket.connect(server.port(), path)) {
+            // 1000 bytes announced, 4 sent, the rest never: only a check of the bytes as they arrive can answer.
+            raw.sendFrameStart(true, RawWebSocket.TEXT, 1000, new byte[] {'o', 'k', (byte) 0xC3, 0x28});
+            assertThat(raw.awaitClose()).isEqualTo(new WsClient.Closed(1007, "invalid UTF-8"));
+        }
+        try (RawWebSocket raw = RawWebSocket.connect(server.port(), path)) {
+            // The same in a continuation frame: the message's first fragment was valid.
+            raw.sendFrame(false, RawWebSocket.TEXT, "fine ".getBytes(StandardCharsets.UTF_8));
+            raw.sendFrameStart(true, RawWebSocket.CONTINUATION, 500, new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80});
+            assertThat(raw.awaitClose()).isEqualTo(new WsClient.Closed(1007, "invalid UTF-8"));
         }
     }
 

@@ -8,10 +8,15 @@ import dev.roomcast.testing.TestServer;
 import dev.roomcast.testing.WsClient;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -163,7 +168,58 @@ class HttpApiIT {
         assertThat(wrongMethod.raw().headers().firstValue("allow")).hasValue("POST");
         Answer delete = send(HttpRequest.newBuilder(server.http("/v1/rooms")).DELETE().header("Authorization", "Bearer " + KEY));
         assertError(delete, 405, "method_not_allowed");
-        assertThat(delete.raw().headers().firstValue("allow")).hasValue("GET");
+        assertThat(delete.raw().headers().firstValue("allow")).hasValue("GET, HEAD");
+    }
+
+    @Test
+    void aJsonBodyWithDataAfterTheObjectIsBadJson() throws Exception {
+        String room = uniqueRoom();
+        assertError(send(post(server, "/v1/rooms/" + room + "/messages", "application/json",
+                "{\"text\":\"x\"} {\"text\":\"y\"}")), 400, "bad_json");
+        assertError(send(post(server, "/v1/rooms/" + room + "/messages", "application/json", "{\"text\":\"x\"}]")),
+                400, "bad_json");
+        assertThat(send(get(server, "/v1/rooms/" + room + "/history")).json().get("messages")).isEmpty();
+        assertThat(publish(room, "one object").status()).isEqualTo(202);
+    }
+
+    @Test
+    void headIsAnsweredWhereGetIsWithoutABody() throws Exception {
+        for (String path : List.of("/v1/rooms", "/v1/rooms/" + uniqueRoom() + "/history", "/healthz", "/chat.html")) {
+            HttpResponse<String> head = HTTP.send(HttpRequest.newBuilder(server.http(path))
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody()).header("Authorization", "Bearer " + KEY).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(head.statusCode()).as(path).isEqualTo(200);
+            assertThat(head.body()).as(path).isEmpty();
+        }
+    }
+
+    @Test
+    void roomsArePagedWithALimitAndACursor() throws Exception {
+        String prefix = uniqueRoom();
+        List<String> mine = List.of(prefix + "-a", prefix + "-b", prefix + "-c", prefix + "-d", prefix + "-e");
+        List<WsClient> members = new ArrayList<>();
+        try {
+            for (String room : mine) {
+                members.add(WsClient.connect(server.ws("/ws/" + room)));
+            }
+            Awaitility.await().atMost(WsClient.WAIT).until(() -> mine.stream().allMatch(r -> server.node().hub().memberCount(r) == 1));
+            List<String> listed = new ArrayList<>();
+            String cursor = null;
+            do {
+                Answer page = send(get(server, "/v1/rooms?limit=2" + (cursor == null ? ""
+                        : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8))));
+                assertThat(page.status()).isEqualTo(200);
+                assertThat(page.json().get("rooms").size()).isBetween(1, 2);
+                page.json().get("rooms").forEach(room -> listed.add(room.get("room").asText()));
+                cursor = page.json().has("next") ? page.json().get("next").asText() : null;
+            } while (cursor != null);
+            assertThat(listed).isSorted().doesNotHaveDuplicates().containsSubsequence(mine);
+            assertThat(send(get(server, "/v1/rooms")).json().get("rooms").size()).isEqualTo(listed.size());
+        } finally {
+            members.forEach(WsClient::close);
+        }
+        assertError(send(get(server, "/v1/rooms?limit=0")), 400, "invalid_query");
+        assertError(send(get(server, "/v1/rooms?limit=1001")), 400, "invalid_query");
     }
 
     @Test

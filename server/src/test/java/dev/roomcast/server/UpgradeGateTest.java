@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class UpgradeGateTest {
 
     private final ServerMetrics metrics = new ServerMetrics();
-    private final Connections connections = new Connections(List.of(), Duration.ofSeconds(25), 2);
+    private final Connections connections = new Connections(new NettyLoops(List.of(), Duration.ofSeconds(25), 2));
 
     @AfterEach
     void close() {

@@ -53,13 +53,13 @@ class WebSocketUpgradeTest {
     void upgrade() {
         RoomcastConfig config = RoomcastConfig.builder().maxConnectionsPerIp(0).build();
         EventLoop loop = server.eventLoop();
-        NettyLoops loops = new NettyLoops(loop);
-        Connections connections = new Connections(loop, config.network().pingInterval(), config.network().maxMissedPongs());
+        NettyLoops loops = new NettyLoops(loop, config.network().pingInterval(), config.network().maxMissedPongs());
+        Connections connections = new Connections(loops);
         broker = new LocalBroker(config.history().historySize(), config.history().historyMaxAge(), config.history().historyMaxBytes(), Clock.systemUTC());
         Hub hub = new Hub(loops.all(), broker, new FrameEncoder(ByteBufAllocator.DEFAULT), Clock.systemUTC());
         Identities identities = new Identities();
-        ServerContext context = new ServerContext(config, hub, loops, connections, identities, new StaticPage(),
-                metrics, new UpgradeGate(config, connections, identities, metrics));
+        ServerContext context = new ServerContext(config, hub, loops, connections, new WebSocketCloser(metrics),
+                identities, new StaticPage(), metrics, new UpgradeGate(config, connections, identities, metrics));
         server.pipeline().addLast(new ConnectionInitializer(context, null));
         server.writeInbound(Unpooled.copiedBuffer(HANDSHAKE, StandardCharsets.US_ASCII));
         ByteBuf response = server.readOutbound();
@@ -78,14 +78,14 @@ class WebSocketUpgradeTest {
     }
 
     @Test
-    void anUpgradedConnectionKeepsOnlyNettysFrameCodecAndUtf8ValidatorInFrontOfTheEndpoint() {
-        assertThat(handlers()).containsExactly("wsencoder", "wsdecoder", "ws-utf8-validator", "endpoint");
+    void anUpgradedConnectionKeepsOnlyNettysFrameCodecAndTheUtf8CheckInFrontOfTheEndpoint() {
+        assertThat(handlers()).containsExactly("wsencoder", "ws-utf8", "wsdecoder", "endpoint");
     }
 
     @Test
     void aFragmentedMessageBringsInNettysAggregatorAndArrivesWhole() {
         send(new TextWebSocketFrame(false, 0, "hel"));
-        assertThat(handlers()).containsExactly("wsencoder", "wsdecoder", "ws-utf8-validator", "ws-aggregator", "endpoint");
+        assertThat(handlers()).containsExactly("wsencoder", "ws-utf8", "wsdecoder", "ws-aggregator", "endpoint");
         send(new ContinuationWebSocketFrame(true, 0, "lo"));
         server.runPendingTasks();
         TextWebSocketFrame broadcast = (TextWebSocketFrame) received();

@@ -28,6 +28,11 @@ public final class RawWebSocket implements AutoCloseable {
         public int closeCode() {
             return payload.length >= 2 ? (payload[0] & 0xFF) << 8 | (payload[1] & 0xFF) : 1005;
         }
+
+        /** The reason phrase of a close frame; "" when it carries none. */
+        public String closeReason() {
+            return payload.length > 2 ? new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8) : "";
+        }
     }
 
     public static final int TEXT = 0x1;
@@ -120,6 +125,26 @@ public final class RawWebSocket implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Sends the header of a masked frame announcing {@code length} payload bytes, and of the payload
+     * only {@code firstBytes}: the first chop of a frame that a slow client is still sending.
+     */
+    public RawWebSocket sendFrameStart(boolean fin, int opcode, int length, byte[] firstBytes) throws IOException {
+        if (length < 126 || length > 0xFFFF) {
+            throw new IllegalArgumentException("a length of 126 to 65535 bytes, written in two bytes");
+        }
+        ByteArrayOutputStream start = new ByteArrayOutputStream();
+        start.write((fin ? 0x80 : 0) | opcode);
+        start.write(0x80 | 126);
+        start.write(length >>> 8);
+        start.write(length & 0xFF);
+        start.write(new byte[4]); // a zero mask key leaves the payload as it is
+        start.write(firstBytes);
+        out.write(start.toByteArray());
+        out.flush();
+        return this;
+    }
+
     public RawWebSocket sendText(String text) throws IOException {
         return sendFrame(true, TEXT, text.getBytes(StandardCharsets.UTF_8));
     }
@@ -144,15 +169,23 @@ public final class RawWebSocket implements AutoCloseable {
 
     /** Reads frames until a close frame and returns its code; 1006 if the socket ends without one. */
     public int awaitCloseCode() throws IOException {
+        return awaitClose().code();
+    }
+
+    /**
+     * Reads frames until a close frame and returns its code and reason; code 1006 with the error as
+     * the reason if the socket ends (or is reset) without one.
+     */
+    public WsClient.Closed awaitClose() throws IOException {
         try {
             while (true) {
                 Frame frame = readFrame();
                 if (frame.opcode() == CLOSE) {
-                    return frame.closeCode();
+                    return new WsClient.Closed(frame.closeCode(), frame.closeReason());
                 }
             }
         } catch (EOFException | java.net.SocketException e) {
-            return 1006;
+            return new WsClient.Closed(1006, e.toString());
         }
     }
 

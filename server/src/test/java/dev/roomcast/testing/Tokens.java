@@ -5,6 +5,7 @@ import com.auth0.jwt.JWTCreator;
 import com.auth0.jwt.algorithms.Algorithm;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
@@ -37,6 +38,22 @@ public final class Tokens {
             token.withClaim("rooms", rooms);
         }
         return token.sign(algorithm);
+    }
+
+    /**
+     * A token with exactly the claims of {@code payloadJson}, HS256-signed with {@link #SECRET}, or
+     * unsigned ({@code "alg":"none"}) when {@code signed} is false: for claims no JWT library would write.
+     */
+    public static String raw(String payloadJson, boolean signed) {
+        Base64.Encoder base64 = Base64.getUrlEncoder().withoutPadding();
+        String header = signed ? "{\"alg\":\"HS256\",\"typ\":\"JWT\"}" : "{\"alg\":\"none\"}";
+        String content = base64.encodeToString(header.getBytes(StandardCharsets.UTF_8)) + "."
+                + base64.encodeToString(payloadJson.getBytes(StandardCharsets.UTF_8));
+        if (!signed) {
+            return content + ".";
+        }
+        byte[] signature = Algorithm.HMAC256(SECRET).sign(content.getBytes(StandardCharsets.US_ASCII));
+        return content + "." + base64.encodeToString(signature);
     }
 
     /** Writes {@code key} as a PEM public key file and returns its path. */

@@ -13,6 +13,7 @@ import dev.roomcast.protocol.JsonEvents;
 import dev.roomcast.protocol.PublishRequest;
 import dev.roomcast.protocol.RoomNames;
 import dev.roomcast.protocol.ServerFrames;
+import dev.roomcast.protocol.UserNames;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -24,9 +25,11 @@ import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.stream.Collectors;
@@ -38,10 +41,9 @@ import java.util.stream.Collectors;
  */
 public final class RoomsApi {
 
-    /** Who HTTP-published messages are {@code from}. */
-    static final String API_USER = "api";
-    static final int DEFAULT_HISTORY_LIMIT = 100;
-    static final int MAX_HISTORY_LIMIT = 1000;
+    /** The default and the largest {@code limit} of the routes that answer lists: rooms, history. */
+    static final int DEFAULT_LIMIT = 100;
+    static final int MAX_LIMIT = 1000;
     private static final String ROOM = "{room}";
     /** The header that makes a publish idempotent, as {@code idempotency_key} does in the JSON protocol. */
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";
@@ -96,6 +98,19 @@ public final class RoomsApi {
         this.namespaces = config.namespaces();
     }
 
+    /**
+     * Whether the query's percent-encoding decodes. Every reader of a query relies on this check
+     * having passed: Netty's decoder throws on a malformed escape.
+     */
+    public static boolean decodes(QueryStringDecoder uri) {
+        try {
+            uri.parameters();
+            return true;
+        } catch (IllegalArgumentException malformed) {
+            return false;
+        }
+    }
+
     /** Whether a path belongs to this API, so the router hands its requests here. */
     public static boolean serves(String path) {
         return path.equals("/v1/rooms") || path.startsWith("/v1/rooms/");
@@ -106,15 +121,23 @@ public final class RoomsApi {
      * returns. Returns a stage of a response the caller takes ownership of and writes.
      */
     public CompletionStage<FullHttpResponse> handle(FullHttpRequest request) {
-        String path = new QueryStringDecoder(request.uri()).rawPath();
+        QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+        if (!decodes(uri)) {
+            return done(ApiResponses.error(ApiError.INVALID_QUERY, "the query string is not valid percent-encoding"));
+        }
+        String path = uri.rawPath();
         String[] segments = path.split("/", -1);
         List<Route> matching = routes.stream().filter(r -> r.match(segments) != null).toList();
         if (matching.isEmpty()) {
             return done(ApiResponses.error(ApiError.NOT_FOUND, "no such path: " + path));
         }
-        Route route = matching.stream().filter(r -> r.method().equals(request.method())).findFirst().orElse(null);
+        // HEAD is GET without the body, which Netty's codec leaves out.
+        HttpMethod method = HttpMethod.HEAD.equals(request.method()) ? HttpMethod.GET : request.method();
+        Route route = matching.stream().filter(r -> r.method().equals(method)).findFirst().orElse(null);
         if (route == null) {
-            String allowed = matching.stream().map(r -> r.method().name()).collect(Collectors.joining(", "));
+            String allowed = matching.stream()
+                    .map(r -> HttpMethod.GET.equals(r.method()) ? "GET, HEAD" : r.method().name())
+                    .collect(Collectors.joining(", "));
             FullHttpResponse refusal = ApiResponses.error(ApiError.METHOD_NOT_ALLOWED,
                     request.method() + " is not allowed here; use " + allowed);
             refusal.headers().set(HttpHeaderNames.ALLOW, allowed);
@@ -189,7 +212,7 @@ public final class RoomsApi {
                             "the body must be a JSON object with a \"text\" string or \"data\""));
                 }
                 PublishRequest.Fields fields = publishes.read(body);
-                publication = new Publication(API_USER, fields.payload(), fields.store(), null, idempotencyKey);
+                publication = new Publication(UserNames.API_USER, fields.payload(), fields.store(), null, idempotencyKey);
             } else if (mime.equals(HttpHeaderValues.TEXT_PLAIN.toString())) {
                 String text;
                 try {
@@ -197,7 +220,7 @@ public final class RoomsApi {
                 } catch (CharacterCodingException e) {
                     return done(ApiResponses.error(ApiError.INVALID_FIELD, "a text/plain body must be UTF-8"));
                 }
-                publication = new Publication(API_USER, Payload.text(publishes.text(text)), true, null, idempotencyKey);
+                publication = new Publication(UserNames.API_USER, Payload.text(publishes.text(text)), true, null, idempotencyKey);
             } else {
                 return done(ApiResponses.error(ApiError.UNSUPPORTED_MEDIA_TYPE,
                         "send Content-Type: application/json with {\"text\": …} or {\"data\": …}, or text/plain"));
@@ -213,18 +236,34 @@ public final class RoomsApi {
         }));
     }
 
-    /** {@code GET /v1/rooms}: rooms with members on this node, with member counts. */
+    /**
+     * {@code GET /v1/rooms?limit=N&cursor=C}: one page of the rooms with members on this node, with
+     * member counts, sorted by name; {@code next} is the cursor of the page after it, absent on the last.
+     */
     private CompletionStage<FullHttpResponse> rooms(FullHttpRequest request, String unused) {
-        Map<String, Integer> rooms = hub.rooms();
+        Map<String, List<String>> query = new QueryStringDecoder(request.uri()).parameters();
+        long limit = limit(query);
+        if (limit < 0) {
+            return done(invalidLimit());
+        }
+        String cursor = first(query, "cursor");
+        NavigableMap<String, Integer> all = hub.rooms();
+        Iterator<Map.Entry<String, Integer>> rooms = (cursor == null ? all : all.tailMap(cursor, false)).entrySet().iterator();
         return done(ApiResponses.json(HttpResponseStatus.OK, json -> {
             json.writeArrayFieldStart("rooms");
-            for (Map.Entry<String, Integer> room : rooms.entrySet()) {
+            String last = null;
+            for (int written = 0; written < limit && rooms.hasNext(); written++) {
+                Map.Entry<String, Integer> room = rooms.next();
                 json.writeStartObject();
                 json.writeStringField("room", room.getKey());
                 json.writeNumberField("members", room.getValue());
                 json.writeEndObject();
+                last = room.getKey();
             }
             json.writeEndArray();
+            if (rooms.hasNext()) {
+                json.writeStringField("next", last);
+            }
         }));
     }
 
@@ -250,10 +289,9 @@ public final class RoomsApi {
             }
             since = new Position(sinceText.substring(0, colon), offset);
         }
-        String limitText = first(query, "limit");
-        long limit = limitText == null ? DEFAULT_HISTORY_LIMIT : parseLong(limitText);
-        if (limit < 1 || limit > MAX_HISTORY_LIMIT) {
-            return done(ApiResponses.error(ApiError.INVALID_QUERY, "limit must be from 1 to " + MAX_HISTORY_LIMIT));
+        long limit = limit(query);
+        if (limit < 0) {
+            return done(invalidLimit());
         }
         return hub.history(room, since, (int) limit).thenApply(slice -> historyResponse(room, slice));
     }
@@ -269,6 +307,17 @@ public final class RoomsApi {
             }
             json.writeEndArray();
         });
+    }
+
+    /** The query's {@code limit}, {@link #DEFAULT_LIMIT} when absent, or -1 when it is not 1 to {@link #MAX_LIMIT}. */
+    private static long limit(Map<String, List<String>> query) {
+        String text = first(query, "limit");
+        long limit = text == null ? DEFAULT_LIMIT : parseLong(text);
+        return limit < 1 || limit > MAX_LIMIT ? -1 : limit;
+    }
+
+    private static FullHttpResponse invalidLimit() {
+        return ApiResponses.error(ApiError.INVALID_QUERY, "limit must be from 1 to " + MAX_LIMIT);
     }
 
     private static String first(Map<String, List<String>> query, String name) {
