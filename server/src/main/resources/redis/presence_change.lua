@@ -7,7 +7,9 @@
 -- ARGV[1]  this node's id
 -- ARGV[2]  the user
 -- ARGV[3]  1 for a session in, -1 for a session out
--- ARGV[4]  TTL of this node's entries in ms; the node's heartbeat refreshes it
+-- ARGV[4]  the presence lease in ms: the node's entries count as live for this long after its last
+--          heartbeat or change; its hash is kept for two leases, so a surviving node's heartbeat can
+--          still read a crashed node's users and announce them left (presence_refresh.lua)
 -- ARGV[5]  the room's pub/sub channel
 -- ARGV[6]  the encoded joined (for 1) or left (for -1) event
 -- ARGV[7]  a node's presence hash key of this room, without the node id
@@ -18,31 +20,31 @@ local channel, change, hash_of = ARGV[5], ARGV[6], ARGV[7]
 
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local keep_ms = 2 * ttl_ms
 local here = redis.call('HINCRBY', mine, user, delta)
 if delta > 0 then
-    redis.call('PEXPIRE', mine, ttl_ms)
+    redis.call('PEXPIRE', mine, keep_ms)
     redis.call('ZADD', nodes, now + ttl_ms, node)
-    redis.call('PEXPIRE', nodes, ttl_ms)
+    redis.call('PEXPIRE', nodes, keep_ms)
     if here > 1 then
         return {0}
     end
 else
     if here > 0 then
-        redis.call('PEXPIRE', mine, ttl_ms)
+        redis.call('PEXPIRE', mine, keep_ms)
         return {0}
     end
     -- Below zero only when the count was lost (a flush, an outage); the user is gone from here either way.
     redis.call('HDEL', mine, user)
     if redis.call('EXISTS', mine) == 1 then
-        redis.call('PEXPIRE', mine, ttl_ms)
+        redis.call('PEXPIRE', mine, keep_ms)
     else
         redis.call('ZREM', nodes, node)
     end
 end
--- First in or last out here: announce unless another live node holds the user. Nodes that stopped
--- refreshing (crashed) no longer count.
-redis.call('ZREMRANGEBYSCORE', nodes, '-inf', now)
-for _, other in ipairs(redis.call('ZRANGE', nodes, 0, -1)) do
+-- First in or last out here: announce unless another live node holds the user. Nodes whose lease ran
+-- out (crashed) no longer count; they stay in the set for a survivor's heartbeat to announce their users left.
+for _, other in ipairs(redis.call('ZRANGEBYSCORE', nodes, now, '+inf')) do
     if other ~= node and tonumber(redis.call('HGET', hash_of .. other, user) or '0') > 0 then
         return {0}
     end

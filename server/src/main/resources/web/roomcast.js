@@ -4,14 +4,16 @@
  *
  *   const client = new Roomcast.Client("ws://127.0.0.1:8000/v1/ws?name=ann");
  *   client.on("message", m => console.log(m.room, m.from, m.event, m.text ?? m.data));
- *   client.on("recovered", r => { if (!r.recovered) reloadRoom(r.room); });
+ *   client.on("recovered", r => { if (!r.recovered) client.reload(r.room); });
  *   await client.join("lobby");
  *   await client.publish("lobby", "hello");
  *   await client.publish("game:42", { event: "move", data: { x: 3 }, store: false, echo: false });
  *
  * It reconnects by itself (exponential backoff with full jitter) and rejoins its rooms with `since` set
  * to the last message it saw, so the server replays exactly what it missed; when that is not
- * possible it emits a `recovered` event with `recovered: false`. Requests return promises settled
+ * possible it emits a `recovered` event with `recovered: false`. The server sends such an event
+ * unprompted, too, when it lost some of a room's messages while the connection stayed open (a
+ * broker outage); `client.reload(room)` rejoins the room with its history. Requests return promises settled
  * by the server's answer with the same `ref`.
  */
 (function (root, factory) {
@@ -124,6 +126,17 @@
                 }
                 throw error;
             });
+        }
+
+        /**
+         * Leaves the room and joins it again with the `history` replay of its first join: what to
+         * do after a `recovered` event with `recovered: false`, to show the room as it now is.
+         * Resolves with the new join's `ok`; the replayed messages follow as `message` events.
+         */
+        reload(room) {
+            const state = this.rooms.get(room);
+            const history = state ? state.history : 0;
+            return this.leave(room).catch(() => null).then(() => this.join(room, { history: history }));
         }
 
         /** Leaves a room (and stops rejoining it). */

@@ -80,7 +80,7 @@ public final class Roomcast implements ServeCommand.RunningNode, AutoCloseable {
             return new LocalBroker(historyPolicy, history.historyMaxBytes(), history.idempotencyWindow(), clock);
         }
         return RedisBroker.connect(new RedisBroker.Settings(config.cluster().broker(), config.cluster().redisPrefix(),
-                historyPolicy, redisRoomTtl(history, config.namespaces()), RedisBroker.DEFAULT_PRESENCE_TTL,
+                historyPolicy, redisRoomTtl(history, config.namespaces()), config.cluster().presenceLease(),
                 history.idempotencyWindow()));
     }
 

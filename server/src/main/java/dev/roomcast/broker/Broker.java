@@ -21,7 +21,8 @@ public interface Broker extends AutoCloseable {
 
     /**
      * Appends a message to the room's history and delivers it to every subscribed node,
-     * this one included. Completes with the message's position.
+     * this one included. Completes with the message's position; fails with
+     * {@link OutcomeUnknownException} when the message may have been published all the same.
      */
     CompletionStage<Position> publish(String room, Draft draft);
 

@@ -47,6 +47,15 @@ public sealed interface RoomEvent {
     record SessionLeft(String room, String user) implements RoomEvent {
     }
 
+    /**
+     * This node could not give the room's members some of its messages (the room's history was lost
+     * or trimmed while the node was cut off from the broker); the room goes on after
+     * {@code continuesAfter}. Never kept in history and never sent to other nodes: each node finds
+     * out for itself. JSON members are told ({@code recovered:false}); text members cannot be.
+     */
+    record Gap(String room, Position continuesAfter) implements RoomEvent {
+    }
+
     /** A user's first connection joined ({@code joined = true}) or its last one left. */
     record PresenceChange(String room, String user, boolean joined) implements RoomEvent {
     }

@@ -1,5 +1,7 @@
 package dev.roomcast.config;
 
+import java.time.Duration;
+
 /**
  * Whether rooms are this node's alone or shared through Redis with every node on the same Redis
  * and prefix.
@@ -13,7 +15,11 @@ public record Cluster(
         String broker,
         @Setting(flag = "--redis-prefix", defaultValue = "roomcast:",
                 help = "Prefix of every Redis key and channel; nodes that share rooms use the same one.")
-        String redisPrefix) {
+        String redisPrefix,
+        @Setting(flag = "--presence-lease", defaultValue = "15s", min = "3s",
+                help = "With Redis: how long a node's presence outlives its last heartbeat (sent every third of it); a"
+                        + " crashed node's users are announced as left after it.")
+        Duration presenceLease) {
 
     /** The {@code broker} value for the in-process broker of a single node. */
     public static final String MEMORY_BROKER = "memory";

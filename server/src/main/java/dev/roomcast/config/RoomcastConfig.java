@@ -89,6 +89,7 @@ public record RoomcastConfig(Network network, Limits limits, Auth auth, History 
         public Builder namespaces(Namespaces value) { namespaces = value; return this; }
         public Builder broker(String value) { return set("--broker", value); }
         public Builder redisPrefix(String value) { return set("--redis-prefix", value); }
+        public Builder presenceLease(Duration value) { return set("--presence-lease", value); }
 
         /** The config; a refused value throws {@link InvalidSetting} naming its flag. */
         public RoomcastConfig build() {

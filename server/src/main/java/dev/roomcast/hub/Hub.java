@@ -263,15 +263,21 @@ public final class Hub {
                 prepared.release();
             }
         }
+        Position delivered = current;
         for (PreparedEvent event : held) {
             try {
-                if (isAfter(event.event(), current) && !LoopShard.skips(event.event(), session)) {
+                if (isAfter(event.event(), delivered) && !LoopShard.skips(event.event(), session)) {
                     unflushed |= session.deliver(event);
+                    if (event.event() instanceof RoomEvent.Message message && message.stored()) {
+                        delivered = message.position();
+                    }
                 }
             } finally {
                 event.release();
             }
         }
+        // A live copy of a message up to here may still be on its way (Redis: another connection than the read's).
+        shardOf(session).openSeam(room, session, delivered);
         if (unflushed) {
             session.flush();
         }

@@ -1,5 +1,6 @@
 package dev.roomcast.hub;
 
+import dev.roomcast.broker.Position;
 import dev.roomcast.broker.RoomEvent;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,6 +19,11 @@ import java.util.Map;
  * are kept (retained, in order) instead of delivered, until the hub takes them with
  * {@link #stopHolding} and delivers them behind the replay. At most {@link #MAX_HELD_EVENTS} are
  * kept per held member; past that the session is closed as a slow consumer.
+ *
+ * <p>A member that has just been given a position (its join's answer, its replay) has a <em>seam</em>:
+ * until the room's first message after that position reaches it, live copies of messages at or before
+ * the position are duplicates and are skipped. With Redis the history answer and the pub/sub copy of
+ * a message travel on different connections, so the copy may arrive after the replay (#10).
  */
 final class LoopShard {
 
@@ -32,6 +38,8 @@ final class LoopShard {
     private final Memberships memberships = new Memberships();
     private final List<Session> unflushed = new ArrayList<>();
     private final Map<Membership, List<PreparedEvent>> held = new HashMap<>();
+    /** Per room, its members with a seam and the last position delivered to each. */
+    private final Map<String, Map<Session, Position>> seams = new HashMap<>();
     private final Runnable flushTask = this::flushAll;
     private boolean flushScheduled;
     private boolean fanningOut;
@@ -57,7 +65,17 @@ final class LoopShard {
             return false;
         }
         releaseAll(held.remove(new Membership(session, room)));
+        closeSeam(room, session);
         return true;
+    }
+
+    /**
+     * Marks {@code delivered} as the last message position the member has been given: live copies of
+     * messages at or before it are skipped until a newer message of the room reaches the member.
+     */
+    void openSeam(String room, Session session, Position delivered) {
+        assertOwned("openSeam");
+        seams.computeIfAbsent(room, r -> new HashMap<>()).put(session, delivered);
     }
 
     /** Starts holding the live events of {@code room} for {@code session}, a member whose join reads history. */
@@ -105,6 +123,7 @@ final class LoopShard {
         }
         // Only echo:false messages pay for comparing session ids; the rest fan out as before.
         boolean exceptsOne = event.event() instanceof RoomEvent.Message m && m.exceptSession() != null;
+        Map<Session, Position> roomSeams = seams.isEmpty() ? null : seams.get(room);
         fanningOut = true;
         try {
             for (int i = 0, size = members.size(); i < size; i++) {
@@ -113,6 +132,9 @@ final class LoopShard {
                     continue;
                 }
                 if (!held.isEmpty() && heldBack(member, room, event)) {
+                    continue;
+                }
+                if (roomSeams != null && alreadyDelivered(roomSeams, member, room, event.event())) {
                     continue;
                 }
                 if (member.deliver(event)) {
@@ -148,6 +170,31 @@ final class LoopShard {
         }
         events.add(event.retain());
         return true;
+    }
+
+    /**
+     * Whether a member with a seam has already been given this message; the first newer message
+     * (or one of another epoch) closes the seam, since the room's later messages only grow.
+     */
+    private boolean alreadyDelivered(Map<Session, Position> roomSeams, Session member, String room, RoomEvent event) {
+        Position delivered = roomSeams.get(member);
+        // An ephemeral message has no position and is never replayed, so no seam can hold a copy of it.
+        if (delivered == null || !(event instanceof RoomEvent.Message message) || !message.stored()) {
+            return false;
+        }
+        Position at = message.position();
+        if (at.epoch().equals(delivered.epoch()) && at.offset() <= delivered.offset()) {
+            return true;
+        }
+        closeSeam(room, member);
+        return false;
+    }
+
+    private void closeSeam(String room, Session session) {
+        Map<Session, Position> roomSeams = seams.get(room);
+        if (roomSeams != null && roomSeams.remove(session) != null && roomSeams.isEmpty()) {
+            seams.remove(room);
+        }
     }
 
     private static void releaseAll(List<PreparedEvent> events) {

@@ -37,7 +37,12 @@ public enum ErrorCode {
     /** The connection sent requests faster than its rate limit allows; the request was dropped. */
     RATE_LIMITED("rate_limited"),
     /** The server failed to carry out the request (a broker failure); retrying later may work. */
-    INTERNAL("internal");
+    INTERNAL("internal"),
+    /**
+     * A {@code publish} the broker did not confirm in time: it may or may not have been published. A retry
+     * with the same {@code idempotency_key} is delivered at most once; one without may duplicate it.
+     */
+    UNKNOWN_OUTCOME("unknown_outcome");
 
     private final String wire;
 

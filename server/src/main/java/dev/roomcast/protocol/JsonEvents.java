@@ -9,7 +9,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * Renders room events as JSON v1 frames ({@code message}, {@code joined}, {@code left}), field
+ * Renders room events as JSON v1 frames ({@code message}, {@code joined}, {@code left}, and the
+ * unsolicited {@code recovered:false} of a {@link RoomEvent.Gap}), field
  * order as in docs/protocol.md with {@code type} first. Stateless and thread-safe.
  */
 public final class JsonEvents {
@@ -37,6 +38,12 @@ public final class JsonEvents {
                 json.writeStringField("from", m.from());
                 writePayload(json, m.payload());
                 json.writeNumberField("ts", m.timestampMillis());
+            } else if (event instanceof RoomEvent.Gap gap) {
+                json.writeStringField("type", "recovered");
+                json.writeStringField("room", gap.room());
+                json.writeBooleanField("recovered", false);
+                json.writeStringField("epoch", gap.continuesAfter().epoch());
+                json.writeNumberField("offset", gap.continuesAfter().offset());
             } else if (event instanceof RoomEvent.PresenceChange p) {
                 json.writeStringField("type", p.joined() ? "joined" : "left");
                 json.writeStringField("room", p.room());

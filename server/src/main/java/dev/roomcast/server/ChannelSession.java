@@ -37,9 +37,10 @@ final class ChannelSession implements Session {
     private final Channel channel;
     /**
      * The WebSocket frame encoder's context, whose writes reach only the handlers nearer the socket;
-     * the channel itself in a pipeline without one (handler tests).
+     * the channel itself in a pipeline without one (handler tests). Found at the first write: a text
+     * session exists (and joins its room) before the handshake puts the encoder in.
      */
-    private final ChannelOutboundInvoker frames;
+    private ChannelOutboundInvoker frames;
     private final Loop loop;
     private final WireFormat format;
     private final ServerMetrics metrics;
@@ -53,7 +54,6 @@ final class ChannelSession implements Session {
         this.number = number;
         this.user = user;
         this.channel = channel;
-        this.frames = frameEncoderContext(channel);
         this.loop = loop;
         this.format = format;
         this.metrics = metrics;
@@ -85,7 +85,7 @@ final class ChannelSession implements Session {
         if (frame == null || !fits(frame)) {
             return false;
         }
-        frames.write(frame.retainedDuplicate(), frames.voidPromise());
+        frames().write(frame.retainedDuplicate(), frames().voidPromise());
         metrics.delivered(frame.readableBytes());
         if (unflushed) {
             return false;
@@ -115,7 +115,7 @@ final class ChannelSession implements Session {
             frame.release();
             return;
         }
-        frames.writeAndFlush(frame, frames.voidPromise());
+        frames().writeAndFlush(frame, frames().voidPromise());
         unflushed = false;
     }
 
@@ -130,7 +130,7 @@ final class ChannelSession implements Session {
             // A burst of broadcasts queues several fan-outs before the loop's flush task runs, so the
             // bytes counted against the bound may not have been offered to the socket yet. Push them
             // out before judging the client: only what the client does not read counts.
-            frames.flush();
+            frames().flush();
         }
         if (bytes <= channel.bytesBeforeUnwritable()) {
             return true;
@@ -144,7 +144,7 @@ final class ChannelSession implements Session {
     public void flush() {
         assert loop.inLoop() : "flush off the session's loop";
         unflushed = false;
-        frames.flush();
+        frames().flush();
     }
 
     @Override
@@ -176,9 +176,12 @@ final class ChannelSession implements Session {
         return closing;
     }
 
-    private static ChannelOutboundInvoker frameEncoderContext(Channel channel) {
-        ChannelHandlerContext encoder = channel.pipeline().context(WebSocketFrameEncoder.class);
-        return encoder != null ? encoder : channel;
+    private ChannelOutboundInvoker frames() {
+        if (frames == null) {
+            ChannelHandlerContext encoder = channel.pipeline().context(WebSocketFrameEncoder.class);
+            frames = encoder != null ? encoder : channel;
+        }
+        return frames;
     }
 
     @Override

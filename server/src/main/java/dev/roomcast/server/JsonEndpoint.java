@@ -1,5 +1,6 @@
 package dev.roomcast.server;
 
+import dev.roomcast.broker.OutcomeUnknownException;
 import dev.roomcast.hub.Hub;
 import dev.roomcast.hub.JoinOutcome;
 import dev.roomcast.hub.Publication;
@@ -105,7 +106,14 @@ final class JsonEndpoint extends WebSocketEndpoint {
             return;
         }
         outcomeOf(request).whenComplete((outcome, failure) -> onLoop(() -> answer(request.ref(),
-                failure == null ? outcome : refused(ErrorCode.INTERNAL, "the server could not carry this out; try again"))));
+                failure == null ? outcome : failed(failure))));
+    }
+
+    private static Outcome failed(Throwable failure) {
+        return OutcomeUnknownException.isCauseOf(failure)
+                ? refused(ErrorCode.UNKNOWN_OUTCOME, "the broker did not confirm this in time: it may or may not have "
+                        + "been published; retry with the same idempotency_key so it is delivered at most once")
+                : refused(ErrorCode.INTERNAL, "the server could not carry this out; try again");
     }
 
     /** Every request but {@code join}, whose answer must be written before its replay. */

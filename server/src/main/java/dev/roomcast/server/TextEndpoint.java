@@ -2,6 +2,8 @@ package dev.roomcast.server;
 
 import dev.roomcast.hub.CloseReason;
 import dev.roomcast.hub.Hub;
+import dev.roomcast.hub.JoinOutcome;
+import dev.roomcast.hub.Replay;
 import dev.roomcast.protocol.SeedText;
 import dev.roomcast.protocol.WireFormat;
 import dev.roomcast.security.Principal;
@@ -43,12 +45,29 @@ final class TextEndpoint extends WebSocketEndpoint {
         this.principal = principal;
     }
 
+    /**
+     * Joins the room before the 101 goes out, with the broker's subscription to it in effect (the
+     * join reads the room's position after it), so a message published once the client saw its
+     * connection open reaches it (#10). Events of the room that arrive meanwhile are held and follow
+     * the 101. A join that fails (the broker is unreachable) closes the connection unanswered.
+     */
     @Override
-    protected void opened(ChannelHandlerContext ctx) {
-        if (room != null) {
-            context.hub().join(session, room);
+    protected void beforeOpen(ChannelHandlerContext ctx, Runnable ready) {
+        if (room == null) {
+            ready.run();
+            return;
         }
+        context.hub().join(session, room, Replay.none(), outcome -> {
+            if (outcome instanceof JoinOutcome.Joined) {
+                ready.run();
+            } else {
+                log.warn("{}: cannot join {}, closing before the handshake: {}", session, room, outcome);
+                ctx.close();
+            }
+        });
     }
+
+
 
     @Override
     protected void received(ChannelHandlerContext ctx, String text) {

@@ -43,8 +43,9 @@ abstract class WebSocketEndpoint extends SimpleChannelInboundHandler<WebSocketFr
         this.format = format;
     }
 
-    /** The handshake completed and {@link #session} exists. */
-    protected abstract void opened(ChannelHandlerContext ctx);
+    /** The handshake completed and {@link #session} exists. By default nothing. */
+    protected void opened(ChannelHandlerContext ctx) {
+    }
 
     /** A complete text message from the client (fragments already joined). */
     protected abstract void received(ChannelHandlerContext ctx, String text);
@@ -54,9 +55,28 @@ abstract class WebSocketEndpoint extends SimpleChannelInboundHandler<WebSocketFr
         this.ctx = ctx;
     }
 
+    /**
+     * Before the 101: makes the session and lets the endpoint get ready for it ({@link #beforeOpen}),
+     * then runs {@code answerHandshake}, on the loop. A client that sees the 101 is fully open.
+     */
+    void prepare(Runnable answerHandshake) {
+        session = context.newSession(ctx.channel(), user, format);
+        beforeOpen(ctx, answerHandshake);
+    }
+
+    /**
+     * What must be true before the client learns it is connected; calls {@code ready} once it is, on
+     * the loop. By default nothing.
+     */
+    protected void beforeOpen(ChannelHandlerContext ctx, Runnable ready) {
+        ready.run();
+    }
+
     /** The handshake response has been written: opens the session and joins the loop's heartbeat. */
     void handshakeCompleted() {
-        session = context.newSession(ctx.channel(), user, format);
+        if (session == null) {
+            return;
+        }
         context.loops().of(ctx.channel().eventLoop()).sockets().add(this);
         opened(ctx);
         if (context.connections().draining()) {

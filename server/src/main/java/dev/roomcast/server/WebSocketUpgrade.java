@@ -3,9 +3,13 @@ package dev.roomcast.server;
 import dev.roomcast.config.RoomcastConfig;
 import dev.roomcast.security.Principal;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
@@ -39,8 +43,9 @@ final class WebSocketUpgrade {
     /**
      * Answers the handshake of {@code request}, which the router has checked (GET, {@code Upgrade:
      * websocket}, {@code Connection: Upgrade}, version 13, a key) and the gate has admitted, and
-     * puts {@code endpoint} in place of the router's context {@code router}. The endpoint opens
-     * once the response is written. Does not take ownership of {@code request}.
+     * puts {@code endpoint} in place of the router's context {@code router}. The 101 goes out once the
+     * endpoint is ready for its first frame (a text endpoint has joined its room), and the endpoint
+     * opens once it is written. Does not take ownership of {@code request}.
      */
     void upgrade(ChannelHandlerContext router, FullHttpRequest request, Principal principal,
                  WebSocketEndpoint endpoint) {
@@ -51,20 +56,30 @@ final class WebSocketUpgrade {
             pipeline.addBefore(router.name(), "token-expiry", new TokenExpiry(principal.expiresAt(), Clock.systemUTC()));
         }
         pipeline.addBefore(router.name(), "endpoint", endpoint);
-        // The handshaker puts the frame decoder and encoder in the HTTP codec's place and takes out the
-        // HTTP aggregator; it is not kept: nothing it holds is needed after the handshake.
-        new Handshaker(request.uri(), decoderConfig)
-                .handshake(router.channel(), request, null, router.newPromise())
-                .addListener((ChannelFuture handshake) -> {
-                    if (handshake.isSuccess()) {
-                        endpoint.handshakeCompleted();
-                    } else {
-                        handshake.channel().close();
-                    }
-                });
-        // The handshaker has put the frame decoder in; the UTF-8 check reads the bytes in front of it.
-        pipeline.addBefore(pipeline.context(WebSocketFrameDecoder.class).name(), "ws-utf8", new Utf8StreamValidator());
         pipeline.remove(router.handler());
+        // The handshake may be answered after this returns: keep what it needs, not the request.
+        FullHttpRequest handshakeRequest = new DefaultFullHttpRequest(request.protocolVersion(), request.method(),
+                request.uri(), Unpooled.EMPTY_BUFFER, request.headers().copy(), EmptyHttpHeaders.INSTANCE);
+        Channel channel = router.channel();
+        endpoint.prepare(() -> {
+            if (!channel.isActive()) {
+                return;
+            }
+            // The handshaker puts the frame decoder and encoder in the HTTP codec's place and takes out the
+            // HTTP aggregator; it is not kept: nothing it holds is needed after the handshake.
+            new Handshaker(handshakeRequest.uri(), decoderConfig)
+                    .handshake(channel, handshakeRequest, null, channel.newPromise())
+                    .addListener((ChannelFuture handshake) -> {
+                        if (handshake.isSuccess()) {
+                            endpoint.handshakeCompleted();
+                        } else {
+                            handshake.channel().close();
+                        }
+                    });
+            // The handshaker has put the frame decoder in; the UTF-8 check reads the bytes in front of it.
+            pipeline.addBefore(pipeline.context(WebSocketFrameDecoder.class).name(), "ws-utf8",
+                    new Utf8StreamValidator());
+        });
     }
 
     /** Netty's RFC 6455 handshaker, with a frame decoder that leaves the judging of Close frames to us. */

@@ -30,8 +30,9 @@ class RecoveryTest {
         final List<Runnable> pendingReads = new ArrayList<>();
         boolean readAtCall = true;
         RuntimeException failure;
+        BrokerListener listener;
 
-        @Override public void start(BrokerListener listener) { local.start(listener); }
+        @Override public void start(BrokerListener listener) { this.listener = listener; local.start(listener); }
         @Override public CompletionStage<Position> publish(String room, Draft draft) { return local.publish(room, draft); }
         @Override public void broadcast(RoomEvent event) { local.broadcast(event); }
         @Override public CompletionStage<Void> subscribe(String room) { return local.subscribe(room); }
@@ -143,6 +144,40 @@ class RecoveryTest {
                 new JoinOutcome.Recovery(true, 2), 2));
         assertThat(seen(sam)).containsExactly("during1", "during2", "joined:sam", "after1");
         assertThat(encoder.liveReferences).hasValue(0);
+    }
+
+    /** Redis: the history answer and the pub/sub copies come on different connections, either first (#10). */
+    @Test
+    void aLiveCopyArrivingAfterTheReplayIsNotDeliveredAgain() {
+        Position seen = publish(3, "old");
+        publish(2, "missed");
+        List<RoomEvent.Message> missed = broker.local.history("lobby", seen, 10).toCompletableFuture().join().messages();
+        FakeSession sam = joinLate(Replay.since(seen));
+        broker.completeReads();
+        loop.runAll();
+
+        missed.forEach(broker.listener::onEvent);
+        loop.runAll();
+        publish(1, "live");
+        loop.runAll();
+
+        assertThat(seen(sam)).containsExactly("missed1", "missed2", "joined:sam", "live1");
+        assertThat(encoder.liveReferences).hasValue(0);
+    }
+
+    @Test
+    void aJoinWithoutReplayIsNotGivenALateCopyOfAMessageAtOrBeforeItsPosition() {
+        publish(2, "before");
+        List<RoomEvent.Message> before = broker.local.history("lobby", null, 10).toCompletableFuture().join().messages();
+        FakeSession sam = joinLate(Replay.none());
+        broker.completeReads();
+        loop.runAll();
+
+        broker.listener.onEvent(before.get(1));
+        publish(1, "after");
+        loop.runAll();
+
+        assertThat(seen(sam)).containsExactly("joined:sam", "after1");
     }
 
     @Test

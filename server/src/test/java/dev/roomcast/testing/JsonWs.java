@@ -112,6 +112,46 @@ public final class JsonWs implements AutoCloseable {
         return ok("join-" + room, "type", "join", "room", room);
     }
 
+    /**
+     * Publishes and returns the answer for it ({@code ok} or {@code error}, with {@code ref} = the text);
+     * the frames before it, the publisher's own copy among them, are skipped.
+     */
+    public JsonNode publish(String room, String text) {
+        send("type", "publish", "ref", text, "room", room, "text", text);
+        while (true) {
+            JsonNode frame = next();
+            if (frame.has("ref") && text.equals(frame.path("ref").asText())) {
+                return frame;
+            }
+        }
+    }
+
+    /** Like {@link #publish} and asserts the answer is {@code ok}. */
+    public JsonNode publishOk(String room, String text) {
+        JsonNode answer = publish(room, text);
+        assertThat(answer.path("type").asText()).as("answer to %s: %s", text, answer).isEqualTo("ok");
+        return answer;
+    }
+
+    /** The next frame of this type, skipping frames of other types. */
+    public JsonNode nextOfType(String type) {
+        while (true) {
+            JsonNode frame = next();
+            if (type.equals(frame.path("type").asText())) {
+                return frame;
+            }
+        }
+    }
+
+    /** The texts of the {@code message} frames received up to and including one with text {@code last}. */
+    public List<String> messagesUntil(String last) {
+        List<String> texts = new ArrayList<>();
+        while (texts.isEmpty() || !texts.get(texts.size() - 1).equals(last)) {
+            texts.add(nextOfType("message").path("text").asText());
+        }
+        return texts;
+    }
+
     private static JsonNode parse(String frame) {
         assertThat(frame).as("type comes first").startsWith("{\"type\":");
         try {

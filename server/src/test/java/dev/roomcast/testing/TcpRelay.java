@@ -7,12 +7,16 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A TCP relay on a loopback port to a fixed target, which a test can cut (every connection closed,
  * new ones refused) and restore on the same port: an outage of the service behind it, for this test only.
+ * It can also hold back the bytes of one connection (numbered in the order they were accepted, from 0),
+ * both ways, and let them through later: a stalled path, with nothing lost.
  *
  * <p>Threading: thread-safe; one daemon thread accepts, two per connection copy bytes.
  */
@@ -20,6 +24,8 @@ public final class TcpRelay implements AutoCloseable {
 
     private final InetSocketAddress target;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    /** One per connection ever accepted, in order: whether its bytes are held back. */
+    private final List<Valve> valves = new CopyOnWriteArrayList<>();
     private final int port;
     private volatile ServerSocket listening;
 
@@ -47,9 +53,45 @@ public final class TcpRelay implements AutoCloseable {
         listening = listen(port);
     }
 
+    /** Holds back the bytes of connection {@code index} (0 = the first accepted), both ways, until {@link #release}. */
+    public void hold(int index) {
+        valves.get(index).set(true);
+    }
+
+    /** Lets through what was held back on connection {@code index}, in order, and everything after it. */
+    public void release(int index) {
+        valves.get(index).set(false);
+    }
+
+    /** How many connections have been accepted so far. */
+    public int accepted() {
+        return valves.size();
+    }
+
     @Override
     public void close() throws IOException {
         cut();
+    }
+
+    /** Blocks a copying thread while closed. */
+    private static final class Valve {
+        private boolean closed;
+
+        synchronized void set(boolean close) {
+            closed = close;
+            notifyAll();
+        }
+
+        synchronized void awaitOpen() throws IOException {
+            try {
+                while (closed) {
+                    wait();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while held", e);
+            }
+        }
     }
 
     private ServerSocket listen(int onPort) throws IOException {
@@ -58,26 +100,35 @@ public final class TcpRelay implements AutoCloseable {
         server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), onPort));
         daemon("relay-accept", () -> {
             while (!server.isClosed()) {
+                Socket client;
                 try {
-                    Socket client = server.accept();
+                    client = server.accept();
+                } catch (IOException closed) {
+                    return;
+                }
+                try {
                     Socket upstream = new Socket(target.getAddress(), target.getPort());
                     open.add(client);
                     open.add(upstream);
-                    daemon("relay-up", () -> copy(client, upstream));
-                    daemon("relay-down", () -> copy(upstream, client));
-                } catch (IOException closed) {
-                    return;
+                    Valve valve = new Valve();
+                    valves.add(valve);
+                    daemon("relay-up", () -> copy(client, upstream, valve));
+                    daemon("relay-down", () -> copy(upstream, client, valve));
+                } catch (IOException targetDown) {
+                    // As if the target refused: the client sees its connection close and retries.
+                    close(client);
                 }
             }
         });
         return server;
     }
 
-    private void copy(Socket from, Socket to) {
+    private void copy(Socket from, Socket to, Valve valve) {
         byte[] buffer = new byte[8192];
         try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
             int read;
             while ((read = in.read(buffer)) >= 0) {
+                valve.awaitOpen();
                 out.write(buffer, 0, read);
             }
         } catch (IOException closed) {

@@ -6,6 +6,7 @@ import dev.roomcast.broker.DirectMessage;
 import dev.roomcast.broker.Draft;
 import dev.roomcast.broker.HistorySlice;
 import dev.roomcast.broker.LocalBroker;
+import dev.roomcast.broker.OutcomeUnknownException;
 import dev.roomcast.broker.Position;
 import dev.roomcast.broker.PresenceCounts;
 import dev.roomcast.broker.RoomEvent;
@@ -13,6 +14,7 @@ import dev.roomcast.broker.RoomHistory;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.TimeoutOptions;
@@ -21,17 +23,22 @@ import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
 import java.net.SocketAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -48,7 +55,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Presence: each node keeps its own counts ({@link PresenceCounts}) and mirrors them into one hash
  * per room and node, which expires unless the node's heartbeat refreshes it, so the users of a node
- * that crashed disappear after {@code presenceTtl}. A script per change counts and announces joined/left
+ * that crashed disappear after {@code presenceLease}, and the heartbeat of a node that survives announces
+ * them left (once per room and user, not for a user connected elsewhere). A script per change counts and announces joined/left
  * when a user's first session in the room on any live node arrives or its last one leaves.
  * Keys and channels are named in {@link RedisKeys}; events are encoded by {@link RoomEventCodec}.
  *
@@ -77,28 +85,27 @@ public final class RedisBroker implements Broker {
      * @param historyPolicy     what each room keeps
      * @param roomTtl           how long a room's keys outlive its last publish; at least the longest age any
      *                          room's history keeps messages for
-     * @param presenceTtl       how long a node's presence entries outlive its last heartbeat (sent every third of it)
+     * @param presenceLease       how long a node's presence entries outlive its last heartbeat (sent every third of it)
      * @param idempotencyWindow how long a publish's idempotency key is remembered
      */
     public record Settings(String uri, String prefix, RoomHistory.HistoryPolicy historyPolicy, Duration roomTtl,
-                           Duration presenceTtl, Duration idempotencyWindow) {
+                           Duration presenceLease, Duration idempotencyWindow) {
 
         /** Every room keeps {@code historySize} messages no older than {@code historyMaxAge}; keys outlive them by {@code roomTtl}. */
         public Settings(String uri, String prefix, int historySize, Duration historyMaxAge, Duration roomTtl,
-                        Duration presenceTtl) {
-            this(uri, prefix, RoomHistory.uniform(historySize, historyMaxAge), roomTtl, presenceTtl,
+                        Duration presenceLease) {
+            this(uri, prefix, RoomHistory.uniform(historySize, historyMaxAge), roomTtl, presenceLease,
                     LocalBroker.DEFAULT_IDEMPOTENCY_WINDOW);
         }
     }
 
-    /** Presence of a node that stops refreshing it is gone after this; its heartbeat comes every 10 s. */
-    public static final Duration DEFAULT_PRESENCE_TTL = Duration.ofSeconds(30);
-
     private static final Logger log = LoggerFactory.getLogger(RedisBroker.class);
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
+    /** Lettuce's message when it rejects a command because it is disconnected (it has no own exception type). */
+    private static final String REJECTED_WHILE_DISCONNECTED = "Currently not connected. Commands are rejected.";
     private static final Duration HEALTH_INTERVAL = Duration.ofSeconds(1);
-    /** Reads of a room's missed messages after an outage, one a second, before delivering without them. */
-    private static final int CATCH_UP_ATTEMPTS = 30;
+    /** Lettuce's own backoff grows to 30 s; a node should be back within about a second of Redis. */
+    private static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(1);
 
     private final Settings settings;
     private final RedisKeys keys;
@@ -114,6 +121,8 @@ public final class RedisBroker implements Broker {
     /** Names this node's presence entries; random, so a restarted node never inherits a crashed one's. */
     private final String nodeId = Long.toString(new SecureRandom().nextLong() & Long.MAX_VALUE, 36);
     private final PresenceCounts presence = new PresenceCounts();
+    /** Per room, users whose presence change could not be run (Redis unreachable): the next heartbeat announces them. */
+    private final ConcurrentHashMap<String, Set<String>> unannounced = new ConcurrentHashMap<>();
     private final ScheduledExecutorService health;
     /** Rooms this node wants events of, each with its latest SUBSCRIBE; a failed one is retried. */
     private final ConcurrentHashMap<String, CompletableFuture<Void>> subscriptions = new ConcurrentHashMap<>();
@@ -127,7 +136,7 @@ public final class RedisBroker implements Broker {
     private RedisBroker(Settings settings, RedisClient client, StatefulRedisConnection<String, String> connection,
                         StatefulRedisPubSubConnection<String, String> pubSub) {
         this.settings = settings;
-        this.keys = new RedisKeys(settings.prefix());
+        this.keys = new RedisKeys(settings.prefix(), RedisURI.create(settings.uri()).getDatabase());
         this.client = client;
         this.connection = connection;
         this.redis = connection.async();
@@ -161,7 +170,7 @@ public final class RedisBroker implements Broker {
         });
         health.scheduleWithFixedDelay(this::checkHealth, HEALTH_INTERVAL.toMillis(), HEALTH_INTERVAL.toMillis(),
                 TimeUnit.MILLISECONDS);
-        long heartbeat = Math.max(1, settings.presenceTtl().toMillis() / 3);
+        long heartbeat = Math.max(1, settings.presenceLease().toMillis() / 3);
         health.scheduleWithFixedDelay(this::refreshPresence, heartbeat, heartbeat, TimeUnit.MILLISECONDS);
     }
 
@@ -171,7 +180,10 @@ public final class RedisBroker implements Broker {
      */
     public static RedisBroker connect(Settings settings) {
         RedisURI uri = RedisURI.create(settings.uri());
-        RedisClient client = RedisClient.create(uri);
+        ClientResources resources = DefaultClientResources.builder()
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(10), MAX_RECONNECT_DELAY, 2, TimeUnit.MILLISECONDS))
+                .build();
+        RedisClient client = RedisClient.create(resources, uri);
         client.setOptions(ClientOptions.builder()
                 // Fail a publish at once while Redis is unreachable instead of queueing it without bound.
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
@@ -185,7 +197,7 @@ public final class RedisBroker implements Broker {
             if (connection != null) {
                 connection.close();
             }
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            shutDown(client);
             throw new IllegalStateException("cannot use Redis at " + uri.getHost() + ":" + uri.getPort() + ": "
                     + rootMessage(e), e);
         }
@@ -205,12 +217,35 @@ public final class RedisBroker implements Broker {
     @Override
     public CompletionStage<Position> publish(String room, Draft draft) {
         String body = RoomEventCodec.encodeDraft(room, draft);
+        CompletableFuture<Position> published = new CompletableFuture<>();
         RoomHistory history = settings.historyPolicy().of(room);
-        return afterSubscribed(room, () -> publishScript.run(redis, keys.publishKeys(room, draft.idempotencyKey()),
+        afterSubscribed(room, () -> publishScript.run(redis, keys.publishKeys(room, draft.idempotencyKey()),
                         Position.newEpoch(), body, Integer.toString(history.size()), millis(history.maxAge()),
                         millis(settings.roomTtl()), keys.channel(room), draft.store() ? "1" : "0",
                         millis(settings.idempotencyWindow())))
-                .thenApply(reply -> reply.isEmpty() ? null : new Position((String) reply.get(0), (Long) reply.get(1)));
+                .whenComplete((reply, failure) -> {
+                    if (failure == null) {
+                        published.complete(reply.isEmpty() ? null : new Position((String) reply.get(0), (Long) reply.get(1)));
+                    } else if (rejectedUnsent(failure)) {
+                        published.completeExceptionally(failure);
+                    } else {
+                        // A timeout does not stop the script: Redis may run it later (a stall), or Lettuce may send it
+                        // again after reconnecting (#10).
+                        published.completeExceptionally(new OutcomeUnknownException(
+                                "Redis did not confirm the publish to " + room + ": " + rootMessage(failure), failure));
+                    }
+                });
+        return published;
+    }
+
+    /** Whether Lettuce refused the command before sending it (disconnected): then it never ran. */
+    private static boolean rejectedUnsent(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof RedisException && REJECTED_WHILE_DISCONNECTED.equals(cause.getMessage())) {
+                return true;
+            }
+        }
+        return false;
     }
 
 
@@ -228,7 +263,7 @@ public final class RedisBroker implements Broker {
         if (existing != null) {
             return existing;
         }
-        RoomFeed feed = new RoomFeed();
+        RoomFeed feed = new RoomFeed(room);
         feeds.put(room, feed);
         sendSubscribe(keys.channel(room), subscribed);
         // Where this node's view of the room starts, in case the connection drops before anything is delivered.
@@ -271,27 +306,57 @@ public final class RedisBroker implements Broker {
                 });
     }
 
-    /** A failure loses only the announcement: the next heartbeat writes this node's counts again. */
+    /**
+     * A failure loses the announcement until the next heartbeat after Redis answers again, which
+     * rewrites this node's counts and announces the user's change then, if it still is one (#10).
+     */
     private void changePresence(RoomEvent.PresenceChange change) {
         String room = change.room();
-        logFailure(changePresenceScript.run(redis, keys.presenceKeys(room, nodeId), nodeId, change.user(),
-                change.joined() ? "1" : "-1", millis(settings.presenceTtl()), keys.channel(room),
-                RoomEventCodec.encodeTransient(change), keys.presenceOfNode(room)), "presence change", room);
+        changePresenceScript.run(redis, keys.presenceKeys(room, nodeId), nodeId, change.user(),
+                change.joined() ? "1" : "-1", millis(settings.presenceLease()), keys.channel(room),
+                RoomEventCodec.encodeTransient(change), keys.presenceOfNode(room)).exceptionally(failure -> {
+                    unannounced.computeIfAbsent(room, r -> ConcurrentHashMap.newKeySet()).add(change.user());
+                    log.debug("presence change in room {} failed, to be announced by a heartbeat: {}", room, failure.toString());
+                    return null;
+                });
     }
 
-    /** On the health thread: rewrites this node's presence entries of every room it has sessions in. */
+    /**
+     * On the health thread: rewrites this node's presence entries of every room it has sessions in (or
+     * changes not yet announced), announces those changes, and announces the users of nodes whose lease
+     * ran out (crashed) as left, once per room and user.
+     */
     private void refreshPresence() {
-        String ttl = millis(settings.presenceTtl());
-        presence.forEachRoom((room, users) -> {
-            List<String> args = new ArrayList<>(2 + 2 * users.size());
-            args.add(nodeId);
-            args.add(ttl);
-            users.forEach((user, sessions) -> {
-                args.add(user);
-                args.add(Integer.toString(sessions));
-            });
-            logFailure(refreshScript.run(redis, keys.presenceKeys(room, nodeId), args.toArray(String[]::new)),
-                    "presence heartbeat", room);
+        presence.forEachRoom(this::refreshPresence);
+        unannounced.keySet().forEach(room -> {
+            if (presence.users(room).isEmpty()) {
+                refreshPresence(room, Map.of());
+            }
+        });
+    }
+
+    private void refreshPresence(String room, Map<String, Integer> users) {
+        Set<String> toAnnounce = unannounced.getOrDefault(room, Set.of());
+        List<String> reconciled = List.copyOf(toAnnounce);
+        String[] left = RoomEventCodec.presenceChangeAround(room, false);
+        String[] joined = RoomEventCodec.presenceChangeAround(room, true);
+        List<String> args = new ArrayList<>(9 + reconciled.size() + 2 * users.size());
+        args.addAll(List.of(nodeId, millis(settings.presenceLease()), keys.channel(room), keys.presenceOfNode(room),
+                left[0], left[1], joined[0], joined[1], Integer.toString(reconciled.size())));
+        args.addAll(reconciled);
+        users.forEach((user, sessions) -> {
+            args.add(user);
+            args.add(Integer.toString(sessions));
+        });
+        refreshScript.run(redis, keys.presenceKeys(room, nodeId), args.toArray(String[]::new)).whenComplete((done, failure) -> {
+            if (failure != null) {
+                log.debug("presence heartbeat in room {} failed: {}", room, failure.toString());
+            } else if (!reconciled.isEmpty()) {
+                unannounced.computeIfPresent(room, (r, pending) -> {
+                    pending.removeAll(reconciled);
+                    return pending.isEmpty() ? null : pending;
+                });
+            }
         });
     }
 
@@ -345,7 +410,13 @@ public final class RedisBroker implements Broker {
         health.shutdownNow();
         pubSub.close();
         connection.close();
+        shutDown(client);
+    }
+
+    /** The client and its resources, which are this broker's own. */
+    private static void shutDown(RedisClient client) {
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        client.getResources().shutdown(0, 2, TimeUnit.SECONDS);
     }
 
     private static HistorySlice slice(List<Object> reply, Position since, int limit) {
@@ -379,7 +450,10 @@ public final class RedisBroker implements Broker {
             return;
         }
         try {
-            feed.offer(event, listener);
+            if (feed.offer(event, listener)) {
+                log.warn("room {}: a message skipped ahead of the last one delivered; reading the gap from history", event.room());
+                catchUp(event.room(), feed);
+            }
         } catch (RuntimeException e) {
             log.error("the broker listener failed on an event of room {}", event.room(), e);
         }
@@ -400,8 +474,13 @@ public final class RedisBroker implements Broker {
         }
     }
 
+    /**
+     * A SUBSCRIBE sent as the pub/sub connection drops may never be answered (seen in the chaos run,
+     * #10): it fails after the command timeout, and the health check sends it again.
+     */
     private void sendSubscribe(String channel, CompletableFuture<Void> subscribed) {
-        pubSub.async().subscribe(channel).whenComplete((done, failure) -> {
+        pubSub.async().subscribe(channel).toCompletableFuture().orTimeout(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((done, failure) -> {
             if (failure == null) {
                 subscribed.complete(null);
             } else {
@@ -415,32 +494,72 @@ public final class RedisBroker implements Broker {
      * PING on it comes after theirs), reads what each room missed and delivers it before the held events.
      */
     private void catchUp() {
-        pubSub.async().ping().whenComplete((pong, failure) -> feeds.forEach((room, feed) -> catchUp(room, feed, 1)));
+        pubSub.async().ping().whenComplete((pong, failure) -> feeds.forEach(this::catchUp));
     }
 
     /**
-     * Reads what the room missed and delivers it before the held events. The command connection
-     * reconnects on its own schedule, so a read that fails is retried every second for a while
-     * before the node gives up on the gap and delivers what it holds.
+     * Reads what the room missed since the last message delivered and hands it to the feed, which
+     * delivers it before the held events. The command connection reconnects on its own schedule, so a
+     * read that fails is retried every second for as long as the room is subscribed: members wait
+     * rather than miss messages silently.
      */
-    private void catchUp(String room, RoomFeed feed, int attempt) {
-        Position from = feed.resumeFrom();
+    private void catchUp(String room, RoomFeed feed) {
+        Position from = feed.startReading();
         if (from == null) {
-            feed.catchUp(List.of(), listener);
+            feed.releaseHeldUnlessReading(listener);
             return;
         }
-        history(room, from, settings.historyPolicy().of(room).size()).whenComplete((slice, readFailure) -> {
-            if (readFailure != null && attempt < CATCH_UP_ATTEMPTS && feeds.get(room) == feed) {
-                health.schedule(() -> catchUp(room, feed, attempt + 1), HEALTH_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        readMissed(room, from).whenComplete((missed, failure) -> {
+            if (feeds.get(room) != feed) {
                 return;
             }
-            if (readFailure != null) {
-                log.warn("room {}: could not read what was missed during the outage: {}", room, readFailure.toString());
-            } else if (!slice.complete()) {
-                log.warn("room {}: the history no longer holds everything published during the outage", room);
+            if (failure != null) {
+                feed.readFailed();
+                log.debug("room {}: reading what was missed failed, retrying: {}", room, failure.toString());
+                retryLater(() -> catchUp(room, feed));
+                return;
             }
-            feed.catchUp(readFailure == null ? slice.messages() : List.of(), listener);
+            if (missed.gapAfter() != null) {
+                log.warn("room {}: the history no longer holds everything this node missed; members are told to reload", room);
+            }
+            if (feed.catchUp(missed.gapAfter(), missed.messages(), listener)) {
+                catchUp(room, feed);
+            }
         });
+    }
+
+    /**
+     * What the room published after {@code from}: the messages when the history still holds them all.
+     * When the epoch changed (Redis lost the room's keys) the new epoch is read from its start and
+     * delivered behind a gap at its offset 0, since what followed {@code from} in the old one is gone;
+     * when the history no longer reaches back, a gap at the room's current position and nothing else.
+     */
+    private CompletionStage<Missed> readMissed(String room, Position from) {
+        int limit = settings.historyPolicy().of(room).size();
+        return history(room, from, limit).thenCompose(slice -> {
+            if (slice.complete()) {
+                return CompletableFuture.completedFuture(new Missed(null, slice.messages()));
+            }
+            if (slice.current().epoch().equals(from.epoch())) {
+                return CompletableFuture.completedFuture(new Missed(slice.current(), List.of()));
+            }
+            Position epochStart = new Position(slice.current().epoch(), 0);
+            return history(room, epochStart, limit).thenApply(fromStart -> fromStart.complete()
+                    ? new Missed(epochStart, fromStart.messages())
+                    : new Missed(fromStart.current(), List.of()));
+        });
+    }
+
+    /** A catch-up's reading: a gap to announce before the messages (null when there is none), and the messages. */
+    private record Missed(Position gapAfter, List<RoomEvent.Message> messages) {
+    }
+
+    private void retryLater(Runnable task) {
+        try {
+            health.schedule(task, HEALTH_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closed) {
+            // The broker is closing: nobody is left to deliver to.
+        }
     }
 
     private <T> CompletionStage<T> afterSubscribed(String room, Supplier<CompletionStage<T>> action) {

@@ -3,17 +3,19 @@ package dev.roomcast.broker.redis;
 /**
  * Every Redis key and channel name Roomcast uses, built from the configured prefix. A room's keys
  * put the room name in braces, a Redis Cluster hash tag, so the keys one script touches share a slot.
+ * Channel names also carry the database number, because Redis pub/sub ignores databases: two
+ * deployments on {@code /0} and {@code /3} of one Redis with the same prefix must not hear each other.
  *
  * <ul>
  *   <li>{@code <prefix>{<room>}:position}: hash {@code epoch}, {@code offset}: the room's current position</li>
  *   <li>{@code <prefix>{<room>}:stream}: stream of the room's kept messages, one field {@code m} each</li>
- *   <li>{@code <prefix>{<room>}:events}: pub/sub channel of every event of the room</li>
+ *   <li>{@code <prefix>db<n>:{<room>}:events}: pub/sub channel of every event of the room</li>
  *   <li>{@code <prefix>{<room>}:idempotency:<key>}: string {@code epoch:offset} of the first publish with that
  *       idempotency key in the room ({@code ""} for an ephemeral one), expiring after the idempotency window</li>
  *   <li>{@code <prefix>{<room>}:presence}: sorted set of the nodes with sessions in the room, each scored
  *       with the time (ms) its entries expire unless its heartbeat refreshes them</li>
  *   <li>{@code <prefix>{<room>}:presence:<node>}: hash user → sessions of that node in the room</li>
- *   <li>{@code <prefix>user:{<user>}}: pub/sub channel of the direct messages to a user, subscribed by
+ *   <li>{@code <prefix>db<n>:user:{<user>}}: pub/sub channel of the direct messages to a user, subscribed by
  *       every node that holds one of the user's sessions</li>
  * </ul>
  *
@@ -22,9 +24,12 @@ package dev.roomcast.broker.redis;
 final class RedisKeys {
 
     private final String prefix;
+    /** Where channel names start: the prefix and the database. */
+    private final String channelPrefix;
 
-    RedisKeys(String prefix) {
+    RedisKeys(String prefix, int database) {
         this.prefix = prefix;
+        this.channelPrefix = prefix + "db" + database + ":";
     }
 
     String position(String room) {
@@ -36,7 +41,7 @@ final class RedisKeys {
     }
 
     String channel(String room) {
-        return prefix + "{" + room + "}:events";
+        return channelPrefix + "{" + room + "}:events";
     }
 
     String presenceNodes(String room) {
@@ -54,12 +59,12 @@ final class RedisKeys {
     }
 
     String userChannel(String user) {
-        return prefix + "user:{" + user + "}";
+        return channelPrefix + "user:{" + user + "}";
     }
 
-    /** Whether a channel is a user's; room channels start with a brace right after the prefix. */
+    /** Whether a channel is a user's; room channels start with a brace right after the channel prefix. */
     boolean isUserChannel(String channel) {
-        return channel.startsWith("user:{", prefix.length());
+        return channel.startsWith("user:{", channelPrefix.length());
     }
 
     /** The two keys a room's scripts touch, in the order publish.lua and history.lua expect them. */

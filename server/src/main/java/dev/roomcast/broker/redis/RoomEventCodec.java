@@ -72,6 +72,17 @@ final class RoomEventCodec {
         });
     }
 
+    /**
+     * The encoded presence change of a room split around the user's JSON string: presence_refresh.lua
+     * puts {@code cjson.encode(user)} between the two to announce users it finds arrived or gone.
+     */
+    static String[] presenceChangeAround(String room, boolean joined) {
+        String encoded = encodeTransient(new RoomEvent.PresenceChange(room, "", joined));
+        String user = "\"u\":";
+        int at = encoded.lastIndexOf(user + "\"\"");
+        return new String[] {encoded.substring(0, at + user.length()), encoded.substring(at + user.length() + 2)};
+    }
+
     static String encodeDirect(DirectMessage message) {
         return write(json -> {
             json.writeStringField("k", "d");

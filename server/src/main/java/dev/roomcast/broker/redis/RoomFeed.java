@@ -7,9 +7,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What this node has delivered of one subscribed room: the position of the last message, so that
- * after the pub/sub connection drops and comes back the messages published meanwhile can be read from
- * history and delivered once, in order, before the live events held back during that read.
+ * What this node has delivered of one subscribed room, kept so that the room's members get its
+ * messages as one sequence with no silent gap: the position of the last message delivered, and,
+ * while the node catches up from history (after its pub/sub connection dropped, or when a live
+ * message skips ahead of the last one), the live events held back until the read is delivered.
+ *
+ * <p>Held events are bounded by {@link #MAX_HELD_EVENTS}: past it they are dropped and the room is
+ * read from history again after the current read, so memory stays flat however long the read takes
+ * and nothing the history still holds is lost; what it no longer holds is announced with a
+ * {@link RoomEvent.Gap}.
  *
  * <p>Threading: thread-safe, guarded by its monitor. Live events arrive on a Lettuce I/O thread and a
  * catch-up completes on one; the listener is called under the monitor, which is what keeps a room's
@@ -17,20 +23,41 @@ import java.util.List;
  */
 final class RoomFeed {
 
-    /** The last message delivered, or null if none was since subscribing. */
+    /** Live events held back during one catch-up; past this they are dropped and read from history instead. */
+    static final int MAX_HELD_EVENTS = 10_000;
+
+    private final String room;
+    /** The last message delivered (or the position a gap was announced at), or null if none since subscribing. */
     private Position last;
     /** The room's position just after the subscription took effect: where a catch-up starts if nothing was delivered. */
     private Position subscribedAt;
-    /** Live events held back while catching up; null when not catching up. */
+    /** Live events held back while catching up; null when delivering live. */
     private List<RoomEvent> held;
+    /** Whether held events were dropped at the bound during this catch-up. */
+    private boolean dropped;
+    /** Whether a history read for this feed is in flight, so a second trigger does not start another. */
+    private boolean reading;
 
-    /** A live event from the channel: delivered now, or held back while catching up. */
-    synchronized void offer(RoomEvent event, BrokerListener listener) {
+    RoomFeed(String room) {
+        this.room = room;
+    }
+
+    /**
+     * A live event from the channel: delivered now, or held back while catching up. Returns true when
+     * the caller must start a catch-up: a message skipped ahead of the last one delivered.
+     */
+    synchronized boolean offer(RoomEvent event, BrokerListener listener) {
         if (held != null) {
-            held.add(event);
-        } else {
-            pass(event, listener);
+            keep(event);
+            return false;
         }
+        if (skipsAhead(event)) {
+            held = new ArrayList<>();
+            held.add(event);
+            return true;
+        }
+        pass(event, listener);
+        return false;
     }
 
     synchronized void subscribedAt(Position position) {
@@ -39,29 +66,93 @@ final class RoomFeed {
         }
     }
 
-    /** The connection dropped: hold live events back until {@link #catchUp}. */
+    /** The connection dropped: hold live events back until a catch-up delivers what was missed. */
     synchronized void hold() {
         if (held == null) {
             held = new ArrayList<>();
         }
     }
 
-    /** Where the messages this node may have missed start, or null if it cannot tell. */
-    synchronized Position resumeFrom() {
-        return last != null ? last : subscribedAt;
+    /**
+     * Where the messages this node may have missed start, or null if it cannot tell; also marks a read
+     * as started, and answers null when one already is (it will deliver, or read again).
+     */
+    synchronized Position startReading() {
+        if (reading) {
+            return null;
+        }
+        Position from = last != null ? last : subscribedAt;
+        reading = from != null;
+        return from;
+    }
+
+    /** No position to read from: delivers what is held as it is, unless a read is in flight. */
+    synchronized void releaseHeldUnlessReading(BrokerListener listener) {
+        if (!reading && held != null) {
+            List<RoomEvent> live = held;
+            held = null;
+            dropped = false;
+            live.forEach(event -> pass(event, listener));
+        }
+    }
+
+    /** A read failed; the caller retries it later. */
+    synchronized void readFailed() {
+        reading = false;
     }
 
     /**
-     * Delivers the messages read from history, then the live events held back, skipping every message
-     * already delivered, and stops holding.
+     * Delivers what a history read found: a gap announcement when some messages can no longer be
+     * had ({@code gapAfter} not null), the missed messages, then the held live events. Returns true
+     * when the room must be read again: events were dropped at the bound, or a held message skips
+     * ahead of what has been delivered; the remaining events stay held.
      */
-    synchronized void catchUp(List<RoomEvent.Message> missed, BrokerListener listener) {
-        missed.forEach(message -> pass(message, listener));
-        List<RoomEvent> live = held;
-        held = null;
-        if (live != null) {
-            live.forEach(event -> pass(event, listener));
+    synchronized boolean catchUp(Position gapAfter, List<RoomEvent.Message> missed, BrokerListener listener) {
+        reading = false;
+        if (gapAfter != null) {
+            last = gapAfter;
+            listener.onEvent(new RoomEvent.Gap(room, gapAfter));
         }
+        missed.forEach(message -> pass(message, listener));
+        if (held == null) {
+            return false;
+        }
+        if (dropped) {
+            dropped = false;
+            held.clear();
+            return true;
+        }
+        for (int i = 0; i < held.size(); i++) {
+            if (skipsAhead(held.get(i))) {
+                held = new ArrayList<>(held.subList(i, held.size()));
+                return true;
+            }
+            pass(held.get(i), listener);
+        }
+        held = null;
+        return false;
+    }
+
+    private void keep(RoomEvent event) {
+        if (dropped) {
+            return;
+        }
+        if (held.size() >= MAX_HELD_EVENTS) {
+            // Memory stays flat: everything from here on is read from history after this catch-up.
+            dropped = true;
+            held.clear();
+            return;
+        }
+        held.add(event);
+    }
+
+    /** Whether a message is not the next of the room after the last one delivered: some were missed. */
+    private boolean skipsAhead(RoomEvent event) {
+        if (last == null || !(event instanceof RoomEvent.Message message) || !message.stored()) {
+            return false;
+        }
+        Position at = message.position();
+        return at.epoch().equals(last.epoch()) ? at.offset() > last.offset() + 1 : at.offset() > 1;
     }
 
     private void pass(RoomEvent event, BrokerListener listener) {

@@ -20,7 +20,8 @@ enum ApiError {
     TEXT_TOO_LONG(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "text_too_long"),
     DATA_TOO_LONG(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "data_too_long"),
     UNSUPPORTED_MEDIA_TYPE(HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
-    INTERNAL(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal");
+    INTERNAL(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal"),
+    UNKNOWN_OUTCOME(HttpResponseStatus.GATEWAY_TIMEOUT, "unknown_outcome");
 
     private final HttpResponseStatus status;
     private final String code;

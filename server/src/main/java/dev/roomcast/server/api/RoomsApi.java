@@ -2,6 +2,7 @@ package dev.roomcast.server.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.roomcast.broker.HistorySlice;
+import dev.roomcast.broker.OutcomeUnknownException;
 import dev.roomcast.broker.Payload;
 import dev.roomcast.broker.Position;
 import dev.roomcast.broker.RoomEvent;
@@ -156,8 +157,10 @@ public final class RoomsApi {
             }
             room = checked.name();
         }
-        return route.handler().handle(request, room).exceptionally(failure ->
-                ApiResponses.error(ApiError.INTERNAL, "the server could not carry this out; try again"));
+        return route.handler().handle(request, room).exceptionally(failure -> OutcomeUnknownException.isCauseOf(failure)
+                ? ApiResponses.error(ApiError.UNKNOWN_OUTCOME, "the broker did not confirm the publish in time: it may "
+                        + "or may not have been published; retry with the same Idempotency-Key so it is delivered at most once")
+                : ApiResponses.error(ApiError.INTERNAL, "the server could not carry this out; try again"));
     }
 
     /** Null when the request may proceed, else the 401 or 403 refusal. */

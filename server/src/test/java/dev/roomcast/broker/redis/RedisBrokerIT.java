@@ -9,6 +9,7 @@ import dev.roomcast.broker.BrokerContract;
 import dev.roomcast.broker.DirectMessage;
 import dev.roomcast.broker.HistorySlice;
 import dev.roomcast.broker.Position;
+import dev.roomcast.config.RoomcastConfig;
 import dev.roomcast.broker.RoomEvent;
 import dev.roomcast.testing.RedisTestSupport;
 import dev.roomcast.testing.TcpRelay;
@@ -51,18 +52,18 @@ class RedisBrokerIT extends BrokerContract {
     /** A Redis flush, as far as this room is concerned: its keys are gone. */
     @Override
     protected Broker loseHistory(Broker broker, String room) {
-        RedisKeys keys = new RedisKeys(redis.prefix());
+        RedisKeys keys = new RedisKeys(redis.prefix(), 0);
         assertThat(redis.redis().del(keys.position(room), keys.stream(room))).isEqualTo(2);
         return broker;
     }
 
     private static RedisBroker broker(int historySize, Duration maxAge, Duration roomTtl) {
-        return broker(historySize, maxAge, roomTtl, RedisBroker.DEFAULT_PRESENCE_TTL);
+        return broker(historySize, maxAge, roomTtl, RoomcastConfig.defaults().cluster().presenceLease());
     }
 
-    private static RedisBroker broker(int historySize, Duration maxAge, Duration roomTtl, Duration presenceTtl) {
+    private static RedisBroker broker(int historySize, Duration maxAge, Duration roomTtl, Duration presenceLease) {
         return RedisBroker.connect(new RedisBroker.Settings(RedisTestSupport.URI, redis.prefix(), historySize, maxAge, roomTtl,
-                presenceTtl));
+                presenceLease));
     }
 
     @Test
@@ -176,7 +177,7 @@ class RedisBrokerIT extends BrokerContract {
     void everyKeyOfARoomHasATimeToLiveThatPublishingRefreshes() {
         Broker broker = started(100);
         String room = uniqueRoom();
-        RedisKeys keys = new RedisKeys(redis.prefix());
+        RedisKeys keys = new RedisKeys(redis.prefix(), 0);
 
         history(broker, room, null, 10);
         assertThat(redis.redis().pttl(keys.position(room))).as("a read that creates a room sets its TTL")
@@ -197,7 +198,7 @@ class RedisBrokerIT extends BrokerContract {
         Position before = publish(broker, room, "soon forgotten");
         try {
             await().atMost(Duration.ofSeconds(5)).until(
-                    () -> redis.redis().exists(new RedisKeys(redis.prefix()).position(room)) == 0);
+                    () -> redis.redis().exists(new RedisKeys(redis.prefix(), 0).position(room)) == 0);
             HistorySlice after = history(broker, room, before, 10);
             assertThat(after.complete()).isFalse();
             assertThat(after.current().epoch()).isNotEqualTo(before.epoch());
@@ -220,7 +221,7 @@ class RedisBrokerIT extends BrokerContract {
             assertThat(slice.complete()).isFalse();
             assertThat(slice.messages()).extracting(RoomEvent.Message::text).containsExactly("fresh");
             assertThat(slice.current().offset()).isEqualTo(6);
-            assertThat(redis.redis().xlen(new RedisKeys(redis.prefix()).stream(room)))
+            assertThat(redis.redis().xlen(new RedisKeys(redis.prefix(), 0).stream(room)))
                     .as("publishing trims expired entries (in whole macro nodes)").isLessThanOrEqualTo(6);
         } finally {
             broker.close();
@@ -243,7 +244,7 @@ class RedisBrokerIT extends BrokerContract {
         Broker broker = started(100);
         String room = uniqueRoom();
         publish(broker, room, "hi");
-        List<String> stored = redis.redis().xrange(new RedisKeys(redis.prefix()).stream(room),
+        List<String> stored = redis.redis().xrange(new RedisKeys(redis.prefix(), 0).stream(room),
                 io.lettuce.core.Range.create("-", "+")).stream().map(entry -> entry.getBody().get("m")).toList();
         assertThat(stored).singleElement().asString().matches(
                 "\\{\"e\":\"[0-9a-z]+\",\"o\":1,\"k\":\"m\",\"r\":\"" + room + "\",\"f\":\"ann\",\"x\":\"hi\",\"t\":\\d+}");
