@@ -1,5 +1,6 @@
 // Drives roomcast.js for RoomcastJsIT: one JSON line per client event on stdout, commands on stdin
-// ("drop": lose the connection and reconnect; "exit": close and quit).
+// ("drop": lose the connection and reconnect; "publish {json}": client.publish(room, that object), printing
+// the answer as "published"; "exit": close and quit).
 // Usage: node --experimental-websocket roomcast-driver.cjs /path/to/roomcast.js ws://…/v1/ws?name=… room
 "use strict";
 const readline = require("node:readline");
@@ -10,7 +11,8 @@ const client = new Roomcast.Client(url, { minDelayMs: 200, maxDelayMs: 1000 });
 const print = (event, fields) => process.stdout.write(JSON.stringify(Object.assign({ event: event }, fields)) + "\n");
 
 client.on("open", (welcome) => print("open", { user: welcome.user }));
-client.on("message", (m) => print("message", { room: m.room, epoch: m.epoch, offset: m.offset, text: m.text }));
+client.on("message", (m) => print("message",
+    { room: m.room, epoch: m.epoch, offset: m.offset, from: m.from, event: m.event, text: m.text, data: m.data }));
 client.on("recovered", (r) => print("recovered", { room: r.room, recovered: r.recovered, missed: r.missed }));
 client.on("close", (c) => print("close", { code: c.code, reconnecting: c.reconnecting }));
 client.on("error", (e) => print("error", { code: e.code, message: e.message }));
@@ -21,6 +23,10 @@ client.join(room).then(
 readline.createInterface({ input: process.stdin }).on("line", (line) => {
     if (line === "drop") {
         client.reconnect();
+    } else if (line.startsWith("publish ")) {
+        client.publish(room, JSON.parse(line.substring("publish ".length))).then(
+            (ok) => print("published", { epoch: ok.epoch, offset: ok.offset }),
+            (e) => print("failed", { code: e.code, message: e.message }));
     } else if (line === "exit") {
         client.close();
         process.exit(0);

@@ -216,4 +216,40 @@ class RoomcastJsIT {
             }
         }
     }
+
+    @Test
+    void publishCarriesDataEventsStoreEchoAndIdempotencyKeysAndListenersGetEventAndData() throws Exception {
+        String room = "js-" + ROOMS.incrementAndGet();
+        try (TestServer server = TestServer.start(b -> b.apiKey(KEY));
+             NodeClient client = new NodeClient(fetchRoomcastJs(server), server.ws("/v1/ws?name=node"), room);
+             JsonWs watcher = JsonWs.connect(server, "watcher")) {
+            client.expect("open");
+            client.expect("joined");
+            watcher.join(room);
+
+            client.command("publish {\"event\":\"move\",\"data\":{\"x\":3,\"path\":[1,2]}}");
+            assertThat(client.expect("published").get("offset").asLong()).isEqualTo(1);
+            JsonNode own = client.expect("message");
+            assertThat(own.get("event").asText()).isEqualTo("move");
+            assertThat(own.get("data")).isEqualTo(JsonWs.obj("x", 3, "path", List.of(1, 2)));
+
+            client.command("publish {\"text\":\"typing\",\"store\":false,\"echo\":false}");
+            assertThat(client.expect("published").has("offset")).isFalse();
+            client.command("publish {\"text\":\"once\",\"idempotencyKey\":\"js-key\"}");
+            long first = client.expect("published").get("offset").asLong();
+            JsonNode once = client.expect("message");
+            assertThat(once.get("text").asText()).isEqualTo("once");
+            client.command("publish {\"text\":\"once\",\"idempotencyKey\":\"js-key\"}");
+            assertThat(client.expect("published").get("offset").asLong()).isEqualTo(first).isEqualTo(2);
+
+            List<String> seen = new ArrayList<>();
+            while (seen.size() < 3) {
+                JsonNode frame = watcher.next();
+                if (frame.get("type").asText().equals("message")) {
+                    seen.add(frame.has("data") ? frame.get("data").toString() : frame.get("text").asText());
+                }
+            }
+            assertThat(seen).containsExactly("{\"x\":3,\"path\":[1,2]}", "typing", "once");
+        }
+    }
 }
