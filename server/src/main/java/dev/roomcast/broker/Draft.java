@@ -2,7 +2,9 @@ package dev.roomcast.broker;
 
 /**
  * A message before the broker has given it a position, with what its publisher asked of its
- * delivery. Immutable.
+ * delivery.
+ *
+ * <p>Threading: immutable.
  *
  * @param from           the publishing user
  * @param payload        what the message carries

@@ -3,7 +3,9 @@ package dev.roomcast.broker;
 /**
  * What a message carries: a text, or a JSON value already validated and written compactly (so it is
  * serialized once, on the way in, whatever the number of recipients), with an optional event name.
- * Exactly one of {@code text} and {@code data} is set. Immutable.
+ * Exactly one of {@code text} and {@code data} is set.
+ *
+ * <p>Threading: immutable.
  *
  * @param event the application's name for the kind of message, or null
  * @param text  the text, or null for a data message

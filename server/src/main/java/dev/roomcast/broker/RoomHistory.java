@@ -3,7 +3,9 @@ package dev.roomcast.broker;
 import java.time.Duration;
 
 /**
- * What one room keeps for history and recovery. Immutable.
+ * What one room keeps for history and recovery.
+ *
+ * <p>Threading: immutable.
  *
  * @param size   messages kept (0 keeps none)
  * @param maxAge oldest message kept; zero keeps them regardless of age

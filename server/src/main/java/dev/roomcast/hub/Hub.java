@@ -174,11 +174,6 @@ public final class Hub {
                 publication.store(), publication.exceptSession(), publication.idempotencyKey()));
     }
 
-    /** Whether the room keeps presence (its namespace's rule). Any thread. */
-    public boolean keepsPresence(String room) {
-        return keepsPresence.test(room);
-    }
-
     /**
      * Sends a private message to every session of user {@code to} that accepts direct messages, on
      * every node. Any thread. Completes with whether the user has such a session anywhere.
