@@ -13,8 +13,10 @@
  * to the last message it saw, so the server replays exactly what it missed; when that is not
  * possible it emits a `recovered` event with `recovered: false`. The server sends such an event
  * unprompted, too, when it lost some of a room's messages while the connection stayed open (a
- * broker outage); `client.reload(room)` rejoins the room with its history. Requests return promises settled
- * by the server's answer with the same `ref`.
+ * broker outage); `client.reload(room)` rejoins the room with its history. A connection that fails
+ * before the server's welcome is followed by a plain GET of the same URL, which tells a refused token
+ * or origin (401, 403: it stops) from a server that is gone (it keeps trying). Requests return
+ * promises settled by the server's answer with the same `ref`.
  */
 (function (root, factory) {
     "use strict";
@@ -40,7 +42,22 @@
         pingIntervalMs: 25000,
         /** The WebSocket class; the global one by default. */
         WebSocket: typeof WebSocket !== "undefined" ? WebSocket : undefined,
+        /**
+         * The fetch function that asks the server why a connection failed before its welcome;
+         * the global one by default. Without one, such failures are retried like network failures.
+         */
+        fetch: typeof fetch !== "undefined" ? (url, init) => fetch(url, init) : undefined,
+        /**
+         * Where to keep the joined rooms and their positions (a Storage such as sessionStorage),
+         * so that a new client, after a page reload, rejoins them and recovers what it missed.
+         */
+        storage: null,
+        /** The storage key; clients sharing a storage need one each. */
+        storageKey: "roomcast",
     };
+
+    /** HTTP answers to the probe that say the token or the origin is refused: retrying cannot help. */
+    const REFUSED_STATUSES = new Set([401, 403]);
 
     /** An `error` answer from the server: `code` is the stable error code. */
     class RoomcastError extends Error {
@@ -62,7 +79,7 @@
          * @param {string|function(): string} url the /v1/ws URL, e.g. "wss://chat.example.com/v1/ws",
          *        or a function returning it, called for every (re)connect: the place to put a fresh
          *        ?token=… so that a connection closed for an expired token comes back
-         * @param {object} [options] minDelayMs, maxDelayMs, requestTimeoutMs, WebSocket
+         * @param {object} [options] see DEFAULTS (and roomcast.d.ts)
          */
         constructor(url, options) {
             this.url = url;
@@ -83,6 +100,7 @@
             this.welcome = null;
             this.reconnectTimer = null;
             this.pingTimer = setInterval(() => this.checkLiveness(), this.options.pingIntervalMs);
+            this.restoreRooms();
             this.connect();
         }
 
@@ -90,7 +108,9 @@
          * Subscribes to an event and returns the function that unsubscribes. Events:
          * "open" (welcome frame), "message" (the frame: room, from, event if any, text or data, ts,
          * epoch and offset unless published with store: false), "direct", "joined", "left", "recovered",
-         * "error" (error frames nobody awaits), "close" ({code, reason, reconnecting, delayMs}).
+         * "error" (error frames nobody awaits), "close" ({code, reason, reconnecting, delayMs}, and
+         * for a connection that failed before its welcome {status, detail} of the server's answer to
+         * the probe, or {unreachable: true}).
          */
         on(event, listener) {
             if (!this.listeners.has(event)) {
@@ -98,6 +118,17 @@
             }
             this.listeners.get(event).add(listener);
             return () => this.listeners.get(event).delete(listener);
+        }
+
+        /** The rooms it is in (or will rejoin), including those restored from `storage`. */
+        joinedRooms() {
+            return Array.from(this.rooms.keys()).filter((room) => this.rooms.get(room).active);
+        }
+
+        /** The newest position seen in a joined room, {epoch, offset}, or null. */
+        position(room) {
+            const state = this.rooms.get(room);
+            return state && state.position ? { epoch: state.position.epoch, offset: state.position.offset } : null;
         }
 
         /** Whether the connection is open and welcomed. */
@@ -119,6 +150,7 @@
             this.rooms.set(room, state);
             return this.sendJoin(room, state).then((ok) => {
                 state.active = true;
+                this.saveRooms();
                 return ok;
             }, (error) => {
                 if (this.rooms.get(room) === state && !state.active) {
@@ -142,6 +174,7 @@
         /** Leaves a room (and stops rejoining it). */
         leave(room) {
             this.rooms.delete(room);
+            this.saveRooms();
             return this.request({ type: "leave", room: room });
         }
 
@@ -208,7 +241,8 @@
         // ---- internals ------------------------------------------------------------------------
 
         connect() {
-            const socket = new this.options.WebSocket(typeof this.url === "function" ? this.url() : this.url);
+            this.socketUrl = typeof this.url === "function" ? this.url() : this.url;
+            const socket = new this.options.WebSocket(this.socketUrl);
             this.socket = socket;
             socket.onmessage = (event) => this.onFrame(event.data);
             socket.onclose = (event) => this.onClose(socket, event.code, event.reason);
@@ -281,13 +315,48 @@
             if (socket !== this.socket) {
                 return;
             }
+            const welcomed = this.welcome !== null;
             this.socket = null;
             this.welcome = null;
             this.failPending(new Error("connection lost (" + code + ")"));
+            if (code === 1006 && !welcomed && !this.closed && this.options.fetch) {
+                // A refused upgrade and an unreachable server look the same here: ask over HTTP.
+                this.probe(this.socketUrl).then((answer) => this.afterClose(code, reason, answer));
+            } else {
+                this.afterClose(code, reason, {});
+            }
+        }
+
+        /**
+         * Asks the server, with a plain GET on the WebSocket URL, what an upgrade would be told
+         * (docs/protocol.md, "Client behaviour", rule 3). Resolves with {status, detail} when the
+         * server answered, or {unreachable: true} when it did not within requestTimeoutMs.
+         */
+        probe(url) {
+            const abort = new AbortController();
+            const timer = setTimeout(() => abort.abort(), this.options.requestTimeoutMs);
+            return this.options.fetch(url.replace(/^ws/, "http"), { signal: abort.signal, cache: "no-store" })
+                .then((response) => response.text().then((text) => ({ status: response.status, detail: text.trim() })))
+                .catch(() => ({ unreachable: true }))
+                .finally(() => clearTimeout(timer));
+        }
+
+        /** Emits the `close` event for a connection that ended, and reconnects unless that cannot help. */
+        afterClose(code, reason, answer) {
+            const refused = REFUSED_STATUSES.has(answer.status);
             const freshToken = code === 1008 && reason === "token expired" && typeof this.url === "function";
-            const reconnecting = !this.closed && (!FINAL_CLOSE_CODES.has(code) || freshToken);
+            const reconnecting = !this.closed && !refused && (!FINAL_CLOSE_CODES.has(code) || freshToken);
             const delayMs = reconnecting ? this.nextDelay() : 0;
-            this.emit("close", { code: code, reason: reason, reconnecting: reconnecting, delayMs: delayMs });
+            const event = { code: code, reason: refused ? "upgrade refused with HTTP " + answer.status : reason,
+                reconnecting: reconnecting, delayMs: delayMs };
+            if (answer.status) {
+                event.status = answer.status;
+                event.detail = answer.detail;
+            }
+            if (answer.unreachable) {
+                event.unreachable = true;
+            }
+            this.emit("close", event);
             if (reconnecting) {
                 this.reconnectTimer = setTimeout(() => this.connect(), delayMs);
             } else {
@@ -343,6 +412,38 @@
             const position = { epoch: frame.epoch, offset: frame.offset };
             if (state && typeof frame.epoch === "string" && isNewer(position, state.position)) {
                 state.position = position;
+                this.saveRooms();
+            }
+        }
+
+        /** Takes the rooms (and positions) a previous client saved in `storage` as joined. */
+        restoreRooms() {
+            let saved = null;
+            try {
+                saved = this.options.storage && JSON.parse(this.options.storage.getItem(this.options.storageKey));
+            } catch (e) {
+                // unreadable: start without rooms
+            }
+            if (!saved || typeof saved !== "object") {
+                return;
+            }
+            Object.keys(saved).forEach((room) => {
+                const p = saved[room];
+                const position = p && typeof p.epoch === "string" && Number.isInteger(p.offset)
+                    ? { epoch: p.epoch, offset: p.offset } : null;
+                this.rooms.set(room, { position: position, history: 0, active: true });
+            });
+        }
+
+        saveRooms() {
+            if (this.options.storage) {
+                const saved = {};
+                this.rooms.forEach((state, room) => {
+                    if (state.active) {
+                        saved[room] = state.position;
+                    }
+                });
+                this.options.storage.setItem(this.options.storageKey, JSON.stringify(saved));
             }
         }
 

@@ -1,13 +1,28 @@
 // Drives roomcast.js for RoomcastJsIT: one JSON line per client event on stdout, commands on stdin
 // ("drop": lose the connection and reconnect; "publish {json}": client.publish(room, that object), printing
-// the answer as "published"; "exit": close and quit).
-// Usage: node --experimental-websocket roomcast-driver.cjs /path/to/roomcast.js ws://…/v1/ws?name=… room
+// the answer as "published"; "exit": close and quit). With a storage file, the
+// client keeps its rooms there (as a page keeps them in sessionStorage), prints the rooms it
+// restored from it, and joins the room only when it did not restore it.
+// Usage: node --experimental-websocket roomcast-driver.cjs /path/to/roomcast.js ws://…/v1/ws?name=… room [storage.json]
 "use strict";
 const readline = require("node:readline");
-const [, , roomcastPath, url, room] = process.argv;
+const fs = require("node:fs");
+const [, , roomcastPath, url, room, storageFile] = process.argv;
 const Roomcast = require(roomcastPath);
 
-const client = new Roomcast.Client(url, { minDelayMs: 200, maxDelayMs: 1000 });
+/** The part of the Web Storage API that roomcast.js uses, kept in one JSON file. */
+const fileStorage = storageFile && {
+    read: () => (fs.existsSync(storageFile) ? JSON.parse(fs.readFileSync(storageFile, "utf8")) : {}),
+    getItem(key) {
+        const value = this.read()[key];
+        return value === undefined ? null : value;
+    },
+    setItem(key, value) {
+        fs.writeFileSync(storageFile, JSON.stringify(Object.assign(this.read(), { [key]: String(value) })));
+    },
+};
+
+const client = new Roomcast.Client(url, { minDelayMs: 200, maxDelayMs: 1000, storage: fileStorage || null });
 const print = (event, fields) => process.stdout.write(JSON.stringify(Object.assign({ event: event }, fields)) + "\n");
 
 client.on("open", (welcome) => print("open", { user: welcome.user }));
@@ -16,9 +31,14 @@ client.on("message", (m) => print("message",
 client.on("recovered", (r) => print("recovered", { room: r.room, recovered: r.recovered, missed: r.missed }));
 client.on("close", (c) => print("close", { code: c.code, reconnecting: c.reconnecting }));
 client.on("error", (e) => print("error", { code: e.code, message: e.message }));
-client.join(room).then(
-    (ok) => print("joined", { epoch: ok.epoch, offset: ok.offset }),
-    (e) => print("failed", { message: e.message }));
+if (fileStorage) {
+    print("restored", { rooms: client.joinedRooms() });
+}
+if (!client.joinedRooms().includes(room)) {
+    client.join(room).then(
+        (ok) => print("joined", { epoch: ok.epoch, offset: ok.offset }),
+        (e) => print("failed", { message: e.message }));
+}
 
 readline.createInterface({ input: process.stdin }).on("line", (line) => {
     if (line === "drop") {

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * docs/protocol.md's "Client behaviour", checked on both clients: one scripted scenario (join,
- * drop, missed messages, rejoin, refresh, refused refresh, expired token) run against RoomcastClient
+ * drop, missed messages, rejoin, refresh, refused refresh, expired token, then a refused upgrade) run against RoomcastClient
  * and against roomcast.js in Node, each against its own fresh server behind a TCP relay, and
  * both transcripts compared with the same expected one.
  */
@@ -52,7 +52,9 @@ class ConformanceIT {
             "refresh ok",
             "refresh error code=unauthorized",
             "refresh ok",
-            "closed code=1008 reason=token expired");
+            "closed code=1008 reason=token expired",
+            // a second client, whose token the server refuses at the upgrade: told once, no retry
+            "closed code=1006 reason=upgrade refused with HTTP 401");
 
     @TempDir
     Path scratch;
@@ -86,12 +88,16 @@ class ConformanceIT {
         assertThat(runScenario(url -> new NodeClient(driver, roomcastJs, url))).containsExactlyElementsOf(EXPECTED);
     }
 
-    /** The scenario; returns the transcript with runs of "lost" (one per failed reconnect attempt) counted once. */
+    /**
+     * The scenario; returns the two clients' transcripts, one after the other, with runs of "lost"
+     * (one per failed reconnect attempt) counted once.
+     */
     private static List<String> runScenario(Function<URI, Driven> clients) throws Exception {
         try (TestServer server = TestServer.start(b -> TestServer.withoutRateLimit(b.jwtSecret(Tokens.SECRET)));
              TcpRelay relay = new TcpRelay("127.0.0.1", server.port())) {
             String token = Tokens.hs256("ann", Duration.ofMinutes(10), null);
             URI url = URI.create("ws://127.0.0.1:" + relay.port() + "/v1/ws?token=" + token);
+            List<String> transcript = new ArrayList<>();
             try (Driven client = clients.apply(url)) {
                 awaitLine(client, "open user=ann", 1);
                 client.command("join " + ROOM);
@@ -118,7 +124,13 @@ class ConformanceIT {
                 client.command("refresh " + Tokens.hs256("ann", Duration.ofSeconds(2), null));
                 awaitLine(client, "refresh ok", 2);
                 awaitLine(client, "closed", 1);
-                return collapseLost(client.transcript());
+                transcript.addAll(collapseLost(client.transcript()));
+            }
+            URI refusedUrl = URI.create("ws://127.0.0.1:" + relay.port() + "/v1/ws?token=not-a-token");
+            try (Driven refused = clients.apply(refusedUrl)) {
+                awaitLine(refused, "closed", 1);
+                transcript.addAll(refused.transcript());
+                return transcript;
             }
         }
     }

@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * Routes each HTTP request by method and path: the chat page, health, readiness, metrics, the HTTP
  * API (whose own route table is in {@link RoomsApi}) and the WebSocket endpoints, which it
  * validates, passes through the {@link UpgradeGate} and then upgrades with {@link WebSocketUpgrade},
- * which puts the endpoint in its place. Stateless, shared by every connection.
+ * which puts the endpoint in its place.
+ *
+ * <p>Threading: stateless, shared by every connection's event loop.
  */
 @ChannelHandler.Sharable
 final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -148,6 +150,24 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     /**
+     * A plain GET on a WebSocket path: the refusal an upgrade with the same origin, token and room
+     * would get (401, 403, 503), else 400. Browsers see a refused upgrade only as close code 1006,
+     * so roomcast.js asks this way whether retrying can help (docs/protocol.md, "Client behaviour").
+     * The answer may be read from any origin: it tells the caller only about the token it sent.
+     */
+    private void answerPlainGet(ChannelHandlerContext ctx, FullHttpRequest request, String room) {
+        FullHttpResponse response;
+        if (context.gate().preflight(request, room) instanceof UpgradeGate.Refused refused) {
+            response = HttpResponses.textResponse(refused.status(), refused.reason());
+        } else {
+            response = HttpResponses.textResponse(HttpResponseStatus.BAD_REQUEST,
+                    "this is a WebSocket endpoint: connect with a WebSocket client (Upgrade: websocket)");
+        }
+        response.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
+        HttpResponses.send(ctx, request, response);
+    }
+
+    /**
      * Checks that a request to a WebSocket endpoint is a WebSocket handshake, passes it through the
      * {@link UpgradeGate} and hands it to {@link WebSocketUpgrade} with the endpoint made for the
      * admitted principal. {@code room} is the room a text endpoint joins, or null.
@@ -159,8 +179,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             return;
         }
         if (!request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
-            HttpResponses.text(ctx, request, HttpResponseStatus.BAD_REQUEST,
-                    "this is a WebSocket endpoint: connect with a WebSocket client (Upgrade: websocket)");
+            answerPlainGet(ctx, request, room);
             return;
         }
         if (!request.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)) {

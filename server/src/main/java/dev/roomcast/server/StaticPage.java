@@ -6,7 +6,10 @@ import java.io.UncheckedIOException;
 import java.util.Map;
 
 /**
- * The chat page and its assets, read once from the jar's {@code web/} folder. Immutable.
+ * The chat pages, their assets and roomcast.js (script, ES module and declarations), read once
+ * from the jar's {@code web/} folder.
+ *
+ * <p>Threading: immutable, shared by every connection.
  */
 final class StaticPage {
 
@@ -14,15 +17,27 @@ final class StaticPage {
     record Asset(byte[] body, String contentType) {
     }
 
+    private static final String HTML = "text/html; charset=utf-8";
+    private static final String CSS = "text/css; charset=utf-8";
+    private static final String JAVASCRIPT = "text/javascript; charset=utf-8";
+
     private final Map<String, Asset> assets;
 
     StaticPage() {
-        assets = Map.of(
-                "/", load("index.html", "text/html; charset=utf-8"),
-                "/index.html", load("index.html", "text/html; charset=utf-8"),
-                "/style.css", load("style.css", "text/css; charset=utf-8"),
-                "/roomcast.js", load("roomcast.js", "text/javascript; charset=utf-8"),
-                "/chat.html", load("chat.html", "text/html; charset=utf-8"));
+        Asset chat = load("chat.html", HTML);
+        assets = Map.ofEntries(
+                Map.entry("/", load("index.html", HTML)),
+                Map.entry("/index.html", load("index.html", HTML)),
+                Map.entry("/style.css", load("style.css", CSS)),
+                Map.entry("/chat", chat),
+                Map.entry("/chat.html", chat),
+                Map.entry("/chat.css", load("chat.css", CSS)),
+                Map.entry("/chat.js", load("chat.js", JAVASCRIPT)),
+                Map.entry("/favicon.svg", load("favicon.svg", "image/svg+xml")),
+                Map.entry("/roomcast.js", load("roomcast.js", JAVASCRIPT)),
+                Map.entry("/roomcast.mjs", load("roomcast.mjs", JAVASCRIPT)),
+                // Declarations are read by editors and the TypeScript compiler, never run by a browser.
+                Map.entry("/roomcast.d.ts", load("roomcast.d.ts", "text/plain; charset=utf-8")));
     }
 
     /** The asset at this path, or null. */

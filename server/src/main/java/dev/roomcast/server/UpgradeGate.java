@@ -22,8 +22,11 @@ import java.util.List;
 /**
  * Everything a WebSocket upgrade must pass before the handshake, in one place and in this order:
  * draining (503), Origin (403), token (401) or chosen name (400), room permission (403), node capacity (503) and the
- * per-address cap (429). Refusals are one-line HTTP answers, counted by reason. Thread-safe,
- * shared by every connection.
+ * per-address cap (429). Refusals are one-line HTTP answers, counted by reason. The first four
+ * also answer a plain GET on a WebSocket path ({@link #preflight}).
+ *
+ * <p>Threading: thread-safe (immutable configuration; the connection counts are atomic), shared by
+ * every connection.
  */
 final class UpgradeGate {
 
@@ -71,39 +74,12 @@ final class UpgradeGate {
      * endpoints that join rooms later (or never).
      */
     Decision check(Channel channel, FullHttpRequest request, String room) {
-        if (connections.draining()) {
-            return refuse(HttpResponseStatus.SERVICE_UNAVAILABLE, "server is shutting down; connect to another node",
-                    UpgradeRejection.DRAINING);
+        Decision screened = preflight(request, room);
+        if (screened instanceof Refused refused) {
+            metrics.upgradeRejected(refused.rejection());
+            return refused;
         }
-        if (!origins.allows(request.headers().get(HttpHeaderNames.ORIGIN), request.headers().get(HttpHeaderNames.HOST))) {
-            return refuse(HttpResponseStatus.FORBIDDEN, "origin not allowed: " + request.headers().get(HttpHeaderNames.ORIGIN),
-                    UpgradeRejection.ORIGIN);
-        }
-        QueryStringDecoder query = new QueryStringDecoder(request.uri());
-        Principal principal;
-        String token = tokens == null ? null : token(request, query);
-        if (tokens == null) {
-            String name = chosenName(query);
-            String refusal = name == null ? null : UserNames.refusal(name);
-            if (refusal != null) {
-                return refuse(HttpResponseStatus.BAD_REQUEST, refusal, UpgradeRejection.INVALID_NAME);
-            }
-            principal = Principal.anonymous(name == null ? identities.guestName() : name);
-        } else if ((token == null || token.isBlank()) && anonymousRooms != null) {
-            // Authentication is on, but some namespaces let clients without a token in: only their rooms,
-            // under a generated guest name (a chosen one could pass for a token's user).
-            principal = Principal.anonymous(identities.guestName(), anonymousRooms);
-        } else {
-            TokenVerifier.Result verified = tokens.verify(token);
-            if (verified instanceof TokenVerifier.Refused refused) {
-                return refuse(HttpResponseStatus.UNAUTHORIZED, refused.reason(), UpgradeRejection.UNAUTHORIZED);
-            }
-            principal = ((TokenVerifier.Valid) verified).principal();
-        }
-        if (room != null && !principal.rooms().allows(room)) {
-            return refuse(HttpResponseStatus.FORBIDDEN, "your token does not allow room " + room,
-                    UpgradeRejection.FORBIDDEN);
-        }
+        Principal principal = ((Admitted) screened).principal();
         // The address is only worked out, and kept until the connection closes, when it is counted.
         String address = limits.countsAddresses() ? clientAddress(channel, request) : null;
         switch (limits.tryAdmit(address)) {
@@ -116,8 +92,51 @@ final class UpgradeGate {
             case ADMITTED:
             default:
                 channel.closeFuture().addListener(address == null ? releaseSlot : closed -> limits.release(address));
-                return new Admitted(principal);
+                return screened;
         }
+    }
+
+    /**
+     * What an upgrade with this request's origin, token and room would be told, without taking a
+     * connection slot or counting a rejection: the answer to a plain GET on a WebSocket path, which
+     * lets a browser (to which a refused upgrade is only close code 1006) learn why it was refused.
+     * These are the checks that need no connection slot: draining, Origin, token, room permission.
+     */
+    Decision preflight(FullHttpRequest request, String room) {
+        if (connections.draining()) {
+            return new Refused(HttpResponseStatus.SERVICE_UNAVAILABLE, "server is shutting down; connect to another node",
+                    UpgradeRejection.DRAINING);
+        }
+        if (!origins.allows(request.headers().get(HttpHeaderNames.ORIGIN), request.headers().get(HttpHeaderNames.HOST))) {
+            return new Refused(HttpResponseStatus.FORBIDDEN, "origin not allowed: " + request.headers().get(HttpHeaderNames.ORIGIN),
+                    UpgradeRejection.ORIGIN);
+        }
+        QueryStringDecoder query = new QueryStringDecoder(request.uri());
+        Principal principal;
+        String token = tokens == null ? null : token(request, query);
+        if (tokens == null) {
+            String name = chosenName(query);
+            String refusal = name == null ? null : UserNames.refusal(name);
+            if (refusal != null) {
+                return new Refused(HttpResponseStatus.BAD_REQUEST, refusal, UpgradeRejection.INVALID_NAME);
+            }
+            principal = Principal.anonymous(name == null ? identities.guestName() : name);
+        } else if ((token == null || token.isBlank()) && anonymousRooms != null) {
+            // Authentication is on, but some namespaces let clients without a token in: only their rooms,
+            // under a generated guest name (a chosen one could pass for a token's user).
+            principal = Principal.anonymous(identities.guestName(), anonymousRooms);
+        } else {
+            TokenVerifier.Result verified = tokens.verify(token);
+            if (verified instanceof TokenVerifier.Refused refused) {
+                return new Refused(HttpResponseStatus.UNAUTHORIZED, refused.reason(), UpgradeRejection.UNAUTHORIZED);
+            }
+            principal = ((TokenVerifier.Valid) verified).principal();
+        }
+        if (room != null && !principal.rooms().allows(room)) {
+            return new Refused(HttpResponseStatus.FORBIDDEN, "your token does not allow room " + room,
+                    UpgradeRejection.FORBIDDEN);
+        }
+        return new Admitted(principal);
     }
 
     /** Checks a token a connected client sends to refresh its credentials. */

@@ -31,8 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * roomcast.js as served by the server, run in Node against real sockets: it reconnects after a
- * dropped connection and recovers exactly what it missed, and after a server restart it
- * reconnects and reports {@code recovered:false}.
+ * dropped connection and recovers exactly what it missed; a new client with the {@code storage}
+ * of one that went away (a reloaded page) rejoins its rooms and recovers what it missed; and after a
+ * server restart it reconnects and reports {@code recovered:false}.
  */
 @Timeout(120)
 class RoomcastJsIT {
@@ -68,12 +69,21 @@ class RoomcastJsIT {
         private final LinkedBlockingQueue<JsonNode> events = new LinkedBlockingQueue<>();
 
         NodeClient(Path roomcastJs, URI url, String room) throws IOException {
+            this(roomcastJs, url, room, null);
+        }
+
+        /** {@code storage}: the file the client keeps its rooms in, or null for none. */
+        NodeClient(Path roomcastJs, URI url, String room, Path storage) throws IOException {
             Path driver = scratch.resolve("roomcast-driver.cjs");
             try (var in = RoomcastJsIT.class.getResourceAsStream("/node/roomcast-driver.cjs")) {
                 Files.write(driver, in.readAllBytes());
             }
-            process = new ProcessBuilder("node", "--experimental-websocket", driver.toString(),
-                    roomcastJs.toString(), url.toString(), room)
+            List<String> command = new ArrayList<>(List.of("node", "--experimental-websocket", driver.toString(),
+                    roomcastJs.toString(), url.toString(), room));
+            if (storage != null) {
+                command.add(storage.toString());
+            }
+            process = new ProcessBuilder(command)
                     .redirectError(ProcessBuilder.Redirect.INHERIT)
                     .start();
             commands = new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
@@ -182,6 +192,37 @@ class RoomcastJsIT {
 
             publish(server, room, "after");
             assertThat(client.expect("message").get("offset").asLong()).isEqualTo(9);
+        }
+    }
+
+    @Test
+    void aNewClientWithTheStorageOfOneThatWentAwayRejoinsItsRoomsAndRecoversExactlyWhatItMissed() throws Exception {
+        String room = "js-" + ROOMS.incrementAndGet();
+        Path storage = scratch.resolve("storage-" + room + ".json");
+        try (TestServer server = TestServer.start(b -> b.apiKey(KEY))) {
+            Path roomcastJs = fetchRoomcastJs(server);
+            try (NodeClient first = new NodeClient(roomcastJs, server.ws("/v1/ws?name=node"), room, storage)) {
+                assertThat(first.expect("restored").get("rooms")).isEmpty();
+                first.expect("open");
+                first.expect("joined");
+                publish(server, room, "seen1");
+                publish(server, room, "seen2");
+                assertThat(offsets(first.messages(2))).containsExactly(1L, 2L);
+            }
+            publish(server, room, "missed1");
+            publish(server, room, "missed2");
+            try (NodeClient reloaded = new NodeClient(roomcastJs, server.ws("/v1/ws?name=node"), room, storage)) {
+                assertThat(reloaded.expect("restored").get("rooms")).extracting(JsonNode::asText).containsExactly(room);
+                reloaded.expect("open");
+                JsonNode recovered = reloaded.expect("recovered");
+                assertThat(recovered.get("recovered").asBoolean()).isTrue();
+                assertThat(recovered.get("missed").asInt()).isEqualTo(2);
+                List<JsonNode> missed = reloaded.messages(2);
+                assertThat(missed).extracting(m -> m.get("text").asText()).containsExactly("missed1", "missed2");
+                publish(server, room, "live");
+                JsonNode live = reloaded.expect("message");
+                assertThat(live.get("offset").asLong()).as("nothing doubled at the seam").isEqualTo(5);
+            }
         }
     }
 

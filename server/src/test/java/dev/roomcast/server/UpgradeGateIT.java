@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.roomcast.testing.JsonWs;
+import dev.roomcast.testing.RawHttp;
 import dev.roomcast.testing.RawWebSocket;
 import dev.roomcast.testing.Bystander;
 import dev.roomcast.testing.TestServer;
@@ -155,6 +156,27 @@ class UpgradeGateIT {
             assertThat(server.node().metrics().scrape())
                     .contains("roomcast_upgrades_rejected_total{reason=\"unauthorized\"} 4.0");
             assertServes(server, tokenQuery(Tokens.hs256("u2", Duration.ofMinutes(5), null)));
+        }
+    }
+
+    @Test
+    void aPlainGetOnAWebSocketPathIsAnsweredWithTheRefusalItsUpgradeWouldGetReadableFromAnyOrigin() throws Exception {
+        try (TestServer server = TestServer.start(b -> b.jwtSecret(Tokens.SECRET))) {
+            // A page on another port of localhost (allowed by default) reads why its token is refused.
+            RawHttp.Response forged = RawHttp.send(server.port(), "GET", "/v1/ws?token=garbage", "Origin: http://localhost:5173\r\n");
+            assertThat(forged.status()).isEqualTo(401);
+            assertThat(forged.body()).isNotBlank();
+            assertThat(forged.headers()).containsEntry("access-control-allow-origin", "*");
+            RawHttp.Response foreign = RawHttp.send(server.port(), "GET", "/v1/ws", "Origin: https://elsewhere.example\r\n");
+            assertThat(foreign.status()).isEqualTo(403);
+            assertThat(foreign.body()).contains("origin not allowed");
+            assertThat(foreign.headers()).containsEntry("access-control-allow-origin", "*");
+            String valid = tokenQuery(Tokens.hs256("prober", Duration.ofMinutes(5), null));
+            RawHttp.Response admitted = RawHttp.send(server.port(), "GET", "/v1/ws" + valid, "");
+            assertThat(admitted.status()).as("a good token would be admitted: the plain GET is only told to upgrade").isEqualTo(400);
+            assertThat(admitted.body()).contains("this is a WebSocket endpoint");
+            assertThat(server.node().metrics().scrape()).as("a probe is not a refused upgrade")
+                    .doesNotContainPattern("reason=\"unauthorized\"[^\n]* [1-9]");
         }
     }
 
