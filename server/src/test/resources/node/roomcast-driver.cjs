@@ -1,4 +1,5 @@
-// Drives roomcast.js for RoomcastJsIT: one JSON line per client event on stdout, commands on stdin
+// Drives roomcast.js for RoomcastJsIT: one JSON line per client event on stdout ("event" is the kind;
+// a message's own event name is printed as "name"), commands on stdin
 // ("drop": lose the connection and reconnect; "publish {json}": client.publish(room, that object), printing
 // the answer as "published"; "exit": close and quit). With a storage file, the
 // client keeps its rooms there (as a page keeps them in sessionStorage), prints the rooms it
@@ -27,7 +28,7 @@ const print = (event, fields) => process.stdout.write(JSON.stringify(Object.assi
 
 client.on("open", (welcome) => print("open", { user: welcome.user }));
 client.on("message", (m) => print("message",
-    { room: m.room, epoch: m.epoch, offset: m.offset, from: m.from, event: m.event, text: m.text, data: m.data }));
+    { room: m.room, epoch: m.epoch, offset: m.offset, from: m.from, name: m.event, text: m.text, data: m.data }));
 client.on("recovered", (r) => print("recovered", { room: r.room, recovered: r.recovered, missed: r.missed }));
 client.on("close", (c) => print("close", { code: c.code, reconnecting: c.reconnecting }));
 client.on("error", (e) => print("error", { code: e.code, message: e.message }));

@@ -271,7 +271,7 @@ class RoomcastJsIT {
             client.command("publish {\"event\":\"move\",\"data\":{\"x\":3,\"path\":[1,2]}}");
             assertThat(client.expect("published").get("offset").asLong()).isEqualTo(1);
             JsonNode own = client.expect("message");
-            assertThat(own.get("event").asText()).isEqualTo("move");
+            assertThat(own.get("name").asText()).isEqualTo("move");
             assertThat(own.get("data")).isEqualTo(JsonWs.obj("x", 3, "path", List.of(1, 2)));
 
             client.command("publish {\"text\":\"typing\",\"store\":false,\"echo\":false}");
