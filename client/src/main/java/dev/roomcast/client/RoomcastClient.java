@@ -400,7 +400,9 @@ public final class RoomcastClient implements AutoCloseable {
             if (room == null) {
                 return; // left meanwhile
             }
-            room.advance(message.position());
+            if (message.position() != null) { // an ephemeral message has none, and is never recovered
+                room.advance(message.position());
+            }
             target = room.listener;
         }
         callbacks.execute(() -> target.accept(message));
