@@ -1,5 +1,8 @@
 -- Appends one message to a room's history and publishes it, as one atomic step: the only way a
 -- message enters a room, so offsets grow by exactly one per message whichever node publishes.
+-- An ephemeral message (store = 0) is only published: no offset, not kept. A message with an
+-- idempotency key whose key is already set is neither: the first publish's position is returned,
+-- so a retry on any node within the window is answered without delivering twice.
 --
 -- KEYS[1]  the room's position hash {epoch, offset}
 -- KEYS[2]  the room's history stream; each entry has one field, m = the encoded event
@@ -9,10 +12,33 @@
 -- ARGV[4]  oldest message kept, in ms (0 keeps them regardless of age)
 -- ARGV[5]  TTL of the room's keys in ms, refreshed here: a room nobody publishes to expires
 -- ARGV[6]  the room's pub/sub channel
--- Returns {epoch, offset} of the message.
-local position, stream = KEYS[1], KEYS[2]
+-- ARGV[7]  1 to keep the message (an offset, history), 0 for an ephemeral one
+-- KEYS[3]  optional: the idempotency key's key, holding "epoch:offset" (or "" for an ephemeral message)
+-- ARGV[8]  with KEYS[3]: how long the key is remembered, in ms
+-- Returns {epoch, offset} of the message (of the first publish with the key), or {} if it has none.
+local position, stream, idempotency = KEYS[1], KEYS[2], KEYS[3]
 local fresh_epoch, body, history_size = ARGV[1], ARGV[2], tonumber(ARGV[3])
 local max_age_ms, ttl_ms, channel = tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6]
+local store = ARGV[7] == '1'
+
+if idempotency then
+    local seen = redis.call('GET', idempotency)
+    if seen then
+        if seen == '' then
+            return {}
+        end
+        local colon = string.find(seen, ':', 1, true)
+        return {string.sub(seen, 1, colon - 1), tonumber(string.sub(seen, colon + 1))}
+    end
+end
+
+if not store then
+    redis.call('PUBLISH', channel, body)
+    if idempotency then
+        redis.call('SET', idempotency, '', 'PX', ARGV[8])
+    end
+    return {}
+end
 
 local epoch = redis.call('HGET', position, 'epoch')
 -- Same rule as history.lua: without its position, or with its stream gone from under a room that had
@@ -40,4 +66,7 @@ if history_size > 0 then
 end
 redis.call('PEXPIRE', position, ttl_ms)
 redis.call('PUBLISH', channel, event)
+if idempotency then
+    redis.call('SET', idempotency, epoch .. ':' .. string.format('%d', offset), 'PX', ARGV[8])
+end
 return {epoch, offset}

@@ -90,8 +90,11 @@ function notice(c, text, tone, ts) {
 }
 
 function message(frame) {
-    return { kind: "message", id: frame.epoch + ":" + frame.offset, epoch: frame.epoch, offset: frame.offset,
-        from: frame.from, text: frame.text, ts: frame.ts };
+    // An ephemeral message (store: false) has no position, so nothing to tell a repeat by; a data
+    // message shows as its JSON, as the text endpoints show it.
+    return { kind: "message", id: frame.epoch === undefined ? null : frame.epoch + ":" + frame.offset,
+        epoch: frame.epoch, offset: frame.offset, from: frame.from,
+        text: frame.text !== undefined ? frame.text : JSON.stringify(frame.data), ts: frame.ts };
 }
 
 function dayLabel(ts) {

@@ -39,13 +39,32 @@ export interface Ok extends Partial<Position> {
     room?: string;
 }
 
-export interface Message extends Position {
+export interface Message extends Partial<Position> {
     type: "message";
     room: string;
     from: string;
-    text: string;
+    /** The publisher's name for the kind of message, when it gave one. */
+    event?: string;
+    /** The text of a text message; absent for a data message. */
+    text?: string;
+    /** The JSON value of a data message (numbers beyond 2^53 lose digits in JSON.parse). */
+    data?: unknown;
     /** Server time, milliseconds since the Unix epoch. */
     ts: number;
+}
+
+/** What publish sends besides the room: a text or any JSON value, and how it is delivered. */
+export interface Publication {
+    text?: string;
+    data?: unknown;
+    /** 1 to 64 characters. */
+    event?: string;
+    /** false: live only, no position, never in history or recovery. */
+    store?: boolean;
+    /** false: every member but this connection. */
+    echo?: boolean;
+    /** A retry with the same key in the same room within the server's window is not delivered twice. */
+    idempotencyKey?: string;
 }
 
 export interface Direct {
@@ -118,7 +137,8 @@ export class Client {
     leave(room: string): Promise<Ok>;
     /** Leaves and rejoins with the first join's history replay: what to do after `recovered: false`. */
     reload(room: string): Promise<Ok>;
-    publish(room: string, text: string): Promise<Ok & Position>;
+    /** Resolves with the message's position (the first publish's for a repeated idempotency key); none with store: false. */
+    publish(room: string, message: string | Publication): Promise<Ok & Partial<Position>>;
     direct(to: string, text: string): Promise<Ok>;
     presence(room: string): Promise<Presence>;
     ping(): Promise<Ok>;

@@ -3,10 +3,11 @@
  * and for Node 20+ (run with `node --experimental-websocket`, or pass a WebSocket class).
  *
  *   const client = new Roomcast.Client("ws://127.0.0.1:8000/v1/ws?name=ann");
- *   client.on("message", m => console.log(m.room, m.from, m.text));
+ *   client.on("message", m => console.log(m.room, m.from, m.event, m.text ?? m.data));
  *   client.on("recovered", r => { if (!r.recovered) client.reload(r.room); });
  *   await client.join("lobby");
  *   await client.publish("lobby", "hello");
+ *   await client.publish("game:42", { event: "move", data: { x: 3 }, store: false, echo: false });
  *
  * It reconnects by itself (exponential backoff with full jitter) and rejoins its rooms with `since` set
  * to the last message it saw, so the server replays exactly what it missed; when that is not
@@ -105,7 +106,8 @@
 
         /**
          * Subscribes to an event and returns the function that unsubscribes. Events:
-         * "open" (welcome frame), "message", "direct", "joined", "left", "recovered",
+         * "open" (welcome frame), "message" (the frame: room, from, event if any, text or data, ts,
+         * epoch and offset unless published with store: false), "direct", "joined", "left", "recovered",
          * "error" (error frames nobody awaits), "close" ({code, reason, reconnecting, delayMs}, and
          * for a connection that failed before its welcome {status, detail} of the server's answer to
          * the probe, or {unreachable: true}).
@@ -176,9 +178,26 @@
             return this.request({ type: "leave", room: room });
         }
 
-        /** Publishes to a joined room; resolves with {room, epoch, offset}. */
-        publish(room, text) {
-            return this.request({ type: "publish", room: room, text: text });
+        /**
+         * Publishes to a joined room; resolves with {room, epoch, offset} ({room} alone for store: false).
+         * @param {string|object} message a text, or {text} or {data} (any JSON value) with optional
+         *        event (a name for the kind of message), store (false: live only, never in history),
+         *        echo (false: not back to this connection) and idempotencyKey (a retry with the same key
+         *        within the server's window is not delivered twice and resolves with the first position)
+         */
+        publish(room, message) {
+            const request = { type: "publish", room: room };
+            if (typeof message === "string") {
+                request.text = message;
+            } else {
+                if (message.text !== undefined) request.text = message.text;
+                if (message.data !== undefined) request.data = message.data;
+                if (message.event !== undefined) request.event = message.event;
+                if (message.store !== undefined) request.store = message.store;
+                if (message.echo !== undefined) request.echo = message.echo;
+                if (message.idempotencyKey !== undefined) request.idempotency_key = message.idempotencyKey;
+            }
+            return this.request(request);
         }
 
         /** Sends a private message to every session of user `to`. */

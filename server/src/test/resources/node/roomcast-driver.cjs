@@ -1,5 +1,7 @@
-// Drives roomcast.js for RoomcastJsIT: one JSON line per client event on stdout, commands on stdin
-// ("drop": lose the connection and reconnect; "exit": close and quit). With a storage file, the
+// Drives roomcast.js for RoomcastJsIT: one JSON line per client event on stdout ("event" is the kind;
+// a message's own event name is printed as "name"), commands on stdin
+// ("drop": lose the connection and reconnect; "publish {json}": client.publish(room, that object), printing
+// the answer as "published"; "exit": close and quit). With a storage file, the
 // client keeps its rooms there (as a page keeps them in sessionStorage), prints the rooms it
 // restored from it, and joins the room only when it did not restore it.
 // Usage: node --experimental-websocket roomcast-driver.cjs /path/to/roomcast.js ws://…/v1/ws?name=… room [storage.json]
@@ -25,7 +27,8 @@ const client = new Roomcast.Client(url, { minDelayMs: 200, maxDelayMs: 1000, sto
 const print = (event, fields) => process.stdout.write(JSON.stringify(Object.assign({ event: event }, fields)) + "\n");
 
 client.on("open", (welcome) => print("open", { user: welcome.user }));
-client.on("message", (m) => print("message", { room: m.room, epoch: m.epoch, offset: m.offset, text: m.text }));
+client.on("message", (m) => print("message",
+    { room: m.room, epoch: m.epoch, offset: m.offset, from: m.from, name: m.event, text: m.text, data: m.data }));
 client.on("recovered", (r) => print("recovered", { room: r.room, recovered: r.recovered, missed: r.missed }));
 client.on("close", (c) => print("close", { code: c.code, reconnecting: c.reconnecting }));
 client.on("error", (e) => print("error", { code: e.code, message: e.message }));
@@ -41,6 +44,10 @@ if (!client.joinedRooms().includes(room)) {
 readline.createInterface({ input: process.stdin }).on("line", (line) => {
     if (line === "drop") {
         client.reconnect();
+    } else if (line.startsWith("publish ")) {
+        client.publish(room, JSON.parse(line.substring("publish ".length))).then(
+            (ok) => print("published", { epoch: ok.epoch, offset: ok.offset }),
+            (e) => print("failed", { code: e.code, message: e.message }));
     } else if (line === "exit") {
         client.close();
         process.exit(0);

@@ -5,6 +5,10 @@ import dev.roomcast.broker.LocalBroker;
 import dev.roomcast.broker.Position;
 import dev.roomcast.broker.redis.RedisBroker;
 import dev.roomcast.cli.ServeCommand;
+import dev.roomcast.broker.RoomHistory;
+import dev.roomcast.config.History;
+import dev.roomcast.config.Namespace;
+import dev.roomcast.config.Namespaces;
 import dev.roomcast.config.RoomcastConfig;
 import dev.roomcast.hub.Hub;
 import dev.roomcast.metrics.BuildInfo;
@@ -42,11 +46,11 @@ public final class Roomcast implements ServeCommand.RunningNode, AutoCloseable {
     private final NettyServer server;
     private final ServerMetrics metrics;
     private final InetSocketAddress address;
-    private final int maxTextBytes;
+    private final int maxPayloadBytes;
 
-    private Roomcast(Broker broker, Hub hub, NettyServer server, ServerMetrics metrics, InetSocketAddress address, int maxTextBytes) {
+    private Roomcast(Broker broker, Hub hub, NettyServer server, ServerMetrics metrics, InetSocketAddress address, int maxPayloadBytes) {
         this.broker = broker;
-        this.maxTextBytes = maxTextBytes;
+        this.maxPayloadBytes = maxPayloadBytes;
         this.hub = hub;
         this.server = server;
         this.metrics = metrics;
@@ -68,14 +72,16 @@ public final class Roomcast implements ServeCommand.RunningNode, AutoCloseable {
             throw e;
         }
         NettyServer server = new NettyServer(config, metrics);
-        Hub hub = new Hub(server.loops(), broker, server.encoder(), clock, metrics::deliveryBatchFlushed);
+        Namespaces namespaces = config.namespaces();
+        Hub hub = new Hub(server.loops(), broker, server.encoder(), clock, metrics::deliveryBatchFlushed,
+                room -> namespaces.of(room).presence());
         metrics.bindSizes(server::connectionCount, hub::roomCount);
         metrics.bindBuildInfo(BuildInfo.version());
         broker.announceNode(server.nodeId(), server::connectionCount);
         try {
             InetSocketAddress address = server.start(hub);
             log.info(StartupLine.of(config, address, server.transport()));
-            return new Roomcast(broker, hub, server, metrics, address, config.limits().maxTextBytes());
+            return new Roomcast(broker, hub, server, metrics, address, config.limits().maxPayloadBytes());
         } catch (BindException | RuntimeException e) {
             broker.close();
             metrics.close();
@@ -85,12 +91,38 @@ public final class Roomcast implements ServeCommand.RunningNode, AutoCloseable {
 
     /** The broker the config names: in-process, or Redis (connects now, blocking). */
     private static Broker newBroker(RoomcastConfig config, Clock clock, ServerMetrics metrics) {
+        History history = config.history();
+        RoomHistory.HistoryPolicy historyPolicy = historyPolicy(history, config.namespaces());
         if (!config.cluster().redisBroker()) {
-            return new LocalBroker(config.history().historySize(), config.history().historyMaxAge(), config.history().historyMaxBytes(), clock);
+            return new LocalBroker(historyPolicy, history.historyMaxBytes(), history.idempotencyWindow(), clock);
         }
         return RedisBroker.connect(new RedisBroker.Settings(config.cluster().broker(), config.cluster().redisPrefix(),
-                config.history().historySize(), config.history().historyMaxAge(), config.history().redisRoomTtl(),
-                config.cluster().presenceLease()), metrics.redisObserver());
+                historyPolicy, redisRoomTtl(history, config.namespaces()), config.cluster().presenceLease(),
+                history.idempotencyWindow()), metrics.redisObserver());
+    }
+
+    /** The longest any room's Redis keys must outlive its last message: the node-wide rule's, or a namespace's. */
+    private static Duration redisRoomTtl(History history, Namespaces namespaces) {
+        Duration longest = history.redisRoomTtl();
+        for (Namespace namespace : namespaces.byName().values()) {
+            Duration maxAge = namespace.historyMaxAge();
+            Duration ttl = maxAge == null ? longest : maxAge.isZero() ? History.NO_AGE_LIMIT_TTL : maxAge;
+            longest = ttl.compareTo(longest) > 0 ? ttl : longest;
+        }
+        return longest;
+    }
+
+    /** Each room's history: its namespace's overrides, else the node-wide settings. */
+    private static RoomHistory.HistoryPolicy historyPolicy(History history, Namespaces namespaces) {
+        RoomHistory nodeWide = new RoomHistory(history.historySize(), history.historyMaxAge());
+        return room -> {
+            Namespace namespace = namespaces.of(room);
+            if (namespace.historySize() == null && namespace.historyMaxAge() == null) {
+                return nodeWide;
+            }
+            return new RoomHistory(namespace.historySize() != null ? namespace.historySize() : nodeWide.size(),
+                    namespace.historyMaxAge() != null ? namespace.historyMaxAge() : nodeWide.maxAge());
+        };
     }
 
     public InetSocketAddress address() {
@@ -112,15 +144,15 @@ public final class Roomcast implements ServeCommand.RunningNode, AutoCloseable {
      * {@code publish} or the HTTP API would, without a connection: how a host program that embeds
      * the node pushes into rooms. Completes with the message's position; fails with
      * {@link IllegalArgumentException} for a room name the protocol refuses (reserved names but
-     * {@code $global} included) or a text over the configured {@code maxTextBytes}.
+     * {@code $global} included) or a text over the configured {@code maxPayloadBytes}.
      */
     public CompletionStage<Position> publish(String room, String from, String text) {
         RoomNames.Checked checked = RoomNames.check(room, true);
         if (!checked.ok()) {
             return CompletableFuture.failedFuture(new IllegalArgumentException(checked.refusal()));
         }
-        if (Utf8.length(text) > maxTextBytes) {
-            return CompletableFuture.failedFuture(new IllegalArgumentException("text is longer than " + maxTextBytes + " bytes"));
+        if (Utf8.length(text) > maxPayloadBytes) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("text is longer than " + maxPayloadBytes + " bytes"));
         }
         return hub.publish(checked.name(), from, text);
     }

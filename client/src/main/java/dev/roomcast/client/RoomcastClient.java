@@ -1,7 +1,10 @@
 package dev.roomcast.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.roomcast.client.PendingRequests.Pending;
 import java.io.IOException;
@@ -67,7 +70,11 @@ public final class RoomcastClient implements AutoCloseable {
     /** Upgrade answers that say the token (or origin) is refused: retrying the same one cannot help. */
     private static final Set<Integer> REFUSED_UPGRADES = Set.of(401, 403);
     private static final int ABNORMAL_CLOSE = 1006;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Reads numbers exactly (big integers, decimals as written), so a message's {@code data} is what was sent. */
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
+            .build();
 
     private final URI url;
     private final Supplier<String> tokens;
@@ -160,7 +167,18 @@ public final class RoomcastClient implements AutoCloseable {
 
     /** Publishes {@code text} to a joined room; completes with the position the message was given. */
     public CompletableFuture<Position> publish(String room, String text) {
-        return answered(request(body("publish").put("room", room).put("text", text)), RoomcastClient::position);
+        return publish(room, Publication.text(text));
+    }
+
+    /**
+     * Publishes a text or JSON value to a joined room, with an event name, ephemeral, without echo or with
+     * an idempotency key as {@code publication} says; completes with the position the message was given
+     * (the first publish's for a repeated idempotency key), or null for an ephemeral one.
+     */
+    public CompletableFuture<Position> publish(String room, Publication publication) {
+        ObjectNode request = body("publish").put("room", room);
+        publication.writeTo(request);
+        return answered(request(request), RoomcastClient::position);
     }
 
     /** Sends {@code text} privately to every session of user {@code to}. */
@@ -374,14 +392,17 @@ public final class RoomcastClient implements AutoCloseable {
 
     private void onMessage(JsonNode frame) {
         Message message = new Message(frame.path("room").asText(), position(frame), frame.path("from").asText(),
-                frame.path("text").asText(), frame.path("ts").asLong());
+                frame.hasNonNull("event") ? frame.get("event").asText() : null,
+                frame.has("data") ? null : frame.path("text").asText(), frame.get("data"), frame.path("ts").asLong());
         Consumer<Message> target;
         synchronized (this) {
             Room room = rooms.get(message.room());
             if (room == null) {
                 return; // left meanwhile
             }
-            room.advance(message.position());
+            if (message.position() != null) { // an ephemeral message has none, and is never recovered
+                room.advance(message.position());
+            }
             target = room.listener;
         }
         callbacks.execute(() -> target.accept(message));

@@ -24,17 +24,22 @@ import java.util.function.IntSupplier;
  * new process gives every room a new epoch, so clients that recover across the restart are
  * told {@code recovered:false}. To share rooms between nodes, use the Redis broker.
  *
- * <p>Memory: each room keeps at most {@code historySize} messages no older than
- * {@code historyMaxAge}, and all rooms together at most about {@code historyMaxBytes} (an
+ * <p>Memory: each room keeps at most the messages its {@link RoomHistory} allows, and all rooms together at most about {@code historyMaxBytes} (an
  * estimate: two bytes per character plus a fixed overhead per message and per room). Past that
  * bound, whole rooms' histories are dropped, least recently published-to first, until the total is
  * back under nine tenths of it; such a room starts a new epoch, so its old positions answer
- * {@code recovered:false}.
+ * {@code recovered:false}. Idempotency keys are kept for the window, at most
+ * {@value #MAX_IDEMPOTENCY_KEYS} of them ({@link RecentKeys}).
  *
  * <p>Threading: thread-safe. Each room's log is guarded by its own monitor; eviction runs on one
  * publishing thread at a time.
  */
 public final class LocalBroker implements Broker {
+
+    /** Idempotency keys one node remembers at most (about 15 MB); past that the oldest are forgotten early. */
+    public static final int MAX_IDEMPOTENCY_KEYS = 100_000;
+    /** How long a publish's idempotency key is remembered when the caller does not say. */
+    public static final Duration DEFAULT_IDEMPOTENCY_WINDOW = Duration.ofMinutes(5);
 
     private final ConcurrentHashMap<String, RoomLog> logs = new ConcurrentHashMap<>();
     private final Set<String> subscribed = ConcurrentHashMap.newKeySet();
@@ -42,18 +47,24 @@ public final class LocalBroker implements Broker {
     private final PresenceCounts presence = new PresenceCounts();
     private final AtomicLong historyBytes = new AtomicLong();
     private final ReentrantLock evicting = new ReentrantLock();
-    private final int historySize;
-    private final Duration historyMaxAge;
+    private final RoomHistory.HistoryPolicy historyPolicy;
     private final long historyMaxBytes;
+    private final RecentKeys recentKeys;
     private final Clock clock;
     private volatile BrokerListener listener = event -> { };
     /** This node, alone: its id and connection count, for {@link #nodes}. */
     private volatile Map<String, IntSupplier> node = Map.of();
 
+    /** Every room keeps {@code historySize} messages no older than {@code historyMaxAge}. */
     public LocalBroker(int historySize, Duration historyMaxAge, long historyMaxBytes, Clock clock) {
-        this.historySize = historySize;
-        this.historyMaxAge = historyMaxAge;
+        this(RoomHistory.uniform(historySize, historyMaxAge), historyMaxBytes, DEFAULT_IDEMPOTENCY_WINDOW, clock);
+    }
+
+    public LocalBroker(RoomHistory.HistoryPolicy historyPolicy, long historyMaxBytes, Duration idempotencyWindow,
+                       Clock clock) {
+        this.historyPolicy = historyPolicy;
         this.historyMaxBytes = historyMaxBytes;
+        this.recentKeys = new RecentKeys(idempotencyWindow, MAX_IDEMPOTENCY_KEYS, clock);
         this.clock = clock;
     }
 
@@ -62,16 +73,32 @@ public final class LocalBroker implements Broker {
         this.listener = listener;
     }
 
+    /**
+     * Appends (unless {@code store} is false) and delivers under the room log's monitor, which keeps every
+     * loop's queue in offset order and makes "is the idempotency key new, then deliver" one step.
+     */
     @Override
     public CompletionStage<Position> publish(String room, Draft draft) {
-        // Appending and delivering under the log's monitor keeps every loop's queue in offset order.
-        RoomEvent.Message message = withLog(room, log -> {
-            RoomEvent.Message appended = log.append(room, draft);
-            deliver(appended);
-            return appended;
+        String key = draft.idempotencyKey();
+        Position position = withLog(room, log -> {
+            RecentKeys.Seen seen = key == null ? null : recentKeys.seen(room, key);
+            if (seen != null) {
+                return seen.position();
+            }
+            RoomEvent.Message message = draft.store() ? log.append(room, draft) : RoomEvent.Message.of(room, null, draft);
+            deliver(message);
+            if (key != null) {
+                recentKeys.remember(room, key, message.position());
+            }
+            return message.position();
         });
         evictIfOverBound();
-        return CompletableFuture.completedFuture(message.position());
+        return CompletableFuture.completedFuture(position);
+    }
+
+    /** Idempotency keys remembered now. */
+    public int idempotencyKeys() {
+        return recentKeys.size();
     }
 
     @Override
@@ -181,7 +208,7 @@ public final class LocalBroker implements Broker {
     /** Runs {@code action} on the room's live log under its monitor, retrying if it was just evicted. */
     private <T> T withLog(String room, Function<RoomLog, T> action) {
         while (true) {
-            RoomLog log = logs.computeIfAbsent(room, r -> newLog());
+            RoomLog log = logs.computeIfAbsent(room, r -> newLog(historyPolicy.of(r)));
             synchronized (log) {
                 if (!log.evicted()) {
                     return action.apply(log);
@@ -217,7 +244,7 @@ public final class LocalBroker implements Broker {
         }
     }
 
-    private RoomLog newLog() {
-        return new RoomLog(Position.newEpoch(), historySize, historyMaxAge, clock, historyBytes);
+    private RoomLog newLog(RoomHistory history) {
+        return new RoomLog(Position.newEpoch(), history, clock, historyBytes);
     }
 }

@@ -9,9 +9,35 @@ public sealed interface RoomEvent {
     /** The room the event belongs to. */
     String room();
 
-    /** A chat message; the only event kind that is kept in history and carries a position. */
-    record Message(String room, Position position, String from, String text, long timestampMillis)
-            implements RoomEvent {
+    /**
+     * A message; the only event kind that is kept in history and carries a position, unless it was
+     * published with {@code store:false}, which has none ({@code position} is null).
+     *
+     * @param exceptSession the id of the session that does not receive it ({@code echo:false}), or null
+     */
+    record Message(String room, Position position, String from, Payload payload, long timestampMillis,
+                   String exceptSession) implements RoomEvent {
+
+        /** A stored text message for every member. */
+        public Message(String room, Position position, String from, String text, long timestampMillis) {
+            this(room, position, from, Payload.text(text), timestampMillis, null);
+        }
+
+        /** The message of {@code draft} at {@code position} (null for an ephemeral one). */
+        public static Message of(String room, Position position, Draft draft) {
+            return new Message(room, position, draft.from(), draft.payload(), draft.timestampMillis(),
+                    draft.exceptSession());
+        }
+
+        /** Whether it is kept in history and has a position; false for {@code store:false}. */
+        public boolean stored() {
+            return position != null;
+        }
+
+        /** The text, or null for a data message. */
+        public String text() {
+            return payload.text();
+        }
     }
 
     /**

@@ -34,10 +34,10 @@ final class RoomLog {
     private boolean evicted;
 
     /** @param totalBytes the estimated bytes of every log, which this log adds its own to */
-    RoomLog(String epoch, int maxMessages, Duration maxAge, Clock clock, AtomicLong totalBytes) {
+    RoomLog(String epoch, RoomHistory history, Clock clock, AtomicLong totalBytes) {
         this.epoch = epoch;
-        this.maxMessages = maxMessages;
-        this.maxAge = maxAge;
+        this.maxMessages = history.size();
+        this.maxAge = history.maxAge();
         this.clock = clock;
         this.totalBytes = totalBytes;
         this.lastTouchedMillis = clock.millis();
@@ -46,8 +46,7 @@ final class RoomLog {
 
     RoomEvent.Message append(String room, Draft draft) {
         lastOffset++;
-        RoomEvent.Message message = new RoomEvent.Message(
-                room, new Position(epoch, lastOffset), draft.from(), draft.text(), draft.timestampMillis());
+        RoomEvent.Message message = RoomEvent.Message.of(room, new Position(epoch, lastOffset), draft);
         if (maxMessages > 0) {
             messages.addLast(message);
             totalBytes.addAndGet(estimatedBytes(message));
@@ -133,6 +132,8 @@ final class RoomLog {
 
     /** A rough size of a message in memory: its overhead plus two bytes per char of its strings. */
     private static long estimatedBytes(RoomEvent.Message message) {
-        return MESSAGE_OVERHEAD_BYTES + 2L * (message.text().length() + message.from().length());
+        Payload payload = message.payload();
+        int event = payload.event() == null ? 0 : payload.event().length();
+        return MESSAGE_OVERHEAD_BYTES + 2L * (payload.body().length() + event + message.from().length());
     }
 }

@@ -7,7 +7,9 @@ import dev.roomcast.config.SettingSpec;
 import dev.roomcast.config.Settings;
 import java.net.BindException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -76,7 +78,9 @@ public final class ServeCommand implements Callable<Integer> {
         CommandLine serve = new CommandLine(new ServeCommand(starter, environment));
         for (SettingSpec setting : Settings.all()) {
             String defaultText = setting.defaultText() == null ? "unset" : setting.defaultText();
-            serve.getCommandSpec().addOption(OptionSpec.builder(setting.flag())
+            List<String> names = new ArrayList<>(List.of(setting.flag()));
+            names.addAll(setting.aliases());
+            serve.getCommandSpec().addOption(OptionSpec.builder(names.toArray(String[]::new))
                     .paramLabel("<" + setting.component().getName() + ">")
                     .type(String.class)
                     .description(setting.help() + " (env " + setting.environmentVariable() + ", default " + defaultText + ")")

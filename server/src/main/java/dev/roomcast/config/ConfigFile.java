@@ -19,7 +19,8 @@ import java.util.stream.StreamSupport;
 
 /**
  * The YAML config file: one mapping per group ({@code network:}, {@code limits:}, …) whose keys
- * are the flags without their dashes. Reading refuses an unknown key, a value of the wrong shape or
+ * are the flags without their dashes, and the {@code namespaces:} section ({@link NamespacesSection}).
+ * Reading refuses an unknown key, a value of the wrong shape or
  * a bad value with one line naming the file and the key; writing is what {@code --print-config}
  * prints, each setting under a comment saying what it does.
  *
@@ -47,11 +48,16 @@ public final class ConfigFile {
     private ConfigFile() {
     }
 
+    /** What a file sets: the settings, typed, and the namespaces. */
+    record Contents(Map<SettingSpec, Object> values, Namespaces namespaces) {
+        static final Contents EMPTY = new Contents(Map.of(), Namespaces.none());
+    }
+
     /**
-     * The settings {@code file} sets, typed; a key without a value ({@code port:}) sets nothing.
-     * Throws {@link InvalidSetting} located at the file and key.
+     * What {@code file} sets; a key without a value ({@code port:}) sets nothing. Throws
+     * {@link InvalidSetting} located at the file and key.
      */
-    static Map<SettingSpec, Object> read(Path file) {
+    static Contents read(Path file) {
         JsonNode root;
         try {
             root = READER.readTree(Files.readString(file));
@@ -65,10 +71,15 @@ public final class ConfigFile {
         }
         Map<SettingSpec, Object> values = new HashMap<>();
         if (root == null || root.isMissingNode() || root.isNull()) {
-            return values;
+            return Contents.EMPTY;
         }
         requireMapping(file, root, "the file", "groups: " + String.join(", ", Settings.groups()));
+        Namespaces namespaces = Namespaces.none();
         for (Map.Entry<String, JsonNode> group : root.properties()) {
+            if (group.getKey().equals(NamespacesSection.KEY)) {
+                namespaces = NamespacesSection.read(file, group.getValue());
+                continue;
+            }
             if (!Settings.groups().contains(group.getKey())) {
                 throw new InvalidSetting(file.toString(), "unknown key '" + group.getKey() + "' (the groups are "
                         + String.join(", ", Settings.groups()) + ")");
@@ -79,7 +90,7 @@ public final class ConfigFile {
             requireMapping(file, group.getValue(), group.getKey(), "settings");
             for (Map.Entry<String, JsonNode> entry : group.getValue().properties()) {
                 String key = group.getKey() + "." + entry.getKey();
-                SettingSpec spec = Settings.all().stream().filter(s -> s.key().equals(key)).findFirst()
+                SettingSpec spec = Settings.all().stream().filter(s -> s.hasKey(key)).findFirst()
                         .orElseThrow(() -> new InvalidSetting(file + ": " + key, "unknown key"));
                 try {
                     Object value = valueOf(spec, entry.getValue());
@@ -91,7 +102,7 @@ public final class ConfigFile {
                 }
             }
         }
-        return values;
+        return new Contents(values, namespaces);
     }
 
     /** How a refusal names a value read from {@code file}. */
@@ -99,7 +110,8 @@ public final class ConfigFile {
         return file + ": " + spec.key();
     }
 
-    private static Object valueOf(SettingSpec spec, JsonNode node) {
+    /** The typed value of {@code node} for {@code spec}, or null for a key without a value. */
+    static Object valueOf(SettingSpec spec, JsonNode node) {
         if (node.isNull()) {
             return null;
         }
@@ -134,7 +146,7 @@ public final class ConfigFile {
         return type == List.class ? "a list or a comma-separated text" : "a text";
     }
 
-    private static void requireMapping(Path file, JsonNode node, String what, String expected) {
+    static void requireMapping(Path file, JsonNode node, String what, String expected) {
         if (!node.isObject()) {
             throw new InvalidSetting(file.toString(), "wrong type: " + what + " must be a mapping of " + expected);
         }
@@ -156,11 +168,12 @@ public final class ConfigFile {
             comment(yaml, spec.help() + " (" + spec.flag() + ", " + spec.environmentVariable() + ")");
             yaml.append("  ").append(spec.name()).append(": ").append(scalar(spec, spec.valueIn(config))).append('\n');
         }
+        NamespacesSection.render(config.namespaces(), yaml);
         return yaml.toString();
     }
 
 
-    private static String scalar(SettingSpec spec, Object value) {
+    static String scalar(SettingSpec spec, Object value) {
         String text = spec.format(value);
         if (text == null) {
             return "null";

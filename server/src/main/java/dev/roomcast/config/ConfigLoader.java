@@ -30,20 +30,23 @@ public final class ConfigLoader {
      */
     public static RoomcastConfig load(Map<String, String> flags, Map<String, String> environment) {
         Path file = configFile(flags, environment);
-        Map<SettingSpec, Object> fromFile = file == null ? Map.of() : ConfigFile.read(file);
+        ConfigFile.Contents contents = file == null ? ConfigFile.Contents.EMPTY : ConfigFile.read(file);
+        Map<SettingSpec, Object> fromFile = contents.values();
         Map<SettingSpec, Object> values = new HashMap<>();
         Map<SettingSpec, String> origins = new HashMap<>();
         for (SettingSpec spec : Settings.all()) {
             String flag = flags.get(spec.flag());
-            String variable = environment.get(spec.environmentVariable());
+            String variableName = spec.environmentVariables().stream()
+                    .filter(name -> environment.get(name) != null && !environment.get(name).isBlank())
+                    .findFirst().orElse(null);
             String origin;
             Object value;
             if (flag != null && !flag.isBlank()) {
                 origin = spec.flag();
                 value = parse(spec, flag, origin);
-            } else if (variable != null && !variable.isBlank()) {
-                origin = spec.environmentVariable();
-                value = parse(spec, variable, origin);
+            } else if (variableName != null) {
+                origin = variableName;
+                value = parse(spec, environment.get(variableName), origin);
             } else if (fromFile.containsKey(spec)) {
                 origin = ConfigFile.where(file, spec);
                 value = fromFile.get(spec);
@@ -53,7 +56,7 @@ public final class ConfigLoader {
             values.put(spec, value);
             origins.put(spec, origin);
         }
-        return Settings.assemble(values, spec -> origins.getOrDefault(spec, spec.flag()));
+        return Settings.assemble(values, contents.namespaces(), spec -> origins.getOrDefault(spec, spec.flag()));
     }
 
     private static Path configFile(Map<String, String> flags, Map<String, String> environment) {

@@ -11,9 +11,12 @@ public record Limits(
                 help = "Largest message a client may send; larger ones close the connection with 1009."
                         + " At most half of --outbound-buffer-bytes.")
         int maxMessageBytes,
-        @Setting(flag = "--max-text-bytes", defaultValue = "16384", min = "1", max = "67108864",
-                help = "Longest text (UTF-8 bytes) a JSON or HTTP publish may carry; longer ones get text_too_long / 413.")
-        int maxTextBytes,
+        @Setting(flag = "--max-payload-bytes", aliases = "--max-text-bytes", defaultValue = "16384", min = "1",
+                max = "67108864",
+                help = "Largest payload a JSON or HTTP publish may carry: the UTF-8 bytes of its text, or of its data as"
+                        + " compact JSON; larger ones get text_too_long or data_too_long (HTTP 413). Its former name"
+                        + " --max-text-bytes (ROOMCAST_MAX_TEXT_BYTES, limits.max-text-bytes) is still accepted.")
+        int maxPayloadBytes,
         @Setting(flag = "--outbound-buffer-bytes", defaultValue = "1048576", min = "1024",
                 help = "Unsent bytes one connection may hold (1 MiB by default); past it the client is closed with 1013"
                         + " slow consumer.")

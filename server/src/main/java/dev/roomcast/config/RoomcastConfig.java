@@ -20,9 +20,10 @@ import java.util.Map;
  * @param history   what each room remembers
  * @param cluster   whether rooms are shared through Redis
  * @param observability how the node's log lines are written
+ * @param namespaces the rules of each namespace named in the config file's {@code namespaces:} section
  */
 public record RoomcastConfig(Network network, Limits limits, Auth auth, History history, Cluster cluster,
-        Observability observability) {
+                             Observability observability, Namespaces namespaces) {
 
     /** Every setting at its default. */
     public static RoomcastConfig defaults() {
@@ -42,6 +43,7 @@ public record RoomcastConfig(Network network, Limits limits, Auth auth, History 
      */
     public static final class Builder {
         private final Map<SettingSpec, Object> values = new HashMap<>();
+        private Namespaces namespaces = Namespaces.none();
 
         /** Sets the setting of {@code flag} to {@code value}, of the setting's type (null: its default). */
         public Builder set(String flag, Object value) {
@@ -67,7 +69,9 @@ public record RoomcastConfig(Network network, Limits limits, Auth auth, History 
         public Builder maxMissedPongs(int value) { return set("--max-missed-pongs", value); }
         public Builder drainTimeout(Duration value) { return set("--drain-timeout", value); }
         public Builder maxMessageBytes(int value) { return set("--max-message-bytes", value); }
-        public Builder maxTextBytes(int value) { return set("--max-text-bytes", value); }
+        public Builder maxPayloadBytes(int value) { return set("--max-payload-bytes", value); }
+        /** The former name of {@link #maxPayloadBytes}, like the flag it had. */
+        public Builder maxTextBytes(int value) { return maxPayloadBytes(value); }
         public Builder outboundBufferBytes(int value) { return set("--outbound-buffer-bytes", value); }
         public Builder maxConnections(int value) { return set("--max-connections", value); }
         public Builder maxConnectionsPerIp(int value) { return set("--max-connections-per-ip", value); }
@@ -82,6 +86,8 @@ public record RoomcastConfig(Network network, Limits limits, Auth auth, History 
         public Builder historySize(int value) { return set("--history-size", value); }
         public Builder historyMaxAge(Duration value) { return set("--history-max-age", value); }
         public Builder historyMaxBytes(long value) { return set("--history-max-bytes", value); }
+        public Builder idempotencyWindow(Duration value) { return set("--idempotency-window", value); }
+        public Builder namespaces(Namespaces value) { namespaces = value; return this; }
         public Builder broker(String value) { return set("--broker", value); }
         public Builder redisPrefix(String value) { return set("--redis-prefix", value); }
         public Builder presenceLease(Duration value) { return set("--presence-lease", value); }
@@ -90,7 +96,7 @@ public record RoomcastConfig(Network network, Limits limits, Auth auth, History 
 
         /** The config; a refused value throws {@link InvalidSetting} naming its flag. */
         public RoomcastConfig build() {
-            return Settings.assemble(values, SettingSpec::flag);
+            return Settings.assemble(values, namespaces, SettingSpec::flag);
         }
     }
 }

@@ -32,6 +32,12 @@ public @interface Setting {
     /** One or two sentences for {@code --help}, the docs and the example file. */
     String help();
 
+    /**
+     * Former flags of this setting, still accepted with their environment variables and file keys, so
+     * deployments written for an older release keep working; {@code --help} and the docs name them.
+     */
+    String[] aliases() default {};
+
     /** Whether {@code --print-config} hides the value (keys, passwords). */
     boolean secret() default false;
 }

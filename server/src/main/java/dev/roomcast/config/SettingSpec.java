@@ -3,6 +3,7 @@ package dev.roomcast.config;
 import java.lang.reflect.RecordComponent;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -24,7 +25,7 @@ public record SettingSpec(String group, RecordComponent component, Setting decla
 
     /** {@code --max-message-bytes} → {@code ROOMCAST_MAX_MESSAGE_BYTES}. */
     public String environmentVariable() {
-        return "ROOMCAST_" + flag().substring(FLAG_PREFIX.length()).toUpperCase(Locale.ROOT).replace('-', '_');
+        return environmentVariableOf(flag());
     }
 
     /** The key inside the group in the config file: the flag without its dashes. */
@@ -34,7 +35,37 @@ public record SettingSpec(String group, RecordComponent component, Setting decla
 
     /** {@code limits.max-message-bytes}. */
     public String key() {
-        return group + "." + name();
+        return keyOf(flag());
+    }
+
+    /** The former flags still accepted (see {@link Setting#aliases}). */
+    public List<String> aliases() {
+        return List.of(declared.aliases());
+    }
+
+    /** The environment variables of the flag and then of each alias, in the order they are looked at. */
+    public List<String> environmentVariables() {
+        return names().stream().map(SettingSpec::environmentVariableOf).toList();
+    }
+
+    /** Whether {@code key} names this setting in the config file, by its flag or an alias. */
+    public boolean hasKey(String key) {
+        return names().stream().anyMatch(name -> keyOf(name).equals(key));
+    }
+
+    private List<String> names() {
+        List<String> names = new ArrayList<>();
+        names.add(flag());
+        names.addAll(aliases());
+        return names;
+    }
+
+    private static String environmentVariableOf(String flag) {
+        return "ROOMCAST_" + flag.substring(FLAG_PREFIX.length()).toUpperCase(Locale.ROOT).replace('-', '_');
+    }
+
+    private String keyOf(String flag) {
+        return group + "." + flag.substring(FLAG_PREFIX.length());
     }
 
     /** The Java type of a value, boxed: {@code Integer} for an {@code int} setting. */

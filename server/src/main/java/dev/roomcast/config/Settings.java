@@ -36,7 +36,13 @@ public final class Settings {
 
     /** The groups of the config file, in order: {@code network}, {@code limits}, … */
     public static List<String> groups() {
-        return Arrays.stream(RoomcastConfig.class.getRecordComponents()).map(RecordComponent::getName).toList();
+        return groupComponents().stream().map(RecordComponent::getName).toList();
+    }
+
+    /** The config's components that are groups of settings: all but {@link Namespaces}, which has its own section. */
+    private static List<RecordComponent> groupComponents() {
+        return Arrays.stream(RoomcastConfig.class.getRecordComponents())
+                .filter(component -> component.getType() != Namespaces.class).toList();
     }
 
     public static SettingSpec byFlag(String flag) {
@@ -49,9 +55,10 @@ public final class Settings {
      * checking every value's range and every group's rules. A refusal names the setting where
      * {@code where} says its value came from.
      */
-    static RoomcastConfig assemble(Map<SettingSpec, Object> values, Function<SettingSpec, String> where) {
+    static RoomcastConfig assemble(Map<SettingSpec, Object> values, Namespaces namespaces,
+                                   Function<SettingSpec, String> where) {
         List<Object> groups = new ArrayList<>();
-        for (RecordComponent group : RoomcastConfig.class.getRecordComponents()) {
+        for (RecordComponent group : groupComponents()) {
             List<Object> args = new ArrayList<>();
             for (SettingSpec spec : ALL.stream().filter(spec -> spec.group().equals(group.getName())).toList()) {
                 Object value = values.containsKey(spec) ? values.get(spec) : spec.defaultValue();
@@ -64,6 +71,7 @@ public final class Settings {
             }
             groups.add(construct(group.getType(), args, where));
         }
+        groups.add(namespaces);
         return (RoomcastConfig) construct(RoomcastConfig.class, groups, where);
     }
 
@@ -84,7 +92,7 @@ public final class Settings {
 
     private static List<SettingSpec> declared() {
         List<SettingSpec> all = new ArrayList<>();
-        for (RecordComponent group : RoomcastConfig.class.getRecordComponents()) {
+        for (RecordComponent group : groupComponents()) {
             for (RecordComponent component : group.getType().getRecordComponents()) {
                 all.add(specOf(group, component));
             }

@@ -19,6 +19,8 @@ public enum CloseReason {
     INVALID_PAYLOAD(1007, "invalid UTF-8", false),
     /** A text client kept sending past its rate limit. Reconnect: no, slow down first. */
     RATE_LIMITED(1008, "rate limit exceeded", false),
+    /** A text client kept publishing where it may not (the room's namespace or its token). Reconnect: no. */
+    PUBLISH_FORBIDDEN(1008, "publishing is not allowed here", false),
     /** The connection's token expired and was not refreshed. Reconnect: yes, with a fresh token. */
     TOKEN_EXPIRED(1008, "token expired", true),
     /** A message exceeded the size limit. Reconnect: no. */

@@ -5,6 +5,7 @@ import dev.roomcast.broker.BrokerListener;
 import dev.roomcast.broker.DirectMessage;
 import dev.roomcast.broker.Draft;
 import dev.roomcast.broker.HistorySlice;
+import dev.roomcast.broker.Payload;
 import dev.roomcast.broker.Position;
 import dev.roomcast.broker.RoomEvent;
 import java.time.Clock;
@@ -15,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,9 +40,26 @@ public final class Hub {
     private final Broker broker;
     private final EventEncoder encoder;
     private final Clock clock;
+    /** Whether a room keeps presence: if not, its sessions are not counted and no joined/left is sent. */
+    private final Predicate<String> keepsPresence;
 
-    /** {@code latency} hears one sample per loop batch of live events flushed; see {@link DeliveryLatency}. */
+    /** A hub whose rooms all keep presence and whose delivery latency nobody hears (tests). */
+    public Hub(List<? extends Loop> loops, Broker broker, EventEncoder encoder, Clock clock) {
+        this(loops, broker, encoder, clock, nanos -> { }, room -> true);
+    }
+
+    /** A hub whose rooms all keep presence. */
     public Hub(List<? extends Loop> loops, Broker broker, EventEncoder encoder, Clock clock, DeliveryLatency latency) {
+        this(loops, broker, encoder, clock, latency, room -> true);
+    }
+
+    /**
+     * @param latency       hears one sample per loop batch of live events flushed; see {@link DeliveryLatency}
+     * @param keepsPresence whether a room keeps presence (per namespace); any thread, cheap
+     */
+    public Hub(List<? extends Loop> loops, Broker broker, EventEncoder encoder, Clock clock, DeliveryLatency latency,
+               Predicate<String> keepsPresence) {
+        this.keepsPresence = keepsPresence;
         this.shards = new LoopShard[loops.size()];
         for (Loop loop : loops) {
             if (shards[loop.index()] != null) {
@@ -121,8 +140,10 @@ public final class Hub {
                 broker.unsubscribe(room).exceptionally(failure -> logFailure("unsubscribe from room", room, failure));
             }
         });
-        broker.broadcast(new RoomEvent.SessionLeft(room, session.user()));
-        broker.exit(room, session.user());
+        if (keepsPresence.test(room)) {
+            broker.broadcast(new RoomEvent.SessionLeft(room, session.user()));
+            broker.exit(room, session.user());
+        }
         return true;
     }
 
@@ -146,9 +167,19 @@ public final class Hub {
         return shardOf(session).roomsOf(session).size();
     }
 
-    /** Publishes a message to the room on every node. Any thread. */
+    /** Publishes a text message to the room on every node, for every member. Any thread. */
     public CompletionStage<Position> publish(String room, String from, String text) {
-        return broker.publish(room, new Draft(from, text, clock.millis()));
+        return publish(room, new Publication(from, Payload.text(text), true, null, null));
+    }
+
+    /**
+     * Publishes a message to the room on every node, stamped with the hub's clock. Any thread. Completes
+     * with its position (the first publish's, for a repeated idempotency key), or null when it is not
+     * stored and so has none.
+     */
+    public CompletionStage<Position> publish(String room, Publication publication) {
+        return broker.publish(room, new Draft(publication.from(), publication.payload(), clock.millis(),
+                publication.store(), publication.exceptSession(), publication.idempotencyKey()));
     }
 
     /**
@@ -205,7 +236,9 @@ public final class Hub {
                 broker.subscribe(room).exceptionally(failure -> logFailure("subscribe to room", room, failure));
             }
         });
-        broker.enter(room, session.user());
+        if (keepsPresence.test(room)) {
+            broker.enter(room, session.user());
+        }
         return true;
     }
 
@@ -241,9 +274,9 @@ public final class Hub {
         Position delivered = current;
         for (PreparedEvent event : held) {
             try {
-                if (isAfter(event.event(), delivered)) {
+                if (isAfter(event.event(), delivered) && !LoopShard.skips(event.event(), session)) {
                     unflushed |= session.deliver(event);
-                    if (event.event() instanceof RoomEvent.Message message) {
+                    if (event.event() instanceof RoomEvent.Message message && message.stored()) {
                         delivered = message.position();
                     }
                 }
@@ -267,7 +300,7 @@ public final class Hub {
 
     /** Whether a held event is news to a member that joined at {@code position}. */
     private static boolean isAfter(RoomEvent event, Position position) {
-        if (!(event instanceof RoomEvent.Message message)) {
+        if (!(event instanceof RoomEvent.Message message) || !message.stored()) {
             return true;
         }
         Position at = message.position();

@@ -129,11 +129,16 @@ final class LoopShard {
         if (members == null) {
             return;
         }
+        // Only echo:false messages pay for comparing session ids; the rest fan out as before.
+        boolean exceptsOne = event.event() instanceof RoomEvent.Message m && m.exceptSession() != null;
         Map<Session, Position> roomSeams = seams.isEmpty() ? null : seams.get(room);
         fanningOut = true;
         try {
             for (int i = 0, size = members.size(); i < size; i++) {
                 Session member = members.member(i);
+                if (exceptsOne && skips(event.event(), member)) {
+                    continue;
+                }
                 if (!held.isEmpty() && heldBack(member, room, event)) {
                     continue;
                 }
@@ -155,6 +160,11 @@ final class LoopShard {
             // Events of different rooms reach the hub on different threads, so arrival order is not time order.
             oldestUnflushedAt = reachedHubAt;
         }
+    }
+
+    /** Whether {@code session} is the one session the event must not reach ({@code echo:false}). */
+    static boolean skips(RoomEvent event, Session session) {
+        return event instanceof RoomEvent.Message m && m.exceptSession() != null && m.exceptSession().equals(session.id());
     }
 
     /** Keeps the event for a held member; false when the member is not held. */
@@ -180,7 +190,8 @@ final class LoopShard {
      */
     private boolean alreadyDelivered(Map<Session, Position> roomSeams, Session member, String room, RoomEvent event) {
         Position delivered = roomSeams.get(member);
-        if (delivered == null || !(event instanceof RoomEvent.Message message)) {
+        // An ephemeral message has no position and is never replayed, so no seam can hold a copy of it.
+        if (delivered == null || !(event instanceof RoomEvent.Message message) || !message.stored()) {
             return false;
         }
         Position at = message.position();

@@ -23,8 +23,8 @@ public sealed interface ClientRequest {
     record Leave(String ref, String room) implements ClientRequest {
     }
 
-    /** {@code publish}: send a message to every member of a joined room. */
-    record Publish(String ref, String room, String text) implements ClientRequest {
+    /** {@code publish}: send a message to every member of a joined room (but the sender with {@code echo:false}). */
+    record Publish(String ref, String room, PublishRequest.Fields fields) implements ClientRequest {
     }
 
     /** {@code direct}: send a private message to every connection of a user. */

@@ -1,9 +1,7 @@
 package dev.roomcast.protocol;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.roomcast.broker.Position;
 
 /**
@@ -17,14 +15,11 @@ public final class ClientRequests {
     /** Longest {@code ref} echoed back. */
     public static final int MAX_REF_CHARS = 256;
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private final PublishRequest publishes;
 
-    private final int maxTextBytes;
-
-    /** @param maxTextBytes longest {@code text} accepted, in UTF-8 bytes */
-    public ClientRequests(int maxTextBytes) {
-        this.maxTextBytes = maxTextBytes;
+    /** @param maxPayloadBytes longest {@code text} (UTF-8 bytes) or {@code data} (compact JSON) accepted */
+    public ClientRequests(int maxPayloadBytes) {
+        this.publishes = new PublishRequest(maxPayloadBytes);
     }
 
     /** A field-level refusal, carried out of the field readers to {@link #parse}. */
@@ -41,7 +36,7 @@ public final class ClientRequests {
     public ClientRequest parse(String frame) {
         JsonNode root;
         try {
-            root = JSON.readTree(frame);
+            root = PublishRequest.parse(frame);
         } catch (JsonProcessingException e) {
             return new ClientRequest.Invalid(null, ErrorCode.BAD_JSON, "not valid JSON: " + e.getOriginalMessage());
         }
@@ -58,17 +53,20 @@ public final class ClientRequests {
             return parse(ref, string(root, "type"), root);
         } catch (Refusal refusal) {
             return new ClientRequest.Invalid(ref, refusal.code, refusal.getMessage());
+        } catch (PublishRequest.Refusal refusal) {
+            return new ClientRequest.Invalid(ref, refusal.code(), refusal.getMessage());
         }
     }
 
-    private ClientRequest parse(String ref, String type, JsonNode root) throws Refusal {
+    private ClientRequest parse(String ref, String type, JsonNode root) throws Refusal, PublishRequest.Refusal {
         switch (type) {
             case "join":
                 return new ClientRequest.Join(ref, room(root), since(root), history(root));
             case "leave":
                 return new ClientRequest.Leave(ref, room(root));
             case "publish":
-                return new ClientRequest.Publish(ref, room(root), text(root));
+                String room = room(root);
+                return new ClientRequest.Publish(ref, room, publishes.read(root));
             case "direct":
                 String to = string(root, "to");
                 if (to.isEmpty()) {
@@ -105,12 +103,8 @@ public final class ClientRequests {
         return room.name();
     }
 
-    private String text(JsonNode root) throws Refusal {
-        String text = string(root, "text");
-        if (Utf8.length(text) > maxTextBytes) {
-            throw new Refusal(ErrorCode.TEXT_TOO_LONG, "text is longer than " + maxTextBytes + " bytes");
-        }
-        return text;
+    private String text(JsonNode root) throws Refusal, PublishRequest.Refusal {
+        return publishes.text(string(root, "text"));
     }
 
     private static Position since(JsonNode root) throws Refusal {

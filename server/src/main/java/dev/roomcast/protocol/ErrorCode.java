@@ -15,8 +15,10 @@ public enum ErrorCode {
     INVALID_FIELD("invalid_field"),
     /** The room name breaks the room-name rules or is reserved. */
     INVALID_ROOM("invalid_room"),
-    /** The {@code text} is longer than the server's text limit (in UTF-8 bytes). */
+    /** The {@code text} is longer than the server's payload limit (in UTF-8 bytes). */
     TEXT_TOO_LONG("text_too_long"),
+    /** The {@code data}, written as compact JSON, is longer than the server's payload limit (in UTF-8 bytes). */
+    DATA_TOO_LONG("data_too_long"),
     /** {@code join} of a room this connection is already in. */
     ALREADY_JOINED("already_joined"),
     /** {@code join} beyond the number of rooms one connection may be in. */
@@ -25,7 +27,10 @@ public enum ErrorCode {
     NOT_JOINED("not_joined"),
     /** {@code direct} to a user with no JSON connection on any node. */
     NO_SUCH_USER("no_such_user"),
-    /** The connection's principal may not join this room. */
+    /**
+     * The connection's principal may not join this room or see its presence, or may not publish there (the
+     * room's namespace or the token's {@code publish} claim does not allow it).
+     */
     FORBIDDEN("forbidden"),
     /** {@code refresh} with a token that is missing, invalid, expired or for another user, or auth is off. */
     UNAUTHORIZED("unauthorized"),
@@ -34,8 +39,8 @@ public enum ErrorCode {
     /** The server failed to carry out the request (a broker failure); retrying later may work. */
     INTERNAL("internal"),
     /**
-     * A {@code publish} the broker did not confirm in time: it may or may not have been published, so a
-     * retry may duplicate it (idempotency keys, issue 12, will make retries safe).
+     * A {@code publish} the broker did not confirm in time: it may or may not have been published. A retry
+     * with the same {@code idempotency_key} is delivered at most once; one without may duplicate it.
      */
     UNKNOWN_OUTCOME("unknown_outcome");
 

@@ -2,6 +2,7 @@ package dev.roomcast.protocol;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.roomcast.broker.Payload;
 import dev.roomcast.broker.RoomEvent;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -30,10 +31,12 @@ public final class JsonEvents {
             if (event instanceof RoomEvent.Message m) {
                 json.writeStringField("type", "message");
                 json.writeStringField("room", m.room());
-                json.writeStringField("epoch", m.position().epoch());
-                json.writeNumberField("offset", m.position().offset());
+                if (m.stored()) {
+                    json.writeStringField("epoch", m.position().epoch());
+                    json.writeNumberField("offset", m.position().offset());
+                }
                 json.writeStringField("from", m.from());
-                json.writeStringField("text", m.text());
+                writePayload(json, m.payload());
                 json.writeNumberField("ts", m.timestampMillis());
             } else if (event instanceof RoomEvent.Gap gap) {
                 json.writeStringField("type", "recovered");
@@ -51,5 +54,21 @@ public final class JsonEvents {
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
+    }
+
+    /**
+     * The {@code event} (if any) and the {@code text} or {@code data} fields; the data's compact JSON is
+     * copied as it is, never parsed again. Shared with the HTTP API.
+     */
+    public static void writePayload(JsonGenerator json, Payload payload) throws IOException {
+        if (payload.event() != null) {
+            json.writeStringField("event", payload.event());
+        }
+        if (payload.text() != null) {
+            json.writeStringField("text", payload.text());
+        } else {
+            json.writeFieldName("data");
+            json.writeRawValue(payload.data());
+        }
     }
 }

@@ -32,7 +32,8 @@ public final class SeedText {
     /** The text rendering of an event, or {@code null} when text clients do not see this kind. */
     public static String render(RoomEvent event) {
         if (event instanceof RoomEvent.Message m) {
-            return message(m.room(), m.text());
+            // A data message reads as its compact JSON, so text members see every message of the room.
+            return message(m.room(), m.payload().body());
         }
         if (event instanceof RoomEvent.SessionLeft left) {
             return left(left.room());

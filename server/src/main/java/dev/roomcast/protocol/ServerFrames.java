@@ -43,12 +43,17 @@ public final class ServerFrames {
         return frame("ok", json -> writeRef(json, ref));
     }
 
-    /** {@code ok} for a {@code join} or {@code publish}: the room and a position in it. */
+    /**
+     * {@code ok} for a {@code join} or {@code publish}: the room and a position in it; without a
+     * position ({@code null}) for a publish with {@code store:false}.
+     */
     public static byte[] ok(String ref, String room, Position position) {
         return frame("ok", json -> {
             writeRef(json, ref);
             json.writeStringField("room", room);
-            writePosition(json, position);
+            if (position != null) {
+                writePosition(json, position);
+            }
         });
     }
 

@@ -34,7 +34,9 @@ import java.util.List;
  * <p>Claims: {@code sub} (required) is the user; {@code name} the display name (defaults to
  * {@code sub}); {@code exp} (required) the expiry; {@code rooms} a list of room glob patterns the
  * user may join. A token without {@code rooms} may join every room; {@code "rooms": []} and
- * {@code "rooms": null} none.
+ * {@code "rooms": null} none. {@code publish}, patterns in the same form, narrows where the user may
+ * publish (among the rooms it joined, and as the room's namespace allows); a token without it may
+ * publish wherever it may join, {@code "publish": []} or {@code null} nowhere.
  */
 public final class TokenVerifier {
 
@@ -103,28 +105,33 @@ public final class TokenVerifier {
         if (user == null || user.isBlank()) {
             return new Refused("token's sub claim must be a non-empty string");
         }
-        Claim rooms = jwt.getClaim("rooms");
-        RoomPermissions permissions;
-        if (rooms.isMissing()) {
-            permissions = RoomPermissions.any();
-        } else if (rooms.isNull()) {
-            // Read as "no list of rooms": safer than every room for a backend that wrote null by mistake.
-            permissions = RoomPermissions.matching(List.of());
-        } else {
-            List<String> patterns;
-            try {
-                patterns = rooms.asList(String.class);
-            } catch (JWTDecodeException e) {
-                patterns = null;
-            }
-            if (patterns == null) {
-                return new Refused("token's rooms claim must be a list of room patterns");
-            }
-            permissions = RoomPermissions.matching(patterns);
+        RoomPermissions permissions = roomPatterns(jwt.getClaim("rooms"));
+        RoomPermissions publishes = roomPatterns(jwt.getClaim("publish"));
+        if (permissions == null || publishes == null) {
+            return new Refused("token's " + (permissions == null ? "rooms" : "publish") + " claim must be a list of room patterns");
         }
         String name = jwt.getClaim("name").asString();
-        return new Valid(new Principal(user, name == null || name.isBlank() ? user : name, permissions,
+        return new Valid(new Principal(user, name == null || name.isBlank() ? user : name, permissions, publishes,
                 jwt.getExpiresAtAsInstant()));
+    }
+
+    /**
+     * The rooms a claim of room patterns allows: every room when it is absent, none when it is null (safer than
+     * every room for a backend that wrote null by mistake); null when it is not a list of strings.
+     */
+    private static RoomPermissions roomPatterns(Claim claim) {
+        if (claim.isMissing()) {
+            return RoomPermissions.any();
+        }
+        if (claim.isNull()) {
+            return RoomPermissions.matching(List.of());
+        }
+        try {
+            List<String> patterns = claim.asList(String.class);
+            return patterns == null ? null : RoomPermissions.matching(patterns);
+        } catch (JWTDecodeException e) {
+            return null;
+        }
     }
 
     private static PublicKey readPublicKey(Path pemFile) {

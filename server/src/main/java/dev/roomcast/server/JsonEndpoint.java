@@ -3,10 +3,12 @@ package dev.roomcast.server;
 import dev.roomcast.broker.OutcomeUnknownException;
 import dev.roomcast.hub.Hub;
 import dev.roomcast.hub.JoinOutcome;
+import dev.roomcast.hub.Publication;
 import dev.roomcast.hub.Replay;
 import dev.roomcast.protocol.ClientRequest;
 import dev.roomcast.protocol.ClientRequests;
 import dev.roomcast.protocol.ErrorCode;
+import dev.roomcast.protocol.PublishRequest;
 import dev.roomcast.protocol.ServerFrames;
 import dev.roomcast.protocol.WireFormat;
 import dev.roomcast.security.Principal;
@@ -58,7 +60,7 @@ final class JsonEndpoint extends WebSocketEndpoint {
         super(context, principal.user(), WireFormat.JSON_V1);
         this.loop = loop;
         this.principal = principal;
-        this.requests = new ClientRequests(context.config().limits().maxTextBytes());
+        this.requests = new ClientRequests(context.config().limits().maxPayloadBytes());
     }
 
     /**
@@ -110,7 +112,7 @@ final class JsonEndpoint extends WebSocketEndpoint {
     private static Outcome failed(Throwable failure) {
         return OutcomeUnknownException.isCauseOf(failure)
                 ? refused(ErrorCode.UNKNOWN_OUTCOME, "the broker did not confirm this in time: it may or may not have "
-                        + "been published; a retry may duplicate it")
+                        + "been published; retry with the same idempotency_key so it is delivered at most once")
                 : refused(ErrorCode.INTERNAL, "the server could not carry this out; try again");
     }
 
@@ -126,11 +128,7 @@ final class JsonEndpoint extends WebSocketEndpoint {
                     : notJoined(leave.room()));
         }
         if (request instanceof ClientRequest.Publish publish) {
-            if (!hub.isMember(session, publish.room())) {
-                return done(notJoined(publish.room()));
-            }
-            return hub.publish(publish.room(), session.user(), publish.text())
-                    .thenApply(position -> answered(ServerFrames.ok(publish.ref(), publish.room(), position)));
+            return publish(publish);
         }
         if (request instanceof ClientRequest.Direct direct) {
             return hub.direct(session.user(), direct.to(), direct.text()).thenApply(reached -> reached
@@ -151,6 +149,26 @@ final class JsonEndpoint extends WebSocketEndpoint {
             return done(refresh(refresh));
         }
         throw new IllegalStateException("unhandled request " + request);
+    }
+
+    /**
+     * Publishes for a member of the room whose namespace lets members publish and whose token allows it;
+     * {@code echo:false} names this session as the one that does not receive it.
+     */
+    private CompletionStage<Outcome> publish(ClientRequest.Publish publish) {
+        String room = publish.room();
+        if (!context.hub().isMember(session, room)) {
+            return done(notJoined(room));
+        }
+        String refusal = PublishRights.refusal(context.config().namespaces().of(room), principal, room);
+        if (refusal != null) {
+            return done(refused(ErrorCode.FORBIDDEN, refusal));
+        }
+        PublishRequest.Fields fields = publish.fields();
+        Publication publication = new Publication(session.user(), fields.payload(), fields.store(),
+                fields.echo() ? null : session.id(), fields.idempotencyKey());
+        return context.hub().publish(room, publication)
+                .thenApply(position -> answered(ServerFrames.ok(publish.ref(), room, position)));
     }
 
     /**

@@ -17,6 +17,9 @@ import org.slf4j.event.Level;
 /**
  * The tutorial's plain-text endpoints, one instance per connection: {@code /echo} answers the
  * sender; {@code /ws} and {@code /ws/{room}} broadcast through the hub with the seed's strings.
+ * In a room where the client may not publish (its namespace, its token) a message is dropped, since
+ * plain text cannot carry an error, and the {@value #FORBIDDEN_PUBLISHES_BEFORE_CLOSE}th such message
+ * closes the connection with 1008.
  * Runs on the channel's event loop only.
  */
 final class TextEndpoint extends WebSocketEndpoint {
@@ -25,8 +28,13 @@ final class TextEndpoint extends WebSocketEndpoint {
     /** Every message of every text client fails while the broker is down: one line per window, not per message. */
     private static final AggregatedLog publishFailed = new AggregatedLog(log, Level.WARN, AggregatedLog.INTERVAL);
 
+    /** Messages dropped because the client may not publish here, after which it is closed with 1008. */
+    static final int FORBIDDEN_PUBLISHES_BEFORE_CLOSE = 3;
+
     /** The room this connection chats in, or null for {@code /echo}. */
     private final String room;
+    private final Principal principal;
+    private int forbiddenPublishes;
 
     /**
      * An endpoint for {@code /echo} when {@code room} is null, else for the room. {@code /echo} has a
@@ -35,6 +43,7 @@ final class TextEndpoint extends WebSocketEndpoint {
     TextEndpoint(String room, Principal principal, ServerContext context) {
         super(context, principal.user(), WireFormat.SEED_TEXT);
         this.room = room;
+        this.principal = principal;
     }
 
     /**
@@ -68,6 +77,12 @@ final class TextEndpoint extends WebSocketEndpoint {
         }
         if (room == null) {
             session.send(SeedText.echo(text).getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        if (PublishRights.refusal(context.config().namespaces().of(room), principal, room) != null) {
+            if (++forbiddenPublishes >= FORBIDDEN_PUBLISHES_BEFORE_CLOSE) {
+                close(CloseReason.PUBLISH_FORBIDDEN);
+            }
             return;
         }
         Hub hub = context.hub();

@@ -7,6 +7,7 @@ import dev.roomcast.protocol.UserNames;
 import dev.roomcast.security.ConnectionLimits;
 import dev.roomcast.security.OriginPolicy;
 import dev.roomcast.security.Principal;
+import dev.roomcast.security.RoomPermissions;
 import dev.roomcast.security.TokenVerifier;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -42,6 +43,8 @@ final class UpgradeGate {
     }
 
     private final RoomcastConfig config;
+    /** The rooms of namespaces with {@code anonymous-join: true}, or null when there are none. */
+    private final RoomPermissions anonymousRooms;
     private final Connections connections;
     private final Identities identities;
     private final ServerMetrics metrics;
@@ -54,6 +57,8 @@ final class UpgradeGate {
 
     UpgradeGate(RoomcastConfig config, Connections connections, Identities identities, ServerMetrics metrics) {
         this.config = config;
+        List<String> anonymous = config.namespaces().anonymousRooms();
+        this.anonymousRooms = anonymous.isEmpty() ? null : RoomPermissions.matching(anonymous);
         this.connections = connections;
         this.identities = identities;
         this.metrics = metrics;
@@ -108,6 +113,7 @@ final class UpgradeGate {
         }
         QueryStringDecoder query = new QueryStringDecoder(request.uri());
         Principal principal;
+        String token = tokens == null ? null : token(request, query);
         if (tokens == null) {
             String name = chosenName(query);
             String refusal = name == null ? null : UserNames.refusal(name);
@@ -115,8 +121,12 @@ final class UpgradeGate {
                 return new Refused(HttpResponseStatus.BAD_REQUEST, refusal, UpgradeRejection.INVALID_NAME);
             }
             principal = Principal.anonymous(name == null ? identities.guestName() : name);
+        } else if ((token == null || token.isBlank()) && anonymousRooms != null) {
+            // Authentication is on, but some namespaces let clients without a token in: only their rooms,
+            // under a generated guest name (a chosen one could pass for a token's user).
+            principal = Principal.anonymous(identities.guestName(), anonymousRooms);
         } else {
-            TokenVerifier.Result verified = tokens.verify(token(request, query));
+            TokenVerifier.Result verified = tokens.verify(token);
             if (verified instanceof TokenVerifier.Refused refused) {
                 return new Refused(HttpResponseStatus.UNAUTHORIZED, refused.reason(), UpgradeRejection.UNAUTHORIZED);
             }

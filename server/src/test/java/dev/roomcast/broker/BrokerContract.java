@@ -136,6 +136,65 @@ public abstract class BrokerContract {
     }
 
     @Test
+    void dataEventsAndTheSkippedSessionTravelUnchanged() {
+        Broker broker = started(100);
+        String room = uniqueRoom();
+        subscribe(broker, room);
+        Payload payload = new Payload("board.move", null, "{\"n\":123456789012345678901234567890,\"s\":\"\u00e9\"}");
+        long timestamp = System.currentTimeMillis();
+        Draft draft = new Draft("ann", payload, timestamp, true, "node-7", null);
+        Position position = broker.publish(room, draft).toCompletableFuture().join();
+
+        RoomEvent.Message expected = new RoomEvent.Message(room, position, "ann", payload, timestamp, "node-7");
+        assertThat(awaitMessages(room, 1)).containsExactly(expected);
+        assertThat(history(broker, room, null, 10).messages()).containsExactly(expected);
+    }
+
+    @Test
+    void anEphemeralMessageIsDeliveredWithoutAPositionAndNeverKept() {
+        Broker broker = started(100);
+        String room = uniqueRoom();
+        subscribe(broker, room);
+        Position before = publish(broker, room, "kept 1");
+        Draft typing = new Draft("ann", new Payload("typing", null, "true"), System.currentTimeMillis(), false, null, null);
+        assertThat(broker.publish(room, typing).toCompletableFuture().join()).isNull();
+        Position after = publish(broker, room, "kept 2");
+
+        assertThat(after.offset()).isEqualTo(before.offset() + 1);
+        List<RoomEvent.Message> live = awaitMessages(room, 3);
+        assertThat(live).extracting(RoomEvent.Message::position).containsExactly(before, null, after);
+        assertThat(live.get(1).payload().event()).isEqualTo("typing");
+        HistorySlice recovered = history(broker, room, new Position(before.epoch(), before.offset() - 1), 10);
+        assertThat(recovered.complete()).isTrue();
+        assertThat(recovered.messages()).extracting(RoomEvent.Message::text).containsExactly("kept 1", "kept 2");
+    }
+
+    @Test
+    void aRepeatedIdempotencyKeyIsAnsweredWithTheFirstPositionAndNotDelivered() {
+        Broker broker = started(100);
+        String room = uniqueRoom();
+        String otherRoom = uniqueRoom();
+        subscribe(broker, room);
+        List<Position> answers = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            answers.add(broker.publish(room, new Draft("ann", Payload.text("once"), System.currentTimeMillis(), true, null,
+                    "key-1")).toCompletableFuture().join());
+        }
+        assertThat(answers).containsOnly(answers.get(0));
+        Position elsewhere = broker.publish(otherRoom, new Draft("ann", Payload.text("there"), System.currentTimeMillis(), true,
+                        null, "key-1"))
+                .toCompletableFuture().join();
+        assertThat(elsewhere.offset()).isEqualTo(1);
+        Draft ephemeral = new Draft("ann", Payload.text("typing"), System.currentTimeMillis(), false, null, "key-2");
+        assertThat(broker.publish(room, ephemeral).toCompletableFuture().join()).isNull();
+        assertThat(broker.publish(room, ephemeral).toCompletableFuture().join()).isNull();
+        publish(broker, room, "after");
+
+        assertThat(awaitMessages(room, 3)).extracting(RoomEvent.Message::text).containsExactly("once", "typing", "after");
+        assertThat(history(broker, room, null, 10).messages()).extracting(RoomEvent.Message::text).containsExactly("once", "after");
+    }
+
+    @Test
     void aNewRoomHasAnEmptyCompleteHistoryAtOffsetZero() {
         Broker broker = started(100);
         String room = uniqueRoom();

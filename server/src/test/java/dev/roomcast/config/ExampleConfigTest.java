@@ -1,13 +1,13 @@
 package dev.roomcast.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,12 +43,12 @@ class ExampleConfigTest {
         assertThat(Files.readString(EXAMPLE))
                 .as("conf/roomcast.example.yml starts with what `roomcast --print-config` prints with no settings;"
                         + " remake it after `mvn package` with: { env -i PATH=\"$PATH\" java -jar server/target/roomcast.jar"
-                        + " --print-config; echo; sed -n '/^# Planned/,$p' conf/roomcast.example.yml; } > new.yml")
+                        + " --print-config; echo; sed -n '/^# Namespaces/,$p' conf/roomcast.example.yml; } > new.yml")
                 .startsWith(ConfigFile.render(RoomcastConfig.defaults()));
     }
 
     @Test
-    void theOperationsGuidesFileExampleLoadsAndItsNamespacesSketchIsNotReadYet() throws IOException {
+    void theOperationsGuidesFileExampleAndItsNamespacesExampleLoad() throws IOException {
         List<String> blocks = new ArrayList<>();
         Matcher yaml = Pattern.compile("```yaml\n(.*?)```", Pattern.DOTALL).matcher(Files.readString(Path.of("../docs/operations.md")));
         while (yaml.find()) {
@@ -62,8 +62,14 @@ class ExampleConfigTest {
         assertThat(config.limits().maxConnectionsPerIp()).isEqualTo(100);
         assertThat(config.auth().allowedOrigins()).containsExactly("https://chat.example.com");
 
-        Path namespaces = Files.writeString(dir.resolve("namespaces.yml"), blocks.get(1));
-        assertThatThrownBy(() -> ConfigLoader.load(Map.of(ConfigLoader.CONFIG_FLAG, namespaces.toString()), Map.of()))
-                .hasMessageContaining("unknown key 'namespaces'");
+        Path namespacesFile = Files.writeString(dir.resolve("namespaces.yml"), blocks.get(1));
+        Namespaces namespaces = ConfigLoader.load(Map.of(ConfigLoader.CONFIG_FLAG, namespacesFile.toString()), Map.of())
+                .namespaces();
+        assertThat(namespaces.byName()).containsOnlyKeys("notify", "public");
+        assertThat(namespaces.of("notify:alice")).isEqualTo(
+                new Namespace(Namespace.Publish.API, false, false, 20, Duration.ofHours(24)));
+        assertThat(namespaces.of("public:hall")).isEqualTo(new Namespace(Namespace.Publish.MEMBERS, true, true, null, null));
+        assertThat(namespaces.of("lobby")).isEqualTo(Namespace.DEFAULT);
+        assertThat(namespaces.of("elsewhere:x")).isEqualTo(Namespace.DEFAULT);
     }
 }

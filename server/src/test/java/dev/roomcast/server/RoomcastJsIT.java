@@ -257,4 +257,45 @@ class RoomcastJsIT {
             }
         }
     }
+
+    @Test
+    void publishCarriesDataEventsStoreEchoAndIdempotencyKeysAndListenersGetEventAndData() throws Exception {
+        String room = "js-" + ROOMS.incrementAndGet();
+        try (TestServer server = TestServer.start(b -> b.apiKey(KEY));
+             NodeClient client = new NodeClient(fetchRoomcastJs(server), server.ws("/v1/ws?name=node"), room);
+             JsonWs watcher = JsonWs.connect(server, "watcher")) {
+            client.expect("open");
+            client.expect("joined");
+            watcher.join(room);
+
+            // The answer and the publisher's own copy of the message may come in either order.
+            client.command("publish {\"event\":\"move\",\"data\":{\"x\":3,\"path\":[1,2]}}");
+            List<JsonNode> answerAndCopy = List.of(client.next(), client.next());
+            assertThat(answerAndCopy).extracting(e -> e.get("event").asText()).containsExactlyInAnyOrder("published", "message");
+            assertThat(answerAndCopy).filteredOn(e -> e.get("event").asText().equals("published"))
+                    .extracting(e -> e.get("offset").asLong()).containsExactly(1L);
+            JsonNode own = answerAndCopy.stream().filter(e -> e.get("event").asText().equals("message")).findFirst().orElseThrow();
+            assertThat(own.get("name").asText()).isEqualTo("move");
+            assertThat(own.get("data")).isEqualTo(JsonWs.obj("x", 3, "path", List.of(1, 2)));
+
+            client.command("publish {\"text\":\"typing\",\"store\":false,\"echo\":false}");
+            assertThat(client.expect("published").has("offset")).isFalse();
+            client.command("publish {\"text\":\"once\",\"idempotencyKey\":\"js-key\"}");
+            List<JsonNode> onceAndCopy = List.of(client.next(), client.next());
+            assertThat(onceAndCopy).extracting(e -> e.get("event").asText()).containsExactlyInAnyOrder("published", "message");
+            long first = onceAndCopy.stream().filter(e -> e.get("event").asText().equals("published")).findFirst()
+                    .orElseThrow().get("offset").asLong();
+            client.command("publish {\"text\":\"once\",\"idempotencyKey\":\"js-key\"}");
+            assertThat(client.expect("published").get("offset").asLong()).isEqualTo(first).isEqualTo(2);
+
+            List<String> seen = new ArrayList<>();
+            while (seen.size() < 3) {
+                JsonNode frame = watcher.next();
+                if (frame.get("type").asText().equals("message")) {
+                    seen.add(frame.has("data") ? frame.get("data").toString() : frame.get("text").asText());
+                }
+            }
+            assertThat(seen).containsExactly("{\"x\":3,\"path\":[1,2]}", "typing", "once");
+        }
+    }
 }

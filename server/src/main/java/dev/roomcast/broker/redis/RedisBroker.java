@@ -5,10 +5,12 @@ import dev.roomcast.broker.BrokerListener;
 import dev.roomcast.broker.DirectMessage;
 import dev.roomcast.broker.Draft;
 import dev.roomcast.broker.HistorySlice;
+import dev.roomcast.broker.LocalBroker;
 import dev.roomcast.broker.OutcomeUnknownException;
 import dev.roomcast.broker.Position;
 import dev.roomcast.broker.PresenceCounts;
 import dev.roomcast.broker.RoomEvent;
+import dev.roomcast.broker.RoomHistory;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisConnectionStateListener;
@@ -61,9 +63,8 @@ import org.slf4j.LoggerFactory;
  * when a user's first session in the room on any live node arrives or its last one leaves.
  * Keys and channels are named in {@link RedisKeys}; events are encoded by {@link RoomEventCodec}.
  *
- * <p>History: a room keeps at most {@code historySize} messages no older than {@code historyMaxAge}
- * (by Redis's clock, so node clocks do not matter). Every key has a TTL of {@code roomTtl}, refreshed
- * by each publish: a room nobody publishes to for that long is forgotten, and its next use starts a new
+ * <p>History: a room keeps at most the messages its {@link RoomHistory} allows, judging age by Redis's
+ * clock, so node clocks do not matter. Every key has a TTL of {@code roomTtl}, refreshed by each publish: a room nobody publishes to for that long is forgotten, and its next use starts a new
  * epoch, so positions from before answer {@code recovered:false}, as they do after a flush.
  *
  * <p>Threading: thread-safe. Listener callbacks run on a Lettuce I/O thread: each event is decoded
@@ -82,15 +83,23 @@ public final class RedisBroker implements Broker {
     /**
      * Where Redis is and how rooms are kept there.
      *
-     * @param uri            {@code redis://host:port[/db]} (or {@code rediss://} for TLS)
-     * @param prefix         put in front of every key and channel, so several deployments can share a Redis
-     * @param historySize    messages kept per room
-     * @param historyMaxAge  oldest message kept; zero keeps them regardless of age
-     * @param roomTtl        how long a room's keys outlive its last publish
-     * @param presenceLease  how long a node's presence entries outlive its last heartbeat (sent every third of it)
+     * @param uri               {@code redis://host:port[/db]} (or {@code rediss://} for TLS)
+     * @param prefix            put in front of every key and channel, so several deployments can share a Redis
+     * @param historyPolicy     what each room keeps
+     * @param roomTtl           how long a room's keys outlive its last publish; at least the longest age any
+     *                          room's history keeps messages for
+     * @param presenceLease       how long a node's presence entries outlive its last heartbeat (sent every third of it)
+     * @param idempotencyWindow how long a publish's idempotency key is remembered
      */
-    public record Settings(String uri, String prefix, int historySize, Duration historyMaxAge, Duration roomTtl,
-                           Duration presenceLease) {
+    public record Settings(String uri, String prefix, RoomHistory.HistoryPolicy historyPolicy, Duration roomTtl,
+                           Duration presenceLease, Duration idempotencyWindow) {
+
+        /** Every room keeps {@code historySize} messages no older than {@code historyMaxAge}; keys outlive them by {@code roomTtl}. */
+        public Settings(String uri, String prefix, int historySize, Duration historyMaxAge, Duration roomTtl,
+                        Duration presenceLease) {
+            this(uri, prefix, RoomHistory.uniform(historySize, historyMaxAge), roomTtl, presenceLease,
+                    LocalBroker.DEFAULT_IDEMPOTENCY_WINDOW);
+        }
     }
 
     private static final Logger log = LoggerFactory.getLogger(RedisBroker.class);
@@ -228,17 +237,20 @@ public final class RedisBroker implements Broker {
      * Runs publish.lua: appends to the room's stream and publishes on its channel in one step, so the
      * offsets of a room grow by one per message whichever node publishes. If this node's subscription to
      * the room is still being set up, the publish waits for it, so local members see their own messages.
+     * The script also checks and sets the idempotency key, so a retry on any node is answered, not delivered.
      */
     @Override
     public CompletionStage<Position> publish(String room, Draft draft) {
         String body = RoomEventCodec.encodeDraft(room, draft);
         CompletableFuture<Position> published = new CompletableFuture<>();
-        afterSubscribed(room, () -> publishScript.run(redis, keys.roomKeys(room),
-                        Position.newEpoch(), body, Integer.toString(settings.historySize()), millis(settings.historyMaxAge()),
-                        millis(settings.roomTtl()), keys.channel(room)))
+        RoomHistory history = settings.historyPolicy().of(room);
+        afterSubscribed(room, () -> publishScript.run(redis, keys.publishKeys(room, draft.idempotencyKey()),
+                        Position.newEpoch(), body, Integer.toString(history.size()), millis(history.maxAge()),
+                        millis(settings.roomTtl()), keys.channel(room), draft.store() ? "1" : "0",
+                        millis(settings.idempotencyWindow())))
                 .whenComplete((reply, failure) -> {
                     if (failure == null) {
-                        published.complete(new Position((String) reply.get(0), (Long) reply.get(1)));
+                        published.complete(reply.isEmpty() ? null : new Position((String) reply.get(0), (Long) reply.get(1)));
                     } else if (rejectedUnsent(failure)) {
                         published.completeExceptionally(failure);
                     } else {
@@ -260,6 +272,8 @@ public final class RedisBroker implements Broker {
         }
         return false;
     }
+
+
 
     /** Publishes on the room's channel only; nothing is kept. */
     @Override
@@ -452,10 +466,11 @@ public final class RedisBroker implements Broker {
      */
     @Override
     public CompletionStage<HistorySlice> history(String room, Position since, int limit) {
+        RoomHistory history = settings.historyPolicy().of(room);
         return afterSubscribed(room, () -> historyScript.run(redis, keys.roomKeys(room),
                         Position.newEpoch(), since == null ? "" : since.epoch(), since == null ? "0" : Long.toString(since.offset()),
-                        Integer.toString(limit), Integer.toString(settings.historySize()),
-                        millis(settings.historyMaxAge()), millis(settings.roomTtl())))
+                        Integer.toString(limit), Integer.toString(history.size()),
+                        millis(history.maxAge()), millis(settings.roomTtl())))
                 .thenApply(reply -> slice(reply, since, limit));
     }
 
@@ -602,7 +617,7 @@ public final class RedisBroker implements Broker {
      * when the history no longer reaches back, a gap at the room's current position and nothing else.
      */
     private CompletionStage<Missed> readMissed(String room, Position from) {
-        int limit = settings.historySize();
+        int limit = settings.historyPolicy().of(room).size();
         return history(room, from, limit).thenCompose(slice -> {
             if (slice.complete()) {
                 return CompletableFuture.completedFuture(new Missed(null, slice.messages()));

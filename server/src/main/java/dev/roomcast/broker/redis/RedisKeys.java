@@ -10,6 +10,8 @@ package dev.roomcast.broker.redis;
  *   <li>{@code <prefix>{<room>}:position}: hash {@code epoch}, {@code offset}: the room's current position</li>
  *   <li>{@code <prefix>{<room>}:stream}: stream of the room's kept messages, one field {@code m} each</li>
  *   <li>{@code <prefix>db<n>:{<room>}:events}: pub/sub channel of every event of the room</li>
+ *   <li>{@code <prefix>{<room>}:idempotency:<key>}: string {@code epoch:offset} of the first publish with that
+ *       idempotency key in the room ({@code ""} for an ephemeral one), expiring after the idempotency window</li>
  *   <li>{@code <prefix>{<room>}:presence}: sorted set of the nodes with sessions in the room, each scored
  *       with the time (ms) its entries expire unless its heartbeat refreshes them</li>
  *   <li>{@code <prefix>{<room>}:presence:<node>}: hash user → sessions of that node in the room</li>
@@ -73,5 +75,12 @@ final class RedisKeys {
     /** The two keys a room's scripts touch, in the order publish.lua and history.lua expect them. */
     String[] roomKeys(String room) {
         return new String[] {position(room), stream(room)};
+    }
+
+    /** The keys publish.lua touches: the room's two, and the idempotency key's when there is one. */
+    String[] publishKeys(String room, String idempotencyKey) {
+        return idempotencyKey == null
+                ? roomKeys(room)
+                : new String[] {position(room), stream(room), prefix + "{" + room + "}:idempotency:" + idempotencyKey};
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.roomcast.broker.DirectMessage;
 import dev.roomcast.broker.Draft;
+import dev.roomcast.broker.Payload;
 import dev.roomcast.broker.Position;
 import dev.roomcast.broker.RoomEvent;
 import java.io.IOException;
@@ -15,10 +16,11 @@ import java.io.UncheckedIOException;
 /**
  * How room events travel between nodes: one compact JSON object per event, on the room's channel
  * and in its history stream. Field {@code k} is the kind: {@code m} message (with {@code e} epoch,
- * {@code o} offset, {@code f} from, {@code x} text, {@code t} timestamp ms), {@code l} a session
+ * {@code o} offset, {@code f} from, {@code v} event name, {@code x} text or {@code d} the data's compact JSON
+ * as a string, {@code t} timestamp ms, {@code s} the session it skips), {@code l} a session
  * left ({@code u} user), {@code p} a presence change ({@code u} user, {@code j} joined); {@code r}
  * is always the room. A message is encoded without its position: publish.lua writes {@code e} and
- * {@code o} in front once the room has given it one. Direct messages, on a user's channel, have
+ * {@code o} in front once the room has given it one; an ephemeral message ({@code store:false}) never gets one. Direct messages, on a user's channel, have
  * kind {@code d} with {@code f} from, {@code u} the recipient, {@code x} text and {@code t} timestamp.
  *
  * <p>Threading: thread-safe (stateless; Jackson's factory is).
@@ -36,8 +38,19 @@ final class RoomEventCodec {
             json.writeStringField("k", "m");
             json.writeStringField("r", room);
             json.writeStringField("f", draft.from());
-            json.writeStringField("x", draft.text());
+            Payload payload = draft.payload();
+            if (payload.event() != null) {
+                json.writeStringField("v", payload.event());
+            }
+            if (payload.text() != null) {
+                json.writeStringField("x", payload.text());
+            } else {
+                json.writeStringField("d", payload.data());
+            }
             json.writeNumberField("t", draft.timestampMillis());
+            if (draft.exceptSession() != null) {
+                json.writeStringField("s", draft.exceptSession());
+            }
         });
     }
 
@@ -87,8 +100,8 @@ final class RoomEventCodec {
             throw new IllegalArgumentException("a room event needs a kind and a room");
         }
         return switch (d.kind) {
-            case "m" -> new RoomEvent.Message(d.room, new Position(d.epoch, d.offset), require(d.from), require(d.text),
-                    d.timestamp);
+            case "m" -> new RoomEvent.Message(d.room, d.epoch == null ? null : new Position(d.epoch, d.offset),
+                    require(d.from), new Payload(d.event, d.text, d.data), d.timestamp, d.exceptSession);
             case "l" -> new RoomEvent.SessionLeft(d.room, require(d.user));
             case "p" -> new RoomEvent.PresenceChange(d.room, require(d.user), d.joined);
             default -> throw new IllegalArgumentException("unknown event kind " + d.kind);
@@ -112,6 +125,9 @@ final class RoomEventCodec {
         long offset = -1;
         String from;
         String text;
+        String data;
+        String event;
+        String exceptSession;
         long timestamp;
         String user;
         boolean joined;
@@ -133,6 +149,9 @@ final class RoomEventCodec {
                     case "o" -> d.offset = json.getLongValue();
                     case "f" -> d.from = json.getText();
                     case "x" -> d.text = json.getText();
+                    case "d" -> d.data = json.getText();
+                    case "v" -> d.event = json.getText();
+                    case "s" -> d.exceptSession = json.getText();
                     case "t" -> d.timestamp = json.getLongValue();
                     case "u" -> d.user = json.getText();
                     case "j" -> d.joined = json.getBooleanValue();

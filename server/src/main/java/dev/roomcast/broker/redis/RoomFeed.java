@@ -148,7 +148,7 @@ final class RoomFeed {
 
     /** Whether a message is not the next of the room after the last one delivered: some were missed. */
     private boolean skipsAhead(RoomEvent event) {
-        if (last == null || !(event instanceof RoomEvent.Message message)) {
+        if (last == null || !(event instanceof RoomEvent.Message message) || !message.stored()) {
             return false;
         }
         Position at = message.position();
@@ -156,7 +156,7 @@ final class RoomFeed {
     }
 
     private void pass(RoomEvent event, BrokerListener listener) {
-        if (event instanceof RoomEvent.Message message) {
+        if (event instanceof RoomEvent.Message message && message.stored()) {
             Position at = message.position();
             if (last != null && last.epoch().equals(at.epoch()) && at.offset() <= last.offset()) {
                 return;

@@ -1,19 +1,20 @@
 package dev.roomcast.server.api;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import dev.roomcast.broker.OutcomeUnknownException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.roomcast.broker.HistorySlice;
+import dev.roomcast.broker.OutcomeUnknownException;
+import dev.roomcast.broker.Payload;
 import dev.roomcast.broker.Position;
 import dev.roomcast.broker.RoomEvent;
+import dev.roomcast.config.Namespaces;
 import dev.roomcast.config.RoomcastConfig;
 import dev.roomcast.hub.Hub;
+import dev.roomcast.hub.Publication;
 import dev.roomcast.protocol.JsonEvents;
+import dev.roomcast.protocol.PublishRequest;
 import dev.roomcast.protocol.RoomNames;
 import dev.roomcast.protocol.ServerFrames;
 import dev.roomcast.protocol.UserNames;
-import dev.roomcast.protocol.Utf8;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -46,8 +47,8 @@ public final class RoomsApi {
     static final int DEFAULT_LIMIT = 100;
     static final int MAX_LIMIT = 1000;
     private static final String ROOM = "{room}";
-    /** As on {@code /v1/ws}, a body is exactly one JSON value: anything after it is {@code bad_json}. */
-    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    /** The header that makes a publish idempotent, as {@code idempotency_key} does in the JSON protocol. */
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
     /** Answers one request to a route; {@code room} is the decoded, checked room name, or null. */
     @FunctionalInterface
@@ -89,7 +90,8 @@ public final class RoomsApi {
     private final byte[] apiKey;
     /** With client authentication on, rooms are private, so reads need the key like publishing does. */
     private final boolean readsNeedKey;
-    private final int maxTextBytes;
+    private final PublishRequest publishes;
+    private final Namespaces namespaces;
 
     /** {@code admins} may use every route, publishing included, with the credentials of the admin page. */
     public RoomsApi(Hub hub, RoomcastConfig config, AdminAccess admins) {
@@ -97,7 +99,8 @@ public final class RoomsApi {
         this.admins = admins;
         this.apiKey = config.auth().apiKey() == null ? null : config.auth().apiKey().getBytes(StandardCharsets.UTF_8);
         this.readsNeedKey = config.auth().enabled();
-        this.maxTextBytes = config.limits().maxTextBytes();
+        this.publishes = new PublishRequest(config.limits().maxPayloadBytes());
+        this.namespaces = config.namespaces();
     }
 
     /**
@@ -170,7 +173,7 @@ public final class RoomsApi {
         }
         return route.handler().handle(request, room).exceptionally(failure -> OutcomeUnknownException.isCauseOf(failure)
                 ? ApiResponses.error(ApiError.UNKNOWN_OUTCOME, "the broker did not confirm the publish in time: it may "
-                        + "or may not have been published; a retry may duplicate it")
+                        + "or may not have been published; retry with the same Idempotency-Key so it is delivered at most once")
                 : ApiResponses.error(ApiError.INTERNAL, "the server could not carry this out; try again"));
     }
 
@@ -202,42 +205,54 @@ public final class RoomsApi {
         return refusal;
     }
 
-    /** {@code POST /v1/rooms/{room}/messages}: body {@code {"text": …}} or text/plain; 202 with the message's position. */
+    /**
+     * {@code POST /v1/rooms/{room}/messages}: body {@code {"text": …}} or {@code {"data": …}} (with
+     * {@code event}, {@code store}) or text/plain, and an optional {@code Idempotency-Key} header; 202 with
+     * the message's position (none for {@code store:false}).
+     */
     private CompletionStage<FullHttpResponse> publish(FullHttpRequest request, String room) {
+        if (!namespaces.of(room).apiPublishes()) {
+            return done(ApiResponses.error(ApiError.FORBIDDEN, "nobody may publish in room " + room
+                    + ": its namespace is publish: none"));
+        }
         String contentType = request.headers().get(HttpHeaderNames.CONTENT_TYPE, "");
         String mime = contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
-        String text;
-        if (mime.equals(HttpHeaderValues.APPLICATION_JSON.toString())) {
-            JsonNode body;
-            try {
-                body = JSON.readTree(request.content().toString(StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                return done(ApiResponses.error(ApiError.BAD_JSON, "the body is not valid JSON"));
+        Publication publication;
+        try {
+            String idempotencyKey = PublishRequest.idempotencyKey(request.headers().get(IDEMPOTENCY_KEY));
+            if (mime.equals(HttpHeaderValues.APPLICATION_JSON.toString())) {
+                JsonNode body;
+                try {
+                    body = PublishRequest.parse(request.content().toString(StandardCharsets.UTF_8));
+                } catch (IOException e) {
+                    return done(ApiResponses.error(ApiError.BAD_JSON, "the body is not valid JSON"));
+                }
+                if (body == null || !body.isObject()) {
+                    return done(ApiResponses.error(ApiError.MISSING_FIELD,
+                            "the body must be a JSON object with a \"text\" string or \"data\""));
+                }
+                PublishRequest.Fields fields = publishes.read(body);
+                publication = new Publication(UserNames.API_USER, fields.payload(), fields.store(), null, idempotencyKey);
+            } else if (mime.equals(HttpHeaderValues.TEXT_PLAIN.toString())) {
+                String text;
+                try {
+                    text = StandardCharsets.UTF_8.newDecoder().decode(request.content().nioBuffer()).toString();
+                } catch (CharacterCodingException e) {
+                    return done(ApiResponses.error(ApiError.INVALID_FIELD, "a text/plain body must be UTF-8"));
+                }
+                publication = new Publication(UserNames.API_USER, Payload.text(publishes.text(text)), true, null, idempotencyKey);
+            } else {
+                return done(ApiResponses.error(ApiError.UNSUPPORTED_MEDIA_TYPE,
+                        "send Content-Type: application/json with {\"text\": …} or {\"data\": …}, or text/plain"));
             }
-            JsonNode textNode = body == null ? null : body.get("text");
-            if (body == null || !body.isObject() || textNode == null || textNode.isNull()) {
-                return done(ApiResponses.error(ApiError.MISSING_FIELD, "the body must be a JSON object with a \"text\" string"));
-            }
-            if (!textNode.isTextual()) {
-                return done(ApiResponses.error(ApiError.INVALID_FIELD, "text must be a string"));
-            }
-            text = textNode.textValue();
-        } else if (mime.equals(HttpHeaderValues.TEXT_PLAIN.toString())) {
-            try {
-                text = StandardCharsets.UTF_8.newDecoder().decode(request.content().nioBuffer()).toString();
-            } catch (CharacterCodingException e) {
-                return done(ApiResponses.error(ApiError.INVALID_FIELD, "a text/plain body must be UTF-8"));
-            }
-        } else {
-            return done(ApiResponses.error(ApiError.UNSUPPORTED_MEDIA_TYPE,
-                    "send Content-Type: application/json with {\"text\": …}, or text/plain"));
+        } catch (PublishRequest.Refusal refusal) {
+            return done(ApiResponses.error(ApiError.of(refusal.code()), refusal.getMessage()));
         }
-        if (Utf8.length(text) > maxTextBytes) {
-            return done(ApiResponses.error(ApiError.TEXT_TOO_LONG, "text is longer than " + maxTextBytes + " bytes"));
-        }
-        return hub.publish(room, UserNames.API_USER, text).thenApply(position -> ApiResponses.json(HttpResponseStatus.ACCEPTED, json -> {
+        return hub.publish(room, publication).thenApply(position -> ApiResponses.json(HttpResponseStatus.ACCEPTED, json -> {
             json.writeStringField("room", room);
-            ServerFrames.writePosition(json, position);
+            if (position != null) {
+                ServerFrames.writePosition(json, position);
+            }
         }));
     }
 

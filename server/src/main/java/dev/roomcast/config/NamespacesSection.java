@@ -1,0 +1,155 @@
+package dev.roomcast.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The config file's {@code namespaces:} section, read and written: a mapping from a namespace name
+ * to its rules, each key optional.
+ *
+ * <pre>
+ * namespaces:
+ *   notify:
+ *     publish: api            # members (default), api or none
+ *     presence: false         # default true
+ *     anonymous-join: false   # default false
+ *     history:                # the history group's keys, for this namespace's rooms
+ *       history-size: 20
+ *       history-max-age: 10m
+ * </pre>
+ *
+ * <p>A new per-namespace rule is one more key read in {@link #namespace} and written in {@link #render},
+ * and one more component of {@link Namespace}. Values are checked like the node-wide settings of the
+ * same name; a refusal names the file and the key ({@code namespaces.notify.publish}).
+ *
+ * <p>Threading: stateless; safe from any thread.
+ */
+final class NamespacesSection {
+
+    static final String KEY = "namespaces";
+    private static final List<String> KEYS = List.of("publish", "presence", "anonymous-join", "history");
+    private static final List<String> HISTORY_FLAGS = List.of("--history-size", "--history-max-age");
+
+    private NamespacesSection() {
+    }
+
+    static Namespaces read(Path file, JsonNode section) {
+        if (section.isNull()) {
+            return Namespaces.none();
+        }
+        ConfigFile.requireMapping(file, section, KEY, "namespace names to their rules");
+        Map<String, Namespace> byName = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> entry : section.properties()) {
+            String name = entry.getKey();
+            String where = file + ": " + KEY + "." + name;
+            if (name.isEmpty() || name.contains(":") || name.startsWith("$")) {
+                throw new InvalidSetting(where, "a namespace is the part of a room name before its first ':',"
+                        + " so it is not empty, has no ':' and does not start with '$'");
+            }
+            byName.put(name, namespace(file, where, entry.getValue()));
+        }
+        return new Namespaces(byName);
+    }
+
+    private static Namespace namespace(Path file, String where, JsonNode rules) {
+        if (rules.isNull()) {
+            return Namespace.DEFAULT;
+        }
+        ConfigFile.requireMapping(file, rules, where.substring(file.toString().length() + 2), "rules: " + String.join(", ", KEYS));
+        Namespace.Publish publish = Namespace.DEFAULT.publish();
+        boolean presence = Namespace.DEFAULT.presence();
+        boolean anonymousJoin = Namespace.DEFAULT.anonymousJoin();
+        Integer historySize = null;
+        Duration historyMaxAge = null;
+        for (Map.Entry<String, JsonNode> rule : rules.properties()) {
+            String key = where + "." + rule.getKey();
+            JsonNode value = rule.getValue();
+            switch (rule.getKey()) {
+                case "publish" -> publish = publish(key, value);
+                case "presence" -> presence = bool(key, value);
+                case "anonymous-join" -> anonymousJoin = bool(key, value);
+                case "history" -> {
+                    Map<String, Object> history = history(file, key, value);
+                    historySize = (Integer) history.get("--history-size");
+                    historyMaxAge = (Duration) history.get("--history-max-age");
+                }
+                default -> throw new InvalidSetting(key, "unknown key (a namespace has " + String.join(", ", KEYS) + ")");
+            }
+        }
+        return new Namespace(publish, presence, anonymousJoin, historySize, historyMaxAge);
+    }
+
+    private static Namespace.Publish publish(String key, JsonNode value) {
+        for (Namespace.Publish publish : Namespace.Publish.values()) {
+            if (value.isTextual() && publish.key().equals(value.textValue().strip().toLowerCase(Locale.ROOT))) {
+                return publish;
+            }
+        }
+        throw new InvalidSetting(key, "must be members, api or none, got " + value);
+    }
+
+    private static boolean bool(String key, JsonNode value) {
+        if (!value.isBoolean()) {
+            throw new InvalidSetting(key, "must be true or false, got " + value);
+        }
+        return value.booleanValue();
+    }
+
+    /** The history group's settings a namespace overrides, by flag, checked as the node-wide ones are. */
+    private static Map<String, Object> history(Path file, String where, JsonNode history) {
+        Map<String, Object> values = new TreeMap<>();
+        if (history.isNull()) {
+            return values;
+        }
+        ConfigFile.requireMapping(file, history, where.substring(file.toString().length() + 2),
+                "history settings: history-size, history-max-age");
+        for (Map.Entry<String, JsonNode> entry : history.properties()) {
+            String key = where + "." + entry.getKey();
+            String flag = "--" + entry.getKey();
+            if (!HISTORY_FLAGS.contains(flag)) {
+                throw new InvalidSetting(key, "unknown key (a namespace's history has history-size, history-max-age)");
+            }
+            SettingSpec spec = Settings.byFlag(flag);
+            try {
+                Object value = ConfigFile.valueOf(spec, entry.getValue());
+                spec.checkRange(value);
+                values.put(flag, value);
+            } catch (InvalidSetting refused) {
+                throw refused.from(key);
+            }
+        }
+        return values;
+    }
+
+    /** Appends the section as {@link #read} reads it; nothing when no namespace is configured. */
+    static void render(Namespaces namespaces, StringBuilder yaml) {
+        if (namespaces.byName().isEmpty()) {
+            return;
+        }
+        yaml.append('\n').append(KEY).append(":\n");
+        new TreeMap<>(namespaces.byName()).forEach((name, namespace) -> {
+            yaml.append("  ").append(name).append(":\n");
+            yaml.append("    publish: ").append(namespace.publish().key()).append('\n');
+            yaml.append("    presence: ").append(namespace.presence()).append('\n');
+            yaml.append("    anonymous-join: ").append(namespace.anonymousJoin()).append('\n');
+            if (namespace.historySize() != null || namespace.historyMaxAge() != null) {
+                yaml.append("    history:\n");
+                historyLine(yaml, "--history-size", namespace.historySize());
+                historyLine(yaml, "--history-max-age", namespace.historyMaxAge());
+            }
+        });
+    }
+
+    private static void historyLine(StringBuilder yaml, String flag, Object value) {
+        if (value != null) {
+            SettingSpec spec = Settings.byFlag(flag);
+            yaml.append("      ").append(spec.name()).append(": ").append(ConfigFile.scalar(spec, value)).append('\n');
+        }
+    }
+}
