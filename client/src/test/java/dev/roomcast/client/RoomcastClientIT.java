@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.roomcast.testing.TestServer;
@@ -174,8 +172,7 @@ class RoomcastClientIT {
             // ann gets her stored messages but not the echo:false one.
             await().atMost(Duration.ofSeconds(10)).until(() -> ann.messages.size() == 2);
             assertThat(ann.messages).extracting(Message::event).containsExactly("board.move", null);
-            JsonNode roundTrip = new ObjectMapper().valueToTree(ann.messages.get(0).data());
-            assertThat(roundTrip.toString()).isEqualTo("{\"n\":123456789012345678901234567890,\"price\":19.90,\"piece\":\"♞\"}");
+            assertThat(ann.messages.get(0).data().toString()).isEqualTo("{\"n\":123456789012345678901234567890,\"price\":19.90,\"piece\":\"♞\"}");
         }
     }
 }
