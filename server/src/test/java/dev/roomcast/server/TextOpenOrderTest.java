@@ -26,6 +26,8 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * A text client may act as soon as it reads its 101, while its server loop may not yet have learnt
@@ -44,6 +46,7 @@ class TextOpenOrderTest {
     /** The stayer's wire: its bytes go out, the completion of their writes waits for {@link #completeWrites}. */
     private final List<ChannelPromise> pendingWrites = new ArrayList<>();
     private LocalBroker broker;
+    private AggregatedLog notices;
 
     @BeforeEach
     void serve() {
@@ -55,8 +58,9 @@ class TextOpenOrderTest {
                 config.history().historyMaxBytes(), Clock.systemUTC());
         Hub hub = new Hub(loops.all(), broker, new FrameEncoder(ByteBufAllocator.DEFAULT), Clock.systemUTC());
         Identities identities = new Identities();
-        ServerContext context = new ServerContext(config, hub, loops, connections, new WebSocketCloser(metrics),
-                identities, new StaticPage(), metrics, new UpgradeGate(config, connections, identities, metrics));
+        notices = new AggregatedLog(LoggerFactory.getLogger(AggregatedLog.class), Level.INFO, AggregatedLog.INTERVAL);
+        ServerContext context = new ServerContext(config, hub, loops, connections, new WebSocketCloser(metrics, notices),
+                identities, new StaticPage(), metrics, notices, new UpgradeGate(config, connections, identities, metrics));
         leaver.pipeline().addLast(new ConnectionInitializer(context, null));
         stayer.pipeline().addLast(new ConnectionInitializer(context, null));
         stayer.pipeline().addFirst("wire", new ChannelOutboundHandlerAdapter() {
@@ -73,6 +77,7 @@ class TextOpenOrderTest {
         leaver.finishAndReleaseAll();
         stayer.finishAndReleaseAll();
         broker.close();
+        notices.close();
         metrics.close();
     }
 
