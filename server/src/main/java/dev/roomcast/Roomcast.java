@@ -2,7 +2,7 @@ package dev.roomcast;
 
 import dev.roomcast.broker.Broker;
 import dev.roomcast.broker.LocalBroker;
-import dev.roomcast.broker.Position;
+import dev.roomcast.room.Position;
 import dev.roomcast.broker.redis.RedisBroker;
 import dev.roomcast.cli.ServeCommand;
 import dev.roomcast.broker.RoomHistory;

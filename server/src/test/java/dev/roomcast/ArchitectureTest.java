@@ -36,13 +36,27 @@ class ArchitectureTest {
     }
 
     @Test
-    void brokerDependsOnNothingElseInRoomcast() throws IOException {
-        assertThat(importsOf("broker", "dev.roomcast.")).allMatch(line -> line.contains("dev.roomcast.broker."));
+    void theRoomModelDependsOnNothingElseInRoomcast() throws IOException {
+        assertThat(importsOf("room", "dev.roomcast.")).isEmpty();
+        assertThat(importsOf("room", "io.")).isEmpty();
+    }
+
+    @Test
+    void brokerDependsOnlyOnTheRoomModel() throws IOException {
+        assertThat(importsOf("broker", "dev.roomcast.")).allMatch(line -> line.contains("dev.roomcast.broker.")
+                || line.contains("dev.roomcast.room."));
+    }
+
+    @Test
+    void theWireAndTheTransportDoNotKnowTheBroker() throws IOException {
+        assertThat(importsOf("protocol", "dev.roomcast.broker")).isEmpty();
+        assertThat(importsOf("server", "dev.roomcast.broker")).isEmpty();
+        assertThat(importsOf("bench", "dev.roomcast.broker")).isEmpty();
     }
 
     @Test
     void nothingImportsTheRootPackageSoMainAndTheCliFormNoCycle() throws IOException {
-        for (String pkg : List.of("bench", "broker", "cli", "config", "hub", "metrics", "protocol", "security", "server")) {
+        for (String pkg : List.of("bench", "broker", "cli", "config", "hub", "metrics", "protocol", "room", "security", "server")) {
             assertThat(importsOf(pkg, "dev.roomcast.")).as("imports of the root package (Main, Roomcast) in %s", pkg)
                     .noneMatch(line -> line.matches(".*: import dev\\.roomcast\\.[A-Z]\\w*;"));
         }

@@ -1,7 +1,7 @@
 package dev.roomcast.server;
 
-import dev.roomcast.broker.Position;
-import dev.roomcast.broker.RoomEvent;
+import dev.roomcast.room.Position;
+import dev.roomcast.room.RoomEvent;
 import dev.roomcast.protocol.WireFormat;
 import io.netty.buffer.AdaptiveByteBufAllocator;
 import io.netty.buffer.ByteBuf;

@@ -1,5 +1,11 @@
 package dev.roomcast.broker;
 
+import dev.roomcast.room.DirectMessage;
+import dev.roomcast.room.Draft;
+import dev.roomcast.room.HistorySlice;
+import dev.roomcast.room.OutcomeUnknownException;
+import dev.roomcast.room.Position;
+import dev.roomcast.room.RoomEvent;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.function.IntSupplier;

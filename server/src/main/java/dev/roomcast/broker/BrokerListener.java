@@ -1,5 +1,8 @@
 package dev.roomcast.broker;
 
+import dev.roomcast.room.DirectMessage;
+import dev.roomcast.room.RoomEvent;
+
 /**
  * Receives the events of the rooms this node subscribed to, and the direct messages to the users
  * this node holds.

@@ -1,6 +1,6 @@
 package dev.roomcast.hub;
 
-import dev.roomcast.broker.RoomEvent;
+import dev.roomcast.room.RoomEvent;
 
 /**
  * Port through which the hub asks the transport to prepare an event's wire bytes once per

@@ -2,12 +2,12 @@ package dev.roomcast.hub;
 
 import dev.roomcast.broker.Broker;
 import dev.roomcast.broker.BrokerListener;
-import dev.roomcast.broker.DirectMessage;
-import dev.roomcast.broker.Draft;
-import dev.roomcast.broker.HistorySlice;
-import dev.roomcast.broker.Payload;
-import dev.roomcast.broker.Position;
-import dev.roomcast.broker.RoomEvent;
+import dev.roomcast.room.DirectMessage;
+import dev.roomcast.room.Draft;
+import dev.roomcast.room.HistorySlice;
+import dev.roomcast.room.Payload;
+import dev.roomcast.room.Position;
+import dev.roomcast.room.RoomEvent;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;

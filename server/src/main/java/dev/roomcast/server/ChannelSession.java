@@ -1,6 +1,6 @@
 package dev.roomcast.server;
 
-import dev.roomcast.broker.DirectMessage;
+import dev.roomcast.room.DirectMessage;
 import dev.roomcast.hub.CloseReason;
 import dev.roomcast.hub.Loop;
 import dev.roomcast.hub.PreparedEvent;

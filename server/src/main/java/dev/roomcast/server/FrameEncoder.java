@@ -1,6 +1,6 @@
 package dev.roomcast.server;
 
-import dev.roomcast.broker.RoomEvent;
+import dev.roomcast.room.RoomEvent;
 import dev.roomcast.hub.EventEncoder;
 import dev.roomcast.hub.PreparedEvent;
 import io.netty.buffer.ByteBufAllocator;

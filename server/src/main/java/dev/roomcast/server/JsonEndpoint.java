@@ -1,6 +1,6 @@
 package dev.roomcast.server;
 
-import dev.roomcast.broker.OutcomeUnknownException;
+import dev.roomcast.room.OutcomeUnknownException;
 import dev.roomcast.hub.Hub;
 import dev.roomcast.hub.JoinOutcome;
 import dev.roomcast.hub.Publication;

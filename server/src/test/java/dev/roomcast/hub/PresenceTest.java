@@ -3,7 +3,7 @@ package dev.roomcast.hub;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.roomcast.broker.LocalBroker;
-import dev.roomcast.broker.RoomEvent;
+import dev.roomcast.room.RoomEvent;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;

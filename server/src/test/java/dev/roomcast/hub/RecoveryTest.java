@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.roomcast.broker.Broker;
 import dev.roomcast.broker.BrokerListener;
-import dev.roomcast.broker.DirectMessage;
-import dev.roomcast.broker.Draft;
-import dev.roomcast.broker.HistorySlice;
+import dev.roomcast.room.DirectMessage;
+import dev.roomcast.room.Draft;
+import dev.roomcast.room.HistorySlice;
 import dev.roomcast.broker.LocalBroker;
-import dev.roomcast.broker.Position;
-import dev.roomcast.broker.RoomEvent;
+import dev.roomcast.room.Position;
+import dev.roomcast.room.RoomEvent;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -2,8 +2,8 @@ package dev.roomcast.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.roomcast.broker.Position;
-import dev.roomcast.broker.RoomEvent;
+import dev.roomcast.room.Position;
+import dev.roomcast.room.RoomEvent;
 import dev.roomcast.hub.CloseReason;
 import dev.roomcast.hub.Loop;
 import dev.roomcast.metrics.ServerMetrics;

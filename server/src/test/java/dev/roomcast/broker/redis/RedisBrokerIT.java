@@ -6,11 +6,11 @@ import static org.awaitility.Awaitility.await;
 
 import dev.roomcast.broker.Broker;
 import dev.roomcast.broker.BrokerContract;
-import dev.roomcast.broker.DirectMessage;
-import dev.roomcast.broker.HistorySlice;
-import dev.roomcast.broker.Position;
+import dev.roomcast.room.DirectMessage;
+import dev.roomcast.room.HistorySlice;
+import dev.roomcast.room.Position;
 import dev.roomcast.config.RoomcastConfig;
-import dev.roomcast.broker.RoomEvent;
+import dev.roomcast.room.RoomEvent;
 import dev.roomcast.testing.RedisTestSupport;
 import dev.roomcast.testing.TcpRelay;
 import java.time.Duration;
