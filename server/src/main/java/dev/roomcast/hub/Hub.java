@@ -1,7 +1,9 @@
 package dev.roomcast.hub;
 
+import dev.roomcast.broker.Backend;
 import dev.roomcast.broker.Broker;
-import dev.roomcast.broker.BrokerListener;
+import dev.roomcast.broker.DirectRouter;
+import dev.roomcast.broker.PresenceStore;
 import dev.roomcast.room.DirectMessage;
 import dev.roomcast.room.Draft;
 import dev.roomcast.room.HistorySlice;
@@ -12,7 +14,6 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
@@ -27,8 +28,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threading: methods that take a {@link Session} must be called on that session's loop; the
  * others are safe from any thread. A publish travels hub → broker → every node's hub → local
- * sessions; a direct message goes hub → broker → the hubs of the nodes that hold its recipient →
- * the recipient's sessions there. Presence is counted by the broker, across nodes.
+ * sessions; a direct message goes hub → direct router → the hubs of the nodes that hold its recipient →
+ * the recipient's sessions there. Presence is counted by the presence store, across nodes.
  */
 public final class Hub {
 
@@ -38,26 +39,28 @@ public final class Hub {
     private final RoomDirectory directory = new RoomDirectory();
     private final UserSessions users = new UserSessions();
     private final Broker broker;
+    private final PresenceStore presence;
+    private final DirectRouter directs;
     private final EventEncoder encoder;
     private final Clock clock;
     /** Whether a room keeps presence: if not, its sessions are not counted and no joined/left is sent. */
     private final Predicate<String> keepsPresence;
 
     /** A hub whose rooms all keep presence and whose delivery latency nobody hears (tests). */
-    public Hub(List<? extends Loop> loops, Broker broker, EventEncoder encoder, Clock clock) {
-        this(loops, broker, encoder, clock, nanos -> { }, room -> true);
+    public Hub(List<? extends Loop> loops, Backend backend, EventEncoder encoder, Clock clock) {
+        this(loops, backend, encoder, clock, nanos -> { }, room -> true);
     }
 
     /** A hub whose rooms all keep presence. */
-    public Hub(List<? extends Loop> loops, Broker broker, EventEncoder encoder, Clock clock, DeliveryLatency latency) {
-        this(loops, broker, encoder, clock, latency, room -> true);
+    public Hub(List<? extends Loop> loops, Backend backend, EventEncoder encoder, Clock clock, DeliveryLatency latency) {
+        this(loops, backend, encoder, clock, latency, room -> true);
     }
 
     /**
      * @param latency       hears one sample per loop batch of live events flushed; see {@link DeliveryLatency}
      * @param keepsPresence whether a room keeps presence (per namespace); any thread, cheap
      */
-    public Hub(List<? extends Loop> loops, Broker broker, EventEncoder encoder, Clock clock, DeliveryLatency latency,
+    public Hub(List<? extends Loop> loops, Backend backend, EventEncoder encoder, Clock clock, DeliveryLatency latency,
                Predicate<String> keepsPresence) {
         this.keepsPresence = keepsPresence;
         this.shards = new LoopShard[loops.size()];
@@ -67,20 +70,13 @@ public final class Hub {
             }
             shards[loop.index()] = new LoopShard(loop, latency);
         }
-        this.broker = broker;
+        this.broker = backend.broker();
+        this.presence = backend.presence();
+        this.directs = backend.directs();
         this.encoder = encoder;
         this.clock = clock;
-        broker.start(new BrokerListener() {
-            @Override
-            public void onEvent(RoomEvent event) {
-                dispatch(event);
-            }
-
-            @Override
-            public void onDirect(DirectMessage message) {
-                deliverDirect(message);
-            }
-        });
+        broker.start(this::dispatch);
+        directs.start(this::deliverDirect);
     }
 
     /**
@@ -88,7 +84,7 @@ public final class Hub {
      * loop. Completes once it is (at once on a single node; after the broker's subscription with Redis).
      */
     public CompletionStage<Void> connect(Session session) {
-        return users.add(session, broker::addUser);
+        return users.add(session, directs::addUser);
     }
 
     /**
@@ -142,14 +138,14 @@ public final class Hub {
         });
         if (keepsPresence.test(room)) {
             broker.broadcast(new RoomEvent.SessionLeft(room, session.user()));
-            broker.exit(room, session.user());
+            presence.exit(room, session.user());
         }
         return true;
     }
 
     /** Removes the session from every room it is in and from direct messages. On the session's loop. */
     public void disconnect(Session session) {
-        users.remove(session, user -> broker.removeUser(user)
+        users.remove(session, user -> directs.removeUser(user)
                 .exceptionally(failure -> logFailure("stop direct messages to user", user, failure)));
         LoopShard shard = shardOf(session);
         for (String room : shard.roomsOf(session)) {
@@ -187,12 +183,12 @@ public final class Hub {
      * every node. Any thread. Completes with whether the user has such a session anywhere.
      */
     public CompletionStage<Boolean> direct(String from, String to, String text) {
-        return broker.direct(new DirectMessage(from, to, text, clock.millis()));
+        return directs.direct(new DirectMessage(from, to, text, clock.millis()));
     }
 
     /** Users in the room on every node with their session counts, sorted by user. Any thread. */
     public CompletionStage<Map<String, Integer>> presence(String room) {
-        return broker.presence(room);
+        return presence.presence(room);
     }
 
     /** Reads the room's history; see {@link Broker#history}. Any thread. */
@@ -212,7 +208,7 @@ public final class Hub {
 
     /** The live nodes sharing this node's rooms, this one included, with their open connections. Any thread. */
     public CompletionStage<Map<String, Integer>> nodes() {
-        return broker.nodes();
+        return presence.nodes();
     }
 
     /** Whether the broker can reach its backing service, i.e. this node can serve rooms. Any thread. */
@@ -237,7 +233,7 @@ public final class Hub {
             }
         });
         if (keepsPresence.test(room)) {
-            broker.enter(room, session.user());
+            presence.enter(room, session.user());
         }
         return true;
     }
@@ -307,7 +303,7 @@ public final class Hub {
         return !at.epoch().equals(position.epoch()) || at.offset() > position.offset();
     }
 
-    /** Called on the broker's thread: hands a direct message to each of its recipient's sessions here. */
+    /** Called on the router's thread: hands a direct message to each of its recipient's sessions here. */
     private void deliverDirect(DirectMessage message) {
         for (Session recipient : users.of(message.to())) {
             try {

@@ -1,6 +1,5 @@
 package dev.roomcast.server;
 
-import dev.roomcast.room.DirectMessage;
 import dev.roomcast.hub.CloseReason;
 import dev.roomcast.hub.Loop;
 import dev.roomcast.hub.PreparedEvent;
@@ -8,6 +7,7 @@ import dev.roomcast.hub.Session;
 import dev.roomcast.metrics.ServerMetrics;
 import dev.roomcast.protocol.ServerFrames;
 import dev.roomcast.protocol.WireFormat;
+import dev.roomcast.room.DirectMessage;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;

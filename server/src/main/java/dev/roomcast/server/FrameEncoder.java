@@ -1,8 +1,8 @@
 package dev.roomcast.server;
 
-import dev.roomcast.room.RoomEvent;
 import dev.roomcast.hub.EventEncoder;
 import dev.roomcast.hub.PreparedEvent;
+import dev.roomcast.room.RoomEvent;
 import io.netty.buffer.ByteBufAllocator;
 
 /** The hub's {@link EventEncoder} on Netty buffers: one {@link EncodedEvent} per broadcast. Stateless. */
