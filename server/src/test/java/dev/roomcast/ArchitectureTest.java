@@ -36,15 +36,17 @@ class ArchitectureTest {
     }
 
     @Test
-    void theRoomModelDependsOnNothingElseInRoomcast() throws IOException {
-        assertThat(importsOf("room", "dev.roomcast.")).isEmpty();
-        assertThat(importsOf("room", "io.")).isEmpty();
+    void theRoomModelAndTheOrderingToolDependOnNothingElseInRoomcast() throws IOException {
+        for (String pkg : List.of("room", "concurrent")) {
+            assertThat(importsOf(pkg, "dev.roomcast.")).as(pkg).isEmpty();
+            assertThat(importsOf(pkg, "io.")).as(pkg).isEmpty();
+        }
     }
 
     @Test
-    void brokerDependsOnlyOnTheRoomModel() throws IOException {
+    void brokerDependsOnlyOnTheRoomModelAndTheOrderingTool() throws IOException {
         assertThat(importsOf("broker", "dev.roomcast.")).allMatch(line -> line.contains("dev.roomcast.broker.")
-                || line.contains("dev.roomcast.room."));
+                || line.contains("dev.roomcast.room.") || line.contains("dev.roomcast.concurrent."));
     }
 
     @Test
@@ -56,7 +58,7 @@ class ArchitectureTest {
 
     @Test
     void nothingImportsTheRootPackageSoMainAndTheCliFormNoCycle() throws IOException {
-        for (String pkg : List.of("bench", "broker", "cli", "config", "hub", "metrics", "protocol", "room", "security", "server")) {
+        for (String pkg : List.of("bench", "broker", "cli", "concurrent", "config", "hub", "metrics", "protocol", "room", "security", "server")) {
             assertThat(importsOf(pkg, "dev.roomcast.")).as("imports of the root package (Main, Roomcast) in %s", pkg)
                     .noneMatch(line -> line.matches(".*: import dev\\.roomcast\\.[A-Z]\\w*;"));
         }
