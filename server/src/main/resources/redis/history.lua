@@ -9,17 +9,22 @@
 -- ARGV[5]  messages kept per room
 -- ARGV[6]  oldest message kept, in ms (0 keeps them regardless of age)
 -- ARGV[7]  TTL of the room's keys in ms, set only when this read creates the room
+-- ARGV[8]  epoch of the last message the reading node delivered of the room, or '' if it has none
+-- ARGV[9]  offset of that message
 -- Returns {epoch, offset, kept, event...}: the room's current position; how many of the messages after the
 -- caller's position are still kept (-1 if that position is from another epoch or beyond the current one);
 -- then the oldest at most ARGV[4] of those messages (the newest ones when ARGV[2] is ''), oldest first.
 local position, stream = KEYS[1], KEYS[2]
 local fresh_epoch, since_epoch, since_offset = ARGV[1], ARGV[2], tonumber(ARGV[3])
 local limit, history_size, max_age_ms, ttl_ms = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
+local seen_epoch, seen_offset = ARGV[8], tonumber(ARGV[9])
 
 local epoch = redis.call('HGET', position, 'epoch')
--- Same rule as publish.lua: a room whose history is lost starts a new epoch.
+-- Same rule as publish.lua: a room whose history is lost starts a new epoch. Only the node's own position
+-- counts as seen, never a client's: a client could name any offset and move every room to a new epoch.
 if not epoch or (history_size > 0 and redis.call('HGET', position, 'offset') ~= '0'
-        and redis.call('EXISTS', stream) == 0) then
+        and redis.call('EXISTS', stream) == 0)
+        or (epoch == seen_epoch and tonumber(redis.call('HGET', position, 'offset')) < seen_offset) then
     epoch = fresh_epoch
     redis.call('DEL', stream)
     redis.call('HSET', position, 'epoch', epoch, 'offset', 0)

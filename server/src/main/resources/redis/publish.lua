@@ -15,11 +15,14 @@
 -- ARGV[7]  1 to keep the message (an offset, history), 0 for an ephemeral one
 -- KEYS[3]  optional: the idempotency key's key, holding "epoch:offset" (or "" for an ephemeral message)
 -- ARGV[8]  with KEYS[3]: how long the key is remembered, in ms
+-- ARGV[9]  epoch of the last message the publishing node delivered of the room, or '' if it has none
+-- ARGV[10] offset of that message
 -- Returns {epoch, offset} of the message (of the first publish with the key), or {} if it has none.
 local position, stream, idempotency = KEYS[1], KEYS[2], KEYS[3]
 local fresh_epoch, body, history_size = ARGV[1], ARGV[2], tonumber(ARGV[3])
 local max_age_ms, ttl_ms, channel = tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6]
 local store = ARGV[7] == '1'
+local seen_epoch, seen_offset = ARGV[9], tonumber(ARGV[10])
 
 if idempotency then
     local seen = redis.call('GET', idempotency)
@@ -41,10 +44,13 @@ if not store then
 end
 
 local epoch = redis.call('HGET', position, 'epoch')
--- Same rule as history.lua: without its position, or with its stream gone from under a room that had
--- messages, the room's history is lost, so it starts a new epoch and old positions stop recovering.
+-- Same rule as history.lua: without its position, with its stream gone from under a room that had
+-- messages, or behind a message the node delivered (a failover to a replica that had not received it:
+-- the next offsets would name other messages), the room's history is lost, so it starts a new epoch and
+-- old positions stop recovering.
 if not epoch or (history_size > 0 and redis.call('HGET', position, 'offset') ~= '0'
-        and redis.call('EXISTS', stream) == 0) then
+        and redis.call('EXISTS', stream) == 0)
+        or (epoch == seen_epoch and tonumber(redis.call('HGET', position, 'offset')) < seen_offset) then
     epoch = fresh_epoch
     redis.call('DEL', stream)
     redis.call('HSET', position, 'epoch', epoch, 'offset', 0)

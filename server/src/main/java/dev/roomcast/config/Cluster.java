@@ -11,7 +11,9 @@ import java.time.Duration;
 public record Cluster(
         @Setting(flag = "--broker", defaultValue = Cluster.MEMORY_BROKER,
                 help = "Where rooms live: 'memory' (this node only) or redis://host:port[/db] to share rooms with every"
-                        + " node using that Redis (rediss:// for TLS, redis://:password@host:port for AUTH).")
+                        + " node using that Redis (rediss:// for TLS, redis://:password@host:port for AUTH), or"
+                        + " redis-sentinel://host:port[,host:port...]/<master> for the master those sentinels name,"
+                        + " followed through failovers.")
         String broker,
         @Setting(flag = "--redis-prefix", defaultValue = "roomcast:",
                 help = "Prefix of every Redis key and channel; nodes that share rooms use the same one.")
@@ -27,8 +29,9 @@ public record Cluster(
     public Cluster {
         broker = broker == null ? null : broker.strip();
         if (broker == null || !(broker.equals(MEMORY_BROKER) || broker.startsWith("redis://")
-                || broker.startsWith("rediss://"))) {
-            throw new InvalidSetting("--broker", "must be 'memory' or a redis://host:port[/db] URL, got " + broker);
+                || broker.startsWith("rediss://") || broker.startsWith("redis-sentinel://"))) {
+            throw new InvalidSetting("--broker", "must be 'memory', a redis://host:port[/db] URL or a"
+                    + " redis-sentinel://host:port[,host:port...]/<master> URL, got " + broker);
         }
         if (redisPrefix == null) {
             throw new InvalidSetting("--redis-prefix", "must not be null");

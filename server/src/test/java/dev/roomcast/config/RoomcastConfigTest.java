@@ -30,7 +30,7 @@ class RoomcastConfigTest {
         assertThatThrownBy(() -> RoomcastConfig.builder().tlsCert(java.nio.file.Path.of("cert.pem")).build())
                 .hasMessage("--tls-cert: TLS needs both --tls-cert and --tls-key");
         assertThatThrownBy(() -> RoomcastConfig.builder().broker("memcached://127.0.0.1").build())
-                .hasMessage("--broker: must be 'memory' or a redis://host:port[/db] URL, got memcached://127.0.0.1");
+                .hasMessage("--broker: must be 'memory', a redis://host:port[/db] URL or a redis-sentinel://host:port[,host:port...]/<master> URL, got memcached://127.0.0.1");
     }
 
     @Test

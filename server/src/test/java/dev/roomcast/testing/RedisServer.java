@@ -11,6 +11,7 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
@@ -18,33 +19,89 @@ import org.awaitility.Awaitility;
 /**
  * A {@code redis-server} of one test's own, on a free loopback port, without persistence, so a test
  * may kill, stall, flush or restart it without touching anyone else's Redis. Faults are real: SIGKILL,
- * SIGSTOP/SIGCONT by PID, a restart on the same port that comes back empty.
+ * SIGSTOP/SIGCONT by PID, a restart on the same port that comes back empty. Also a replica of another
+ * one, or a {@code redis-sentinel} watching one, for failover tests.
  *
  * <p>Threading: not thread-safe; one test thread drives it.
  */
 public final class RedisServer implements AutoCloseable {
 
+    /** Sentinel's name of the master the sentinels of {@link #startSentinel} watch. */
+    public static final String MASTER_NAME = "mymaster";
+    /** How long sentinels wait before they call an unanswering master down: short, so failover tests are quick. */
+    public static final Duration SENTINEL_DOWN_AFTER = Duration.ofSeconds(1);
+
     private final int port;
     private final Path log;
+    /** The command that starts it, without the port: run again by {@link #restartEmpty}. */
+    private final List<String> command;
     private Process process;
     private RedisClient client;
     private StatefulRedisConnection<String, String> connection;
 
-    private RedisServer(int port, Path log) {
+    private RedisServer(int port, Path log, List<String> command) {
         this.port = port;
         this.log = log;
+        this.command = command;
     }
 
     /** Starts one, skipping the test (or failing it under {@code -Droomcast.require=redis}) without redis-server. */
     public static RedisServer start() {
-        Requirements.need("redis", onPath(), "redis-server is not installed");
+        return startServer(List.of());
+    }
+
+    /** Starts a replica of the Redis on {@code masterPort} (loopback); it answers before it has synchronized. */
+    public static RedisServer startReplicaOf(int masterPort) {
+        return startServer(List.of("--replicaof", "127.0.0.1", Integer.toString(masterPort)));
+    }
+
+    /**
+     * Starts a {@code redis-sentinel} watching {@code master} as {@link #MASTER_NAME} with a quorum of 2, calling
+     * it down after {@link #SENTINEL_DOWN_AFTER}; sentinels of one master find each other through it.
+     */
+    public static RedisServer startSentinel(RedisServer master) {
+        Requirements.need("redis", onPath("redis-sentinel"), "redis-sentinel is not installed");
         try {
-            RedisServer server = new RedisServer(freePort(), Files.createTempFile("redis-server", ".log"));
-            server.launch();
-            return server;
+            int port = freePort();
+            // Sentinel rewrites its configuration file, so each gets its own.
+            Path config = Files.createTempFile("redis-sentinel", ".conf");
+            Files.writeString(config, String.join("\n",
+                    "port " + port,
+                    "bind 127.0.0.1",
+                    "protected-mode no",
+                    "sentinel monitor " + MASTER_NAME + " 127.0.0.1 " + master.port() + " 2",
+                    "sentinel down-after-milliseconds " + MASTER_NAME + " " + SENTINEL_DOWN_AFTER.toMillis(),
+                    "sentinel failover-timeout " + MASTER_NAME + " 5000",
+                    ""));
+            return launched(new RedisServer(port, Files.createTempFile("redis-sentinel", ".log"),
+                    List.of("redis-sentinel", config.toString())));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The {@code --broker} URL of the master that {@code sentinels} watch. */
+    public static String sentinelUri(List<RedisServer> sentinels) {
+        return "redis-sentinel://" + String.join(",", sentinels.stream().map(s -> "127.0.0.1:" + s.port()).toList())
+                + "/" + MASTER_NAME;
+    }
+
+    private static RedisServer startServer(List<String> options) {
+        Requirements.need("redis", onPath("redis-server"), "redis-server is not installed");
+        try {
+            int port = freePort();
+            List<String> command = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port),
+                    "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "no"));
+            command.addAll(options);
+            return launched(new RedisServer(port, Files.createTempFile("redis-server", ".log"), command));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static RedisServer launched(RedisServer server) {
+        server.launch();
+        return server;
     }
 
     public int port() {
@@ -109,19 +166,18 @@ public final class RedisServer implements AutoCloseable {
 
     private void launch() {
         try {
-            process = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                    "--save", "", "--appendonly", "no", "--protected-mode", "no")
+            process = new ProcessBuilder(command)
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot start redis-server", e);
+            throw new UncheckedIOException("cannot start " + command.get(0), e);
         }
-        Awaitility.await("redis-server on port " + port).atMost(Duration.ofSeconds(10))
+        Awaitility.await(command.get(0) + " on port " + port).atMost(Duration.ofSeconds(10))
                 .pollInterval(Duration.ofMillis(20)).until(this::answers);
     }
 
     private boolean answers() {
         if (!process.isAlive()) {
-            throw new IllegalStateException("redis-server exited: " + readLog());
+            throw new IllegalStateException(command.get(0) + " exited: " + readLog());
         }
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
@@ -156,9 +212,9 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
-    private static boolean onPath() {
+    private static boolean onPath(String program) {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (Files.isExecutable(Path.of(dir, "redis-server"))) {
+            if (Files.isExecutable(Path.of(dir, program))) {
                 return true;
             }
         }

@@ -3,7 +3,6 @@ package dev.roomcast.broker.redis;
 import dev.roomcast.broker.Backend;
 import dev.roomcast.broker.LocalBroker;
 import dev.roomcast.broker.RoomHistory;
-import io.lettuce.core.RedisURI;
 import java.time.Duration;
 
 /**
@@ -18,7 +17,8 @@ public final class RedisBackend {
     /**
      * Where Redis is and how rooms are kept there.
      *
-     * @param uri               {@code redis://host:port[/db]} (or {@code rediss://} for TLS)
+     * @param uri               {@code redis://host:port[/db]} (or {@code rediss://} for TLS), or
+     *                          {@code redis-sentinel://host:port[,host:port…]/<master>} for a master that Sentinel names
      * @param prefix            put in front of every key and channel, so several deployments can share a Redis
      * @param historyPolicy     what each room keeps
      * @param roomTtl           how long a room's keys outlive its last publish; at least the longest age any
@@ -52,9 +52,8 @@ public final class RedisBackend {
                     new RedisDirectRouter(link));
         } catch (RuntimeException e) {
             link.close();
-            RedisURI uri = RedisURI.create(settings.uri());
-            throw new IllegalStateException("cannot use Redis at " + uri.getHost() + ":" + uri.getPort() + ": "
-                    + RedisLink.rootMessage(e), e);
+            throw new IllegalStateException("cannot use Redis at " + RedisLink.describe(RedisLink.parse(settings.uri()))
+                    + ": " + RedisLink.rootMessage(e), e);
         }
     }
 }

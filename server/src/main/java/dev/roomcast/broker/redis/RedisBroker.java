@@ -107,10 +107,13 @@ public final class RedisBroker implements Broker {
         String body = RoomEventCodec.encodeDraft(room, draft);
         CompletableFuture<Position> published = new CompletableFuture<>();
         RoomHistory history = settings.historyPolicy().of(room);
-        rooms.afterSubscribed(room, () -> publishScript.run(link.redis, keys.publishKeys(room, draft.idempotencyKey()),
-                        Position.newEpoch(), body, Integer.toString(history.size()), RedisLink.millis(history.maxAge()),
-                        RedisLink.millis(settings.roomTtl()), keys.channel(room), draft.store() ? "1" : "0",
-                        RedisLink.millis(settings.idempotencyWindow())))
+        rooms.afterSubscribed(room, () -> {
+                    Position seen = lastDelivered(room);
+                    return publishScript.run(link.redis, keys.publishKeys(room, draft.idempotencyKey()),
+                            Position.newEpoch(), body, Integer.toString(history.size()), RedisLink.millis(history.maxAge()),
+                            RedisLink.millis(settings.roomTtl()), keys.channel(room), draft.store() ? "1" : "0",
+                            RedisLink.millis(settings.idempotencyWindow()), epochArg(seen), offsetArg(seen));
+                })
                 .whenComplete((reply, failure) -> {
                     if (failure == null) {
                         published.complete(reply.isEmpty() ? null : new Position((String) reply.get(0), (Long) reply.get(1)));
@@ -124,6 +127,25 @@ public final class RedisBroker implements Broker {
                     }
                 });
         return published;
+    }
+
+    /**
+     * The last message this node delivered of the room, or null: the scripts start a new epoch when the room's
+     * position is behind it (a failover to a replica that had not received the newest messages), so the offsets
+     * that follow never name two different messages.
+     */
+    private Position lastDelivered(String room) {
+        RoomFeed feed = feeds.get(room);
+        return feed == null ? null : feed.lastDelivered();
+    }
+
+    /** A position's epoch as the scripts take it: '' for none. */
+    private static String epochArg(Position position) {
+        return position == null ? "" : position.epoch();
+    }
+
+    private static String offsetArg(Position position) {
+        return position == null ? "0" : Long.toString(position.offset());
     }
 
     /** Whether Lettuce refused the command before sending it (disconnected): then it never ran. */
@@ -167,10 +189,13 @@ public final class RedisBroker implements Broker {
     @Override
     public CompletionStage<HistorySlice> history(String room, Position since, int limit) {
         RoomHistory history = settings.historyPolicy().of(room);
-        return rooms.afterSubscribed(room, () -> historyScript.run(link.redis, keys.roomKeys(room),
-                        Position.newEpoch(), since == null ? "" : since.epoch(), since == null ? "0" : Long.toString(since.offset()),
-                        Integer.toString(limit), Integer.toString(history.size()),
-                        RedisLink.millis(history.maxAge()), RedisLink.millis(settings.roomTtl())))
+        return rooms.afterSubscribed(room, () -> {
+                    Position seen = lastDelivered(room);
+                    return historyScript.run(link.redis, keys.roomKeys(room), Position.newEpoch(),
+                            epochArg(since), offsetArg(since), Integer.toString(limit), Integer.toString(history.size()),
+                            RedisLink.millis(history.maxAge()), RedisLink.millis(settings.roomTtl()), epochArg(seen),
+                            offsetArg(seen));
+                })
                 .thenApply(reply -> slice(reply, since, limit));
     }
 

@@ -90,7 +90,7 @@ final class RedisLink implements AutoCloseable {
      * Throws {@link IllegalStateException} with a one-line reason if Redis cannot be reached.
      */
     static RedisLink connect(String uri, String prefix, RedisObserver observer) {
-        RedisURI redisUri = RedisURI.create(uri);
+        RedisURI redisUri = parse(uri);
         ClientResources resources = DefaultClientResources.builder()
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(10), MAX_RECONNECT_DELAY, 2, TimeUnit.MILLISECONDS))
                 .commandLatencyRecorder(new CommandLatencyRecorder() {
@@ -117,9 +117,39 @@ final class RedisLink implements AutoCloseable {
                 connection.close();
             }
             shutDown(client);
-            throw new IllegalStateException("cannot use Redis at " + redisUri.getHost() + ":" + redisUri.getPort() + ": "
-                    + rootMessage(e), e);
+            throw new IllegalStateException("cannot use Redis at " + describe(redisUri) + ": " + rootMessage(e), e);
         }
+    }
+
+    /**
+     * Lettuce's URI for a {@code --broker} URL: {@code redis://}, {@code rediss://} as Lettuce reads them, and
+     * {@code redis-sentinel://host:port[,host:port…]/<master>}, whose path names the master (Lettuce writes it
+     * after a {@code #}). With Sentinel, Lettuce asks the sentinels for the master on every connect and reconnect,
+     * so a node follows a failover by itself.
+     */
+    static RedisURI parse(String uri) {
+        String sentinelScheme = RedisURI.URI_SCHEME_REDIS_SENTINEL + "://";
+        if (uri.startsWith(sentinelScheme) && !uri.contains("#")) {
+            int path = uri.indexOf('/', sentinelScheme.length());
+            if (path < 0 || path == uri.length() - 1) {
+                throw new IllegalArgumentException("a redis-sentinel:// URL names the master after the sentinels: "
+                        + "redis-sentinel://host:26379,host2:26379/mymaster, got " + uri);
+            }
+            return RedisURI.create(uri.substring(0, path) + "#" + uri.substring(path + 1));
+        }
+        return RedisURI.create(uri);
+    }
+
+    /** Where Redis is, for one-line errors: {@code host:port}, or the sentinels and the master's name. */
+    static String describe(RedisURI uri) {
+        if (uri.getSentinels().isEmpty()) {
+            return uri.getHost() + ":" + uri.getPort();
+        }
+        StringBuilder sentinels = new StringBuilder();
+        for (RedisURI sentinel : uri.getSentinels()) {
+            sentinels.append(sentinels.isEmpty() ? "" : ",").append(sentinel.getHost()).append(':').append(sentinel.getPort());
+        }
+        return "master " + uri.getSentinelMasterId() + " of Sentinel " + sentinels;
     }
 
     /** Reads {@code redis/<name>} and loads it into Redis; blocks, so call it at startup. */

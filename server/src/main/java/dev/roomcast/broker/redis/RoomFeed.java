@@ -29,6 +29,11 @@ final class RoomFeed {
     private final String room;
     /** The last message delivered (or the position a gap was announced at), or null if none since subscribing. */
     private Position last;
+    /**
+     * The epoch a gap moved this feed away from, or null: its messages still arriving (published before the
+     * room moved to a new epoch, after a failover lost some of them) are stale and dropped.
+     */
+    private String leftEpoch;
     /** The room's position just after the subscription took effect: where a catch-up starts if nothing was delivered. */
     private Position subscribedAt;
     /** Live events held back while catching up; null when delivering live. */
@@ -58,6 +63,14 @@ final class RoomFeed {
         }
         pass(event, listener);
         return false;
+    }
+
+    /**
+     * The last message delivered, or null: what this node has seen of the room, which the scripts compare with
+     * the room's position to find messages a failover lost.
+     */
+    synchronized Position lastDelivered() {
+        return last;
     }
 
     synchronized void subscribedAt(Position position) {
@@ -110,6 +123,9 @@ final class RoomFeed {
     synchronized boolean catchUp(Position gapAfter, List<RoomEvent.Message> missed, BrokerListener listener) {
         reading = false;
         if (gapAfter != null) {
+            if (last != null && !last.epoch().equals(gapAfter.epoch())) {
+                leftEpoch = last.epoch();
+            }
             last = gapAfter;
             listener.onEvent(new RoomEvent.Gap(room, gapAfter));
         }
@@ -146,19 +162,24 @@ final class RoomFeed {
         held.add(event);
     }
 
-    /** Whether a message is not the next of the room after the last one delivered: some were missed. */
+    /**
+     * Whether a message is not the next of the room after the last one delivered: some were missed, or the
+     * room moved to another epoch, which members are told of with a gap before its messages.
+     */
     private boolean skipsAhead(RoomEvent event) {
-        if (last == null || !(event instanceof RoomEvent.Message message) || !message.stored()) {
+        if (last == null || !(event instanceof RoomEvent.Message message) || !message.stored()
+                || message.position().epoch().equals(leftEpoch)) {
             return false;
         }
         Position at = message.position();
-        return at.epoch().equals(last.epoch()) ? at.offset() > last.offset() + 1 : at.offset() > 1;
+        return !at.epoch().equals(last.epoch()) || at.offset() > last.offset() + 1;
     }
 
     private void pass(RoomEvent event, BrokerListener listener) {
         if (event instanceof RoomEvent.Message message && message.stored()) {
             Position at = message.position();
-            if (last != null && last.epoch().equals(at.epoch()) && at.offset() <= last.offset()) {
+            if (at.epoch().equals(leftEpoch)
+                    || last != null && last.epoch().equals(at.epoch()) && at.offset() <= last.offset()) {
                 return;
             }
             last = at;

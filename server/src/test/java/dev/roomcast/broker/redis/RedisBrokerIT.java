@@ -216,4 +216,44 @@ class RedisBrokerIT extends BrokerContract {
                 .hasMessageStartingWith("cannot use Redis at 127.0.0.1:1: ")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
     }
+
+    @Test
+    void anUnreachableSentinelIsOneClearLineAtStartup() {
+        assertThatThrownBy(() -> RedisBackend.connect(new RedisBackend.Settings("redis-sentinel://127.0.0.1:1/mymaster", "x:",
+                10, HOUR, HOUR, HOUR), new RedisObserver() { }))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("cannot use Redis at master mymaster of Sentinel 127.0.0.1:1: ")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+
+    /** What a failover to a replica that missed the newest messages leaves (#18): the room's position went back. */
+    @Test
+    void aRoomBehindWhatThisNodeDeliveredStartsANewEpochRatherThanReuseItsOffsets() {
+        Broker broker = started(100);
+        String room = uniqueRoom();
+        subscribe(broker, room);
+        Position third = publish(broker, room, 3).get(2);
+        awaitMessages(room, 3);
+        redis.redis().hset(new RedisKeys(redis.prefix(), 0).position(room), "offset", "1");
+
+        HistorySlice fromThird = history(broker, room, third, 10);
+        assertThat(fromThird.complete()).as("a client that saw the third message is told to reload").isFalse();
+        assertThat(fromThird.current().epoch()).as("a new epoch").isNotEqualTo(third.epoch());
+        assertThat(fromThird.current().offset()).isZero();
+        assertThat(publish(broker, room, "after")).isEqualTo(new Position(fromThird.current().epoch(), 1));
+    }
+
+    @Test
+    void aPublishOnARoomBehindWhatThePublisherDeliveredStartsANewEpoch() {
+        Broker broker = started(100);
+        String room = uniqueRoom();
+        subscribe(broker, room);
+        Position third = publish(broker, room, 3).get(2);
+        awaitMessages(room, 3);
+        redis.redis().hset(new RedisKeys(redis.prefix(), 0).position(room), "offset", "2");
+
+        Position after = publish(broker, room, "after");
+        assertThat(after.epoch()).isNotEqualTo(third.epoch());
+        assertThat(after.offset()).isEqualTo(1);
+    }
 }

@@ -79,4 +79,26 @@ class RoomFeedTest {
         assertThat(feed.catchUp(new Position("e", 499), List.of(), delivered::add)).isFalse();
         assertThat(seen()).containsExactly("e1", "gap@e499", "e500");
     }
+
+    @Test
+    void aLiveMessageOfAnotherEpochStartsACatchUpSoTheGapIsAnnouncedFirst() {
+        feed.offer(message("old", 7), delivered::add);
+        assertThat(feed.offer(message("new", 1), delivered::add)).as("starts a catch-up").isTrue();
+        assertThat(feed.startReading()).isEqualTo(new Position("old", 7));
+        assertThat(feed.catchUp(new Position("new", 0), List.of(message("new", 1)), delivered::add)).isFalse();
+        assertThat(seen()).containsExactly("old7", "gap@new0", "new1");
+    }
+
+    @Test
+    void messagesOfTheEpochAGapLeftAreStaleAndDropped() {
+        feed.offer(message("old", 7), delivered::add);
+        feed.hold();
+        // Published on the new master before the room moved to a new epoch (#18): it reuses an offset already delivered.
+        feed.offer(message("old", 6), delivered::add);
+        feed.startReading();
+        assertThat(feed.catchUp(new Position("new", 0), List.of(), delivered::add)).as("no second read").isFalse();
+        feed.offer(message("old", 8), delivered::add);
+        feed.offer(message("new", 1), delivered::add);
+        assertThat(seen()).containsExactly("old7", "gap@new0", "new1");
+    }
 }
