@@ -3,9 +3,10 @@ package dev.roomcast.broker;
 import dev.roomcast.concurrent.SerialSections;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 
 /**
@@ -63,18 +64,20 @@ public final class PresenceCounts {
         });
     }
 
+    /** The rooms with sessions now. */
+    public Set<String> rooms() {
+        return Set.copyOf(rooms.keySet());
+    }
+
     /**
-     * Calls {@code action} with each room and a snapshot of its counts, in that room's section, so what
-     * the action sends is ordered with the room's changes; rooms emptied meanwhile are skipped.
+     * Calls {@code action} with a snapshot of the room's counts (empty when nobody is in it) in the room's
+     * section, so what the action sends is ordered with the room's changes. {@code action} must not touch
+     * these counts.
      */
-    public void forEachRoom(BiConsumer<String, Map<String, Integer>> action) {
-        for (String room : rooms.keySet()) {
-            sections.run(room, () -> {
-                Map<String, Integer> counts = rooms.get(room);
-                if (counts != null) {
-                    action.accept(room, Map.copyOf(counts));
-                }
-            });
-        }
+    public void withRoom(String room, Consumer<Map<String, Integer>> action) {
+        sections.run(room, () -> {
+            Map<String, Integer> counts = rooms.get(room);
+            action.accept(counts == null ? Map.of() : Map.copyOf(counts));
+        });
     }
 }

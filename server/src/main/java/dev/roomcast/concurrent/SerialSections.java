@@ -6,7 +6,7 @@ import java.util.function.Supplier;
  * Runs actions one at a time per key (a room, a user), so that a change to shared state and the
  * reaction it calls for (subscribing a room, announcing a user, telling the broker) are one step for
  * that key: reactions to one key's changes happen in the order of the changes, whichever threads make
- * them. This is how {@code RoomDirectory}, {@code UserSessions} and the brokers' {@code PresenceCounts}
+ * them. This is how {@code RoomDirectory}, {@code UserSessions} and the presence stores' {@code PresenceCounts}
  * keep order; the state an action touches is guarded by the section of its key.
  *
  * <p>Keys share {@value #STRIPES} monitors by hash: two keys on one stripe also wait for each other,

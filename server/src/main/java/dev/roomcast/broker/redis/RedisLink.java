@@ -24,6 +24,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -162,10 +163,10 @@ final class RedisLink implements AutoCloseable {
         checks.add(check);
     }
 
-    /** Runs {@code task} on the health thread every {@code interval}, first after one interval. */
-    void every(Duration interval, Runnable task) {
+    /** Runs {@code task} on the health thread every {@code interval}, first after one interval, until cancelled. */
+    ScheduledFuture<?> every(Duration interval, Runnable task) {
         long millis = Math.max(1, interval.toMillis());
-        health.scheduleWithFixedDelay(task, millis, millis, TimeUnit.MILLISECONDS);
+        return health.scheduleWithFixedDelay(task, millis, millis, TimeUnit.MILLISECONDS);
     }
 
     /** Runs {@code task} on the health thread now. */

@@ -5,12 +5,13 @@ import dev.roomcast.broker.PresenceStore;
 import dev.roomcast.room.RoomEvent;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 import org.slf4j.Logger;
@@ -46,8 +47,11 @@ public final class RedisPresenceStore implements PresenceStore {
     /** Names this node's presence entries; random, so a restarted node never inherits a crashed one's. */
     private final String nodeId = Long.toString(new SecureRandom().nextLong() & Long.MAX_VALUE, 36);
     private final PresenceCounts counts = new PresenceCounts();
-    /** Per room, users whose presence change could not be run (Redis unreachable): the next heartbeat announces them. */
-    private final ConcurrentHashMap<String, Set<String>> unannounced = new ConcurrentHashMap<>();
+    private final UnannouncedChanges unannounced = new UnannouncedChanges();
+    private final ScheduledFuture<?> heartbeat;
+    /** The Redis process the last heartbeat reached ({@code run_id}), and since when this node has seen it. */
+    private volatile String redisRunId;
+    private volatile long redisRunSinceNanos;
     /** This node as {@link #announceNode} named it; null until then. */
     private volatile String announcedId;
     private volatile IntSupplier announcedConnections;
@@ -59,18 +63,20 @@ public final class RedisPresenceStore implements PresenceStore {
         this.changeScript = link.script("presence_change.lua");
         this.refreshScript = link.script("presence_refresh.lua");
         this.presenceScript = link.script("presence.lua");
-        link.every(settings.presenceLease().dividedBy(3), this::heartbeat);
+        this.redisRunId = runIdOf(link.redis.getStatefulConnection().sync().info("server"));
+        this.redisRunSinceNanos = System.nanoTime();
+        this.heartbeat = link.every(settings.presenceLease().dividedBy(3), this::heartbeat);
     }
 
     /** Runs presence_change.lua inside this node's counting step, so the room's scripts run in the counts' order. */
     @Override
     public void enter(String room, String user) {
-        counts.add(room, user, count -> change(new RoomEvent.PresenceChange(room, user, true)));
+        counts.add(room, user, count -> change(new RoomEvent.PresenceChange(room, user, true), count > 1));
     }
 
     @Override
     public void exit(String room, String user) {
-        counts.remove(room, user, count -> change(new RoomEvent.PresenceChange(room, user, false)));
+        counts.remove(room, user, count -> change(new RoomEvent.PresenceChange(room, user, false), true));
     }
 
     /** Sums the live nodes' entries of the room: a user with sessions on two nodes is one entry. */
@@ -128,6 +134,8 @@ public final class RedisPresenceStore implements PresenceStore {
     @Override
     public void close() {
         String self = announcedId;
+        announcedId = null;
+        heartbeat.cancel(false);
         if (self != null) {
             link.redis.hdel(keys.nodes(), self).toCompletableFuture().completeOnTimeout(0L, 1, TimeUnit.SECONDS)
                     .exceptionally(unreachable -> 0L).join();
@@ -135,16 +143,24 @@ public final class RedisPresenceStore implements PresenceStore {
     }
 
     /**
-     * A failure loses the announcement until the next heartbeat after Redis answers again, which
-     * rewrites this node's counts and announces the user's change then, if it still is one (#10).
+     * Runs the change's script, unless an earlier change of the room is still unannounced: then this one
+     * waits with it, in order. A failure keeps the change for the heartbeats after Redis answers again,
+     * which rewrite this node's counts and announce the change then, if it still is one (#10).
+     *
+     * @param presentBefore whether the user had a session in the room here before this change
      */
-    private void change(RoomEvent.PresenceChange change) {
+    private void change(RoomEvent.PresenceChange change, boolean presentBefore) {
         String room = change.room();
+        String runId = redisRunId;
+        if (unannounced.has(room)) {
+            unannounced.add(room, change.user(), presentBefore, runId);
+            return;
+        }
         changeScript.run(link.redis, keys.presenceKeys(room, nodeId), nodeId, change.user(),
                 change.joined() ? "1" : "-1", RedisLink.millis(settings.presenceLease()), keys.channel(room),
                 RoomEventCodec.encodeTransient(change), keys.presenceOfNode(room)).exceptionally(failure -> {
                     link.observer.announceFailed();
-                    unannounced.computeIfAbsent(room, r -> ConcurrentHashMap.newKeySet()).add(change.user());
+                    unannounced.add(room, change.user(), presentBefore, runId);
                     log.debug("presence change in room {} failed, to be announced by a heartbeat: {}", room, failure.toString());
                     return null;
                 });
@@ -163,28 +179,44 @@ public final class RedisPresenceStore implements PresenceStore {
     }
 
     /**
-     * On the health thread: rewrites this node's presence entries of every room it has sessions in (or
-     * changes not yet announced), announces those changes, and announces the users of nodes whose lease
-     * ran out (crashed) as left, once per room and user.
+     * On the health thread, then on a Lettuce I/O thread once Redis said which process it is: rewrites
+     * this node's presence entries of every room it has sessions in (or changes not yet announced),
+     * announces those changes, and announces the users of nodes whose lease ran out (crashed) as left,
+     * once per room and user. Asking for the process first is how a change lost in a restart is told
+     * from one a stalled Redis may still run (see {@link UnannouncedChanges}).
      */
     private void heartbeat() {
         refreshNode();
-        counts.forEachRoom(this::refresh);
-        unannounced.keySet().forEach(room -> {
-            if (counts.users(room).isEmpty()) {
-                refresh(room, Map.of());
+        link.redis.info("server").thenAccept(info -> {
+            String runId = runIdOf(info);
+            if (!runId.equals(redisRunId)) {
+                log.info("Redis restarted (a new process answers); presence is rebuilt from this node's counts");
+                redisRunSinceNanos = System.nanoTime();
+                redisRunId = runId;
             }
+            Set<String> rooms = new HashSet<>(counts.rooms());
+            rooms.addAll(unannounced.rooms());
+            rooms.forEach(room -> counts.withRoom(room, users -> refresh(room, users)));
+        }).exceptionally(failure -> {
+            link.observer.heartbeatFailed();
+            log.debug("presence heartbeat failed: {}", failure.toString());
+            return null;
         });
     }
 
+    /** In the room's counting step: this node's counts of the room, and its changes to reconcile now. */
     private void refresh(String room, Map<String, Integer> users) {
-        List<String> reconciled = List.copyOf(unannounced.getOrDefault(room, Set.of()));
+        boolean restartSettled = System.nanoTime() - redisRunSinceNanos >= settings.presenceLease().toNanos();
+        List<UnannouncedChanges.Due> reconciled = unannounced.due(room, redisRunId, restartSettled);
         String[] left = RoomEventCodec.presenceChangeAround(room, false);
         String[] joined = RoomEventCodec.presenceChangeAround(room, true);
-        List<String> args = new ArrayList<>(9 + reconciled.size() + 2 * users.size());
+        List<String> args = new ArrayList<>(9 + 2 * reconciled.size() + 2 * users.size());
         args.addAll(List.of(nodeId, RedisLink.millis(settings.presenceLease()), keys.channel(room), keys.presenceOfNode(room),
                 left[0], left[1], joined[0], joined[1], Integer.toString(reconciled.size())));
-        args.addAll(reconciled);
+        reconciled.forEach(due -> {
+            args.add(due.user());
+            args.add(due.told().arg);
+        });
         users.forEach((user, sessions) -> {
             args.add(user);
             args.add(Integer.toString(sessions));
@@ -194,11 +226,15 @@ public final class RedisPresenceStore implements PresenceStore {
                 link.observer.heartbeatFailed();
                 log.debug("presence heartbeat in room {} failed: {}", room, failure.toString());
             } else if (!reconciled.isEmpty()) {
-                unannounced.computeIfPresent(room, (r, pending) -> {
-                    pending.removeAll(reconciled);
-                    return pending.isEmpty() ? null : pending;
-                });
+                unannounced.settled(room, reconciled);
             }
         });
+    }
+
+    /** The {@code run_id} line of {@code INFO server}: it changes exactly when Redis restarts. */
+    private static String runIdOf(String info) {
+        return info.lines().filter(line -> line.startsWith("run_id:")).findFirst()
+                .map(line -> line.substring("run_id:".length()).strip())
+                .orElseThrow(() -> new IllegalStateException("INFO server has no run_id"));
     }
 }
