@@ -79,7 +79,7 @@ public final class Roomcast implements ServeCommand.RunningNode, AutoCloseable {
                 room -> namespaces.of(room).presence());
         metrics.bindSizes(server::connectionCount, hub::roomCount);
         metrics.bindBuildInfo(BuildInfo.version());
-        backend.presence().announceNode(server.nodeId(), server::connectionCount);
+        backend.presence().announceNode(server.nodeId(), server::connectionCount, hub::rooms);
         try {
             InetSocketAddress address = server.start(hub);
             log.info(StartupLine.of(config, address, server.transport()));

@@ -2,10 +2,12 @@ package dev.roomcast.broker;
 
 import dev.roomcast.room.RoomEvent;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 /**
  * The presence store of a single node: its own {@link PresenceCounts}, announced through the room
@@ -20,6 +22,8 @@ public final class LocalPresenceStore implements PresenceStore {
     private final PresenceCounts counts = new PresenceCounts();
     /** This node, alone: its id and connection count, for {@link #nodes}. */
     private volatile Map<String, IntSupplier> node = Map.of();
+    /** This node's rooms and their members, for {@link #rooms}; none until announced. */
+    private volatile Supplier<? extends Map<String, Integer>> nodeRooms = Map::of;
 
     /** Announces through {@code rooms}, the broker whose listener hears the room's messages. */
     public LocalPresenceStore(Broker rooms) {
@@ -50,8 +54,9 @@ public final class LocalPresenceStore implements PresenceStore {
     }
 
     @Override
-    public void announceNode(String nodeId, IntSupplier connections) {
+    public void announceNode(String nodeId, IntSupplier connections, Supplier<? extends Map<String, Integer>> rooms) {
         node = Map.of(nodeId, connections);
+        nodeRooms = rooms;
     }
 
     @Override
@@ -59,6 +64,11 @@ public final class LocalPresenceStore implements PresenceStore {
         Map<String, Integer> live = new TreeMap<>();
         node.forEach((id, connections) -> live.put(id, connections.getAsInt()));
         return CompletableFuture.completedFuture(live);
+    }
+
+    @Override
+    public CompletionStage<NavigableMap<String, Integer>> rooms() {
+        return CompletableFuture.completedFuture(new TreeMap<>(nodeRooms.get()));
     }
 
     /** Nothing to release: a single node has no heartbeat. */

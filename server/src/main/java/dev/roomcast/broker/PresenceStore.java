@@ -1,8 +1,10 @@
 package dev.roomcast.broker;
 
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.concurrent.CompletionStage;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 /**
  * Who is in each room across the nodes, and which nodes are alive: the presence side of the broker SPI.
@@ -33,15 +35,22 @@ public interface PresenceStore extends AutoCloseable {
 
     /**
      * Makes this node known to {@link #nodes} as {@code nodeId}, with the open connections that
-     * {@code connections} counts (read from the store's own threads: cheap and thread-safe). Called once.
+     * {@code connections} counts, and to {@link #rooms} with the rooms {@code rooms} lists (room → members on
+     * this node); both are read from the store's own threads, so they must be cheap and thread-safe. Called once.
      */
-    void announceNode(String nodeId, IntSupplier connections);
+    void announceNode(String nodeId, IntSupplier connections, Supplier<? extends Map<String, Integer>> rooms);
 
     /**
      * The live nodes that share this store's rooms, this one included, each with its open
      * connections (another node's count is as of its last heartbeat).
      */
     CompletionStage<Map<String, Integer>> nodes();
+
+    /**
+     * The rooms with members on any live node, sorted by name, each with the members of every node summed
+     * (this node's as of now, another node's as of its last heartbeat).
+     */
+    CompletionStage<NavigableMap<String, Integer>> rooms();
 
     /** Stops this node's heartbeat and, best effort, takes it out of {@link #nodes} at once. */
     @Override

@@ -201,6 +201,14 @@ public final class Hub {
         return directory.snapshot();
     }
 
+    /**
+     * Rooms with members on any node sharing this node's rooms, sorted by name, with the members of every
+     * node summed (another node's as of its last presence heartbeat). Any thread.
+     */
+    public CompletionStage<NavigableMap<String, Integer>> roomsOfEveryNode() {
+        return presence.rooms();
+    }
+
     /** How many rooms have members on this node. Any thread; allocation-free. */
     public int roomCount() {
         return directory.roomCount();

@@ -2,8 +2,10 @@ package dev.roomcast.metrics;
 
 import dev.roomcast.broker.PresenceStore;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.concurrent.CompletionStage;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 /**
  * A {@link PresenceStore} that counts the one it wraps' failed presence reads. The joined/left
@@ -37,13 +39,18 @@ public final class MeteredPresenceStore implements PresenceStore {
     }
 
     @Override
-    public void announceNode(String nodeId, IntSupplier connections) {
-        presence.announceNode(nodeId, connections);
+    public void announceNode(String nodeId, IntSupplier connections, Supplier<? extends Map<String, Integer>> rooms) {
+        presence.announceNode(nodeId, connections, rooms);
     }
 
     @Override
     public CompletionStage<Map<String, Integer>> nodes() {
         return presence.nodes();
+    }
+
+    @Override
+    public CompletionStage<NavigableMap<String, Integer>> rooms() {
+        return presence.rooms();
     }
 
     @Override

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.roomcast.room.Draft;
 import dev.roomcast.room.RoomEvent;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -56,5 +57,17 @@ public abstract class PresenceStoreContract extends BackendContract {
         assertThat(delivered).extracting(e -> e instanceof RoomEvent.Message m ? m.text() : e).containsExactly(
                 "before", new RoomEvent.PresenceChange(room, "bob", true), "between",
                 new RoomEvent.PresenceChange(room, "bob", false), "after");
+    }
+
+    @Test
+    void theRoomsOfThisNodeAreListedAsTheyAreNow() {
+        Backend node = started();
+        Map<String, Integer> rooms = new ConcurrentHashMap<>();
+        node.presence().announceNode(uniqueName(), () -> 0, () -> rooms);
+        String room = uniqueName();
+        rooms.put(room, 2);
+        assertThat(node.presence().rooms().toCompletableFuture().join()).containsEntry(room, 2);
+        rooms.remove(room);
+        assertThat(node.presence().rooms().toCompletableFuture().join()).doesNotContainKey(room);
     }
 }

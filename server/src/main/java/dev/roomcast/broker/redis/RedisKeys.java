@@ -15,6 +15,8 @@ package dev.roomcast.broker.redis;
  *   <li>{@code <prefix>{<room>}:presence}: sorted set of the nodes with sessions in the room, each scored
  *       with the time (ms) its entries expire unless its heartbeat refreshes them</li>
  *   <li>{@code <prefix>{<room>}:presence:<node>}: hash user → sessions of that node in the room</li>
+ *   <li>{@code <prefix>nodes}: hash node id → its open connections and when that entry expires</li>
+ *   <li>{@code <prefix>node:{<node>}:rooms}: hash room → members of the node's rooms, rewritten by its heartbeat</li>
  *   <li>{@code <prefix>db<n>:user:{<user>}}: pub/sub channel of the direct messages to a user, subscribed by
  *       every node that holds one of the user's sessions</li>
  * </ul>
@@ -61,6 +63,11 @@ final class RedisKeys {
     /** Hash: node id → its open connections and when that entry expires (epoch ms), for the admin page. */
     String nodes() {
         return prefix + "nodes";
+    }
+
+    /** Hash: room → members on the node, rewritten by the node's heartbeat, for the rooms of every node. */
+    String nodeRooms(String node) {
+        return prefix + "node:{" + node + "}:rooms";
     }
 
     String userChannel(String user) {

@@ -8,12 +8,15 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +47,7 @@ public final class RedisPresenceStore implements PresenceStore {
     private final LuaScript changeScript;
     private final LuaScript refreshScript;
     private final LuaScript presenceScript;
+    private final LuaScript nodeRoomsScript;
     /** Names this node's presence entries; random, so a restarted node never inherits a crashed one's. */
     private final String nodeId = Long.toString(new SecureRandom().nextLong() & Long.MAX_VALUE, 36);
     private final PresenceCounts counts = new PresenceCounts();
@@ -55,6 +59,7 @@ public final class RedisPresenceStore implements PresenceStore {
     /** This node as {@link #announceNode} named it; null until then. */
     private volatile String announcedId;
     private volatile IntSupplier announcedConnections;
+    private volatile Supplier<? extends Map<String, Integer>> announcedRooms;
 
     RedisPresenceStore(RedisBackend.Settings settings, RedisLink link) {
         this.settings = settings;
@@ -63,6 +68,7 @@ public final class RedisPresenceStore implements PresenceStore {
         this.changeScript = link.script("presence_change.lua");
         this.refreshScript = link.script("presence_refresh.lua");
         this.presenceScript = link.script("presence.lua");
+        this.nodeRoomsScript = link.script("node_rooms.lua");
         this.redisRunId = runIdOf(link.redis.getStatefulConnection().sync().info("server"));
         this.redisRunSinceNanos = System.nanoTime();
         this.heartbeat = link.every(settings.presenceLease().dividedBy(3), this::heartbeat);
@@ -95,10 +101,11 @@ public final class RedisPresenceStore implements PresenceStore {
                 });
     }
 
-    /** Writes this node's entry in the node list now, then with every heartbeat. */
+    /** Writes this node's entry in the node list and its list of rooms now, then with every heartbeat. */
     @Override
-    public void announceNode(String nodeId, IntSupplier connections) {
+    public void announceNode(String nodeId, IntSupplier connections, Supplier<? extends Map<String, Integer>> rooms) {
         announcedConnections = connections;
+        announcedRooms = rooms;
         announcedId = nodeId;
         link.execute(this::refreshNode);
     }
@@ -130,15 +137,35 @@ public final class RedisPresenceStore implements PresenceStore {
         });
     }
 
-    /** Best effort: a node that stops cleanly leaves the node list at once instead of after its lease. */
+    /**
+     * Reads the rooms of the other live nodes (each node's hash, as of its last heartbeat) and adds this
+     * node's as they are now. One read per live node, of all its rooms: a listing for people and tools, not
+     * for every request of a busy client.
+     */
+    @Override
+    public CompletionStage<NavigableMap<String, Integer>> rooms() {
+        return nodes().thenCompose(live -> {
+            String self = announcedId;
+            NavigableMap<String, Integer> all = new TreeMap<>(self == null ? Map.of() : announcedRooms.get());
+            List<CompletableFuture<Map<String, String>>> others = live.keySet().stream().filter(node -> !node.equals(self))
+                    .map(node -> link.redis.hgetall(keys.nodeRooms(node)).toCompletableFuture()).toList();
+            return CompletableFuture.allOf(others.toArray(CompletableFuture[]::new)).thenApply(read -> {
+                others.forEach(node -> node.join().forEach((room, members) ->
+                        all.merge(room, Integer.parseInt(members), Integer::sum)));
+                return all;
+            });
+        });
+    }
+
+    /** Best effort: a node that stops cleanly leaves the node list and the rooms at once instead of after its lease. */
     @Override
     public void close() {
         String self = announcedId;
         announcedId = null;
         heartbeat.cancel(false);
         if (self != null) {
-            link.redis.hdel(keys.nodes(), self).toCompletableFuture().completeOnTimeout(0L, 1, TimeUnit.SECONDS)
-                    .exceptionally(unreachable -> 0L).join();
+            link.redis.hdel(keys.nodes(), self).thenCompose(removed -> link.redis.del(keys.nodeRooms(self)))
+                    .toCompletableFuture().completeOnTimeout(0L, 1, TimeUnit.SECONDS).exceptionally(unreachable -> 0L).join();
         }
     }
 
@@ -166,7 +193,7 @@ public final class RedisPresenceStore implements PresenceStore {
                 });
     }
 
-    /** On the health thread: this node's entry in the node list, with its connections now. */
+    /** On the health thread: this node's entry in the node list, with its connections now, and its rooms. */
     private void refreshNode() {
         String self = announcedId;
         if (self == null) {
@@ -176,6 +203,15 @@ public final class RedisPresenceStore implements PresenceStore {
         String entry = announcedConnections.getAsInt() + " " + (System.currentTimeMillis() + lease);
         RedisLink.logFailure(link.redis.hset(keys.nodes(), self, entry), "node heartbeat", self, link.observer::heartbeatFailed);
         RedisLink.logFailure(link.redis.pexpire(keys.nodes(), lease), "node heartbeat", self, link.observer::heartbeatFailed);
+        Map<String, Integer> rooms = announcedRooms.get();
+        List<String> args = new ArrayList<>(1 + 2 * rooms.size());
+        args.add(Long.toString(lease));
+        rooms.forEach((room, members) -> {
+            args.add(room);
+            args.add(Integer.toString(members));
+        });
+        RedisLink.logFailure(nodeRoomsScript.run(link.redis, new String[] {keys.nodeRooms(self)}, args.toArray(String[]::new)),
+                "node heartbeat", self, link.observer::heartbeatFailed);
     }
 
     /**

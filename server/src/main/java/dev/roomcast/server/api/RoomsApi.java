@@ -31,7 +31,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.stream.Collectors;
@@ -257,8 +256,8 @@ public final class RoomsApi {
     }
 
     /**
-     * {@code GET /v1/rooms?limit=N&cursor=C}: one page of the rooms with members on this node, with
-     * member counts, sorted by name; {@code next} is the cursor of the page after it, absent on the last.
+     * {@code GET /v1/rooms?limit=N&cursor=C}: one page of the rooms with members on any node, with their
+     * members on every node, sorted by name; {@code next} is the cursor of the page after it, absent on the last.
      */
     private CompletionStage<FullHttpResponse> rooms(FullHttpRequest request, String unused) {
         Map<String, List<String>> query = new QueryStringDecoder(request.uri()).parameters();
@@ -267,19 +266,20 @@ public final class RoomsApi {
             return done(invalidLimit());
         }
         String cursor = first(query, "cursor");
-        NavigableMap<String, Integer> all = hub.rooms();
-        Iterator<Map.Entry<String, Integer>> rooms = (cursor == null ? all : all.tailMap(cursor, false)).entrySet().iterator();
-        List<Map.Entry<String, Integer>> page = new ArrayList<>();
-        while (page.size() < limit && rooms.hasNext()) {
-            page.add(rooms.next());
-        }
-        String next = rooms.hasNext() ? page.get(page.size() - 1).getKey() : null;
-        return done(ApiResponses.json(HttpResponseStatus.OK, json -> {
-            ApiResponses.writeCounts(json, "rooms", "room", "members", page);
-            if (next != null) {
-                json.writeStringField("next", next);
+        return hub.roomsOfEveryNode().thenApply(all -> {
+            Iterator<Map.Entry<String, Integer>> rooms = (cursor == null ? all : all.tailMap(cursor, false)).entrySet().iterator();
+            List<Map.Entry<String, Integer>> page = new ArrayList<>();
+            while (page.size() < limit && rooms.hasNext()) {
+                page.add(rooms.next());
             }
-        }));
+            String next = rooms.hasNext() ? page.get(page.size() - 1).getKey() : null;
+            return ApiResponses.json(HttpResponseStatus.OK, json -> {
+                ApiResponses.writeCounts(json, "rooms", "room", "members", page);
+                if (next != null) {
+                    json.writeStringField("next", next);
+                }
+            });
+        });
     }
 
     /** {@code GET /v1/rooms/{room}/presence}: users in the room on every node with their session counts. */
