@@ -32,7 +32,7 @@ public sealed interface ClientRequest {
     }
 
     /** {@code presence}: who is in a room. */
-    record PresenceQuery(String ref, String room) implements ClientRequest {
+    record PresenceQuery(String ref, String room, int limit, String cursor) implements ClientRequest {
     }
 
     /** {@code ping}: answered with {@code ok}; lets a client check the connection end to end. */

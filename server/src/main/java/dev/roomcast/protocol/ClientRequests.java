@@ -74,7 +74,7 @@ public final class ClientRequests {
                 }
                 return new ClientRequest.Direct(ref, to, text(root));
             case "presence":
-                return new ClientRequest.PresenceQuery(ref, room(root));
+                return new ClientRequest.PresenceQuery(ref, room(root), presenceLimit(root), optionalString(root, "cursor"));
             case "ping":
                 return new ClientRequest.Ping(ref);
             case "refresh":
@@ -93,6 +93,23 @@ public final class ClientRequests {
             throw new Refusal(ErrorCode.INVALID_FIELD, field + " must be a string");
         }
         return node.textValue();
+    }
+
+    /** A field that may be absent or null (then null), else a string. */
+    private static String optionalString(JsonNode root, String field) throws Refusal {
+        JsonNode node = root.get(field);
+        return node == null || node.isNull() ? null : string(root, field);
+    }
+
+    private static int presenceLimit(JsonNode root) throws Refusal {
+        JsonNode limit = root.get("limit");
+        if (limit == null || limit.isNull()) {
+            return Page.MAX_LIMIT;
+        }
+        if (!limit.isIntegralNumber() || !limit.canConvertToInt() || limit.intValue() < 1 || limit.intValue() > Page.MAX_LIMIT) {
+            throw new Refusal(ErrorCode.INVALID_FIELD, "limit must be an integer from 1 to " + Page.MAX_LIMIT);
+        }
+        return limit.intValue();
     }
 
     private static String room(JsonNode root) throws Refusal {

@@ -65,12 +65,13 @@ public final class ServerFrames {
         });
     }
 
-    /** {@code presence}: the answer to a {@code presence} request; users with their connection counts. */
-    public static byte[] presence(String ref, String room, Map<String, Integer> sessionsByUser) {
+    /** {@code presence}: the answer to a {@code presence} request; a page of users with their connection counts. */
+    public static byte[] presence(String ref, String room, Page users) {
         return frame("presence", json -> {
             writeRef(json, ref);
             json.writeStringField("room", room);
-            writeUsers(json, sessionsByUser);
+            writeUsers(json, users.entries());
+            writeNext(json, users);
         });
     }
 
@@ -93,15 +94,22 @@ public final class ServerFrames {
     }
 
     /** The {@code users} array: {@code [{"user": …, "sessions": n}, …]}. Shared with the HTTP API. */
-    public static void writeUsers(JsonGenerator json, Map<String, Integer> sessionsByUser) throws IOException {
+    public static void writeUsers(JsonGenerator json, Iterable<Map.Entry<String, Integer>> sessionsByUser) throws IOException {
         json.writeArrayFieldStart("users");
-        for (Map.Entry<String, Integer> entry : sessionsByUser.entrySet()) {
+        for (Map.Entry<String, Integer> entry : sessionsByUser) {
             json.writeStartObject();
             json.writeStringField("user", entry.getKey());
             json.writeNumberField("sessions", entry.getValue());
             json.writeEndObject();
         }
         json.writeEndArray();
+    }
+
+    /** The {@code next} field of a page that more entries follow: the cursor of the page after it. Shared with the HTTP API. */
+    public static void writeNext(JsonGenerator json, Page page) throws IOException {
+        if (page.next() != null) {
+            json.writeStringField("next", page.next());
+        }
     }
 
     /** The {@code epoch} and {@code offset} fields of a position. Shared with the HTTP API. */

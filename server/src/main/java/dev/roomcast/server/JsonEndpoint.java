@@ -8,6 +8,7 @@ import dev.roomcast.protocol.ClientRequest;
 import dev.roomcast.protocol.ClientRequests;
 import dev.roomcast.protocol.ErrorCode;
 import dev.roomcast.protocol.PublishRequest;
+import dev.roomcast.protocol.Page;
 import dev.roomcast.protocol.ServerFrames;
 import dev.roomcast.protocol.WireFormat;
 import dev.roomcast.room.OutcomeUnknownException;
@@ -17,6 +18,7 @@ import dev.roomcast.security.TokenVerifier;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.concurrent.EventExecutor;
 import java.util.List;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
@@ -140,7 +142,8 @@ final class JsonEndpoint extends WebSocketEndpoint {
                 return done(forbidden(query.room()));
             }
             return hub.presence(query.room())
-                    .thenApply(users -> answered(ServerFrames.presence(query.ref(), query.room(), users)));
+                    .thenApply(users -> answered(ServerFrames.presence(query.ref(), query.room(),
+                            Page.of(new TreeMap<>(users), query.cursor(), query.limit()))));
         }
         if (request instanceof ClientRequest.Ping ping) {
             return done(answered(ServerFrames.ok(ping.ref())));

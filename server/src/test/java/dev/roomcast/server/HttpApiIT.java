@@ -246,6 +246,12 @@ class HttpApiIT {
             assertThat(presence.status()).isEqualTo(200);
             assertThat(presence.json()).isEqualTo(JsonWs.obj("room", room, "users",
                     JsonWs.JSON.createArrayNode().add(JsonWs.obj("user", "ann", "sessions", 2)).add(JsonWs.obj("user", "bob", "sessions", 1))));
+            Answer firstPage = send(get(server, "/v1/rooms/" + room + "/presence?limit=1"));
+            assertThat(firstPage.json()).isEqualTo(JsonWs.obj("room", room, "users",
+                    JsonWs.JSON.createArrayNode().add(JsonWs.obj("user", "ann", "sessions", 2)), "next", "ann"));
+            Answer lastPage = send(get(server, "/v1/rooms/" + room + "/presence?limit=1&cursor=ann"));
+            assertThat(lastPage.json()).isEqualTo(JsonWs.obj("room", room, "users",
+                    JsonWs.JSON.createArrayNode().add(JsonWs.obj("user", "bob", "sessions", 1))));
         }
     }
 

@@ -8,6 +8,7 @@ import dev.roomcast.testing.JsonWs;
 import dev.roomcast.testing.TestServer;
 import dev.roomcast.testing.WsClient;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -251,6 +252,28 @@ class JsonProtocolIT {
             observer.send("type", "presence", "room", room, "ref", "who2");
             assertFrame(observer.next(), "presence", "users", JsonWs.JSON.createArrayNode().add(obj("user", "obs", "sessions", 1)));
             tab2.close();
+        }
+    }
+
+    @Test
+    void presenceIsReadPageByPageWithLimitAndCursor() {
+        String room = uniqueRoom();
+        try (JsonWs ann = JsonWs.connect(server, "ann"); JsonWs bob = JsonWs.connect(server, "bob");
+             JsonWs cid = JsonWs.connect(server, "cid")) {
+            for (JsonWs member : List.of(ann, bob, cid)) {
+                member.join(room);
+            }
+            ann.send("type", "presence", "room", room, "ref", "p1", "limit", 2);
+            JsonNode first = ann.nextOfType("presence");
+            assertFrame(first, "presence", "ref", "p1", "next", "bob", "users", JsonWs.JSON.createArrayNode()
+                    .add(obj("user", "ann", "sessions", 1)).add(obj("user", "bob", "sessions", 1)));
+            ann.send("type", "presence", "room", room, "ref", "p2", "limit", 2, "cursor", first.get("next").asText());
+            JsonNode last = ann.nextOfType("presence");
+            assertFrame(last, "presence", "ref", "p2", "users", JsonWs.JSON.createArrayNode().add(obj("user", "cid", "sessions", 1)));
+            assertThat(last.has("next")).as("the last page has no next").isFalse();
+
+            ann.send("type", "presence", "room", room, "ref", "p3", "limit", 0);
+            assertFrame(ann.nextOfType("error"), "error", "ref", "p3", "code", "invalid_field");
         }
     }
 

@@ -8,6 +8,7 @@ import dev.roomcast.hub.Publication;
 import dev.roomcast.protocol.JsonEvents;
 import dev.roomcast.protocol.PublishRequest;
 import dev.roomcast.protocol.RoomNames;
+import dev.roomcast.protocol.Page;
 import dev.roomcast.protocol.ServerFrames;
 import dev.roomcast.protocol.UserNames;
 import dev.roomcast.room.HistorySlice;
@@ -26,11 +27,10 @@ import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.stream.Collectors;
@@ -44,7 +44,7 @@ public final class RoomsApi {
 
     /** The default and the largest {@code limit} of the routes that answer lists: rooms, history. */
     static final int DEFAULT_LIMIT = 100;
-    static final int MAX_LIMIT = 1000;
+    static final int MAX_LIMIT = Page.MAX_LIMIT;
     private static final String ROOM = "{room}";
     /** The header that makes a publish idempotent, as {@code idempotency_key} does in the JSON protocol. */
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";
@@ -267,27 +267,34 @@ public final class RoomsApi {
         }
         String cursor = first(query, "cursor");
         return hub.roomsOfEveryNode().thenApply(all -> {
-            Iterator<Map.Entry<String, Integer>> rooms = (cursor == null ? all : all.tailMap(cursor, false)).entrySet().iterator();
-            List<Map.Entry<String, Integer>> page = new ArrayList<>();
-            while (page.size() < limit && rooms.hasNext()) {
-                page.add(rooms.next());
-            }
-            String next = rooms.hasNext() ? page.get(page.size() - 1).getKey() : null;
+            Page page = Page.of(all, cursor, (int) limit);
             return ApiResponses.json(HttpResponseStatus.OK, json -> {
-                ApiResponses.writeCounts(json, "rooms", "room", "members", page);
-                if (next != null) {
-                    json.writeStringField("next", next);
-                }
+                ApiResponses.writeCounts(json, "rooms", "room", "members", page.entries());
+                ServerFrames.writeNext(json, page);
             });
         });
     }
 
-    /** {@code GET /v1/rooms/{room}/presence}: users in the room on every node with their session counts. */
+    /**
+     * {@code GET /v1/rooms/{room}/presence?limit=N&cursor=C}: one page of the users in the room on every node,
+     * with their session counts, sorted by user; at most {@link Page#MAX_LIMIT}, which is also the default.
+     */
     private CompletionStage<FullHttpResponse> presence(FullHttpRequest request, String room) {
-        return hub.presence(room).thenApply(users -> ApiResponses.json(HttpResponseStatus.OK, json -> {
-            json.writeStringField("room", room);
-            ServerFrames.writeUsers(json, users);
-        }));
+        Map<String, List<String>> query = new QueryStringDecoder(request.uri()).parameters();
+        String limitText = first(query, "limit");
+        long limit = limitText == null ? Page.MAX_LIMIT : limit(query);
+        if (limit < 0) {
+            return done(invalidLimit());
+        }
+        String cursor = first(query, "cursor");
+        return hub.presence(room).thenApply(users -> {
+            Page page = Page.of(new TreeMap<>(users), cursor, (int) limit);
+            return ApiResponses.json(HttpResponseStatus.OK, json -> {
+                json.writeStringField("room", room);
+                ServerFrames.writeUsers(json, page.entries());
+                ServerFrames.writeNext(json, page);
+            });
+        });
     }
 
     /** {@code GET /v1/rooms/{room}/history?since=EPOCH:OFFSET&limit=N}: messages after {@code since}, or the newest. */
