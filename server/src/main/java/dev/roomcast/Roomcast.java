@@ -1,7 +1,9 @@
 package dev.roomcast;
 
 import dev.roomcast.broker.Backend;
+import dev.roomcast.broker.GracefulPresenceStore;
 import dev.roomcast.broker.LocalBroker;
+import dev.roomcast.broker.PresenceStore;
 import dev.roomcast.broker.RoomHistory;
 import dev.roomcast.broker.redis.RedisBackend;
 import dev.roomcast.cli.ServeCommand;
@@ -68,7 +70,7 @@ public final class Roomcast implements ServeCommand.RunningNode, AutoCloseable {
         ServerMetrics metrics = new ServerMetrics();
         Backend backend;
         try {
-            backend = metered(newBackend(config, clock, metrics), metrics);
+            backend = metered(newBackend(config, clock, metrics), metrics, config.cluster().presenceGrace());
         } catch (RuntimeException e) {
             metrics.close();
             throw e;
@@ -103,9 +105,11 @@ public final class Roomcast implements ServeCommand.RunningNode, AutoCloseable {
                 history.idempotencyWindow()), metrics.redisObserver());
     }
 
-    /** {@code backend} with each part measured. */
-    private static Backend metered(Backend backend, ServerMetrics metrics) {
-        return new Backend(new MeteredBroker(backend.broker(), metrics), new MeteredPresenceStore(backend.presence(), metrics),
+    /** {@code backend} with each part measured, and sessions leaving presence {@code presenceGrace} late. */
+    private static Backend metered(Backend backend, ServerMetrics metrics, Duration presenceGrace) {
+        PresenceStore presence = new MeteredPresenceStore(backend.presence(), metrics);
+        return new Backend(new MeteredBroker(backend.broker(), metrics),
+                presenceGrace.isZero() ? presence : new GracefulPresenceStore(presence, presenceGrace),
                 new MeteredDirectRouter(backend.directs(), metrics));
     }
 

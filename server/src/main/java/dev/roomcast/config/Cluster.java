@@ -21,7 +21,11 @@ public record Cluster(
         @Setting(flag = "--presence-lease", defaultValue = "15s", min = "3s",
                 help = "With Redis: how long a node's presence outlives its last heartbeat (sent every third of it); a"
                         + " crashed node's users are announced as left after it.")
-        Duration presenceLease) {
+        Duration presenceLease,
+        @Setting(flag = "--presence-grace", defaultValue = "5s", min = "0s", max = "1h",
+                help = "How long a user must have had no session in a room before it is gone: left is announced only"
+                        + " then, so a reload or a reconnect to another node within it announces neither left nor joined.")
+        Duration presenceGrace) {
 
     /** The {@code broker} value for the in-process broker of a single node. */
     public static final String MEMORY_BROKER = "memory";

@@ -91,6 +91,7 @@ public record RoomcastConfig(Network network, Limits limits, Auth auth, History 
         public Builder broker(String value) { return set("--broker", value); }
         public Builder redisPrefix(String value) { return set("--redis-prefix", value); }
         public Builder presenceLease(Duration value) { return set("--presence-lease", value); }
+        public Builder presenceGrace(Duration value) { return set("--presence-grace", value); }
         public Builder logFormat(Observability.LogFormat value) { return set("--log-format", value); }
         public Builder adminPassword(String value) { return set("--admin-password", value); }
 

@@ -4,6 +4,7 @@ import dev.roomcast.Roomcast;
 import dev.roomcast.config.RoomcastConfig;
 import java.net.BindException;
 import java.net.URI;
+import java.time.Duration;
 import java.util.function.UnaryOperator;
 
 /** A Roomcast node on a free loopback port for one test class or test. Close it when done. */
@@ -15,15 +16,19 @@ public final class TestServer implements AutoCloseable {
         this.node = node;
     }
 
-    /** A node with the defaults, on port 0. */
+    /** A node with the defaults but no presence grace, on port 0. */
     public static TestServer start() {
         return start(b -> b);
     }
 
-    /** A node with the defaults changed by {@code settings}, on port 0 unless they say otherwise. */
+    /**
+     * A node with the defaults changed by {@code settings}, on port 0 and with no presence grace unless they say
+     * otherwise: tests that are not about the grace see a departure announced at once.
+     */
     public static TestServer start(UnaryOperator<RoomcastConfig.Builder> settings) {
         try {
-            return new TestServer(Roomcast.start(settings.apply(RoomcastConfig.builder().port(0)).build()));
+            return new TestServer(Roomcast.start(settings.apply(RoomcastConfig.builder().port(0)
+                    .presenceGrace(Duration.ZERO)).build()));
         } catch (BindException e) {
             throw new IllegalStateException(e);
         }
