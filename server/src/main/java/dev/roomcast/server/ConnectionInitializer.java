@@ -1,5 +1,6 @@
 package dev.roomcast.server;
 
+import dev.roomcast.server.websocket.ServerContext;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
@@ -22,9 +23,9 @@ final class ConnectionInitializer extends ChannelInitializer<Channel> {
     /** Null when the port serves plain http/ws. */
     private final SslContext tls;
 
-    ConnectionInitializer(ServerContext context, SslContext tls) {
+    ConnectionInitializer(ServerContext context, StaticPage page, SslContext tls) {
         this.context = context;
-        this.router = new HttpRouter(context);
+        this.router = new HttpRouter(context, page);
         this.tls = tls;
     }
 

@@ -6,6 +6,14 @@ import dev.roomcast.broker.LocalBroker;
 import dev.roomcast.config.RoomcastConfig;
 import dev.roomcast.hub.Hub;
 import dev.roomcast.metrics.ServerMetrics;
+import dev.roomcast.server.frame.FrameEncoder;
+import dev.roomcast.server.gate.Identities;
+import dev.roomcast.server.gate.UpgradeGate;
+import dev.roomcast.server.websocket.AggregatedLog;
+import dev.roomcast.server.websocket.Connections;
+import dev.roomcast.server.websocket.NettyLoops;
+import dev.roomcast.server.websocket.ServerContext;
+import dev.roomcast.server.websocket.WebSocketCloser;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -63,8 +71,8 @@ class WebSocketUpgradeTest {
         Hub hub = new Hub(loops.all(), broker, new FrameEncoder(ByteBufAllocator.DEFAULT), Clock.systemUTC(), nanos -> { });
         Identities identities = new Identities();
         ServerContext context = new ServerContext(config, hub, loops, connections, new WebSocketCloser(metrics, notices),
-                identities, new StaticPage(), metrics, notices, new UpgradeGate(config, connections, identities, metrics));
-        server.pipeline().addLast(new ConnectionInitializer(context, null));
+                identities, metrics, notices, new UpgradeGate(config, connections::draining, identities, metrics));
+        server.pipeline().addLast(new ConnectionInitializer(context, new StaticPage(), null));
         server.writeInbound(Unpooled.copiedBuffer(HANDSHAKE, StandardCharsets.US_ASCII));
         ByteBuf response = server.readOutbound();
         assertThat(response.toString(StandardCharsets.US_ASCII))

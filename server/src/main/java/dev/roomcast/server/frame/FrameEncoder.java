@@ -1,4 +1,4 @@
-package dev.roomcast.server;
+package dev.roomcast.server.frame;
 
 import dev.roomcast.broker.RoomEvent;
 import dev.roomcast.hub.EventEncoder;
@@ -6,11 +6,11 @@ import dev.roomcast.hub.PreparedEvent;
 import io.netty.buffer.ByteBufAllocator;
 
 /** The hub's {@link EventEncoder} on Netty buffers: one {@link EncodedEvent} per broadcast. Stateless. */
-final class FrameEncoder implements EventEncoder {
+public final class FrameEncoder implements EventEncoder {
 
     private final ByteBufAllocator alloc;
 
-    FrameEncoder(ByteBufAllocator alloc) {
+    public FrameEncoder(ByteBufAllocator alloc) {
         this.alloc = alloc;
     }
 

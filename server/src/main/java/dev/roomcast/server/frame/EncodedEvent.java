@@ -1,4 +1,4 @@
-package dev.roomcast.server;
+package dev.roomcast.server.frame;
 
 import dev.roomcast.broker.RoomEvent;
 import dev.roomcast.hub.PreparedEvent;
@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * whichever loop first needs them and then shared by every recipient on every loop. Thread-safe.
  * Frames are freed when the last reference to the event is released.
  */
-final class EncodedEvent implements PreparedEvent {
+public final class EncodedEvent implements PreparedEvent {
 
     /** Marks a format that does not render this kind of event. */
     private static final ByteBuf NOT_RENDERED = Unpooled.EMPTY_BUFFER;
@@ -26,7 +26,7 @@ final class EncodedEvent implements PreparedEvent {
     private volatile ByteBuf seedText;
     private volatile ByteBuf json;
 
-    EncodedEvent(RoomEvent event, ByteBufAllocator alloc) {
+    public EncodedEvent(RoomEvent event, ByteBufAllocator alloc) {
         this.event = event;
         this.alloc = alloc;
     }
@@ -41,7 +41,7 @@ final class EncodedEvent implements PreparedEvent {
      * Borrows: valid while the caller holds a reference; a caller that writes it writes a
      * retained duplicate.
      */
-    ByteBuf frame(WireFormat format) {
+    public ByteBuf frame(WireFormat format) {
         ByteBuf frame = format == WireFormat.SEED_TEXT ? seedText : json;
         if (frame == null) {
             frame = encodeOnce(format);

@@ -1,4 +1,4 @@
-package dev.roomcast.server;
+package dev.roomcast.server.frame;
 
 import dev.roomcast.broker.Position;
 import dev.roomcast.broker.RoomEvent;

@@ -1,4 +1,4 @@
-package dev.roomcast.server;
+package dev.roomcast.server.websocket;
 
 import dev.roomcast.broker.DirectMessage;
 import dev.roomcast.hub.CloseReason;
@@ -8,6 +8,9 @@ import dev.roomcast.hub.Session;
 import dev.roomcast.metrics.ServerMetrics;
 import dev.roomcast.protocol.ServerFrames;
 import dev.roomcast.protocol.WireFormat;
+import dev.roomcast.server.frame.EncodedEvent;
+import dev.roomcast.server.frame.WebSocketFrames;
+import dev.roomcast.server.gate.Identities;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;

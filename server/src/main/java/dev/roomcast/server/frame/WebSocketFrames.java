@@ -1,4 +1,4 @@
-package dev.roomcast.server;
+package dev.roomcast.server.frame;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -11,7 +11,7 @@ import io.netty.buffer.ByteBufUtil;
  * Netty's WebSocket encoder passes it through untouched; tests decode these bytes with Netty's
  * own decoder to check them.
  */
-final class WebSocketFrames {
+public final class WebSocketFrames {
 
     private static final int FIN_TEXT = 0x81;
 
@@ -19,14 +19,14 @@ final class WebSocketFrames {
     }
 
     /** Returns a retained buffer holding one text frame with the given UTF-8 payload. */
-    static ByteBuf text(ByteBufAllocator alloc, byte[] utf8) {
+    public static ByteBuf text(ByteBufAllocator alloc, byte[] utf8) {
         ByteBuf frame = alloc.directBuffer(headerLength(utf8.length) + utf8.length);
         writeHeader(frame, utf8.length);
         return frame.writeBytes(utf8);
     }
 
     /** Returns a retained buffer holding one text frame with {@code text} encoded as UTF-8. */
-    static ByteBuf text(ByteBufAllocator alloc, CharSequence text) {
+    public static ByteBuf text(ByteBufAllocator alloc, CharSequence text) {
         int length = ByteBufUtil.utf8Bytes(text);
         ByteBuf frame = alloc.directBuffer(headerLength(length) + length);
         writeHeader(frame, length);
