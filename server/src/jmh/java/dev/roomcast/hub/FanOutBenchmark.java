@@ -58,7 +58,7 @@ public class FanOutBenchmark {
         @Override public void close(CloseReason reason) { }
 
         @Override
-        public boolean deliver(PreparedEvent event) {
+        public boolean deliver(SharedEvent event) {
             delivered++;
             if (unflushed) {
                 return false;
@@ -79,7 +79,7 @@ public class FanOutBenchmark {
 
     private QueueLoop loop;
     private LoopShard shard;
-    private PreparedEvent event;
+    private SharedEvent event;
 
     @Setup
     public void setUp() {
@@ -91,9 +91,9 @@ public class FanOutBenchmark {
             shard.add("room-" + (i % 100), new CountingSession(loop));
         }
         RoomEvent message = new RoomEvent.Message("hall", new Position("e", 1), "ann", "hello", 0);
-        event = new PreparedEvent() {
+        event = new SharedEvent() {
             @Override public RoomEvent event() { return message; }
-            @Override public PreparedEvent retain() { return this; }
+            @Override public SharedEvent retain() { return this; }
             @Override public void release() { }
         };
     }

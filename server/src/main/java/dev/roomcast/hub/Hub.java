@@ -38,26 +38,26 @@ public final class Hub {
     private final RoomDirectory directory = new RoomDirectory();
     private final UserSessions users = new UserSessions();
     private final Broker broker;
-    private final EventEncoder encoder;
+    private final SharedEventFactory sharedEvents;
     private final Clock clock;
     /** Whether a room keeps presence: if not, its sessions are not counted and no joined/left is sent. */
     private final Predicate<String> keepsPresence;
 
     /** A hub whose rooms all keep presence and whose delivery latency nobody hears (tests). */
-    public Hub(List<? extends Loop> loops, Broker broker, EventEncoder encoder, Clock clock) {
-        this(loops, broker, encoder, clock, nanos -> { }, room -> true);
+    public Hub(List<? extends Loop> loops, Broker broker, SharedEventFactory sharedEvents, Clock clock) {
+        this(loops, broker, sharedEvents, clock, nanos -> { }, room -> true);
     }
 
     /** A hub whose rooms all keep presence. */
-    public Hub(List<? extends Loop> loops, Broker broker, EventEncoder encoder, Clock clock, DeliveryLatency latency) {
-        this(loops, broker, encoder, clock, latency, room -> true);
+    public Hub(List<? extends Loop> loops, Broker broker, SharedEventFactory sharedEvents, Clock clock, DeliveryLatency latency) {
+        this(loops, broker, sharedEvents, clock, latency, room -> true);
     }
 
     /**
      * @param latency       hears one sample per loop batch of live events flushed; see {@link DeliveryLatency}
      * @param keepsPresence whether a room keeps presence (per namespace); any thread, cheap
      */
-    public Hub(List<? extends Loop> loops, Broker broker, EventEncoder encoder, Clock clock, DeliveryLatency latency,
+    public Hub(List<? extends Loop> loops, Broker broker, SharedEventFactory sharedEvents, Clock clock, DeliveryLatency latency,
                Predicate<String> keepsPresence) {
         this.keepsPresence = keepsPresence;
         this.shards = new LoopShard[loops.size()];
@@ -68,7 +68,7 @@ public final class Hub {
             shards[loop.index()] = new LoopShard(loop, latency);
         }
         this.broker = broker;
-        this.encoder = encoder;
+        this.sharedEvents = sharedEvents;
         this.clock = clock;
         broker.start(new BrokerListener() {
             @Override
@@ -245,11 +245,11 @@ public final class Hub {
     /** Second half of {@link #join(Session, String, Replay, Consumer)}, on the session's loop. */
     private void finishJoin(Session session, String room, Replay replay, HistorySlice slice, Throwable failure,
                             Consumer<JoinOutcome> onReady) {
-        List<PreparedEvent> held = shardOf(session).stopHolding(room, session);
+        List<SharedEvent> held = shardOf(session).stopHolding(room, session);
         if (failure != null) {
             log.warn("{}: history of {} failed: {}", session, room, failure.toString());
             if (held != null) {
-                held.forEach(PreparedEvent::release);
+                held.forEach(SharedEvent::release);
                 leave(session, room);
             }
             onReady.accept(new JoinOutcome.Failed(failure));
@@ -264,7 +264,7 @@ public final class Hub {
         }
         boolean unflushed = false;
         for (RoomEvent.Message message : replayed) {
-            PreparedEvent prepared = encoder.prepare(message);
+            SharedEvent prepared = sharedEvents.prepare(message);
             try {
                 unflushed |= session.deliver(prepared);
             } finally {
@@ -272,7 +272,7 @@ public final class Hub {
             }
         }
         Position delivered = current;
-        for (PreparedEvent event : held) {
+        for (SharedEvent event : held) {
             try {
                 if (isAfter(event.event(), delivered) && !LoopShard.skips(event.event(), session)) {
                     unflushed |= session.deliver(event);
@@ -329,7 +329,7 @@ public final class Hub {
             return;
         }
         long reachedHubAt = System.nanoTime();
-        PreparedEvent prepared = encoder.prepare(event);
+        SharedEvent prepared = sharedEvents.prepare(event);
         try {
             for (LoopShard target : targets) {
                 prepared.retain();

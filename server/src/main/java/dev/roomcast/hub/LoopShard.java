@@ -41,7 +41,7 @@ final class LoopShard {
     private final DeliveryLatency latency;
     private final Memberships memberships = new Memberships();
     private final List<Session> unflushed = new ArrayList<>();
-    private final Map<Membership, List<PreparedEvent>> held = new HashMap<>();
+    private final Map<Membership, List<SharedEvent>> held = new HashMap<>();
     /** Per room, its members with a seam and the last position delivered to each. */
     private final Map<String, Map<Session, Position>> seams = new HashMap<>();
     private final Runnable flushTask = this::flushAll;
@@ -95,7 +95,7 @@ final class LoopShard {
      * Stops holding and returns the held events in arrival order, each retained for the caller to
      * release; null when the member is no longer held (it left, or was closed for holding too many).
      */
-    List<PreparedEvent> stopHolding(String room, Session session) {
+    List<SharedEvent> stopHolding(String room, Session session) {
         assertOwned("stopHolding");
         return held.remove(new Membership(session, room));
     }
@@ -123,7 +123,7 @@ final class LoopShard {
      * Reentrancy rule: nothing called from here may join, leave or publish; sessions that must
      * close schedule it on the loop, to run after this fan-out.
      */
-    void fanOut(String room, PreparedEvent event, long reachedHubAt) {
+    void fanOut(String room, SharedEvent event, long reachedHubAt) {
         assertOwned("fanOut");
         Memberships.Room members = memberships.room(room);
         if (members == null) {
@@ -168,9 +168,9 @@ final class LoopShard {
     }
 
     /** Keeps the event for a held member; false when the member is not held. */
-    private boolean heldBack(Session member, String room, PreparedEvent event) {
+    private boolean heldBack(Session member, String room, SharedEvent event) {
         Membership membership = new Membership(member, room);
-        List<PreparedEvent> events = held.get(membership);
+        List<SharedEvent> events = held.get(membership);
         if (events == null) {
             return false;
         }
@@ -209,9 +209,9 @@ final class LoopShard {
         }
     }
 
-    private static void releaseAll(List<PreparedEvent> events) {
+    private static void releaseAll(List<SharedEvent> events) {
         if (events != null) {
-            events.forEach(PreparedEvent::release);
+            events.forEach(SharedEvent::release);
         }
     }
 

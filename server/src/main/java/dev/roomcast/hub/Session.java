@@ -24,7 +24,7 @@ public interface Session {
      * @return true when this write left the session with unflushed data it did not have before,
      *         so the caller must {@link #flush} it once
      */
-    boolean deliver(PreparedEvent event);
+    boolean deliver(SharedEvent event);
 
     /**
      * Sends a direct message addressed to this session's user, flushed. Rendered for this one

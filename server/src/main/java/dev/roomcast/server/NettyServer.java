@@ -4,7 +4,7 @@ import dev.roomcast.config.RoomcastConfig;
 import dev.roomcast.hub.Hub;
 import dev.roomcast.hub.Loop;
 import dev.roomcast.metrics.ServerMetrics;
-import dev.roomcast.server.frame.FrameEncoder;
+import dev.roomcast.server.frame.EventFramesFactory;
 import dev.roomcast.server.gate.Identities;
 import dev.roomcast.server.gate.UpgradeGate;
 import dev.roomcast.server.websocket.AggregatedLog;
@@ -77,8 +77,8 @@ public final class NettyServer {
     }
 
     /** The encoder the hub prepares broadcasts with. */
-    public FrameEncoder encoder() {
-        return new FrameEncoder(ByteBufAllocator.DEFAULT);
+    public EventFramesFactory encoder() {
+        return new EventFramesFactory(ByteBufAllocator.DEFAULT);
     }
 
     /**

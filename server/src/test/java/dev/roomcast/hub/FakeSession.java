@@ -28,7 +28,7 @@ class FakeSession implements Session {
     @Override public Loop loop() { return loop; }
 
     @Override
-    public boolean deliver(PreparedEvent event) {
+    public boolean deliver(SharedEvent event) {
         boolean firstSinceFlush = delivered.size() == flushedCount;
         delivered.add(event.event());
         return firstSinceFlush;

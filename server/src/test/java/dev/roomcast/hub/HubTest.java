@@ -168,7 +168,7 @@ class HubTest {
     void aSessionMustNotChangeMembershipDuringAFanOut() {
         FakeSession a = new FakeSession("a", "ann", loop0) {
             @Override
-            public boolean deliver(PreparedEvent event) {
+            public boolean deliver(SharedEvent event) {
                 if (event.event() instanceof RoomEvent.Message) {
                     hub.leave(this, "lobby");
                 }

@@ -103,7 +103,7 @@ class RecoveryTest {
     private FakeSession joinLate(Replay replay) {
         FakeSession session = new FakeSession("s", "sam", loop) {
             @Override
-            public boolean deliver(PreparedEvent event) {
+            public boolean deliver(SharedEvent event) {
                 assertThat(outcomes).as("the answer comes before any delivery").isNotEmpty();
                 return super.deliver(event);
             }

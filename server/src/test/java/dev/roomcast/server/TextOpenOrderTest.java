@@ -7,7 +7,7 @@ import dev.roomcast.config.RoomcastConfig;
 import dev.roomcast.hub.Hub;
 import dev.roomcast.metrics.ServerMetrics;
 import dev.roomcast.protocol.SeedText;
-import dev.roomcast.server.frame.FrameEncoder;
+import dev.roomcast.server.frame.EventFramesFactory;
 import dev.roomcast.server.gate.Identities;
 import dev.roomcast.server.gate.UpgradeGate;
 import dev.roomcast.server.websocket.AggregatedLog;
@@ -64,7 +64,7 @@ class TextOpenOrderTest {
         Connections connections = new Connections(loops);
         broker = new LocalBroker(config.history().historySize(), config.history().historyMaxAge(),
                 config.history().historyMaxBytes(), Clock.systemUTC());
-        Hub hub = new Hub(loops.all(), broker, new FrameEncoder(ByteBufAllocator.DEFAULT), Clock.systemUTC());
+        Hub hub = new Hub(loops.all(), broker, new EventFramesFactory(ByteBufAllocator.DEFAULT), Clock.systemUTC());
         Identities identities = new Identities();
         notices = new AggregatedLog(LoggerFactory.getLogger(AggregatedLog.class), Level.INFO, AggregatedLog.INTERVAL);
         ServerContext context = new ServerContext(config, hub, loops, connections, new WebSocketCloser(metrics, notices),

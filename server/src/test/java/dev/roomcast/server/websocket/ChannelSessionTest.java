@@ -8,7 +8,7 @@ import dev.roomcast.hub.CloseReason;
 import dev.roomcast.hub.Loop;
 import dev.roomcast.metrics.ServerMetrics;
 import dev.roomcast.protocol.WireFormat;
-import dev.roomcast.server.frame.EncodedEvent;
+import dev.roomcast.server.frame.EventFrames;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
@@ -69,9 +69,9 @@ class ChannelSessionTest {
                 new WebSocketCloser(metrics, notices));
     }
 
-    private static EncodedEvent message(String text) {
+    private static EventFrames message(String text) {
         RoomEvent event = new RoomEvent.Message("lobby", new Position("e1", 0), "guest", text, 0);
-        return new EncodedEvent(event, ByteBufAllocator.DEFAULT);
+        return new EventFrames(event, ByteBufAllocator.DEFAULT);
     }
 
     @Test
@@ -80,8 +80,8 @@ class ChannelSessionTest {
         EmbeddedChannel b = new EmbeddedChannel();
         ChannelSession onA = sessionOn(a);
         ChannelSession onB = sessionOn(b);
-        EncodedEvent first = message("one");
-        EncodedEvent second = message("two");
+        EventFrames first = message("one");
+        EventFrames second = message("two");
         ByteBuf shared = first.frame(WireFormat.SEED_TEXT);
 
         assertThat(onA.deliver(first)).as("first write leaves unflushed data").isTrue();
@@ -118,8 +118,8 @@ class ChannelSessionTest {
                 new WebSocket13FrameEncoder(false));
         slow.config().setWriteBufferWaterMark(new WriteBufferWaterMark(16, 64));
         ChannelSession session = sessionOn(slow);
-        EncodedEvent small = message("fits");
-        EncodedEvent big = message("x".repeat(100));
+        EventFrames small = message("fits");
+        EventFrames big = message("x".repeat(100));
 
         assertThat(session.deliver(small)).isTrue();
         assertThat(session.deliver(big)).as("dropped").isFalse();
@@ -175,8 +175,8 @@ class ChannelSessionTest {
         EmbeddedChannel channel = new EmbeddedChannel(new WebSocket13FrameDecoder(true, false, 1024),
                 new WebSocket13FrameEncoder(false), behindEncoder);
         ChannelSession session = sessionOn(channel);
-        EncodedEvent first = message("one");
-        EncodedEvent second = message("two");
+        EventFrames first = message("one");
+        EventFrames second = message("two");
 
         assertThat(session.deliver(first)).isTrue();
         assertThat(session.deliver(second)).isFalse();

@@ -5,17 +5,17 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 
 /**
- * Builds complete server-to-client text frames (RFC 6455 section 5.2) as raw bytes, so one
+ * Builds the bytes of one complete server-to-client text frame (RFC 6455 section 5.2), header and payload, so one
  * buffer can be written to many channels. Server frames are never masked, which is what makes
  * the bytes identical for every recipient. The written buffer is a plain {@link ByteBuf}, so
  * Netty's WebSocket encoder passes it through untouched; tests decode these bytes with Netty's
  * own decoder to check them.
  */
-public final class WebSocketFrames {
+public final class TextFrameBytes {
 
     private static final int FIN_TEXT = 0x81;
 
-    private WebSocketFrames() {
+    private TextFrameBytes() {
     }
 
     /** Returns a retained buffer holding one text frame with the given UTF-8 payload. */
