@@ -21,9 +21,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What endpoints call: join (with history replay and exact recovery), leave, publish, direct
- * messages, presence. Membership lives in one {@link LoopShard} per loop; a broadcast prepares
+ * What endpoints call: join (with history replay and exact recovery), leave, broadcasts to a room
+ * and to a user, presence. Membership lives in one {@link LoopShard} per loop; a broadcast prepares
  * its bytes once and hands each loop with members a single task.
+ *
+ * <p>Delivery verbs name their scope, as Phoenix's do: {@link #broadcast} reaches every member of
+ * the room on every node (all but the publisher's session when {@link Publication#exceptSession}
+ * is set), {@code localBroadcast} this node's members, {@link LoopShard#loopBroadcast} one loop's
+ * members and {@link Session#push} one session; {@link #broadcastToUser} reaches every session of
+ * one user on every node, {@code localBroadcastToUser} those on this node and
+ * {@link Session#pushDirect} one of them.
  *
  * <p>Threading: methods that take a {@link Session} must be called on that session's loop; the
  * others are safe from any thread. A publish travels hub → broker → every node's hub → local
@@ -73,12 +80,12 @@ public final class Hub {
         broker.start(new BrokerListener() {
             @Override
             public void onEvent(RoomEvent event) {
-                dispatch(event);
+                localBroadcast(event);
             }
 
             @Override
             public void onDirect(DirectMessage message) {
-                deliverDirect(message);
+                localBroadcastToUser(message);
             }
         });
     }
@@ -167,17 +174,18 @@ public final class Hub {
         return shardOf(session).roomsOf(session).size();
     }
 
-    /** Publishes a text message to the room on every node, for every member. Any thread. */
-    public CompletionStage<Position> publish(String room, String from, String text) {
-        return publish(room, new Publication(from, Payload.text(text), true, null, null));
+    /** Broadcasts a text message to every member of the room on every node. Any thread. */
+    public CompletionStage<Position> broadcast(String room, String from, String text) {
+        return broadcast(room, new Publication(from, Payload.text(text), true, null, null));
     }
 
     /**
-     * Publishes a message to the room on every node, stamped with the hub's clock. Any thread. Completes
+     * Broadcasts a message to every member of the room on every node, stamped with the hub's clock, and
+     * stores it in the room's history unless it is ephemeral. Any thread. Completes
      * with its position (the first publish's, for a repeated idempotency key), or null when it is not
      * stored and so has none.
      */
-    public CompletionStage<Position> publish(String room, Publication publication) {
+    public CompletionStage<Position> broadcast(String room, Publication publication) {
         return broker.publish(room, new Draft(publication.from(), publication.payload(), clock.millis(),
                 publication.store(), publication.exceptSession(), publication.idempotencyKey()));
     }
@@ -186,7 +194,7 @@ public final class Hub {
      * Sends a private message to every session of user {@code to} that accepts direct messages, on
      * every node. Any thread. Completes with whether the user has such a session anywhere.
      */
-    public CompletionStage<Boolean> direct(String from, String to, String text) {
+    public CompletionStage<Boolean> broadcastToUser(String from, String to, String text) {
         return broker.direct(new DirectMessage(from, to, text, clock.millis()));
     }
 
@@ -266,7 +274,7 @@ public final class Hub {
         for (RoomEvent.Message message : replayed) {
             SharedEvent prepared = sharedEvents.prepare(message);
             try {
-                unflushed |= session.deliver(prepared);
+                unflushed |= session.push(prepared);
             } finally {
                 prepared.release();
             }
@@ -275,7 +283,7 @@ public final class Hub {
         for (SharedEvent event : held) {
             try {
                 if (isAfter(event.event(), delivered) && !LoopShard.skips(event.event(), session)) {
-                    unflushed |= session.deliver(event);
+                    unflushed |= session.push(event);
                     if (event.event() instanceof RoomEvent.Message message && message.stored()) {
                         delivered = message.position();
                     }
@@ -307,11 +315,11 @@ public final class Hub {
         return !at.epoch().equals(position.epoch()) || at.offset() > position.offset();
     }
 
-    /** Called on the broker's thread: hands a direct message to each of its recipient's sessions here. */
-    private void deliverDirect(DirectMessage message) {
+    /** Called on the broker's thread: hands a direct message to each of its recipient's sessions on this node. */
+    private void localBroadcastToUser(DirectMessage message) {
         for (Session recipient : users.of(message.to())) {
             try {
-                recipient.loop().execute(() -> recipient.deliverDirect(message));
+                recipient.loop().execute(() -> recipient.pushDirect(message));
             } catch (RejectedExecutionException shuttingDown) {
                 log.debug("{}: loop stopped before a direct message", recipient);
             }
@@ -319,11 +327,11 @@ public final class Hub {
     }
 
     /**
-     * Called on the broker's thread: hands the event to each loop with members, in order. The
+     * Called on the broker's thread: hands the event to each loop of this node with members, in order. The
      * broker calls this as soon as the event has its position, so this is where its delivery
      * latency starts: one clock read per event and node, none per member.
      */
-    private void dispatch(RoomEvent event) {
+    private void localBroadcast(RoomEvent event) {
         LoopShard[] targets = directory.shardsOf(event.room());
         if (targets.length == 0) {
             return;
@@ -336,7 +344,7 @@ public final class Hub {
                 try {
                     target.loop().execute(() -> {
                         try {
-                            target.fanOut(event.room(), prepared, reachedHubAt);
+                            target.loopBroadcast(event.room(), prepared, reachedHubAt);
                         } finally {
                             prepared.release();
                         }

@@ -11,7 +11,7 @@ import java.util.Map;
  * Room membership of the sessions owned by one {@link Loop}, and the fan-out of events to
  * them. Confined to that loop: every method asserts it runs there.
  *
- * <p>Writes are flushed in one pass per batch: {@link #fanOut} only queues, and the first
+ * <p>Writes are flushed in one pass per batch: {@link #loopBroadcast} only queues, and the first
  * write that leaves a session dirty schedules a single flush task behind the events already
  * queued on the loop, so a burst of broadcasts costs one flush per member, not one per event.
  *
@@ -123,8 +123,8 @@ final class LoopShard {
      * Reentrancy rule: nothing called from here may join, leave or publish; sessions that must
      * close schedule it on the loop, to run after this fan-out.
      */
-    void fanOut(String room, SharedEvent event, long reachedHubAt) {
-        assertOwned("fanOut");
+    void loopBroadcast(String room, SharedEvent event, long reachedHubAt) {
+        assertOwned("loopBroadcast");
         Memberships.Room members = memberships.room(room);
         if (members == null) {
             return;
@@ -145,7 +145,7 @@ final class LoopShard {
                 if (roomSeams != null && alreadyDelivered(roomSeams, member, room, event.event())) {
                     continue;
                 }
-                if (member.deliver(event)) {
+                if (member.push(event)) {
                     unflushed.add(member);
                 }
             }
@@ -226,7 +226,7 @@ final class LoopShard {
 
     private void assertOwned(String operation) {
         assert loop.inLoop() : operation + " touched loop " + loop.index() + "'s shard off its loop";
-        if (fanningOut && !"fanOut".equals(operation)) {
+        if (fanningOut && !"loopBroadcast".equals(operation)) {
             throw new IllegalStateException(operation + " called during a fan-out of loop " + loop.index());
         }
     }

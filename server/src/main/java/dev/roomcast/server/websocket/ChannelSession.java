@@ -79,8 +79,8 @@ final class ChannelSession implements Session {
     }
 
     @Override
-    public boolean deliver(SharedEvent event) {
-        assert loop.inLoop() : "deliver off the session's loop";
+    public boolean push(SharedEvent event) {
+        assert loop.inLoop() : "push off the session's loop";
         if (closing) {
             return false;
         }
@@ -98,7 +98,7 @@ final class ChannelSession implements Session {
     }
 
     @Override
-    public void deliverDirect(DirectMessage message) {
+    public void pushDirect(DirectMessage message) {
         if (format == WireFormat.JSON_V1) {
             send(ServerFrames.direct(message));
         }

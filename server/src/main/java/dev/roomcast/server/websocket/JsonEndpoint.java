@@ -132,7 +132,7 @@ public final class JsonEndpoint extends WebSocketEndpoint {
             return publish(publish);
         }
         if (request instanceof ClientRequest.Direct direct) {
-            return hub.direct(session.user(), direct.to(), direct.text()).thenApply(reached -> reached
+            return hub.broadcastToUser(session.user(), direct.to(), direct.text()).thenApply(reached -> reached
                     ? answered(ServerFrames.ok(direct.ref()))
                     : refused(ErrorCode.NO_SUCH_USER, "nobody called " + direct.to() + " is connected"));
         }
@@ -168,7 +168,7 @@ public final class JsonEndpoint extends WebSocketEndpoint {
         PublishRequest.Fields fields = publish.fields();
         Publication publication = new Publication(session.user(), fields.payload(), fields.store(),
                 fields.echo() ? null : session.id(), fields.idempotencyKey());
-        return context.hub().publish(room, publication)
+        return context.hub().broadcast(room, publication)
                 .thenApply(position -> answered(ServerFrames.ok(publish.ref(), room, position)));
     }
 

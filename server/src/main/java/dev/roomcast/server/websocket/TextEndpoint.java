@@ -87,7 +87,7 @@ public final class TextEndpoint extends WebSocketEndpoint {
             return;
         }
         Hub hub = context.hub();
-        hub.publish(room, session.user(), text).exceptionally(failure -> {
+        hub.broadcast(room, session.user(), text).exceptionally(failure -> {
             publishFailed.log(session, "a text message could not be published", failure);
             return null;
         });

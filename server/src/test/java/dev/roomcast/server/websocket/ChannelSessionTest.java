@@ -84,9 +84,9 @@ class ChannelSessionTest {
         EventFrames second = message("two");
         ByteBuf shared = first.frame(WireFormat.SEED_TEXT);
 
-        assertThat(onA.deliver(first)).as("first write leaves unflushed data").isTrue();
-        assertThat(onA.deliver(second)).as("already unflushed").isFalse();
-        assertThat(onB.deliver(first)).isTrue();
+        assertThat(onA.push(first)).as("first write leaves unflushed data").isTrue();
+        assertThat(onA.push(second)).as("already unflushed").isFalse();
+        assertThat(onB.push(first)).isTrue();
         assertThat(shared.refCnt()).as("two retained duplicates share the frame's count, no copies").isEqualTo(3);
         assertThat((Object) a.readOutbound()).as("nothing before the flush").isNull();
         onA.flush();
@@ -121,9 +121,9 @@ class ChannelSessionTest {
         EventFrames small = message("fits");
         EventFrames big = message("x".repeat(100));
 
-        assertThat(session.deliver(small)).isTrue();
-        assertThat(session.deliver(big)).as("dropped").isFalse();
-        assertThat(session.deliver(small)).as("closing: nothing more is written").isFalse();
+        assertThat(session.push(small)).isTrue();
+        assertThat(session.push(big)).as("dropped").isFalse();
+        assertThat(session.push(small)).as("closing: nothing more is written").isFalse();
         session.flush();
         slow.runPendingTasks();
 
@@ -178,8 +178,8 @@ class ChannelSessionTest {
         EventFrames first = message("one");
         EventFrames second = message("two");
 
-        assertThat(session.deliver(first)).isTrue();
-        assertThat(session.deliver(second)).isFalse();
+        assertThat(session.push(first)).isTrue();
+        assertThat(session.push(second)).isFalse();
         session.flush();
         session.close(CloseReason.GOING_AWAY);
         first.release();
