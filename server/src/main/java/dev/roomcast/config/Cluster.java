@@ -37,9 +37,19 @@ public record Cluster(
             throw new InvalidSetting("--broker", "must be 'memory', a redis://host:port[/db] URL or a"
                     + " redis-sentinel://host:port[,host:port...]/<master> URL, got " + broker);
         }
+        if (broker.startsWith("redis-sentinel://") && !namesSentinelMaster(broker)) {
+            throw new InvalidSetting("--broker", "a redis-sentinel:// URL names the master after the sentinels,"
+                    + " as in redis-sentinel://host:26379,host2:26379/mymaster, got " + broker);
+        }
         if (redisPrefix == null) {
             throw new InvalidSetting("--redis-prefix", "must not be null");
         }
+    }
+
+    /** Whether a {@code redis-sentinel://} URL has a master's name after the sentinels (or after {@code #}, as Lettuce writes it). */
+    private static boolean namesSentinelMaster(String url) {
+        int slash = url.indexOf('/', "redis-sentinel://".length());
+        return url.contains("#") || slash > 0 && slash < url.length() - 1;
     }
 
     /** Whether rooms are shared through Redis. */

@@ -31,6 +31,9 @@ class RoomcastConfigTest {
                 .hasMessage("--tls-cert: TLS needs both --tls-cert and --tls-key");
         assertThatThrownBy(() -> RoomcastConfig.builder().broker("memcached://127.0.0.1").build())
                 .hasMessage("--broker: must be 'memory', a redis://host:port[/db] URL or a redis-sentinel://host:port[,host:port...]/<master> URL, got memcached://127.0.0.1");
+        assertThatThrownBy(() -> RoomcastConfig.builder().broker("redis-sentinel://127.0.0.1:26379/").build())
+                .hasMessage("--broker: a redis-sentinel:// URL names the master after the sentinels, as in"
+                        + " redis-sentinel://host:26379,host2:26379/mymaster, got redis-sentinel://127.0.0.1:26379/");
     }
 
     @Test

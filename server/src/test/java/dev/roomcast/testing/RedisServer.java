@@ -90,8 +90,10 @@ public final class RedisServer implements AutoCloseable {
         Requirements.need("redis", onPath("redis-server"), "redis-server is not installed");
         try {
             int port = freePort();
+            // A directory of its own: a replica writes the master's snapshot to disk while it synchronizes.
             List<String> command = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port),
-                    "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "no"));
+                    "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "no",
+                    "--dir", Files.createTempDirectory("redis-server").toString()));
             command.addAll(options);
             return launched(new RedisServer(port, Files.createTempFile("redis-server", ".log"), command));
         } catch (IOException e) {

@@ -130,12 +130,8 @@ final class RedisLink implements AutoCloseable {
      */
     static RedisURI parse(String uri) {
         String sentinelScheme = RedisURI.URI_SCHEME_REDIS_SENTINEL + "://";
-        if (uri.startsWith(sentinelScheme) && !uri.contains("#")) {
-            int path = uri.indexOf('/', sentinelScheme.length());
-            if (path < 0 || path == uri.length() - 1) {
-                throw new IllegalArgumentException("a redis-sentinel:// URL names the master after the sentinels: "
-                        + "redis-sentinel://host:26379,host2:26379/mymaster, got " + uri);
-            }
+        int path = uri.indexOf('/', sentinelScheme.length());
+        if (uri.startsWith(sentinelScheme) && !uri.contains("#") && path > 0) {
             return RedisURI.create(uri.substring(0, path) + "#" + uri.substring(path + 1));
         }
         return RedisURI.create(uri);
