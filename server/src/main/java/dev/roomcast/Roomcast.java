@@ -63,7 +63,7 @@ public final class Roomcast implements ServeCommand.RunningNode, AutoCloseable {
      */
     public static Roomcast start(RoomcastConfig config) throws BindException {
         Clock clock = Clock.systemUTC();
-        ServerMetrics metrics = new ServerMetrics();
+        ServerMetrics metrics = new ServerMetrics(config.namespaces());
         Broker broker;
         try {
             broker = new MeteredBroker(newBroker(config, clock, metrics), metrics);

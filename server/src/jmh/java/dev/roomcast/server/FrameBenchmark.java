@@ -2,6 +2,9 @@ package dev.roomcast.server;
 
 import dev.roomcast.broker.Position;
 import dev.roomcast.broker.RoomEvent;
+import dev.roomcast.config.Namespaces;
+import dev.roomcast.metrics.NamespaceMeters;
+import dev.roomcast.metrics.ServerMetrics;
 import dev.roomcast.protocol.WireFormat;
 import io.netty.buffer.AdaptiveByteBufAllocator;
 import io.netty.buffer.ByteBuf;
@@ -40,6 +43,8 @@ public class FrameBenchmark {
     String allocator;
 
     private ByteBufAllocator alloc;
+    private ServerMetrics metrics;
+    private NamespaceMeters meters;
     private RoomEvent message;
     private ByteBuf frame;
     private final ByteBuf[] duplicates = new ByteBuf[RECIPIENTS];
@@ -51,19 +56,22 @@ public class FrameBenchmark {
             case "pooled" -> PooledByteBufAllocator.DEFAULT;
             default -> UnpooledByteBufAllocator.DEFAULT;
         };
+        metrics = new ServerMetrics(Namespaces.none());
+        meters = metrics.namespaceOf("hall");
         message = new RoomEvent.Message("hall", new Position("e", 1), "ann", "x".repeat(textBytes), 0);
-        frame = new EncodedEvent(message, alloc).frame(WireFormat.SEED_TEXT).retain();
+        frame = new EncodedEvent(message, alloc, meters).frame(WireFormat.SEED_TEXT).retain();
     }
 
     @TearDown
     public void tearDown() {
         frame.release();
+        metrics.close();
     }
 
     /** One broadcast's encode: the seed text frame built once and freed. */
     @Benchmark
     public void encodeSeedTextFrame(Blackhole sink) {
-        EncodedEvent event = new EncodedEvent(message, alloc);
+        EncodedEvent event = new EncodedEvent(message, alloc, meters);
         sink.consume(event.frame(WireFormat.SEED_TEXT));
         event.release();
     }

@@ -5,7 +5,6 @@ import dev.roomcast.hub.CloseReason;
 import dev.roomcast.hub.Loop;
 import dev.roomcast.hub.PreparedEvent;
 import dev.roomcast.hub.Session;
-import dev.roomcast.metrics.ServerMetrics;
 import dev.roomcast.protocol.ServerFrames;
 import dev.roomcast.protocol.WireFormat;
 import io.netty.buffer.ByteBuf;
@@ -43,20 +42,18 @@ final class ChannelSession implements Session {
     private ChannelOutboundInvoker frames;
     private final Loop loop;
     private final WireFormat format;
-    private final ServerMetrics metrics;
     private final WebSocketCloser closer;
     private boolean unflushed;
     private boolean closing;
 
     ChannelSession(String node, long number, String user, Channel channel, Loop loop, WireFormat format,
-                   ServerMetrics metrics, WebSocketCloser closer) {
+                   WebSocketCloser closer) {
         this.node = node;
         this.number = number;
         this.user = user;
         this.channel = channel;
         this.loop = loop;
         this.format = format;
-        this.metrics = metrics;
         this.closer = closer;
     }
 
@@ -81,12 +78,13 @@ final class ChannelSession implements Session {
         if (closing) {
             return false;
         }
-        ByteBuf frame = ((EncodedEvent) event).frame(format);
+        EncodedEvent encoded = (EncodedEvent) event;
+        ByteBuf frame = encoded.frame(format);
         if (frame == null || !fits(frame)) {
             return false;
         }
         frames().write(frame.retainedDuplicate(), frames().voidPromise());
-        metrics.delivered(frame.readableBytes());
+        encoded.meters().delivered(frame.readableBytes());
         if (unflushed) {
             return false;
         }

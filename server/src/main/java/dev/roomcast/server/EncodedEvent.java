@@ -2,6 +2,7 @@ package dev.roomcast.server;
 
 import dev.roomcast.broker.RoomEvent;
 import dev.roomcast.hub.PreparedEvent;
+import dev.roomcast.metrics.NamespaceMeters;
 import dev.roomcast.protocol.JsonEvents;
 import dev.roomcast.protocol.SeedText;
 import dev.roomcast.protocol.WireFormat;
@@ -22,13 +23,20 @@ final class EncodedEvent implements PreparedEvent {
 
     private final RoomEvent event;
     private final ByteBufAllocator alloc;
+    private final NamespaceMeters meters;
     private final AtomicInteger references = new AtomicInteger(1);
     private volatile ByteBuf seedText;
     private volatile ByteBuf json;
 
-    EncodedEvent(RoomEvent event, ByteBufAllocator alloc) {
+    EncodedEvent(RoomEvent event, ByteBufAllocator alloc, NamespaceMeters meters) {
         this.event = event;
         this.alloc = alloc;
+        this.meters = meters;
+    }
+
+    /** Where its deliveries are counted: the meters of its room's namespace. */
+    NamespaceMeters meters() {
+        return meters;
     }
 
     @Override

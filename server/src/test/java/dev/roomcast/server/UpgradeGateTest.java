@@ -2,6 +2,7 @@ package dev.roomcast.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.roomcast.config.Namespaces;
 import dev.roomcast.config.RoomcastConfig;
 import dev.roomcast.metrics.ServerMetrics;
 import dev.roomcast.metrics.UpgradeRejection;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.Test;
 /** The gate's decisions that sockets cannot easily provoke: draining, and addresses from a proxy header. */
 class UpgradeGateTest {
 
-    private final ServerMetrics metrics = new ServerMetrics();
+    private final ServerMetrics metrics = new ServerMetrics(Namespaces.none());
     private final Connections connections = new Connections(new NettyLoops(List.of(), Duration.ofSeconds(25), 2));
 
     @AfterEach
