@@ -108,7 +108,7 @@ class ConformanceIT {
                 publish(server, "one");
                 awaitLine(client, "text=one", 1);
                 // Ephemeral: no position, so the rejoin below must still ask for what follows "one".
-                server.node().hub().publish(ROOM, new dev.roomcast.hub.Publication("host", Payload.text("blip"), false, null, null))
+                server.node().hub().broadcast(ROOM, new dev.roomcast.hub.Publication("host", Payload.text("blip"), false, null, null))
                         .toCompletableFuture().join();
                 awaitLine(client, "text=blip", 1);
 

@@ -4,6 +4,14 @@ import dev.roomcast.config.RoomcastConfig;
 import dev.roomcast.hub.Hub;
 import dev.roomcast.hub.Loop;
 import dev.roomcast.metrics.ServerMetrics;
+import dev.roomcast.server.frame.EventFramesFactory;
+import dev.roomcast.server.gate.Identities;
+import dev.roomcast.server.gate.UpgradeGate;
+import dev.roomcast.server.websocket.AggregatedLog;
+import dev.roomcast.server.websocket.Connections;
+import dev.roomcast.server.websocket.NettyLoops;
+import dev.roomcast.server.websocket.ServerContext;
+import dev.roomcast.server.websocket.WebSocketCloser;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
@@ -69,8 +77,8 @@ public final class NettyServer {
     }
 
     /** The encoder the hub prepares broadcasts with. */
-    public FrameEncoder encoder() {
-        return new FrameEncoder(ByteBufAllocator.DEFAULT, metrics);
+    public EventFramesFactory encoder() {
+        return new EventFramesFactory(ByteBufAllocator.DEFAULT, metrics);
     }
 
     /**
@@ -79,10 +87,10 @@ public final class NettyServer {
      * @throws BindException when the address is taken or not available
      */
     public InetSocketAddress start(Hub hub) throws BindException {
-        UpgradeGate gate = new UpgradeGate(config, connections, identities, metrics);
+        UpgradeGate gate = new UpgradeGate(config, connections::draining, identities, metrics);
         SslContext tls = config.network().tlsEnabled() ? TlsContexts.server(config.network().tlsCert(), config.network().tlsKey()) : null;
         ServerContext context = new ServerContext(config, hub, loops, connections, new WebSocketCloser(metrics, notices),
-                identities, new StaticPage(), metrics, notices, gate);
+                identities, metrics, notices, gate);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(channelType)
@@ -90,7 +98,7 @@ public final class NettyServer {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(config.limits().outboundBufferBytes() / 2, config.limits().outboundBufferBytes()))
-                .childHandler(new ConnectionInitializer(context, tls));
+                .childHandler(new ConnectionInitializer(context, new StaticPage(), tls));
         try {
             listener = bootstrap.bind(config.network().host(), config.network().port()).syncUninterruptibly().channel();
         } catch (Exception e) {

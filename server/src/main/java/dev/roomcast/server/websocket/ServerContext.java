@@ -1,18 +1,20 @@
-package dev.roomcast.server;
+package dev.roomcast.server.websocket;
 
 import dev.roomcast.config.RoomcastConfig;
 import dev.roomcast.hub.Hub;
 import dev.roomcast.metrics.ServerMetrics;
 import dev.roomcast.protocol.WireFormat;
 import dev.roomcast.security.RateLimiter;
+import dev.roomcast.server.gate.Identities;
+import dev.roomcast.server.gate.UpgradeGate;
 import io.netty.channel.Channel;
 
 /**
  * What every connection's handlers share: the hub, the node's connections and the one way they
  * close, configuration, metrics, the periodic log summary and the upgrade gate. Immutable; shared by all event loops.
  */
-record ServerContext(RoomcastConfig config, Hub hub, NettyLoops loops, Connections connections,
-                     WebSocketCloser closer, Identities identities, StaticPage page, ServerMetrics metrics,
+public record ServerContext(RoomcastConfig config, Hub hub, NettyLoops loops, Connections connections,
+                     WebSocketCloser closer, Identities identities, ServerMetrics metrics,
                      AggregatedLog notices, UpgradeGate gate) {
 
     /** A session for an upgraded channel, owned by the channel's event loop. */

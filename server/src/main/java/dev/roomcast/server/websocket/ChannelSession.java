@@ -1,12 +1,15 @@
-package dev.roomcast.server;
+package dev.roomcast.server.websocket;
 
 import dev.roomcast.broker.DirectMessage;
 import dev.roomcast.hub.CloseReason;
 import dev.roomcast.hub.Loop;
-import dev.roomcast.hub.PreparedEvent;
 import dev.roomcast.hub.Session;
+import dev.roomcast.hub.SharedEvent;
 import dev.roomcast.protocol.ServerFrames;
 import dev.roomcast.protocol.WireFormat;
+import dev.roomcast.server.frame.EventFrames;
+import dev.roomcast.server.frame.TextFrameBytes;
+import dev.roomcast.server.gate.Identities;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -73,18 +76,18 @@ final class ChannelSession implements Session {
     }
 
     @Override
-    public boolean deliver(PreparedEvent event) {
-        assert loop.inLoop() : "deliver off the session's loop";
+    public boolean push(SharedEvent event) {
+        assert loop.inLoop() : "push off the session's loop";
         if (closing) {
             return false;
         }
-        EncodedEvent encoded = (EncodedEvent) event;
-        ByteBuf frame = encoded.frame(format);
+        EventFrames frames = (EventFrames) event;
+        ByteBuf frame = frames.frame(format);
         if (frame == null || !fits(frame)) {
             return false;
         }
         frames().write(frame.retainedDuplicate(), frames().voidPromise());
-        encoded.meters().delivered(frame.readableBytes());
+        frames.meters().delivered(frame.readableBytes());
         if (unflushed) {
             return false;
         }
@@ -93,7 +96,7 @@ final class ChannelSession implements Session {
     }
 
     @Override
-    public void deliverDirect(DirectMessage message) {
+    public void pushDirect(DirectMessage message) {
         if (format == WireFormat.JSON_V1) {
             send(ServerFrames.direct(message));
         }
@@ -108,7 +111,7 @@ final class ChannelSession implements Session {
         if (closing) {
             return;
         }
-        ByteBuf frame = WebSocketFrames.text(channel.alloc(), utf8);
+        ByteBuf frame = TextFrameBytes.text(channel.alloc(), utf8);
         if (!fits(frame)) {
             frame.release();
             return;

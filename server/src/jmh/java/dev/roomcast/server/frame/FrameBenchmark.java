@@ -1,4 +1,4 @@
-package dev.roomcast.server;
+package dev.roomcast.server.frame;
 
 import dev.roomcast.broker.Position;
 import dev.roomcast.broker.RoomEvent;
@@ -25,7 +25,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * Frame bytes for a broadcast: building one text frame per event ({@link EncodedEvent}) and
+ * Frame bytes for a broadcast: building one text frame per event ({@link EventFrames}) and
  * handing each recipient a retained duplicate of it, per buffer allocator. State is confined to
  * the benchmark thread.
  */
@@ -59,7 +59,7 @@ public class FrameBenchmark {
         metrics = new ServerMetrics(Namespaces.none());
         meters = metrics.namespaceOf("hall");
         message = new RoomEvent.Message("hall", new Position("e", 1), "ann", "x".repeat(textBytes), 0);
-        frame = new EncodedEvent(message, alloc, meters).frame(WireFormat.SEED_TEXT).retain();
+        frame = new EventFrames(message, alloc, meters).frame(WireFormat.SEED_TEXT).retain();
     }
 
     @TearDown
@@ -71,7 +71,7 @@ public class FrameBenchmark {
     /** One broadcast's encode: the seed text frame built once and freed. */
     @Benchmark
     public void encodeSeedTextFrame(Blackhole sink) {
-        EncodedEvent event = new EncodedEvent(message, alloc, meters);
+        EventFrames event = new EventFrames(message, alloc, meters);
         sink.consume(event.frame(WireFormat.SEED_TEXT));
         event.release();
     }
