@@ -12,7 +12,8 @@ const print = (line) => process.stdout.write(line + "\n");
 const failed = (request) => (error) => print(request + " error code=" + (error.code || "none"));
 
 client.on("open", (welcome) => print("open user=" + welcome.user));
-client.on("message", (m) => print(`message room=${m.room} offset=${m.offset} from=${m.from} text=${m.text}`));
+// An ephemeral message has no offset: "none", as the Java driver prints it.
+client.on("message", (m) => print(`message room=${m.room} offset=${m.offset === undefined ? "none" : m.offset} from=${m.from} text=${m.text}`));
 client.on("recovered", (r) => print(`recovered room=${r.room} recovered=${r.recovered} missed=${r.missed}`));
 client.on("close", (c) => print(c.reconnecting ? "lost reconnecting=true" : `closed code=${c.code} reason=${c.reason}`));
 

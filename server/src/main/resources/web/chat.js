@@ -15,11 +15,21 @@ const OLDER_PAGE = 50;
 const DIRECTS_KEPT = 100;
 /** A message within this long of the previous one from the same sender joins its group. */
 const GROUP_MS = 5 * 60 * 1000;
+/**
+ * The typing notice, published to a room while its user types: ephemeral (never stored, so never in
+ * history or recovery) and not echoed. The page tells it from a chat message by its event, and
+ * never shows a message with this event as a message.
+ */
+const TYPING = { event: "typing", data: true, store: false, echo: false };
+/** While typing, at most one notice per room this often... */
+const TYPING_NOTICE_MS = 2500;
+/** ...and the other members show "… is typing" until this long after the last one (or the user's next message). */
+const TYPING_SHOWN_MS = 6000;
 
 const byId = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
 
-/** key ("#room" or "@user") -> {key, kind, name, entries, seen, unread, people, beginning} */
+/** key ("#room" or "@user") -> {key, kind, name, entries, seen, unread, people, beginning, typing} */
 const conversations = new Map();
 let current = null;
 let client = null;
@@ -41,7 +51,9 @@ function conversationFor(kind, name) {
     const key = (kind === "room" ? "#" : "@") + name;
     let c = conversations.get(key);
     if (!c) {
-        c = { key: key, kind: kind, name: name, entries: [], seen: new Set(), unread: 0, people: new Map(), beginning: false };
+        // typing: user -> the timer that stops showing that the user is typing
+        c = { key: key, kind: kind, name: name, entries: [], seen: new Set(), unread: 0, people: new Map(), beginning: false,
+            typing: new Map() };
         conversations.set(key, c);
         renderLists();
     }
@@ -218,6 +230,7 @@ function show(key) {
     byId("message-text").disabled = byId("send").disabled = !c;
     byId("message-text").placeholder = c ? "Message " + (c.kind === "room" ? "#" : "@") + c.name : "Write a message";
     renderLog(false);
+    renderTyping();
     renderPeople();
     renderLists();
     savePage();
@@ -287,7 +300,7 @@ function readHistory(room, epoch, offset, limit) {
             throw new Error("HTTP " + response.status);
         }
         return response.json().then((answer) => {
-            answer.messages.forEach((m) => addEntry(c, message(m)));
+            answer.messages.filter((m) => !isTypingNotice(m)).forEach((m) => addEntry(c, message(m)));
             return answer.complete || answer.messages.length > 0;
         });
     }).catch((error) => {
@@ -324,6 +337,57 @@ function loadOlder() {
                 c.entries.length > 0 ? c.entries[0].ts - 1 : Date.now());
         }
     });
+}
+
+// ---- typing ------------------------------------------------------------------------------------
+
+/** room -> when this tab last told the room that its user is typing (Date.now()). */
+const typingSent = new Map();
+
+function isTypingNotice(frame) {
+    return frame.event === TYPING.event;
+}
+
+/** The composer's input event: tells the shown room that this user is typing, at most once per TYPING_NOTICE_MS. */
+function typed() {
+    const c = conversations.get(current);
+    if (!c || c.kind !== "room" || byId("message-text").value.trim() === "") {
+        return;
+    }
+    const now = Date.now();
+    if (now - (typingSent.get(c.name) || 0) >= TYPING_NOTICE_MS) {
+        typingSent.set(c.name, now);
+        // Best effort: a notice that fails (offline, a listen-only room) is not worth telling the user about.
+        client.publish(c.name, TYPING).catch(() => {});
+    }
+}
+
+/** `user` is typing in the room (a notice arrived), or stopped (`typing` false: timed out, or their message came). */
+function setTyping(c, user, typing) {
+    clearTimeout(c.typing.get(user));
+    if (typing) {
+        c.typing.set(user, setTimeout(() => setTyping(c, user, false), TYPING_SHOWN_MS));
+    } else if (!c.typing.delete(user)) {
+        return;
+    }
+    if (c.key === current) {
+        renderTyping();
+    }
+}
+
+/** The line under the conversation: who else is typing in the shown room. */
+function renderTyping() {
+    const c = conversations.get(current);
+    const users = c ? Array.from(c.typing.keys()).sort() : [];
+    let line = "";
+    if (users.length === 1) {
+        line = users[0] + " is typing…";
+    } else if (users.length === 2) {
+        line = users[0] + " and " + users[1] + " are typing…";
+    } else if (users.length > 2) {
+        line = users.length + " people are typing…";
+    }
+    byId("typing").textContent = line;
 }
 
 // ---- rooms and direct messages -------------------------------------------------------------
@@ -390,6 +454,9 @@ function leaveCurrent() {
 function send(text) {
     const c = conversations.get(current);
     if (c.kind === "room") {
+        // The message itself ends the typing (other pages clear the line when it arrives), so the
+        // next keystroke announces typing again at once.
+        typingSent.delete(c.name);
         client.publish(c.name, text).catch((error) => notice(c, "Not sent (" + error.message + "): " + text, "error"));
         return;
     }
@@ -465,7 +532,18 @@ function connect(query) {
     // Room frames that arrive after a leave was asked for have no conversation left to go to.
     client.on("message", (m) => {
         const c = conversations.get("#" + m.room);
-        if (c && addEntry(c, message(m)) && c.key !== current && m.from !== me) {
+        if (!c) {
+            return;
+        }
+        // Other tabs of the same user get this tab's notices (echo: false spares only this connection).
+        if (isTypingNotice(m)) {
+            if (m.from !== me) {
+                setTyping(c, m.from, true);
+            }
+            return;
+        }
+        setTyping(c, m.from, false);
+        if (addEntry(c, message(m)) && c.key !== current && m.from !== me) {
             c.unread++;
             renderLists();
             savePage();
@@ -585,6 +663,7 @@ function start() {
             input.value = "";
         }
     });
+    byId("message-text").addEventListener("input", typed);
     byId("leave").addEventListener("click", leaveCurrent);
     byId("load-older").addEventListener("click", loadOlder);
 

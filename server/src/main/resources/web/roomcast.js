@@ -410,6 +410,8 @@
         advance(room, frame) {
             const state = this.rooms.get(room);
             const position = { epoch: frame.epoch, offset: frame.offset };
+            // An ephemeral message (store: false) has no epoch: it is never recovered, so it never
+            // moves the position (docs/protocol.md, "Client behaviour", rule 4).
             if (state && typeof frame.epoch === "string" && isNewer(position, state.position)) {
                 state.position = position;
                 this.saveRooms();

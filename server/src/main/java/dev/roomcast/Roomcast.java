@@ -67,7 +67,7 @@ public final class Roomcast implements ServeCommand.RunningNode, AutoCloseable {
      */
     public static Roomcast start(RoomcastConfig config) throws BindException {
         Clock clock = Clock.systemUTC();
-        ServerMetrics metrics = new ServerMetrics();
+        ServerMetrics metrics = new ServerMetrics(config.namespaces());
         Backend backend;
         try {
             backend = metered(newBackend(config, clock, metrics), metrics, config.cluster().presenceGrace());

@@ -3,6 +3,7 @@ package dev.roomcast.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.roomcast.room.Payload;
 import dev.roomcast.testing.Requirements;
 import dev.roomcast.testing.TcpRelay;
 import dev.roomcast.testing.TestServer;
@@ -28,8 +29,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * docs/protocol.md's "Client behaviour", checked on both clients: one scripted scenario (join,
- * drop, missed messages, rejoin, refresh, refused refresh, expired token, then a refused upgrade) run against RoomcastClient
+ * docs/protocol.md's "Client behaviour", checked on both clients: one scripted scenario (join, an
+ * ephemeral message that must not move the recovery position, drop, missed messages, rejoin, refresh,
+ * refused refresh, expired token, then a refused upgrade) run against RoomcastClient
  * and against roomcast.js in Node, each against its own fresh server behind a TCP relay, and
  * both transcripts compared with the same expected one.
  */
@@ -42,6 +44,7 @@ class ConformanceIT {
             "open user=ann",
             "joined room=conformance offset=0",
             "message room=conformance offset=1 from=host text=one",
+            "message room=conformance offset=none from=host text=blip",
             "lost reconnecting=true",
             "open user=ann",
             "recovered room=conformance recovered=true missed=3",
@@ -104,6 +107,10 @@ class ConformanceIT {
                 awaitLine(client, "joined room=" + ROOM, 1);
                 publish(server, "one");
                 awaitLine(client, "text=one", 1);
+                // Ephemeral: no position, so the rejoin below must still ask for what follows "one".
+                server.node().hub().broadcast(ROOM, new dev.roomcast.hub.Publication("host", Payload.text("blip"), false, null, null))
+                        .toCompletableFuture().join();
+                awaitLine(client, "text=blip", 1);
 
                 relay.cut();                       // drop
                 awaitLine(client, "lost", 1);
@@ -180,7 +187,8 @@ class ConformanceIT {
         public void command(String line) {
             String[] parts = line.split(" ", 2);
             switch (parts[0]) {
-                case "join" -> client.join(parts[1], m -> lines.add("message room=" + m.room() + " offset=" + m.position().offset()
+                case "join" -> client.join(parts[1], m -> lines.add("message room=" + m.room()
+                                + " offset=" + (m.position() == null ? "none" : m.position().offset())
                                 + " from=" + m.from() + " text=" + m.text()))
                         .whenComplete((ok, error) -> lines.add(error == null ? "joined room=" + parts[1] + " offset=" + ok.offset() : failure("join", error)));
                 case "refresh" -> client.refresh(parts[1])

@@ -14,6 +14,12 @@ import java.util.TreeMap;
  */
 public record Namespaces(Map<String, Namespace> byName) {
 
+    /**
+     * The name that stands for the rooms no entry names (rooms without {@code :} among them) where a
+     * name is needed: the {@code namespace} label of the metrics. No entry may take it.
+     */
+    public static final String DEFAULT_NAME = "default";
+
     private static final Namespaces NONE = new Namespaces(Map.of());
 
     public Namespaces {

@@ -52,6 +52,10 @@ final class NamespacesSection {
                 throw new InvalidSetting(where, "a namespace is the part of a room name before its first ':',"
                         + " so it is not empty, has no ':' and does not start with '$'");
             }
+            if (name.equals(Namespaces.DEFAULT_NAME)) {
+                throw new InvalidSetting(where, "'" + Namespaces.DEFAULT_NAME + "' is reserved: it labels the metrics of the"
+                        + " rooms no entry names; give these rooms another namespace");
+            }
             byName.put(name, namespace(file, where, entry.getValue()));
         }
         return new Namespaces(byName);

@@ -29,7 +29,7 @@ public final class MeteredBroker implements Broker {
     public void start(BrokerListener listener) {
         broker.start(event -> {
             if (event instanceof RoomEvent.PresenceChange change) {
-                metrics.presenceChanged(change.joined());
+                metrics.presenceChanged(change.room(), change.joined());
             }
             listener.onEvent(event);
         });
@@ -39,7 +39,7 @@ public final class MeteredBroker implements Broker {
     public CompletionStage<Position> publish(String room, Draft draft) {
         long start = System.nanoTime();
         return broker.publish(room, draft).whenComplete((position, failure) ->
-                metrics.brokerPublished(System.nanoTime() - start, failure == null));
+                metrics.brokerPublished(room, System.nanoTime() - start, failure == null));
     }
 
     @Override

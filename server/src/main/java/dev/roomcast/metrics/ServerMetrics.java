@@ -1,6 +1,7 @@
 package dev.roomcast.metrics;
 
 import dev.roomcast.broker.redis.RedisObserver;
+import dev.roomcast.config.Namespaces;
 import dev.roomcast.hub.CloseReason;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -16,6 +17,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,14 +28,17 @@ import java.util.function.IntSupplier;
 
 /**
  * The node's Prometheus metrics: every meter name and tag is here, and no tag ever holds a room or
- * user name, so the number of series is fixed by the code. docs/operations.md says what each means
- * (a test checks the table against this registry).
+ * user name, so the number of series is fixed by the code and the config file: the per-room series
+ * carry a {@code namespace} label whose values are the configured namespaces' names and
+ * {@value Namespaces#DEFAULT_NAME} (see {@link NamespaceMeters}). docs/operations.md says what each
+ * means (a test checks the table against this registry).
  *
  * <p>Counters on the delivery path are {@link LongAdder}s read at scrape time, so counting a
  * delivery costs one uncontended add and no allocation; the delivery latency is sampled once per
  * event-loop batch, not per delivery.
  *
- * <p>Threading: thread-safe (Micrometer meters, adders, a concurrent map of lazily made timers).
+ * <p>Threading: thread-safe (Micrometer meters, adders, a concurrent map of lazily made timers; the
+ * namespaces' map is filled in the constructor and only read after).
  */
 public final class ServerMetrics implements AutoCloseable {
 
@@ -51,21 +56,16 @@ public final class ServerMetrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
     private final LongAdder messagesIn = new LongAdder();
-    private final LongAdder deliveries = new LongAdder();
-    private final LongAdder bytesOut = new LongAdder();
+    /** By configured namespace name; rooms of other namespaces and without one count in {@link #defaultNamespace}. */
+    private final Map<String, NamespaceMeters> namespaces = new HashMap<>();
+    private final NamespaceMeters defaultNamespace;
     private final Counter slowConsumerCloses;
     private final Counter rateLimited;
     private final Map<UpgradeRejection, Counter> rejections = new EnumMap<>(UpgradeRejection.class);
     private final Timer deliveryLatency;
-    private final Timer publishOk;
-    private final Timer publishFailed;
     private final Map<BrokerOperation, Counter> brokerErrors = new EnumMap<>(BrokerOperation.class);
-    private final Counter recovered;
-    private final Counter notRecovered;
     private final Counter directDelivered;
     private final Counter directNoSuchUser;
-    private final Counter presenceJoined;
-    private final Counter presenceLeft;
     private final Counter brokerReconnects;
     private final Counter brokerCatchUps;
     private final Counter brokerCatchUpMessages;
@@ -73,14 +73,14 @@ public final class ServerMetrics implements AutoCloseable {
     private final Map<String, Timer> lazyTimers = new ConcurrentHashMap<>();
     private final Map<CloseReason, Counter> closes = new EnumMap<>(CloseReason.class);
 
-    public ServerMetrics() {
+    /** @param namespaces the configured namespaces: each is a value of the {@code namespace} label */
+    public ServerMetrics(Namespaces namespaces) {
         FunctionCounter.builder("roomcast.messages.in", messagesIn, LongAdder::doubleValue)
                 .description("Messages accepted from clients").register(registry);
-        FunctionCounter.builder("roomcast.deliveries", deliveries, LongAdder::doubleValue)
-                .description("Room events queued to client connections").register(registry);
-        FunctionCounter.builder("roomcast.bytes.out", bytesOut, LongAdder::doubleValue)
-                .description("Bytes of room-event frames queued to client connections").baseUnit("bytes")
-                .register(registry);
+        defaultNamespace = namespaceMeters(Namespaces.DEFAULT_NAME);
+        for (String name : namespaces.byName().keySet()) {
+            this.namespaces.put(name, namespaceMeters(name));
+        }
         slowConsumerCloses = Counter.builder("roomcast.slow.consumer.closes")
                 .description("Connections closed with 1013 because they did not read fast enough").register(registry);
         rateLimited = Counter.builder("roomcast.rate.limited.messages")
@@ -98,18 +98,12 @@ public final class ServerMetrics implements AutoCloseable {
                 .distributionStatisticExpiry(Duration.ofMinutes(1))
                 .distributionStatisticBufferLength(3)
                 .register(registry);
-        publishOk = publishTimer("ok");
-        publishFailed = publishTimer("error");
         for (BrokerOperation operation : BrokerOperation.values()) {
             brokerErrors.put(operation, Counter.builder("roomcast.broker.errors").tag("operation", operation.tag())
                     .description("Broker operations that failed (Redis unreachable or timed out)").register(registry));
         }
-        recovered = recoveries("recovered");
-        notRecovered = recoveries("not_recovered");
         directDelivered = directMessages("delivered");
         directNoSuchUser = directMessages("no_such_user");
-        presenceJoined = presenceChanges("joined");
-        presenceLeft = presenceChanges("left");
         brokerReconnects = Counter.builder("roomcast.broker.reconnects")
                 .description("Connections to Redis re-established after they dropped").register(registry);
         brokerCatchUps = Counter.builder("roomcast.broker.catchups")
@@ -148,9 +142,20 @@ public final class ServerMetrics implements AutoCloseable {
         deliveryLatency.record(nanos, TimeUnit.NANOSECONDS);
     }
 
-    /** A publish through the broker took {@code nanos} from the call to its position (or failure). */
-    public void brokerPublished(long nanos, boolean ok) {
-        (ok ? publishOk : publishFailed).record(nanos, TimeUnit.NANOSECONDS);
+    /**
+     * The meters of the room's namespace. Resolve once per room event, publish or join (it looks the
+     * namespace up by name), never per delivery.
+     */
+    public NamespaceMeters namespaceOf(String room) {
+        if (namespaces.isEmpty() || room.indexOf(':') < 0) {
+            return defaultNamespace;
+        }
+        return namespaces.getOrDefault(Namespaces.nameOf(room), defaultNamespace);
+    }
+
+    /** A publish to {@code room} through the broker took {@code nanos} from the call to its position (or failure). */
+    public void brokerPublished(String room, long nanos, boolean ok) {
+        namespaceOf(room).published(nanos, ok);
         if (!ok) {
             brokerFailed(BrokerOperation.PUBLISH);
         }
@@ -169,9 +174,9 @@ public final class ServerMetrics implements AutoCloseable {
         });
     }
 
-    /** A join with {@code since} was answered: recovered (the exact missed messages follow) or not. */
-    public void recovery(boolean wasRecovered) {
-        (wasRecovered ? recovered : notRecovered).increment();
+    /** A join of {@code room} with {@code since} was answered: recovered (the exact missed messages follow) or not. */
+    public void recovery(String room, boolean wasRecovered) {
+        namespaceOf(room).recovery(wasRecovered);
     }
 
     /** A direct message was sent: to at least one session of its user somewhere, or to nobody. */
@@ -179,9 +184,9 @@ public final class ServerMetrics implements AutoCloseable {
         (delivered ? directDelivered : directNoSuchUser).increment();
     }
 
-    /** A user's first session in a room arrived, or its last left, as announced to this node. */
-    public void presenceChanged(boolean joined) {
-        (joined ? presenceJoined : presenceLeft).increment();
+    /** A user's first session in {@code room} arrived, or its last left, as announced to this node. */
+    public void presenceChanged(String room, boolean joined) {
+        namespaceOf(room).presenceChanged(joined);
     }
 
     /**
@@ -236,12 +241,6 @@ public final class ServerMetrics implements AutoCloseable {
         messagesIn.increment();
     }
 
-    /** One room event of {@code bytes} frame bytes queued to one connection. */
-    public void delivered(int bytes) {
-        deliveries.increment();
-        bytesOut.add(bytes);
-    }
-
     /** A WebSocket began to close for {@code reason}; once per connection. */
     public void webSocketClosed(CloseReason reason) {
         closes.get(reason).increment();
@@ -271,7 +270,11 @@ public final class ServerMetrics implements AutoCloseable {
                 p99 = value.value(TimeUnit.SECONDS);
             }
         }
-        return new Snapshot(messagesIn.sum(), deliveries.sum(), (long) slowConsumerCloses.count(),
+        long deliveries = defaultNamespace.deliveries().sum();
+        for (NamespaceMeters namespace : namespaces.values()) {
+            deliveries += namespace.deliveries().sum();
+        }
+        return new Snapshot(messagesIn.sum(), deliveries, (long) slowConsumerCloses.count(),
                 (long) rateLimited.count(), refused, p50, p99);
     }
 
@@ -296,15 +299,28 @@ public final class ServerMetrics implements AutoCloseable {
         registry.close();
     }
 
-    private Timer publishTimer(String outcome) {
-        return Timer.builder("roomcast.broker.publish").tag("outcome", outcome)
+    private NamespaceMeters namespaceMeters(String namespace) {
+        NamespaceMeters meters = new NamespaceMeters(publishTimer(namespace, "ok"), publishTimer(namespace, "error"),
+                recoveries(namespace, "recovered"), recoveries(namespace, "not_recovered"),
+                presenceChanges(namespace, "joined"), presenceChanges(namespace, "left"));
+        FunctionCounter.builder("roomcast.deliveries", meters.deliveries(), LongAdder::doubleValue)
+                .tag("namespace", namespace)
+                .description("Room events queued to client connections").register(registry);
+        FunctionCounter.builder("roomcast.bytes.out", meters.bytesOut(), LongAdder::doubleValue)
+                .tag("namespace", namespace)
+                .description("Bytes of room-event frames queued to client connections").baseUnit("bytes")
+                .register(registry);
+        return meters;
+    }
+
+    private Timer publishTimer(String namespace, String outcome) {
+        return Timer.builder("roomcast.broker.publish").tag("namespace", namespace).tag("outcome", outcome)
                 .description("Publishes through the broker, from the call to the message's position (or the failure)")
                 .serviceLevelObjectives(LATENCY_BUCKETS).register(registry);
     }
 
-
-    private Counter recoveries(String outcome) {
-        return Counter.builder("roomcast.recoveries").tag("outcome", outcome)
+    private Counter recoveries(String namespace, String outcome) {
+        return Counter.builder("roomcast.recoveries").tag("namespace", namespace).tag("outcome", outcome)
                 .description("Joins with since: recovered (the exact missed messages follow) or not").register(registry);
     }
 
@@ -313,8 +329,8 @@ public final class ServerMetrics implements AutoCloseable {
                 .description("Direct messages sent, by whether their user had a session anywhere").register(registry);
     }
 
-    private Counter presenceChanges(String change) {
-        return Counter.builder("roomcast.presence.changes").tag("change", change)
+    private Counter presenceChanges(String namespace, String change) {
+        return Counter.builder("roomcast.presence.changes").tag("namespace", namespace).tag("change", change)
                 .description("Presence changes announced to this node: a user's first session in a room, or its last")
                 .register(registry);
     }

@@ -78,7 +78,7 @@ public final class NettyServer {
 
     /** The encoder the hub prepares broadcasts with. */
     public EventFramesFactory encoder() {
-        return new EventFramesFactory(ByteBufAllocator.DEFAULT);
+        return new EventFramesFactory(ByteBufAllocator.DEFAULT, metrics);
     }
 
     /**

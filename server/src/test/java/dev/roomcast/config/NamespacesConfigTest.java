@@ -65,6 +65,8 @@ class NamespacesConfigTest {
         assertThat(refusal("namespaces:\n  n:\n    compression: on\n"))
                 .contains("namespaces.n.compression: unknown key (a namespace has publish, presence, anonymous-join, history)");
         assertThat(refusal("namespaces:\n  $sys:\n    publish: api\n")).contains("namespaces.$sys: a namespace is the part");
+        assertThat(refusal("namespaces:\n  default:\n    publish: api\n"))
+                .contains("namespaces.default: 'default' is reserved: it labels the metrics of the rooms no entry names");
         assertThat(refusal("namespaces:\n  - notify\n")).contains("namespaces must be a mapping");
     }
 

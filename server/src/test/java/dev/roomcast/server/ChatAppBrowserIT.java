@@ -3,8 +3,13 @@ package dev.roomcast.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.roomcast.testing.BrowserAndServer;
 import dev.roomcast.testing.ChatPage;
+import dev.roomcast.testing.JsonWs;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.function.Predicate;
 import java.util.stream.IntStream;
@@ -22,8 +27,8 @@ import org.openqa.selenium.interactions.Actions;
 /**
  * /chat.html, the full chat on roomcast.js, in headless Chromium against one in-memory node: two
  * users in two rooms (messages, unread counts, presence, a direct message, markup shown as text),
- * a reload in the middle of a conversation, older history, the remembered name, keyboard-only use
- * and a phone-sized screen. Screenshots are kept in target/screenshots.
+ * the typing indicator, a reload in the middle of a conversation, older history, the remembered name,
+ * keyboard-only use and a phone-sized screen. Screenshots are kept in target/screenshots.
  */
 @Tag("browser")
 @Timeout(240)
@@ -97,6 +102,38 @@ class ChatAppBrowserIT {
         env.browser().screenshot("ChatAppBrowserIT-two-users-bob");
         ann.select("#alpha");
         env.browser().screenshot("ChatAppBrowserIT-two-users-ann");
+    }
+
+    @Test
+    void typingIsShownToTheOthersOnlyClearsByItselfOrWithTheMessageAndNeverEntersTheHistory() throws Exception {
+        ChatPage kim = ChatPage.openConnected(env.driver(), url("/chat.html?name=kim&room=typing"));
+        ChatPage lou = ChatPage.openConnected(env.driver(), url("/chat.html?name=lou&room=typing"));
+        kim.await("lou listed in #typing", d -> kim.presence().contains("lou"));
+
+        kim.type("hmm");
+        lou.await("'kim is typing…'", d -> lou.typing().equals("kim is typing…"));
+        env.browser().screenshot("ChatAppBrowserIT-typing");
+        assertThat(kim.typing()).as("kim is not told that she is typing").isEmpty();
+        lou.await("the typing line cleared once kim stopped", d -> lou.typing().isEmpty());
+
+        kim.type(", yes");
+        lou.await("'kim is typing…' again", d -> lou.typing().equals("kim is typing…"));
+        kim.send("!");
+        lou.awaitMessage("kim: hmm, yes!");
+        assertThat(lou.typing()).as("cleared by kim's message").isEmpty();
+        assertThat(lou.messages()).as("no typing notice shown as a message").containsExactly("kim: hmm, yes!");
+        assertThat(kim.messages()).containsExactly("kim: hmm, yes!");
+
+        lou.navigate(url("/chat.html"));
+        lou.awaitStatus("open");
+        lou.awaitMessage("kim: hmm, yes!");
+        assertThat(lou.messages()).as("after a reload").containsExactly("kim: hmm, yes!");
+        HttpResponse<String> history = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(env.server().http("/v1/rooms/typing/history")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        JsonNode stored = JsonWs.JSON.readTree(history.body()).path("messages");
+        assertThat(stored).as("the room's history: %s", stored).hasSize(1);
+        assertThat(stored.get(0).path("text").asText()).isEqualTo("hmm, yes!");
     }
 
     @Test

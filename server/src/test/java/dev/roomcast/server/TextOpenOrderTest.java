@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.roomcast.broker.Backend;
 import dev.roomcast.broker.LocalBroker;
+import dev.roomcast.config.Namespaces;
 import dev.roomcast.config.RoomcastConfig;
 import dev.roomcast.hub.Hub;
 import dev.roomcast.metrics.ServerMetrics;
@@ -49,7 +50,7 @@ class TextOpenOrderTest {
 
     private static final String ROOM = "lobby";
 
-    private final ServerMetrics metrics = new ServerMetrics();
+    private final ServerMetrics metrics = new ServerMetrics(Namespaces.none());
     private final EmbeddedChannel leaver = new EmbeddedChannel();
     private final EmbeddedChannel stayer = new EmbeddedChannel();
     /** The stayer's wire: its bytes go out, the completion of their writes waits for {@link #completeWrites}. */
@@ -65,7 +66,7 @@ class TextOpenOrderTest {
         Connections connections = new Connections(loops);
         broker = new LocalBroker(config.history().historySize(), config.history().historyMaxAge(),
                 config.history().historyMaxBytes(), Clock.systemUTC());
-        Hub hub = new Hub(loops.all(), Backend.local(broker), new EventFramesFactory(ByteBufAllocator.DEFAULT), Clock.systemUTC());
+        Hub hub = new Hub(loops.all(), Backend.local(broker), new EventFramesFactory(ByteBufAllocator.DEFAULT, metrics), Clock.systemUTC());
         Identities identities = new Identities();
         notices = new AggregatedLog(LoggerFactory.getLogger(AggregatedLog.class), Level.INFO, AggregatedLog.INTERVAL);
         ServerContext context = new ServerContext(config, hub, loops, connections, new WebSocketCloser(metrics, notices),

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.roomcast.broker.Backend;
 import dev.roomcast.broker.LocalBroker;
+import dev.roomcast.config.Namespaces;
 import dev.roomcast.config.RoomcastConfig;
 import dev.roomcast.hub.Hub;
 import dev.roomcast.metrics.ServerMetrics;
@@ -53,7 +54,7 @@ class WebSocketUpgradeTest {
             + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
             + "Sec-WebSocket-Version: 13\r\n\r\n";
 
-    private final ServerMetrics metrics = new ServerMetrics();
+    private final ServerMetrics metrics = new ServerMetrics(Namespaces.none());
     private final AggregatedLog notices = new AggregatedLog(LoggerFactory.getLogger(AggregatedLog.class), Level.INFO,
             AggregatedLog.INTERVAL);
     private final EmbeddedChannel server = new EmbeddedChannel();
@@ -69,7 +70,7 @@ class WebSocketUpgradeTest {
         NettyLoops loops = new NettyLoops(loop, config.network().pingInterval(), config.network().maxMissedPongs());
         Connections connections = new Connections(loops);
         broker = new LocalBroker(config.history().historySize(), config.history().historyMaxAge(), config.history().historyMaxBytes(), Clock.systemUTC());
-        Hub hub = new Hub(loops.all(), Backend.local(broker), new EventFramesFactory(ByteBufAllocator.DEFAULT), Clock.systemUTC(), nanos -> { });
+        Hub hub = new Hub(loops.all(), Backend.local(broker), new EventFramesFactory(ByteBufAllocator.DEFAULT, metrics), Clock.systemUTC(), nanos -> { });
         Identities identities = new Identities();
         ServerContext context = new ServerContext(config, hub, loops, connections, new WebSocketCloser(metrics, notices),
                 identities, metrics, notices, new UpgradeGate(config, connections::draining, identities, metrics));

@@ -88,6 +88,16 @@ public final class ChatPage {
         return strings("return [...document.querySelectorAll('#presence li .name')].map(n => n.textContent)");
     }
 
+    /** The line under the conversation saying who is typing ("" when nobody is). */
+    public String typing() {
+        return focus().findElement(By.id("typing")).getText();
+    }
+
+    /** Types {@code text} in the message box without sending it. */
+    public void type(String text) {
+        focus().findElement(By.id("message-text")).sendKeys(text);
+    }
+
     public String title() {
         return focus().findElement(By.id("conversation-title")).getText();
     }

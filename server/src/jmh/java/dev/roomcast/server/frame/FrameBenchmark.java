@@ -1,5 +1,8 @@
 package dev.roomcast.server.frame;
 
+import dev.roomcast.config.Namespaces;
+import dev.roomcast.metrics.NamespaceMeters;
+import dev.roomcast.metrics.ServerMetrics;
 import dev.roomcast.protocol.WireFormat;
 import dev.roomcast.room.Position;
 import dev.roomcast.room.RoomEvent;
@@ -40,6 +43,8 @@ public class FrameBenchmark {
     String allocator;
 
     private ByteBufAllocator alloc;
+    private ServerMetrics metrics;
+    private NamespaceMeters meters;
     private RoomEvent message;
     private ByteBuf frame;
     private final ByteBuf[] duplicates = new ByteBuf[RECIPIENTS];
@@ -51,19 +56,22 @@ public class FrameBenchmark {
             case "pooled" -> PooledByteBufAllocator.DEFAULT;
             default -> UnpooledByteBufAllocator.DEFAULT;
         };
+        metrics = new ServerMetrics(Namespaces.none());
+        meters = metrics.namespaceOf("hall");
         message = new RoomEvent.Message("hall", new Position("e", 1), "ann", "x".repeat(textBytes), 0);
-        frame = new EventFrames(message, alloc).frame(WireFormat.SEED_TEXT).retain();
+        frame = new EventFrames(message, alloc, meters).frame(WireFormat.SEED_TEXT).retain();
     }
 
     @TearDown
     public void tearDown() {
         frame.release();
+        metrics.close();
     }
 
     /** One broadcast's encode: the seed text frame built once and freed. */
     @Benchmark
     public void encodeSeedTextFrame(Blackhole sink) {
-        EventFrames event = new EventFrames(message, alloc);
+        EventFrames event = new EventFrames(message, alloc, meters);
         sink.consume(event.frame(WireFormat.SEED_TEXT));
         event.release();
     }

@@ -1,6 +1,7 @@
 package dev.roomcast.server.frame;
 
 import dev.roomcast.hub.SharedEvent;
+import dev.roomcast.metrics.NamespaceMeters;
 import dev.roomcast.protocol.JsonEvents;
 import dev.roomcast.protocol.SeedText;
 import dev.roomcast.protocol.WireFormat;
@@ -23,13 +24,20 @@ public final class EventFrames implements SharedEvent {
 
     private final RoomEvent event;
     private final ByteBufAllocator alloc;
+    private final NamespaceMeters meters;
     private final AtomicInteger references = new AtomicInteger(1);
     private volatile ByteBuf seedText;
     private volatile ByteBuf json;
 
-    public EventFrames(RoomEvent event, ByteBufAllocator alloc) {
+    public EventFrames(RoomEvent event, ByteBufAllocator alloc, NamespaceMeters meters) {
         this.event = event;
         this.alloc = alloc;
+        this.meters = meters;
+    }
+
+    /** Where its deliveries are counted: the meters of its room's namespace. */
+    public NamespaceMeters meters() {
+        return meters;
     }
 
     @Override

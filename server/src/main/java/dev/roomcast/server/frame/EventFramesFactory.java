@@ -2,20 +2,27 @@ package dev.roomcast.server.frame;
 
 import dev.roomcast.hub.SharedEvent;
 import dev.roomcast.hub.SharedEventFactory;
+import dev.roomcast.metrics.ServerMetrics;
 import dev.roomcast.room.RoomEvent;
 import io.netty.buffer.ByteBufAllocator;
 
-/** The hub's {@link SharedEventFactory} on Netty buffers: one {@link EventFrames} per broadcast. Stateless; any thread. */
+/**
+ * The hub's {@link SharedEventFactory} on Netty buffers: one {@link EventFrames} per broadcast, which
+ * carries the meters of its room's namespace so that its deliveries are counted without looking the
+ * namespace up again. Stateless; any thread.
+ */
 public final class EventFramesFactory implements SharedEventFactory {
 
     private final ByteBufAllocator alloc;
+    private final ServerMetrics metrics;
 
-    public EventFramesFactory(ByteBufAllocator alloc) {
+    public EventFramesFactory(ByteBufAllocator alloc, ServerMetrics metrics) {
         this.alloc = alloc;
+        this.metrics = metrics;
     }
 
     @Override
     public SharedEvent prepare(RoomEvent event) {
-        return new EventFrames(event, alloc);
+        return new EventFrames(event, alloc, metrics.namespaceOf(event.room()));
     }
 }

@@ -4,7 +4,6 @@ import dev.roomcast.hub.CloseReason;
 import dev.roomcast.hub.Loop;
 import dev.roomcast.hub.Session;
 import dev.roomcast.hub.SharedEvent;
-import dev.roomcast.metrics.ServerMetrics;
 import dev.roomcast.protocol.ServerFrames;
 import dev.roomcast.protocol.WireFormat;
 import dev.roomcast.room.DirectMessage;
@@ -46,20 +45,18 @@ final class ChannelSession implements Session {
     private ChannelOutboundInvoker frames;
     private final Loop loop;
     private final WireFormat format;
-    private final ServerMetrics metrics;
     private final WebSocketCloser closer;
     private boolean unflushed;
     private boolean closing;
 
     ChannelSession(String node, long number, String user, Channel channel, Loop loop, WireFormat format,
-                   ServerMetrics metrics, WebSocketCloser closer) {
+                   WebSocketCloser closer) {
         this.node = node;
         this.number = number;
         this.user = user;
         this.channel = channel;
         this.loop = loop;
         this.format = format;
-        this.metrics = metrics;
         this.closer = closer;
     }
 
@@ -84,12 +81,13 @@ final class ChannelSession implements Session {
         if (closing) {
             return false;
         }
-        ByteBuf frame = ((EventFrames) event).frame(format);
+        EventFrames frames = (EventFrames) event;
+        ByteBuf frame = frames.frame(format);
         if (frame == null || !fits(frame)) {
             return false;
         }
         frames().write(frame.retainedDuplicate(), frames().voidPromise());
-        metrics.delivered(frame.readableBytes());
+        frames.meters().delivered(frame.readableBytes());
         if (unflushed) {
             return false;
         }

@@ -219,7 +219,7 @@ public final class JsonEndpoint extends WebSocketEndpoint {
             byte[] ok = ServerFrames.ok(join.ref(), join.room(), joined.position());
             JoinOutcome.Recovery recovery = joined.recovery();
             if (recovery != null) {
-                context.metrics().recovery(recovery.recovered());
+                context.metrics().recovery(join.room(), recovery.recovered());
             }
             return recovery == null
                     ? answered(ok)

@@ -20,7 +20,7 @@ public record ServerContext(RoomcastConfig config, Hub hub, NettyLoops loops, Co
     /** A session for an upgraded channel, owned by the channel's event loop. */
     ChannelSession newSession(Channel channel, String user, WireFormat format) {
         return new ChannelSession(identities.nodeId(), identities.newSessionNumber(), user, channel,
-                loops.of(channel.eventLoop()), format, metrics, closer);
+                loops.of(channel.eventLoop()), format, closer);
     }
 
     /** A fresh token bucket for one connection's inbound messages, with the configured limits. */

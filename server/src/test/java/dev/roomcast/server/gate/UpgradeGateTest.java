@@ -2,6 +2,7 @@ package dev.roomcast.server.gate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.roomcast.config.Namespaces;
 import dev.roomcast.config.RoomcastConfig;
 import dev.roomcast.metrics.ServerMetrics;
 import dev.roomcast.metrics.UpgradeRejection;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.Test;
 /** The gate's decisions that sockets cannot easily provoke: draining, and addresses from a proxy header. */
 class UpgradeGateTest {
 
-    private final ServerMetrics metrics = new ServerMetrics();
+    private final ServerMetrics metrics = new ServerMetrics(Namespaces.none());
     private final AtomicBoolean draining = new AtomicBoolean();
 
     @AfterEach

@@ -2,6 +2,7 @@ package dev.roomcast.server.websocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.roomcast.config.Namespaces;
 import dev.roomcast.hub.CloseReason;
 import dev.roomcast.hub.Loop;
 import dev.roomcast.metrics.ServerMetrics;
@@ -54,7 +55,7 @@ class ChannelSessionTest {
         }
     }
 
-    private final ServerMetrics metrics = new ServerMetrics();
+    private final ServerMetrics metrics = new ServerMetrics(Namespaces.none());
     private final AggregatedLog notices = new AggregatedLog(LoggerFactory.getLogger(AggregatedLog.class), Level.INFO,
             AggregatedLog.INTERVAL);
 
@@ -65,13 +66,13 @@ class ChannelSessionTest {
     }
 
     private ChannelSession sessionOn(EmbeddedChannel channel) {
-        return new ChannelSession("node", 1, "guest", channel, new EmbeddedLoop(channel), WireFormat.SEED_TEXT, metrics,
+        return new ChannelSession("node", 1, "guest", channel, new EmbeddedLoop(channel), WireFormat.SEED_TEXT,
                 new WebSocketCloser(metrics, notices));
     }
 
-    private static EventFrames message(String text) {
+    private EventFrames message(String text) {
         RoomEvent event = new RoomEvent.Message("lobby", new Position("e1", 0), "guest", text, 0);
-        return new EventFrames(event, ByteBufAllocator.DEFAULT);
+        return new EventFrames(event, ByteBufAllocator.DEFAULT, metrics.namespaceOf("lobby"));
     }
 
     @Test
