@@ -1,6 +1,7 @@
 package dev.roomcast.metrics;
 
 import dev.roomcast.broker.redis.RedisObserver;
+import dev.roomcast.config.Namespace;
 import dev.roomcast.hub.CloseReason;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -71,6 +72,22 @@ public final class ServerMetrics implements AutoCloseable {
     /** Made on first use: the HTTP API's routes × statuses and Redis's command types are bounded but not listed here. */
     private final Map<String, Timer> lazyTimers = new ConcurrentHashMap<>();
     private final Map<CloseReason, Counter> closes = new EnumMap<>(CloseReason.class);
+    private final Map<Namespace.SlowConsumer, Map<SlowConsumerAction, Counter>> slowConsumerActions =
+            new EnumMap<>(Namespace.SlowConsumer.class);
+
+    /** What a slow-consumer policy did to a connection that fell behind (docs/operations.md, "Slow consumers"). */
+    public enum SlowConsumerAction {
+        /** The connection was closed with 1013. */
+        CLOSED,
+        /** A waiting room message was dropped, oldest first. */
+        DROPPED,
+        /** A waiting message was replaced by a newer one of the same key. */
+        REPLACED;
+
+        String tag() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
 
     public ServerMetrics() {
         FunctionCounter.builder("roomcast.messages.in", messagesIn, LongAdder::doubleValue)
@@ -120,6 +137,15 @@ public final class ServerMetrics implements AutoCloseable {
             closes.put(reason, Counter.builder("roomcast.websocket.closes")
                     .tag("reason", reason.name().toLowerCase(Locale.ROOT))
                     .description("WebSocket connections closed, by why").register(registry));
+        }
+        for (Namespace.SlowConsumer policy : Namespace.SlowConsumer.values()) {
+            Map<SlowConsumerAction, Counter> actions = new EnumMap<>(SlowConsumerAction.class);
+            for (SlowConsumerAction action : SlowConsumerAction.values()) {
+                actions.put(action, Counter.builder("roomcast.slow.consumer.actions")
+                        .tag("policy", policy.key()).tag("action", action.tag())
+                        .description("What slow-consumer policies did to connections that fell behind").register(registry));
+            }
+            slowConsumerActions.put(policy, actions);
         }
         new JvmMemoryMetrics().bindTo(registry);
         gcMetrics.bindTo(registry);
@@ -238,6 +264,11 @@ public final class ServerMetrics implements AutoCloseable {
         if (reason == CloseReason.SLOW_CONSUMER) {
             slowConsumerCloses.increment();
         }
+    }
+
+    /** A connection's {@code policy} did {@code action} because the connection fell behind. */
+    public void slowConsumerAction(Namespace.SlowConsumer policy, SlowConsumerAction action) {
+        slowConsumerActions.get(policy).get(action).increment();
     }
 
     public void rateLimited() {

@@ -82,14 +82,16 @@ public final class NettyServer {
         UpgradeGate gate = new UpgradeGate(config, connections, identities, metrics);
         SslContext tls = config.network().tlsEnabled() ? TlsContexts.server(config.network().tlsCert(), config.network().tlsKey()) : null;
         ServerContext context = new ServerContext(config, hub, loops, connections, new WebSocketCloser(metrics, notices),
-                identities, new StaticPage(), metrics, notices, gate);
+                identities, new StaticPage(), metrics, notices, gate,
+                SlowConsumers.of(config.namespaces(), config.limits().outboundBufferBytes(), metrics));
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(channelType)
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                // Half the outbound bound for the socket buffer; the other half for frames waiting while it is full.
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
-                        new WriteBufferWaterMark(config.limits().outboundBufferBytes() / 2, config.limits().outboundBufferBytes()))
+                        new WriteBufferWaterMark(config.limits().outboundBufferBytes() / 4, config.limits().outboundBufferBytes() / 2))
                 .childHandler(new ConnectionInitializer(context, tls));
         try {
             listener = bootstrap.bind(config.network().host(), config.network().port()).syncUninterruptibly().channel();

@@ -165,9 +165,19 @@ abstract class WebSocketEndpoint extends SimpleChannelInboundHandler<WebSocketFr
         return session != null && session.closing();
     }
 
+    /** The socket buffer drained below its low water mark: what waited for it goes out. */
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        if (session != null && ctx.channel().isWritable()) {
+            session.writePending();
+        }
+        super.channelWritabilityChanged(ctx);
+    }
+
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         if (session != null) {
+            session.discardPending();
             context.loops().of(ctx.channel().eventLoop()).sockets().remove(this);
             context.hub().disconnect(session);
             logClosed(session);

@@ -60,7 +60,8 @@ class TextOpenOrderTest {
         Identities identities = new Identities();
         notices = new AggregatedLog(LoggerFactory.getLogger(AggregatedLog.class), Level.INFO, AggregatedLog.INTERVAL);
         ServerContext context = new ServerContext(config, hub, loops, connections, new WebSocketCloser(metrics, notices),
-                identities, new StaticPage(), metrics, notices, new UpgradeGate(config, connections, identities, metrics));
+                identities, new StaticPage(), metrics, notices, new UpgradeGate(config, connections, identities, metrics),
+                SlowConsumers.of(config.namespaces(), config.limits().outboundBufferBytes(), metrics));
         leaver.pipeline().addLast(new ConnectionInitializer(context, null));
         stayer.pipeline().addLast(new ConnectionInitializer(context, null));
         stayer.pipeline().addFirst("wire", new ChannelOutboundHandlerAdapter() {

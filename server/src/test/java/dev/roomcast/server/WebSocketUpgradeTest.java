@@ -63,7 +63,8 @@ class WebSocketUpgradeTest {
         Hub hub = new Hub(loops.all(), broker, new FrameEncoder(ByteBufAllocator.DEFAULT), Clock.systemUTC(), nanos -> { });
         Identities identities = new Identities();
         ServerContext context = new ServerContext(config, hub, loops, connections, new WebSocketCloser(metrics, notices),
-                identities, new StaticPage(), metrics, notices, new UpgradeGate(config, connections, identities, metrics));
+                identities, new StaticPage(), metrics, notices, new UpgradeGate(config, connections, identities, metrics),
+                SlowConsumers.of(config.namespaces(), config.limits().outboundBufferBytes(), metrics));
         server.pipeline().addLast(new ConnectionInitializer(context, null));
         server.writeInbound(Unpooled.copiedBuffer(HANDSHAKE, StandardCharsets.US_ASCII));
         ByteBuf response = server.readOutbound();
