@@ -22,6 +22,7 @@ import java.util.function.Function;
  *     presence: false         # default true
  *     anonymous-join: false   # default false
  *     slow-consumer: conflate # disconnect (default), drop_oldest or conflate
+ *     compression: true       # default --compression
  *     history:                # the history group's keys, for this namespace's rooms
  *       history-size: 20
  *       history-max-age: 10m
@@ -36,7 +37,8 @@ import java.util.function.Function;
 final class NamespacesSection {
 
     static final String KEY = "namespaces";
-    private static final List<String> KEYS = List.of("publish", "presence", "anonymous-join", "history", "slow-consumer");
+    private static final List<String> KEYS = List.of("publish", "presence", "anonymous-join", "history", "slow-consumer",
+            "compression");
     private static final List<String> HISTORY_FLAGS = List.of("--history-size", "--history-max-age");
 
     private NamespacesSection() {
@@ -71,6 +73,7 @@ final class NamespacesSection {
         Integer historySize = null;
         Duration historyMaxAge = null;
         Namespace.SlowConsumer slowConsumer = Namespace.DEFAULT.slowConsumer();
+        Boolean compression = null;
         for (Map.Entry<String, JsonNode> rule : rules.properties()) {
             String key = where + "." + rule.getKey();
             JsonNode value = rule.getValue();
@@ -78,6 +81,7 @@ final class NamespacesSection {
                 case "publish" -> publish = choice(key, value, Namespace.Publish.values(), Namespace.Publish::key);
                 case "presence" -> presence = bool(key, value);
                 case "anonymous-join" -> anonymousJoin = bool(key, value);
+                case "compression" -> compression = bool(key, value);
                 case "slow-consumer" -> slowConsumer = choice(key, value, Namespace.SlowConsumer.values(),
                         Namespace.SlowConsumer::key);
                 case "history" -> {
@@ -88,7 +92,8 @@ final class NamespacesSection {
                 default -> throw new InvalidSetting(key, "unknown key (a namespace has " + String.join(", ", KEYS) + ")");
             }
         }
-        return new Namespace(publish, presence, anonymousJoin, historySize, historyMaxAge, slowConsumer);
+        return new Namespace(publish, presence, anonymousJoin, historySize, historyMaxAge, slowConsumer,
+                compression);
     }
 
     /** One of {@code choices}, as the config file writes it ({@code name}), case and surrounding blanks ignored. */
@@ -148,6 +153,9 @@ final class NamespacesSection {
             yaml.append("    presence: ").append(namespace.presence()).append('\n');
             yaml.append("    anonymous-join: ").append(namespace.anonymousJoin()).append('\n');
             yaml.append("    slow-consumer: ").append(namespace.slowConsumer().key()).append('\n');
+            if (namespace.compression() != null) {
+                yaml.append("    compression: ").append(namespace.compression()).append('\n');
+            }
             if (namespace.historySize() != null || namespace.historyMaxAge() != null) {
                 yaml.append("    history:\n");
                 historyLine(yaml, "--history-size", namespace.historySize());

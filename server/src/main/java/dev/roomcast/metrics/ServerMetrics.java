@@ -54,6 +54,7 @@ public final class ServerMetrics implements AutoCloseable {
     private final LongAdder deliveries = new LongAdder();
     private final LongAdder bytesOut = new LongAdder();
     private final Counter slowConsumerCloses;
+    private final LongAdder compressedMessages = new LongAdder();
     private final Counter rateLimited;
     private final Map<UpgradeRejection, Counter> rejections = new EnumMap<>(UpgradeRejection.class);
     private final Timer deliveryLatency;
@@ -96,6 +97,9 @@ public final class ServerMetrics implements AutoCloseable {
                 .description("Room events queued to client connections").register(registry);
         FunctionCounter.builder("roomcast.bytes.out", bytesOut, LongAdder::doubleValue)
                 .description("Bytes of room-event frames queued to client connections").baseUnit("bytes")
+                .register(registry);
+        FunctionCounter.builder("roomcast.compressed.messages", compressedMessages, LongAdder::doubleValue)
+                .description("Room-event frames compressed for permessage-deflate members: once per broadcast and wire format")
                 .register(registry);
         slowConsumerCloses = Counter.builder("roomcast.slow.consumer.closes")
                 .description("Connections closed with 1013 because they did not read fast enough").register(registry);
@@ -256,6 +260,11 @@ public final class ServerMetrics implements AutoCloseable {
     public void delivered(int bytes) {
         deliveries.increment();
         bytesOut.add(bytes);
+    }
+
+    /** One room-event frame compressed, to be shared by every member that negotiated permessage-deflate. */
+    public void messageCompressed() {
+        compressedMessages.increment();
     }
 
     /** A WebSocket began to close for {@code reason}; once per connection. */

@@ -53,13 +53,15 @@ final class ChannelSession implements Session {
     private final ServerMetrics metrics;
     private final WebSocketCloser closer;
     private final SlowConsumers slowConsumers;
+    /** Whether the client negotiated permessage-deflate: it gets the room events' compressed frames. */
+    private final boolean deflate;
     private boolean unflushed;
     private boolean closing;
     /** What waits while the channel is not writable; null while nothing does. */
     private PendingFrames pending;
 
     ChannelSession(String node, long number, String user, Channel channel, Loop loop, WireFormat format,
-                   ServerMetrics metrics, WebSocketCloser closer, SlowConsumers slowConsumers) {
+                   ServerMetrics metrics, WebSocketCloser closer, SlowConsumers slowConsumers, boolean deflate) {
         this.node = node;
         this.number = number;
         this.user = user;
@@ -69,6 +71,7 @@ final class ChannelSession implements Session {
         this.metrics = metrics;
         this.closer = closer;
         this.slowConsumers = slowConsumers;
+        this.deflate = deflate;
     }
 
     @Override
@@ -92,7 +95,7 @@ final class ChannelSession implements Session {
         if (closing) {
             return false;
         }
-        ByteBuf frame = ((EncodedEvent) event).frame(format);
+        ByteBuf frame = ((EncodedEvent) event).frame(format, deflate);
         if (frame == null) {
             return false;
         }

@@ -11,9 +11,10 @@ import io.netty.buffer.Unpooled;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A room event with its frame bytes, built lazily at most once per {@link WireFormat} by
- * whichever loop first needs them and then shared by every recipient on every loop. Thread-safe.
- * Frames are freed when the last reference to the event is released.
+ * A room event with its frame bytes, built lazily at most once per {@link WireFormat}, and at most
+ * once more compressed for members that negotiated permessage-deflate, by whichever loop first needs
+ * them and then shared by every recipient on every loop. Thread-safe. Frames are freed when the last
+ * reference to the event is released.
  */
 final class EncodedEvent implements PreparedEvent {
 
@@ -22,13 +23,18 @@ final class EncodedEvent implements PreparedEvent {
 
     private final RoomEvent event;
     private final ByteBufAllocator alloc;
+    private final FrameCompression compression;
     private final AtomicInteger references = new AtomicInteger(1);
     private volatile ByteBuf seedText;
     private volatile ByteBuf json;
+    /** For members that negotiated permessage-deflate: compressed, or the plain frame again when not worth it. */
+    private volatile ByteBuf seedTextDeflated;
+    private volatile ByteBuf jsonDeflated;
 
-    EncodedEvent(RoomEvent event, ByteBufAllocator alloc) {
+    EncodedEvent(RoomEvent event, ByteBufAllocator alloc, FrameCompression compression) {
         this.event = event;
         this.alloc = alloc;
+        this.compression = compression;
     }
 
     @Override
@@ -37,14 +43,16 @@ final class EncodedEvent implements PreparedEvent {
     }
 
     /**
-     * The frame for this format, or {@code null} when the format does not show this event.
-     * Borrows: valid while the caller holds a reference; a caller that writes it writes a
-     * retained duplicate.
+     * The frame for this format, compressed when {@code deflate} (the member negotiated permessage-deflate)
+     * and the room's compression and the payload's size call for it; {@code null} when the format does
+     * not show this event. Borrows: valid while the caller holds a reference; a caller that writes it
+     * writes a retained duplicate.
      */
-    ByteBuf frame(WireFormat format) {
-        ByteBuf frame = format == WireFormat.SEED_TEXT ? seedText : json;
+    ByteBuf frame(WireFormat format, boolean deflate) {
+        ByteBuf frame = format == WireFormat.SEED_TEXT ? (deflate ? seedTextDeflated : seedText)
+                : (deflate ? jsonDeflated : json);
         if (frame == null) {
-            frame = encodeOnce(format);
+            frame = deflate ? deflateOnce(format) : encodeOnce(format);
         }
         return frame == NOT_RENDERED ? null : frame;
     }
@@ -82,6 +90,31 @@ final class EncodedEvent implements PreparedEvent {
         return json;
     }
 
+    private synchronized ByteBuf deflateOnce(WireFormat format) {
+        ByteBuf deflated = format == WireFormat.SEED_TEXT ? seedTextDeflated : jsonDeflated;
+        if (deflated != null) {
+            return deflated;
+        }
+        ByteBuf plain = encodeOnce(format);
+        if (plain == NOT_RENDERED) {
+            deflated = NOT_RENDERED;
+        } else {
+            int offset = WebSocketFrames.payloadOffset(plain);
+            int payloadBytes = plain.readableBytes() - offset;
+            // Below the threshold, or in a room that does not compress: the plain frame, with a reference of its own.
+            deflated = compression.compresses(event, payloadBytes)
+                    ? WebSocketFrames.deflatedText(alloc,
+                            compression.deflate(plain.nioBuffer(plain.readerIndex() + offset, payloadBytes)))
+                    : plain.retain();
+        }
+        if (format == WireFormat.SEED_TEXT) {
+            seedTextDeflated = deflated;
+        } else {
+            jsonDeflated = deflated;
+        }
+        return deflated;
+    }
+
     private synchronized void freeFrames() {
         if (seedText != null && seedText != NOT_RENDERED) {
             seedText.release();
@@ -89,7 +122,15 @@ final class EncodedEvent implements PreparedEvent {
         if (json != null && json != NOT_RENDERED) {
             json.release();
         }
+        if (seedTextDeflated != null && seedTextDeflated != NOT_RENDERED) {
+            seedTextDeflated.release();
+        }
+        if (jsonDeflated != null && jsonDeflated != NOT_RENDERED) {
+            jsonDeflated.release();
+        }
         seedText = null;
         json = null;
+        seedTextDeflated = null;
+        jsonDeflated = null;
     }
 }

@@ -9,13 +9,15 @@ import io.netty.buffer.ByteBufAllocator;
 final class FrameEncoder implements EventEncoder {
 
     private final ByteBufAllocator alloc;
+    private final FrameCompression compression;
 
-    FrameEncoder(ByteBufAllocator alloc) {
+    FrameEncoder(ByteBufAllocator alloc, FrameCompression compression) {
         this.alloc = alloc;
+        this.compression = compression;
     }
 
     @Override
     public PreparedEvent prepare(RoomEvent event) {
-        return new EncodedEvent(event, alloc);
+        return new EncodedEvent(event, alloc, compression);
     }
 }

@@ -70,7 +70,7 @@ public final class NettyServer {
 
     /** The encoder the hub prepares broadcasts with. */
     public FrameEncoder encoder() {
-        return new FrameEncoder(ByteBufAllocator.DEFAULT);
+        return new FrameEncoder(ByteBufAllocator.DEFAULT, FrameCompression.of(config, metrics));
     }
 
     /**

@@ -15,10 +15,13 @@ record ServerContext(RoomcastConfig config, Hub hub, NettyLoops loops, Connectio
                      WebSocketCloser closer, Identities identities, StaticPage page, ServerMetrics metrics,
                      AggregatedLog notices, UpgradeGate gate, SlowConsumers slowConsumers) {
 
-    /** A session for an upgraded channel, owned by the channel's event loop. */
-    ChannelSession newSession(Channel channel, String user, WireFormat format) {
+    /**
+     * A session for an upgraded channel, owned by the channel's event loop; {@code deflate}: the client
+     * negotiated permessage-deflate.
+     */
+    ChannelSession newSession(Channel channel, String user, WireFormat format, boolean deflate) {
         return new ChannelSession(identities.nodeId(), identities.newSessionNumber(), user, channel,
-                loops.of(channel.eventLoop()), format, metrics, closer, slowConsumers);
+                loops.of(channel.eventLoop()), format, metrics, closer, slowConsumers, deflate);
     }
 
     /** A fresh token bucket for one connection's inbound messages, with the configured limits. */

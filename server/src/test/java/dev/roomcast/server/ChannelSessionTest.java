@@ -7,6 +7,7 @@ import dev.roomcast.broker.Position;
 import dev.roomcast.broker.RoomEvent;
 import dev.roomcast.config.Namespace;
 import dev.roomcast.config.Namespaces;
+import dev.roomcast.config.RoomcastConfig;
 import dev.roomcast.hub.CloseReason;
 import dev.roomcast.hub.Loop;
 import dev.roomcast.metrics.ServerMetrics;
@@ -71,22 +72,22 @@ class ChannelSessionTest {
     /** Bytes that may wait in front of a full socket buffer: two or three of these tests' frames. */
     private static final int PENDING_LIMIT = 64;
     private static final Namespaces POLICIES = new Namespaces(Map.of(
-            "feed", new Namespace(Namespace.Publish.MEMBERS, true, false, null, null, Namespace.SlowConsumer.DROP_OLDEST),
-            "ticker", new Namespace(Namespace.Publish.MEMBERS, true, false, null, null, Namespace.SlowConsumer.CONFLATE)));
+            "feed", new Namespace(Namespace.Publish.MEMBERS, true, false, null, null, Namespace.SlowConsumer.DROP_OLDEST, null),
+            "ticker", new Namespace(Namespace.Publish.MEMBERS, true, false, null, null, Namespace.SlowConsumer.CONFLATE, null)));
 
     private ChannelSession sessionOn(EmbeddedChannel channel) {
         return new ChannelSession("node", 1, "guest", channel, new EmbeddedLoop(channel), WireFormat.SEED_TEXT, metrics,
-                new WebSocketCloser(metrics, notices), new SlowConsumers(POLICIES, PENDING_LIMIT, metrics));
+                new WebSocketCloser(metrics, notices), new SlowConsumers(POLICIES, PENDING_LIMIT, metrics), false);
     }
 
-    private static EncodedEvent message(String text) {
+    private EncodedEvent message(String text) {
         return message("lobby", text, null);
     }
 
-    private static EncodedEvent message(String room, String text, String key) {
+    private EncodedEvent message(String room, String text, String key) {
         RoomEvent event = new RoomEvent.Message(room, new Position("e1", 0), "guest", new Payload(null, text, null, key), 0,
                 null);
-        return new EncodedEvent(event, ByteBufAllocator.DEFAULT);
+        return new EncodedEvent(event, ByteBufAllocator.DEFAULT, FrameCompression.of(RoomcastConfig.defaults(), metrics));
     }
 
     /** A WebSocket pipeline's frame codec, so that the channel can take part in a closing handshake. */
@@ -115,7 +116,7 @@ class ChannelSessionTest {
         ChannelSession onB = sessionOn(b);
         EncodedEvent first = message("one");
         EncodedEvent second = message("two");
-        ByteBuf shared = first.frame(WireFormat.SEED_TEXT);
+        ByteBuf shared = first.frame(WireFormat.SEED_TEXT, false);
 
         assertThat(onA.deliver(first)).as("first write leaves unflushed data").isTrue();
         assertThat(onA.deliver(second)).as("already unflushed").isFalse();
@@ -149,7 +150,7 @@ class ChannelSessionTest {
         EmbeddedChannel slow = webSocketChannel();
         ChannelSession session = sessionOn(slow);
         EncodedEvent small = message("fits");
-        ByteBuf smallFrame = small.frame(WireFormat.SEED_TEXT);
+        ByteBuf smallFrame = small.frame(WireFormat.SEED_TEXT, false);
 
         assertThat(session.deliver(small)).as("written: the channel is writable").isTrue();
         session.flush();

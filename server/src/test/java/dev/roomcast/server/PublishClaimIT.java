@@ -34,7 +34,7 @@ class PublishClaimIT {
     @BeforeAll
     static void start() {
         server = TestServer.start(b -> b.jwtSecret(Tokens.SECRET).namespaces(new Namespaces(Map.of(
-                "public", new Namespace(Namespace.Publish.MEMBERS, true, true, null, null, Namespace.SlowConsumer.DISCONNECT)))));
+                "public", new Namespace(Namespace.Publish.MEMBERS, true, true, null, null, Namespace.SlowConsumer.DISCONNECT, null)))));
     }
 
     @AfterAll
