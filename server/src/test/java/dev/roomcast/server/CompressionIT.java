@@ -141,7 +141,7 @@ class CompressionIT {
             String text = chatMessage(2048);
             String expected = "Message from " + room + ": " + text;
 
-            server.node().hub().publish(room, "publisher", text).toCompletableFuture().join();
+            server.node().hub().broadcast(room, "publisher", text).toCompletableFuture().join();
 
             byte[] shared = null;
             for (RawWebSocket member : deflating) {
@@ -161,7 +161,7 @@ class CompressionIT {
             assertThat(compressedMessages() - compressedBefore).as("times the message was compressed").isEqualTo(1.0);
             assertThat(shared.length).as("compressed size of a 2 KB chat message").isLessThan(expected.length() / 2);
 
-            server.node().hub().publish(room, "publisher", "short").toCompletableFuture().join();
+            server.node().hub().broadcast(room, "publisher", "short").toCompletableFuture().join();
             assertThat(deflating.get(0).readFrame().rsv()).as("below --compression-min-bytes: plain").isZero();
         } finally {
             for (RawWebSocket member : deflating) {

@@ -333,7 +333,7 @@ class RoomcastJsIT {
             client.pause();
             try {
                 for (int i = 1; i <= messages; i++) {
-                    server.node().hub().publish(room, "publisher", i + " " + filler);
+                    server.node().hub().broadcast(room, "publisher", i + " " + filler);
                 }
                 Awaitility.await().atMost(WAIT).until(() -> !server.node().metrics().scrape()
                         .contains("roomcast_slow_consumer_actions_total{action=\"dropped\",policy=\"drop_oldest\"} 0.0"));

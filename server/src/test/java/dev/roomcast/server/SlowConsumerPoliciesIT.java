@@ -121,7 +121,7 @@ class SlowConsumerPoliciesIT {
                 directPeak = Math.max(directPeak, directUsed());
             }
             String key = keyed ? keyOf(i) : null;
-            server.node().hub().publish(room, new Publication("publisher", new Payload(null, body(i), null, key), true,
+            server.node().hub().broadcast(room, new Publication("publisher", new Payload(null, body(i), null, key), true,
                     null, null));
         }
         Awaitility.await().atMost(Duration.ofSeconds(120)).until(() -> readers.slowest() == MESSAGES);

@@ -248,7 +248,7 @@ public final class RoomsApi {
         } catch (PublishRequest.Refusal refusal) {
             return done(ApiResponses.error(ApiError.of(refusal.code()), refusal.getMessage()));
         }
-        return hub.publish(room, publication).thenApply(position -> ApiResponses.json(HttpResponseStatus.ACCEPTED, json -> {
+        return hub.broadcast(room, publication).thenApply(position -> ApiResponses.json(HttpResponseStatus.ACCEPTED, json -> {
             json.writeStringField("room", room);
             if (position != null) {
                 ServerFrames.writePosition(json, position);
