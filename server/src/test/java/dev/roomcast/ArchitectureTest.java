@@ -38,13 +38,29 @@ class ArchitectureTest {
     }
 
     @Test
-    void brokerDependsOnNothingElseInRoomcast() throws IOException {
-        assertThat(importsOf("broker", "dev.roomcast.")).allMatch(line -> line.contains("dev.roomcast.broker."));
+    void theRoomModelAndTheOrderingToolDependOnNothingElseInRoomcast() throws IOException {
+        for (String pkg : List.of("room", "concurrent")) {
+            assertThat(importsOf(pkg, "dev.roomcast.")).as(pkg).isEmpty();
+            assertThat(importsOf(pkg, "io.")).as(pkg).isEmpty();
+        }
+    }
+
+    @Test
+    void brokerDependsOnlyOnTheRoomModelAndTheOrderingTool() throws IOException {
+        assertThat(importsOf("broker", "dev.roomcast.")).allMatch(line -> line.contains("dev.roomcast.broker.")
+                || line.contains("dev.roomcast.room.") || line.contains("dev.roomcast.concurrent."));
+    }
+
+    @Test
+    void theWireAndTheTransportDoNotKnowTheBroker() throws IOException {
+        assertThat(importsOf("protocol", "dev.roomcast.broker")).isEmpty();
+        assertThat(importsOf("server", "dev.roomcast.broker")).isEmpty();
+        assertThat(importsOf("bench", "dev.roomcast.broker")).isEmpty();
     }
 
     @Test
     void nothingImportsTheRootPackageSoMainAndTheCliFormNoCycle() throws IOException {
-        for (String pkg : List.of("bench", "broker", "cli", "config", "hub", "metrics", "protocol", "security", "server")) {
+        for (String pkg : List.of("bench", "broker", "cli", "concurrent", "config", "hub", "metrics", "protocol", "room", "security", "server")) {
             assertThat(importsOf(pkg, "dev.roomcast.")).as("imports of the root package (Main, Roomcast) in %s", pkg)
                     .noneMatch(line -> line.matches(".*: import dev\\.roomcast\\.[A-Z]\\w*;"));
         }

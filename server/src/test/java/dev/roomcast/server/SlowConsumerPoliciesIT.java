@@ -3,10 +3,10 @@ package dev.roomcast.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.roomcast.broker.Payload;
 import dev.roomcast.config.Namespace;
 import dev.roomcast.config.Namespaces;
 import dev.roomcast.hub.Publication;
+import dev.roomcast.room.Payload;
 import dev.roomcast.testing.ClientSwarm;
 import dev.roomcast.testing.JsonWs;
 import dev.roomcast.testing.RawWebSocket;

@@ -1,9 +1,9 @@
 package dev.roomcast.server.frame;
 
-import dev.roomcast.broker.RoomEvent;
 import dev.roomcast.config.Namespaces;
 import dev.roomcast.config.RoomcastConfig;
 import dev.roomcast.metrics.ServerMetrics;
+import dev.roomcast.room.RoomEvent;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.zip.Deflater;

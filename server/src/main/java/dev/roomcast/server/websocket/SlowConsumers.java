@@ -1,9 +1,9 @@
 package dev.roomcast.server.websocket;
 
-import dev.roomcast.broker.RoomEvent;
 import dev.roomcast.config.Namespace;
 import dev.roomcast.config.Namespaces;
 import dev.roomcast.metrics.ServerMetrics;
+import dev.roomcast.room.RoomEvent;
 
 /**
  * The node's rules for members that do not read fast enough: each room's policy (its namespace's

@@ -2,9 +2,6 @@ package dev.roomcast.server.websocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.roomcast.broker.Payload;
-import dev.roomcast.broker.Position;
-import dev.roomcast.broker.RoomEvent;
 import dev.roomcast.config.Namespace;
 import dev.roomcast.config.Namespaces;
 import dev.roomcast.config.RoomcastConfig;
@@ -12,6 +9,9 @@ import dev.roomcast.hub.CloseReason;
 import dev.roomcast.hub.Loop;
 import dev.roomcast.metrics.ServerMetrics;
 import dev.roomcast.protocol.WireFormat;
+import dev.roomcast.room.Payload;
+import dev.roomcast.room.Position;
+import dev.roomcast.room.RoomEvent;
 import dev.roomcast.server.frame.EventFrames;
 import dev.roomcast.server.frame.FrameCompression;
 import io.netty.buffer.ByteBuf;
