@@ -45,6 +45,8 @@ export interface Message extends Partial<Position> {
     from: string;
     /** The publisher's name for the kind of message, when it gave one. */
     event?: string;
+    /** What the message is the latest value of, when the publisher gave a key (see Publication.key). */
+    key?: string;
     /** The text of a text message; absent for a data message. */
     text?: string;
     /** The JSON value of a data message (numbers beyond 2^53 lose digits in JSON.parse). */
@@ -59,6 +61,11 @@ export interface Publication {
     data?: unknown;
     /** 1 to 64 characters. */
     event?: string;
+    /**
+     * 1 to 128 characters: what the message is the latest value of. In a namespace whose slow-consumer
+     * policy is conflate, it replaces a waiting message of the same key for a member that is behind.
+     */
+    key?: string;
     /** false: live only, no position, never in history or recovery. */
     store?: boolean;
     /** false: every member but this connection. */

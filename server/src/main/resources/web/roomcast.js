@@ -13,7 +13,9 @@
  * to the last message it saw, so the server replays exactly what it missed; when that is not
  * possible it emits a `recovered` event with `recovered: false`. The server sends such an event
  * unprompted, too, when it lost some of a room's messages while the connection stayed open (a
- * broker outage); `client.reload(room)` rejoins the room with its history. A connection that fails
+ * broker outage); `client.reload(room)` rejoins the room with its history. In a room whose namespace
+ * drops a slow member's oldest messages (`drop_oldest`), a gap in offsets is filled by itself: it
+ * leaves and rejoins the room with `since`, and the missed messages arrive in order. A connection that fails
  * before the server's welcome is followed by a plain GET of the same URL, which tells a refused token
  * or origin (401, 403: it stops) from a server that is gone (it keeps trying). Requests return
  * promises settled by the server's answer with the same `ref`.
@@ -181,7 +183,9 @@
         /**
          * Publishes to a joined room; resolves with {room, epoch, offset} ({room} alone for store: false).
          * @param {string|object} message a text, or {text} or {data} (any JSON value) with optional
-         *        event (a name for the kind of message), store (false: live only, never in history),
+         *        event (a name for the kind of message), key (what the message is the latest value of:
+         *        in a `conflate` namespace it replaces a waiting one of the same key), store (false: live
+         *        only, never in history),
          *        echo (false: not back to this connection) and idempotencyKey (a retry with the same key
          *        within the server's window is not delivered twice and resolves with the first position)
          */
@@ -193,6 +197,7 @@
                 if (message.text !== undefined) request.text = message.text;
                 if (message.data !== undefined) request.data = message.data;
                 if (message.event !== undefined) request.event = message.event;
+                if (message.key !== undefined) request.key = message.key;
                 if (message.store !== undefined) request.store = message.store;
                 if (message.echo !== undefined) request.echo = message.echo;
                 if (message.idempotencyKey !== undefined) request.idempotency_key = message.idempotencyKey;
@@ -273,6 +278,9 @@
                     this.waitingForOpen.splice(0).forEach((send) => send());
                     return;
                 case "message":
+                    if (this.setAsideForGap(frame)) {
+                        return;
+                    }
                     this.advance(frame.room, frame);
                     this.emit("message", frame);
                     return;
@@ -379,6 +387,8 @@
          */
         rejoinRooms() {
             this.rooms.forEach((state, room) => {
+                // A rejoin with since replays whatever a gap being filled lacked.
+                state.fillingGap = false;
                 if (state.active) {
                     this.sendJoin(room, state).catch((error) => this.emit("error", error));
                 }
@@ -405,6 +415,37 @@
                 }
                 throw error;
             });
+        }
+
+        /**
+         * A room whose namespace drops a slow member's oldest messages (`drop_oldest`) shows the member a
+         * gap in offsets. Instead of the message after the gap, the client leaves and joins again with
+         * `since` the last message it saw, so the server replays the gap and this message in order; until
+         * the join's answer, the room's messages are set aside (the replay has them). A message with a
+         * `key` is left alone: in a `conflate` namespace gaps before keyed messages are by design.
+         * Returns whether the frame was set aside.
+         */
+        setAsideForGap(frame) {
+            const state = this.rooms.get(frame.room);
+            if (!state || !state.active || typeof frame.epoch !== "string") {
+                return false;
+            }
+            if (state.fillingGap) {
+                return true;
+            }
+            const seen = state.position;
+            if (!seen || seen.epoch !== frame.epoch || frame.offset <= seen.offset + 1 || frame.key !== undefined) {
+                return false;
+            }
+            state.fillingGap = true;
+            // Settled in the same task as the join's ok frame, so the replay that follows it is taken.
+            this.request({ type: "leave", room: frame.room })
+                .then(() => this.sendJoin(frame.room, state))
+                .catch((error) => this.emit("error", error))
+                .then(() => {
+                    state.fillingGap = false;
+                });
+            return true;
         }
 
         advance(room, frame) {

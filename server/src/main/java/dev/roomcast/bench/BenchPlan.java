@@ -19,6 +19,7 @@ import java.time.Duration;
  *                      The window closes early once they are all sent and delivered
  * @param payloadBytes  size of each message text
  * @param echoPath      echo over {@code /echo} instead of a room of one
+ * @param compression   clients offer permessage-deflate (the server compresses only with {@code --compression})
  * @param warmup        traffic before the measured window
  * @param duration      measured window (traffic scenarios) or how long connections are held (connect)
  * @param drainTimeout  how long to wait for deliveries still in flight after the window
@@ -47,6 +48,7 @@ public record BenchPlan(
         long messages,
         int payloadBytes,
         boolean echoPath,
+        boolean compression,
         Duration warmup,
         Duration duration,
         Duration drainTimeout,
@@ -79,7 +81,7 @@ public record BenchPlan(
     /** This plan against {@code otherServer}, from a source address the kernel chooses. */
     BenchPlan against(URI otherServer) {
         return new BenchPlan(scenario, otherServer, protocol, clients, rooms, roomSize, rate, window, slowMembers,
-                messages, payloadBytes, echoPath, warmup, duration, drainTimeout, threads, concurrency, clientWarmup,
+                messages, payloadBytes, echoPath, compression, warmup, duration, drainTimeout, threads, concurrency, clientWarmup,
                 serverPid, procs, null, runId, child);
     }
 

@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
+import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketClientCompressionHandler;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -120,6 +121,8 @@ final class ClientPool implements AutoCloseable {
                 .handshakeTimeoutMillis(30_000)
                 .generateOriginHeader(false)
                 .withUTF8Validator(false)
+                // With compression, Netty's extension handler negotiates permessage-deflate and inflates frames.
+                .allowExtensions(plan.compression())
                 .build();
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)
@@ -130,11 +133,11 @@ final class ClientPool implements AutoCloseable {
                     @Override
                     protected void initChannel(Channel channel) {
                         client.attach(channel, statsByLoop.get(channel.eventLoop()));
-                        channel.pipeline().addLast(
-                                new HttpClientCodec(),
-                                new HttpObjectAggregator(8192),
-                                new WebSocketClientProtocolHandler(config),
-                                client);
+                        channel.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(8192));
+                        if (plan.compression()) {
+                            channel.pipeline().addLast(WebSocketClientCompressionHandler.INSTANCE);
+                        }
+                        channel.pipeline().addLast(new WebSocketClientProtocolHandler(config), client);
                     }
                 });
         if (local != null && channelType == EpollSocketChannel.class) {

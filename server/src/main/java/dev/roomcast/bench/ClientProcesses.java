@@ -107,6 +107,9 @@ final class ClientProcesses {
                 "--client-warmup", Integer.toString(plan.clientWarmup()),
                 "--source-address", sourceAddress,
                 "--run-id", plan.runId()));
+        if (plan.compression()) {
+            command.add("--compression");
+        }
         return command;
     }
 

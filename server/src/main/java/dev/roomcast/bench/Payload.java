@@ -1,11 +1,14 @@
 package dev.roomcast.bench;
 
 import io.netty.buffer.ByteBuf;
-import java.util.Arrays;
+import java.nio.charset.StandardCharsets;
+import java.util.Random;
 
 /**
- * The text of a bench message: {@code ~<send time in ns>~} padded with {@code x} to the asked
- * size, written and read as bytes so neither side builds a String per message. The send time is
+ * The text of a bench message: {@code ~<send time in ns>~} padded to the asked size with English
+ * words drawn from a small vocabulary by a fixed seed, so that it compresses about as chat text does
+ * (a run of one letter would make permessage-deflate look far better than it is), written and read as
+ * bytes so neither side builds a String per message. The send time is
  * {@link System#nanoTime()} of this process, so publisher and receivers of one measurement live
  * in the same process. Stateless.
  */
@@ -15,10 +18,24 @@ final class Payload {
     static final int MIN_BYTES = 24;
     static final int MAX_BYTES = 60_000;
 
-    private static final byte[] PADDING = new byte[MAX_BYTES];
+    private static final String[] WORDS = ("the a to and of in is you that it for on was with he as have be at one"
+            + " this they we from or by had not but what some can out other were all there when up use your how said"
+            + " an each she which do their time if will way about many then them write would like so these her long"
+            + " make thing see him two has look more day could go come did number sound no most people my over know"
+            + " water than call first who may down side been now find any new work part take get place made live where"
+            + " after back little only round man year came show every good me give our under name very through just"
+            + " form sentence great think say help low line differ turn cause much mean before move right boy old too"
+            + " same tell does set three want air well also play small end put home read hand port large spell add"
+            + " even land here must big high such follow act why ask men change went light kind off need house").split(" ");
+    private static final byte[] PADDING = words(MAX_BYTES);
 
-    static {
-        Arrays.fill(PADDING, (byte) 'x');
+    private static byte[] words(int bytes) {
+        Random random = new Random(42);
+        StringBuilder text = new StringBuilder(bytes + 16);
+        while (text.length() < bytes) {
+            text.append(WORDS[random.nextInt(WORDS.length)]).append(' ');
+        }
+        return text.substring(0, bytes).getBytes(StandardCharsets.US_ASCII);
     }
 
     private Payload() {

@@ -75,6 +75,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--echo-path", description = "echo: use /echo instead of a room of one per client.")
     boolean echoPath;
 
+    @Option(names = "--compression",
+            description = "Clients offer permessage-deflate and inflate what the server compresses (server: --compression true).")
+    boolean compression;
+
     @Option(names = "--warmup", defaultValue = "2s", converter = DurationConverter.class,
             description = "Traffic before the measured window.")
     Duration warmup;
@@ -140,7 +144,7 @@ public final class BenchCommand implements Callable<Integer> {
                 parse(Scenario.class, scenario, "scenario"),
                 url,
                 parse(WireProtocol.class, protocol, "protocol"),
-                clients, rooms, roomSize, rate, window, slow, messages, payload, echoPath,
+                clients, rooms, roomSize, rate, window, slow, messages, payload, echoPath, compression,
                 warmup, duration, drainTimeout,
                 threads > 0 ? threads : Runtime.getRuntime().availableProcessors(),
                 concurrency, clientWarmup, serverPid, procs, sourceAddress,

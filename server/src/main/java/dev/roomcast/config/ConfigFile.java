@@ -143,6 +143,9 @@ public final class ConfigFile {
         if (type == java.time.Duration.class) {
             return "a duration such as 10s";
         }
+        if (type == Boolean.class) {
+            return "true or false";
+        }
         return type == List.class ? "a list or a comma-separated text" : "a text";
     }
 
@@ -185,7 +188,7 @@ public final class ConfigFile {
         if (text.isEmpty()) {
             return "\"\""; // Jackson would write `--- ""`, which reads back as that text
         }
-        Object node = value instanceof Number ? value : text;
+        Object node = value instanceof Number || value instanceof Boolean ? value : text;
         try {
             return SCALARS.writeValueAsString(node).strip();
         } catch (JacksonException e) {

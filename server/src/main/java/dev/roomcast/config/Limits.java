@@ -18,8 +18,9 @@ public record Limits(
                         + " --max-text-bytes (ROOMCAST_MAX_TEXT_BYTES, limits.max-text-bytes) is still accepted.")
         int maxPayloadBytes,
         @Setting(flag = "--outbound-buffer-bytes", defaultValue = "1048576", min = "1024",
-                help = "Unsent bytes one connection may hold (1 MiB by default); past it the client is closed with 1013"
-                        + " slow consumer.")
+                help = "Unsent bytes one connection may hold (1 MiB by default): half in the socket's buffer, half waiting"
+                        + " in front of it; past it the room's slow-consumer policy applies (by default the client is"
+                        + " closed with 1013 slow consumer).")
         int outboundBufferBytes,
         @Setting(flag = "--max-connections", defaultValue = "50000", min = "1",
                 help = "WebSocket connections this node serves; further upgrades get HTTP 503.")

@@ -5,7 +5,8 @@ import java.util.Locale;
 
 /**
  * The rules of one namespace's rooms, from the config file's {@code namespaces:} section: who may
- * publish, whether presence is kept, and history overrides. A component left null takes the value
+ * publish, whether presence is kept, history overrides, what happens to a member that does not read, and
+ * whether room messages are compressed. A component left null takes the value
  * of the node-wide setting of the same name.
  *
  * <p>Threading: immutable.
@@ -15,12 +16,16 @@ import java.util.Locale;
  * @param anonymousJoin  with authentication on, whether a client without a token may join the namespace's rooms
  * @param historySize    messages kept per room, or null for {@code --history-size}
  * @param historyMaxAge  oldest message kept, or null for {@code --history-max-age}
+ * @param slowConsumer   what happens to the room's messages that a member is too slow to take
+ * @param compression    whether room messages are compressed for members that negotiated permessage-deflate, or
+ *                       null for {@code --compression}
  */
 public record Namespace(Publish publish, boolean presence, boolean anonymousJoin, Integer historySize,
-                        Duration historyMaxAge) {
+                        Duration historyMaxAge, SlowConsumer slowConsumer, Boolean compression) {
 
     /** The rules of rooms no namespace entry names: the default namespace (rooms without {@code :}) among them. */
-    public static final Namespace DEFAULT = new Namespace(Publish.MEMBERS, true, false, null, null);
+    public static final Namespace DEFAULT = new Namespace(Publish.MEMBERS, true, false, null, null,
+            SlowConsumer.DISCONNECT, null);
 
     /** Who may publish to a namespace's rooms. */
     public enum Publish {
@@ -35,6 +40,29 @@ public record Namespace(Publish publish, boolean presence, boolean anonymousJoin
         public String key() {
             return name().toLowerCase(Locale.ROOT);
         }
+    }
+
+    /**
+     * What a member's connection does with the room's messages while its outbound bound is full
+     * (docs/operations.md, "Slow consumers").
+     */
+    public enum SlowConsumer {
+        /** Close the connection with 1013 slow consumer; the client reconnects and recovers. */
+        DISCONNECT,
+        /** Drop the oldest waiting room messages; the member sees a gap in offsets and may fill it with {@code since}. */
+        DROP_OLDEST,
+        /** A message with a {@code key} replaces the waiting one of the same key; others as {@link #DROP_OLDEST}. */
+        CONFLATE;
+
+        /** How the config file and the metrics write it: {@code disconnect}, {@code drop_oldest}, {@code conflate}. */
+        public String key() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** Whether the rooms' messages are compressed, given the node-wide {@code --compression}. */
+    public boolean compresses(boolean nodeWide) {
+        return compression != null ? compression : nodeWide;
     }
 
     /** Whether members may publish. */

@@ -44,6 +44,11 @@ public record Namespaces(Map<String, Namespace> byName) {
         return byName.getOrDefault(nameOf(room), Namespace.DEFAULT);
     }
 
+    /** Whether some namespace turns compression on for its rooms. */
+    public boolean anyCompresses() {
+        return byName.values().stream().anyMatch(namespace -> Boolean.TRUE.equals(namespace.compression()));
+    }
+
     /** Room patterns ({@code chat:*}) of the namespaces a client without a token may join when authentication is on. */
     public List<String> anonymousRooms() {
         return new TreeMap<>(byName).entrySet().stream().filter(entry -> entry.getValue().anonymousJoin())

@@ -3,11 +3,13 @@ package dev.roomcast.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * The config file's {@code namespaces:} section, read and written: a mapping from a namespace name
@@ -19,6 +21,8 @@ import java.util.TreeMap;
  *     publish: api            # members (default), api or none
  *     presence: false         # default true
  *     anonymous-join: false   # default false
+ *     slow-consumer: conflate # disconnect (default), drop_oldest or conflate
+ *     compression: true       # default --compression
  *     history:                # the history group's keys, for this namespace's rooms
  *       history-size: 20
  *       history-max-age: 10m
@@ -33,7 +37,8 @@ import java.util.TreeMap;
 final class NamespacesSection {
 
     static final String KEY = "namespaces";
-    private static final List<String> KEYS = List.of("publish", "presence", "anonymous-join", "history");
+    private static final List<String> KEYS = List.of("publish", "presence", "anonymous-join", "history", "slow-consumer",
+            "compression");
     private static final List<String> HISTORY_FLAGS = List.of("--history-size", "--history-max-age");
 
     private NamespacesSection() {
@@ -71,13 +76,18 @@ final class NamespacesSection {
         boolean anonymousJoin = Namespace.DEFAULT.anonymousJoin();
         Integer historySize = null;
         Duration historyMaxAge = null;
+        Namespace.SlowConsumer slowConsumer = Namespace.DEFAULT.slowConsumer();
+        Boolean compression = null;
         for (Map.Entry<String, JsonNode> rule : rules.properties()) {
             String key = where + "." + rule.getKey();
             JsonNode value = rule.getValue();
             switch (rule.getKey()) {
-                case "publish" -> publish = publish(key, value);
+                case "publish" -> publish = choice(key, value, Namespace.Publish.values(), Namespace.Publish::key);
                 case "presence" -> presence = bool(key, value);
                 case "anonymous-join" -> anonymousJoin = bool(key, value);
+                case "compression" -> compression = bool(key, value);
+                case "slow-consumer" -> slowConsumer = choice(key, value, Namespace.SlowConsumer.values(),
+                        Namespace.SlowConsumer::key);
                 case "history" -> {
                     Map<String, Object> history = history(file, key, value);
                     historySize = (Integer) history.get("--history-size");
@@ -86,16 +96,20 @@ final class NamespacesSection {
                 default -> throw new InvalidSetting(key, "unknown key (a namespace has " + String.join(", ", KEYS) + ")");
             }
         }
-        return new Namespace(publish, presence, anonymousJoin, historySize, historyMaxAge);
+        return new Namespace(publish, presence, anonymousJoin, historySize, historyMaxAge, slowConsumer,
+                compression);
     }
 
-    private static Namespace.Publish publish(String key, JsonNode value) {
-        for (Namespace.Publish publish : Namespace.Publish.values()) {
-            if (value.isTextual() && publish.key().equals(value.textValue().strip().toLowerCase(Locale.ROOT))) {
-                return publish;
+    /** One of {@code choices}, as the config file writes it ({@code name}), case and surrounding blanks ignored. */
+    private static <E extends Enum<E>> E choice(String key, JsonNode value, E[] choices, Function<E, String> name) {
+        for (E choice : choices) {
+            if (value.isTextual() && name.apply(choice).equals(value.textValue().strip().toLowerCase(Locale.ROOT))) {
+                return choice;
             }
         }
-        throw new InvalidSetting(key, "must be members, api or none, got " + value);
+        List<String> names = Arrays.stream(choices).map(name).toList();
+        throw new InvalidSetting(key, "must be " + String.join(", ", names.subList(0, names.size() - 1)) + " or "
+                + names.get(names.size() - 1) + ", got " + value);
     }
 
     private static boolean bool(String key, JsonNode value) {
@@ -142,6 +156,10 @@ final class NamespacesSection {
             yaml.append("    publish: ").append(namespace.publish().key()).append('\n');
             yaml.append("    presence: ").append(namespace.presence()).append('\n');
             yaml.append("    anonymous-join: ").append(namespace.anonymousJoin()).append('\n');
+            yaml.append("    slow-consumer: ").append(namespace.slowConsumer().key()).append('\n');
+            if (namespace.compression() != null) {
+                yaml.append("    compression: ").append(namespace.compression()).append('\n');
+            }
             if (namespace.historySize() != null || namespace.historyMaxAge() != null) {
                 yaml.append("    history:\n");
                 historyLine(yaml, "--history-size", namespace.historySize());

@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * Where and how the node listens: address, event loops, TLS, the proxy header, and the timers of
- * a connection's life (handshake, heartbeats, drain).
+ * Where and how the node listens: address, event loops, TLS, the proxy header, WebSocket compression,
+ * and the timers of a connection's life (handshake, heartbeats, drain).
  *
  * <p>Threading: immutable.
  */
@@ -29,6 +29,14 @@ public record Network(
                 help = "Header carrying the client's address behind a reverse proxy, e.g. X-Real-IP; set it only behind"
                         + " a proxy that overwrites it. Unset: the socket's address.")
         String clientIpHeader,
+        @Setting(flag = "--compression", defaultValue = "false",
+                help = "Offer permessage-deflate (RFC 7692) to WebSocket clients: each room message is compressed once per"
+                        + " broadcast and the same bytes go to every member that negotiated it. A namespace's compression"
+                        + " key overrides it for its rooms.")
+        boolean compression,
+        @Setting(flag = "--compression-min-bytes", defaultValue = "256", min = "0", max = "67108864",
+                help = "Room messages smaller than this many bytes are sent uncompressed, where deflate saves little.")
+        int compressionMinBytes,
         @Setting(flag = "--handshake-timeout", defaultValue = "10s", min = "1ms",
                 help = "Time a connection has to send a complete HTTP request or upgrade, from connecting or from its"
                         + " previous request; also the idle timeout of keep-alive HTTP connections (slowloris guard).")

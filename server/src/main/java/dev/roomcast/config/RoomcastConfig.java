@@ -64,6 +64,8 @@ public record RoomcastConfig(Network network, Limits limits, Auth auth, History 
         public Builder tlsCert(Path value) { return set("--tls-cert", value); }
         public Builder tlsKey(Path value) { return set("--tls-key", value); }
         public Builder clientIpHeader(String value) { return set("--client-ip-header", value); }
+        public Builder compression(boolean value) { return set("--compression", value); }
+        public Builder compressionMinBytes(int value) { return set("--compression-min-bytes", value); }
         public Builder handshakeTimeout(Duration value) { return set("--handshake-timeout", value); }
         public Builder pingInterval(Duration value) { return set("--ping-interval", value); }
         public Builder maxMissedPongs(int value) { return set("--max-missed-pongs", value); }

@@ -71,7 +71,7 @@ public record SettingSpec(String group, RecordComponent component, Setting decla
     /** The Java type of a value, boxed: {@code Integer} for an {@code int} setting. */
     public Class<?> valueType() {
         Class<?> type = component.getType();
-        return type == int.class ? Integer.class : type == long.class ? Long.class : type;
+        return type == int.class ? Integer.class : type == long.class ? Long.class : type == boolean.class ? Boolean.class : type;
     }
 
     /** This setting's value in {@code config}. */
@@ -121,6 +121,8 @@ public record SettingSpec(String group, RecordComponent component, Setting decla
             value = Arrays.stream(text.split(",")).map(String::strip).filter(item -> !item.isEmpty()).toList();
         } else if (type.isEnum()) {
             value = constant(type, text.strip());
+        } else if (type == boolean.class) {
+            value = bool(text.strip());
         } else {
             value = text;
         }
@@ -192,6 +194,13 @@ public record SettingSpec(String group, RecordComponent component, Setting decla
     }
 
     /** The constant of enum {@code type} named {@code text} in any case: {@code json} and {@code JSON} alike. */
+    private Boolean bool(String text) {
+        if (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false")) {
+            return Boolean.valueOf(text);
+        }
+        throw new InvalidSetting(flag(), "must be true or false, got '" + text + "'");
+    }
+
     private Object constant(Class<?> type, String text) {
         for (Object constant : type.getEnumConstants()) {
             if (((Enum<?>) constant).name().equalsIgnoreCase(text)) {

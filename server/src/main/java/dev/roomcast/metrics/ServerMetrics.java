@@ -1,6 +1,7 @@
 package dev.roomcast.metrics;
 
 import dev.roomcast.broker.redis.RedisObserver;
+import dev.roomcast.config.Namespace;
 import dev.roomcast.config.Namespaces;
 import dev.roomcast.hub.CloseReason;
 import io.micrometer.core.instrument.Counter;
@@ -60,6 +61,7 @@ public final class ServerMetrics implements AutoCloseable {
     private final Map<String, NamespaceMeters> namespaces = new HashMap<>();
     private final NamespaceMeters defaultNamespace;
     private final Counter slowConsumerCloses;
+    private final LongAdder compressedMessages = new LongAdder();
     private final Counter rateLimited;
     private final Map<UpgradeRejection, Counter> rejections = new EnumMap<>(UpgradeRejection.class);
     private final Timer deliveryLatency;
@@ -72,6 +74,22 @@ public final class ServerMetrics implements AutoCloseable {
     /** Made on first use: the HTTP API's routes × statuses and Redis's command types are bounded but not listed here. */
     private final Map<String, Timer> lazyTimers = new ConcurrentHashMap<>();
     private final Map<CloseReason, Counter> closes = new EnumMap<>(CloseReason.class);
+    private final Map<Namespace.SlowConsumer, Map<SlowConsumerAction, Counter>> slowConsumerActions =
+            new EnumMap<>(Namespace.SlowConsumer.class);
+
+    /** What a slow-consumer policy did to a connection that fell behind (docs/operations.md, "Slow consumers"). */
+    public enum SlowConsumerAction {
+        /** The connection was closed with 1013. */
+        CLOSED,
+        /** A waiting room message was dropped, oldest first. */
+        DROPPED,
+        /** A waiting message was replaced by a newer one of the same key. */
+        REPLACED;
+
+        String tag() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
 
     /** @param namespaces the configured namespaces: each is a value of the {@code namespace} label */
     public ServerMetrics(Namespaces namespaces) {
@@ -81,6 +99,9 @@ public final class ServerMetrics implements AutoCloseable {
         for (String name : namespaces.byName().keySet()) {
             this.namespaces.put(name, namespaceMeters(name));
         }
+        FunctionCounter.builder("roomcast.compressed.messages", compressedMessages, LongAdder::doubleValue)
+                .description("Room-event frames compressed for permessage-deflate members: once per broadcast and wire format")
+                .register(registry);
         slowConsumerCloses = Counter.builder("roomcast.slow.consumer.closes")
                 .description("Connections closed with 1013 because they did not read fast enough").register(registry);
         rateLimited = Counter.builder("roomcast.rate.limited.messages")
@@ -115,6 +136,15 @@ public final class ServerMetrics implements AutoCloseable {
             closes.put(reason, Counter.builder("roomcast.websocket.closes")
                     .tag("reason", reason.name().toLowerCase(Locale.ROOT))
                     .description("WebSocket connections closed, by why").register(registry));
+        }
+        for (Namespace.SlowConsumer policy : Namespace.SlowConsumer.values()) {
+            Map<SlowConsumerAction, Counter> actions = new EnumMap<>(SlowConsumerAction.class);
+            for (SlowConsumerAction action : SlowConsumerAction.values()) {
+                actions.put(action, Counter.builder("roomcast.slow.consumer.actions")
+                        .tag("policy", policy.key()).tag("action", action.tag())
+                        .description("What slow-consumer policies did to connections that fell behind").register(registry));
+            }
+            slowConsumerActions.put(policy, actions);
         }
         new JvmMemoryMetrics().bindTo(registry);
         gcMetrics.bindTo(registry);
@@ -241,12 +271,22 @@ public final class ServerMetrics implements AutoCloseable {
         messagesIn.increment();
     }
 
+    /** One room-event frame compressed, to be shared by every member that negotiated permessage-deflate. */
+    public void messageCompressed() {
+        compressedMessages.increment();
+    }
+
     /** A WebSocket began to close for {@code reason}; once per connection. */
     public void webSocketClosed(CloseReason reason) {
         closes.get(reason).increment();
         if (reason == CloseReason.SLOW_CONSUMER) {
             slowConsumerCloses.increment();
         }
+    }
+
+    /** A connection's {@code policy} did {@code action} because the connection fell behind. */
+    public void slowConsumerAction(Namespace.SlowConsumer policy, SlowConsumerAction action) {
+        slowConsumerActions.get(policy).get(action).increment();
     }
 
     public void rateLimited() {

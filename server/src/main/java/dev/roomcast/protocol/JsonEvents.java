@@ -57,12 +57,15 @@ public final class JsonEvents {
     }
 
     /**
-     * The {@code event} (if any) and the {@code text} or {@code data} fields; the data's compact JSON is
+     * The {@code event} and {@code key} (if any) and the {@code text} or {@code data} fields; the data's compact JSON is
      * copied as it is, never parsed again. Shared with the HTTP API.
      */
     public static void writePayload(JsonGenerator json, Payload payload) throws IOException {
         if (payload.event() != null) {
             json.writeStringField("event", payload.event());
+        }
+        if (payload.key() != null) {
+            json.writeStringField("key", payload.key());
         }
         if (payload.text() != null) {
             json.writeStringField("text", payload.text());

@@ -9,8 +9,8 @@ import dev.roomcast.room.Payload;
 
 /**
  * Reads the fields a publish has on every path in (the JSON {@code publish} request and the HTTP
- * API's JSON body): {@code text} or {@code data}, {@code event}, {@code store}, {@code echo} and
- * {@code idempotency_key}. {@code data} is validated here, once, and kept as its compact JSON, with
+ * API's JSON body): {@code text} or {@code data}, {@code event}, {@code key}, {@code store}, {@code echo}
+ * and {@code idempotency_key}. {@code data} is validated here, once, and kept as its compact JSON, with
  * numbers exactly as sent (integers beyond 2^53 and decimals are not rounded through a double).
  *
  * <p>Threading: immutable and thread-safe.
@@ -19,6 +19,8 @@ public final class PublishRequest {
 
     /** Longest {@code event} name, in code points. */
     public static final int MAX_EVENT_CHARS = 64;
+    /** Longest {@code key}, in characters. */
+    public static final int MAX_KEY_CHARS = 128;
     /** Longest {@code idempotency_key}, in characters. */
     public static final int MAX_IDEMPOTENCY_KEY_CHARS = 128;
 
@@ -72,7 +74,7 @@ public final class PublishRequest {
         return new Fields(payload(root), flag(root, "store"), flag(root, "echo"), idempotencyKey(root.get("idempotency_key")));
     }
 
-    /** {@code text} or {@code data}, exactly one, with the optional {@code event}. */
+    /** {@code text} or {@code data}, exactly one, with the optional {@code event} and {@code key}. */
     public Payload payload(JsonNode root) throws Refusal {
         JsonNode text = root.get("text");
         JsonNode data = root.get("data");
@@ -83,12 +85,13 @@ public final class PublishRequest {
             throw new Refusal(ErrorCode.INVALID_FIELD, "give text or data, not both");
         }
         String event = event(root.get("event"));
+        String key = key(root.get("key"));
         if (hasData) {
             String compact = data.toString();
             if (Utf8.length(compact) > maxPayloadBytes) {
                 throw new Refusal(ErrorCode.DATA_TOO_LONG, "data is longer than " + maxPayloadBytes + " bytes as compact JSON");
             }
-            return new Payload(event, null, compact);
+            return new Payload(event, null, compact, key);
         }
         if (!hasText) {
             throw new Refusal(ErrorCode.MISSING_FIELD, "text or data is required");
@@ -96,7 +99,7 @@ public final class PublishRequest {
         if (!text.isTextual()) {
             throw new Refusal(ErrorCode.INVALID_FIELD, "text must be a string");
         }
-        return new Payload(event, text(text.textValue()), null);
+        return new Payload(event, text(text.textValue()), null, key);
     }
 
     /** A text checked against the size limit. */
@@ -140,6 +143,18 @@ public final class PublishRequest {
                     + " characters without control characters");
         }
         return event;
+    }
+
+    private static String key(JsonNode node) throws Refusal {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        String key = node.isTextual() ? node.textValue() : null;
+        if (key == null || key.isEmpty() || key.length() > MAX_KEY_CHARS || key.chars().anyMatch(Character::isISOControl)) {
+            throw new Refusal(ErrorCode.INVALID_FIELD, "key must be a string of 1 to " + MAX_KEY_CHARS
+                    + " characters without control characters");
+        }
+        return key;
     }
 
     /** An optional boolean that defaults to true. */

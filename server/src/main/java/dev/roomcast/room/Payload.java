@@ -10,8 +10,11 @@ package dev.roomcast.room;
  * @param event the application's name for the kind of message, or null
  * @param text  the text, or null for a data message
  * @param data  the compact JSON of the data, or null for a text message
+ * @param key   the publisher's name for what the message is the latest value of, or null: in a namespace
+ *              with the {@code conflate} slow-consumer policy, a waiting message of the same room and key is
+ *              replaced by it
  */
-public record Payload(String event, String text, String data) {
+public record Payload(String event, String text, String data, String key) {
 
     public Payload {
         if ((text == null) == (data == null)) {
@@ -20,7 +23,7 @@ public record Payload(String event, String text, String data) {
     }
 
     public static Payload text(String text) {
-        return new Payload(null, text, null);
+        return new Payload(null, text, null, null);
     }
 
     /** The text, or the compact JSON of the data: what the text endpoints show and what counts against the size limit. */

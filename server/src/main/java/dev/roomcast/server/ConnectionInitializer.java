@@ -13,8 +13,9 @@ import io.netty.handler.ssl.SslContext;
  * so that an idle socket carries only what its state needs: this initializer builds the HTTP
  * state; at the handshake {@link WebSocketUpgrade} swaps it for the WebSocket state (Netty's
  * handshaker replaces the codec and aggregator with its frame encoder and decoder, the endpoint
- * replaces the router); and the endpoint adds Netty's aggregator at the first fragmented message
- * (as {@code WebSocketCloser} adds its handler for a closing handshake). Read top to bottom, as
+ * replaces the router); and the endpoint adds Netty's permessage-deflate decoder at the first
+ * compressed message and Netty's aggregator at the first fragmented one (as {@code WebSocketCloser}
+ * adds its handler for a closing handshake). Read top to bottom, as
  * bytes arrive from the socket; writes travel upwards from the handler that makes them:
  *
  * <pre>
@@ -34,6 +35,8 @@ import io.netty.handler.ssl.SslContext;
  * | router           HttpRouter                | ==> | ws-closing       ClosingHandshake          |  while closing
  * +--------------------------------------------+     +--------------------------------------------+
  *                                                    | token-expiry     TokenExpiry               |  if the token expires
+ *                                                    +--------------------------------------------+
+ *                                                    | ws-inflater      PerMessageDeflateDecoder  |  once compressed
  *                                                    +--------------------------------------------+
  *                                                    | ws-aggregator    WebSocketFrameAggregator  |  once fragmented
  *                                                    +--------------------------------------------+

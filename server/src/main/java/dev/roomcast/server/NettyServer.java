@@ -5,12 +5,14 @@ import dev.roomcast.hub.Hub;
 import dev.roomcast.hub.Loop;
 import dev.roomcast.metrics.ServerMetrics;
 import dev.roomcast.server.frame.EventFramesFactory;
+import dev.roomcast.server.frame.FrameCompression;
 import dev.roomcast.server.gate.Identities;
 import dev.roomcast.server.gate.UpgradeGate;
 import dev.roomcast.server.websocket.AggregatedLog;
 import dev.roomcast.server.websocket.Connections;
 import dev.roomcast.server.websocket.NettyLoops;
 import dev.roomcast.server.websocket.ServerContext;
+import dev.roomcast.server.websocket.SlowConsumers;
 import dev.roomcast.server.websocket.WebSocketCloser;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
@@ -78,7 +80,7 @@ public final class NettyServer {
 
     /** The encoder the hub prepares broadcasts with. */
     public EventFramesFactory encoder() {
-        return new EventFramesFactory(ByteBufAllocator.DEFAULT, metrics);
+        return new EventFramesFactory(ByteBufAllocator.DEFAULT, metrics, FrameCompression.of(config, metrics));
     }
 
     /**
@@ -90,14 +92,16 @@ public final class NettyServer {
         UpgradeGate gate = new UpgradeGate(config, connections::draining, identities, metrics);
         SslContext tls = config.network().tlsEnabled() ? TlsContexts.server(config.network().tlsCert(), config.network().tlsKey()) : null;
         ServerContext context = new ServerContext(config, hub, loops, connections, new WebSocketCloser(metrics, notices),
-                identities, metrics, notices, gate);
+                identities, metrics, notices, gate,
+                SlowConsumers.of(config.namespaces(), config.limits().outboundBufferBytes(), metrics));
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(channelType)
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                // Half the outbound bound for the socket buffer; the other half for frames waiting while it is full.
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
-                        new WriteBufferWaterMark(config.limits().outboundBufferBytes() / 2, config.limits().outboundBufferBytes()))
+                        new WriteBufferWaterMark(config.limits().outboundBufferBytes() / 4, config.limits().outboundBufferBytes() / 2))
                 .childHandler(new ConnectionInitializer(context, new StaticPage(), tls));
         try {
             listener = bootstrap.bind(config.network().host(), config.network().port()).syncUninterruptibly().channel();

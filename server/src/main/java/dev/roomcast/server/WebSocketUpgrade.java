@@ -2,6 +2,8 @@ package dev.roomcast.server;
 
 import dev.roomcast.config.RoomcastConfig;
 import dev.roomcast.security.Principal;
+import dev.roomcast.server.frame.FrameCompression;
+import dev.roomcast.server.websocket.DeflateNegotiation;
 import dev.roomcast.server.websocket.TokenExpiry;
 import dev.roomcast.server.websocket.Utf8StreamValidator;
 import dev.roomcast.server.websocket.WebSocketEndpoint;
@@ -12,8 +14,11 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
@@ -21,7 +26,8 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13;
 import java.time.Clock;
 
 /**
- * Turns an admitted HTTP request into a WebSocket: Netty's RFC 6455 handshake, then the pipeline
+ * Turns an admitted HTTP request into a WebSocket: Netty's RFC 6455 handshake (with permessage-deflate
+ * when some rooms compress and the client offers it, {@link DeflateNegotiation}), then the pipeline
  * an open WebSocket keeps, in wire order: TLS when on, the {@link Utf8StreamValidator}, Netty's frame
  * decoder and encoder, the token expiry for connections with a token, and the endpoint. Pings, pongs, the
  * closing handshake and (at the first fragment) Netty's aggregator for fragmented messages are the
@@ -32,15 +38,21 @@ import java.time.Clock;
 final class WebSocketUpgrade {
 
     private final WebSocketDecoderConfig decoderConfig;
+    /** For connections that negotiated permessage-deflate: reserved bits reach the endpoint, which judges them. */
+    private final WebSocketDecoderConfig deflateDecoderConfig;
+    /** Null when no room compresses: extension offers are then ignored, as RFC 6455 lets a server do. */
+    private final DeflateNegotiation deflate;
 
     WebSocketUpgrade(RoomcastConfig config) {
-        this.decoderConfig = WebSocketDecoderConfig.newBuilder()
+        WebSocketDecoderConfig.Builder decoder = WebSocketDecoderConfig.newBuilder()
                 .maxFramePayloadLength(config.limits().maxMessageBytes())
                 .allowExtensions(false)
                 // The decoder reports violations as exceptions and the WebSocketCloser answers them, with
                 // the documented phrases and a closing handshake instead of an abrupt close.
-                .closeOnProtocolViolation(false)
-                .build();
+                .closeOnProtocolViolation(false);
+        this.decoderConfig = decoder.build();
+        this.deflateDecoderConfig = decoder.allowExtensions(true).build();
+        this.deflate = FrameCompression.offered(config) ? new DeflateNegotiation(config.limits().maxMessageBytes()) : null;
     }
 
     /**
@@ -64,14 +76,17 @@ final class WebSocketUpgrade {
         FullHttpRequest handshakeRequest = new DefaultFullHttpRequest(request.protocolVersion(), request.method(),
                 request.uri(), Unpooled.EMPTY_BUFFER, request.headers().copy(), EmptyHttpHeaders.INSTANCE);
         Channel channel = router.channel();
-        endpoint.prepare(() -> {
+        DeflateNegotiation.Accepted deflated = deflate == null ? null : deflate.negotiate(request.headers());
+        HttpHeaders responseHeaders = deflated == null ? null
+                : new DefaultHttpHeaders().set(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS, deflated.responseHeader());
+        endpoint.prepare(deflated, () -> {
             if (!channel.isActive()) {
                 return;
             }
             // The handshaker puts the frame decoder and encoder in the HTTP codec's place and takes out the
             // HTTP aggregator; it is not kept: nothing it holds is needed after the handshake.
-            new Handshaker(handshakeRequest.uri(), decoderConfig)
-                    .handshake(channel, handshakeRequest, null, channel.newPromise())
+            new Handshaker(handshakeRequest.uri(), deflated == null ? decoderConfig : deflateDecoderConfig)
+                    .handshake(channel, handshakeRequest, responseHeaders, channel.newPromise())
                     .addListener((ChannelFuture handshake) -> {
                         if (handshake.isSuccess()) {
                             endpoint.handshakeCompleted();

@@ -128,7 +128,7 @@ public abstract class BrokerContract {
         Broker broker = started(100);
         String room = uniqueRoom();
         subscribe(broker, room);
-        Payload payload = new Payload("board.move", null, "{\"n\":123456789012345678901234567890,\"s\":\"\u00e9\"}");
+        Payload payload = new Payload("board.move", null, "{\"n\":123456789012345678901234567890,\"s\":\"\u00e9\"}", "board");
         long timestamp = System.currentTimeMillis();
         Draft draft = new Draft("ann", payload, timestamp, true, "node-7", null);
         Position position = broker.publish(room, draft).toCompletableFuture().join();
@@ -144,7 +144,7 @@ public abstract class BrokerContract {
         String room = uniqueRoom();
         subscribe(broker, room);
         Position before = publish(broker, room, "kept 1");
-        Draft typing = new Draft("ann", new Payload("typing", null, "true"), System.currentTimeMillis(), false, null, null);
+        Draft typing = new Draft("ann", new Payload("typing", null, "true", null), System.currentTimeMillis(), false, null, null);
         assertThat(broker.publish(room, typing).toCompletableFuture().join()).isNull();
         Position after = publish(broker, room, "kept 2");
 

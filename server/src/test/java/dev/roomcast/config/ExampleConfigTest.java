@@ -65,10 +65,12 @@ class ExampleConfigTest {
         Path namespacesFile = Files.writeString(dir.resolve("namespaces.yml"), blocks.get(1));
         Namespaces namespaces = ConfigLoader.load(Map.of(ConfigLoader.CONFIG_FLAG, namespacesFile.toString()), Map.of())
                 .namespaces();
-        assertThat(namespaces.byName()).containsOnlyKeys("notify", "public");
+        assertThat(namespaces.byName()).containsOnlyKeys("notify", "public", "prices");
         assertThat(namespaces.of("notify:alice")).isEqualTo(
-                new Namespace(Namespace.Publish.API, false, false, 20, Duration.ofHours(24)));
-        assertThat(namespaces.of("public:hall")).isEqualTo(new Namespace(Namespace.Publish.MEMBERS, true, true, null, null));
+                new Namespace(Namespace.Publish.API, false, false, 20, Duration.ofHours(24), Namespace.SlowConsumer.DISCONNECT, null));
+        assertThat(namespaces.of("public:hall")).isEqualTo(
+                new Namespace(Namespace.Publish.MEMBERS, true, true, null, null, Namespace.SlowConsumer.DISCONNECT, null));
+        assertThat(namespaces.of("prices:eur").slowConsumer()).isEqualTo(Namespace.SlowConsumer.CONFLATE);
         assertThat(namespaces.of("lobby")).isEqualTo(Namespace.DEFAULT);
         assertThat(namespaces.of("elsewhere:x")).isEqualTo(Namespace.DEFAULT);
     }

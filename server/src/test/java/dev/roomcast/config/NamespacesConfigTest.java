@@ -48,7 +48,7 @@ class NamespacesConfigTest {
         RoomcastConfig config = load("namespaces:\n  empty:\n  some:\n    history:\n      history-max-age: 10m\n");
         assertThat(config.namespaces().of("empty:x")).isEqualTo(Namespace.DEFAULT);
         assertThat(config.namespaces().of("some:x")).isEqualTo(
-                new Namespace(Namespace.Publish.MEMBERS, true, false, null, Duration.ofMinutes(10)));
+                new Namespace(Namespace.Publish.MEMBERS, true, false, null, Duration.ofMinutes(10), Namespace.SlowConsumer.DISCONNECT, null));
         assertThat(refusal("namespaces:\n  n:\n    history:\n      history-size: -1\n"))
                 .endsWith("namespaces.n.history.history-size: must be between 0 and 1000000, got -1");
         assertThat(refusal("namespaces:\n  n:\n    history:\n      history-max-bytes: 5\n"))
@@ -62,8 +62,12 @@ class NamespacesConfigTest {
                 .contains("roomcast.yml: namespaces.n.publish: must be members, api or none, got \"backend\"");
         assertThat(refusal("namespaces:\n  n:\n    presence: yes please\n"))
                 .contains("namespaces.n.presence: must be true or false");
-        assertThat(refusal("namespaces:\n  n:\n    compression: on\n"))
-                .contains("namespaces.n.compression: unknown key (a namespace has publish, presence, anonymous-join, history)");
+        assertThat(refusal("namespaces:\n  n:\n    colour: blue\n"))
+                .contains("namespaces.n.colour: unknown key (a namespace has publish, presence, anonymous-join, history,"
+                        + " slow-consumer, compression)");
+        assertThat(refusal("namespaces:\n  n:\n    compression: gzip\n")).contains("namespaces.n.compression: must be true or false");
+        assertThat(refusal("namespaces:\n  n:\n    slow-consumer: wait\n"))
+                .contains("namespaces.n.slow-consumer: must be disconnect, drop_oldest or conflate, got \"wait\"");
         assertThat(refusal("namespaces:\n  $sys:\n    publish: api\n")).contains("namespaces.$sys: a namespace is the part");
         assertThat(refusal("namespaces:\n  default:\n    publish: api\n"))
                 .contains("namespaces.default: 'default' is reserved: it labels the metrics of the rooms no entry names");
@@ -73,7 +77,10 @@ class NamespacesConfigTest {
     @Test
     void printConfigShowsTheNamespacesItLoaded() throws IOException {
         RoomcastConfig config = load("namespaces:\n  notify:\n    publish: api\n    history:\n      history-size: 20\n"
-                + "  game:\n    presence: false\n");
+                + "  game:\n    presence: false\n    slow-consumer: Conflate\n    compression: true\n");
+        assertThat(config.namespaces().of("game:1").slowConsumer()).isEqualTo(Namespace.SlowConsumer.CONFLATE);
+        assertThat(config.namespaces().of("game:1").compresses(false)).isTrue();
+        assertThat(config.namespaces().of("notify:1").compresses(false)).as("--compression decides").isFalse();
         String printed = ConfigFile.render(config);
         assertThat(printed).endsWith("""
 
@@ -82,10 +89,13 @@ class NamespacesConfigTest {
                     publish: members
                     presence: false
                     anonymous-join: false
+                    slow-consumer: conflate
+                    compression: true
                   notify:
                     publish: api
                     presence: true
                     anonymous-join: false
+                    slow-consumer: disconnect
                     history:
                       history-size: 20
                 """);

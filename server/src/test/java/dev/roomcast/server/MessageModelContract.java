@@ -47,9 +47,9 @@ abstract class MessageModelContract {
     static RoomcastConfig.Builder settings(RoomcastConfig.Builder builder) {
         return TestServer.withoutRateLimit(builder).apiKey(API_KEY).idempotencyWindow(IDEMPOTENCY_WINDOW)
                 .namespaces(new Namespaces(Map.of(
-                        "notify", new Namespace(Namespace.Publish.API, true, false, null, null),
-                        "sealed", new Namespace(Namespace.Publish.NONE, true, false, null, null),
-                        "game", new Namespace(Namespace.Publish.MEMBERS, false, false, 3, null))));
+                        "notify", new Namespace(Namespace.Publish.API, true, false, null, null, Namespace.SlowConsumer.DISCONNECT, null),
+                        "sealed", new Namespace(Namespace.Publish.NONE, true, false, null, null, Namespace.SlowConsumer.DISCONNECT, null),
+                        "game", new Namespace(Namespace.Publish.MEMBERS, false, false, 3, null, Namespace.SlowConsumer.DISCONNECT, null))));
     }
 
     static String uniqueRoom(String namespace) {

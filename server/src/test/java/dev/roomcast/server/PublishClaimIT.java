@@ -35,7 +35,7 @@ class PublishClaimIT {
     @BeforeAll
     static void start() {
         server = TestServer.start(b -> b.jwtSecret(Tokens.SECRET).namespaces(new Namespaces(Map.of(
-                "public", new Namespace(Namespace.Publish.MEMBERS, true, true, null, null)))));
+                "public", new Namespace(Namespace.Publish.MEMBERS, true, true, null, null, Namespace.SlowConsumer.DISCONNECT, null)))));
     }
 
     @AfterAll

@@ -3,6 +3,8 @@ package dev.roomcast.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.roomcast.config.Namespace;
+import dev.roomcast.config.Namespaces;
 import dev.roomcast.testing.JsonWs;
 import dev.roomcast.testing.Requirements;
 import dev.roomcast.testing.TestServer;
@@ -20,17 +22,20 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.LongStream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * roomcast.js as served by the server, run in Node against real sockets: it reconnects after a
+ * roomcast.js as served by the server, run in Node against real sockets: it fills by itself a gap a
+ * {@code drop_oldest} room left while it was stopped (SIGSTOP); it reconnects after a
  * dropped connection and recovers exactly what it missed; a new client with the {@code storage}
  * of one that went away (a reloaded page) rejoins its rooms and recovers what it missed; and after a
  * server restart it reconnects and reports {@code recovered:false}.
@@ -123,6 +128,21 @@ class RoomcastJsIT {
                 messages.add(expect("message"));
             }
             return messages;
+        }
+
+        /** Stops the Node process (SIGSTOP), so that it reads nothing: a client that has fallen behind. */
+        void pause() throws Exception {
+            signal("-STOP");
+        }
+
+        /** Lets a paused Node process run on (SIGCONT). */
+        void resume() throws Exception {
+            signal("-CONT");
+        }
+
+        private void signal(String signal) throws Exception {
+            Process kill = new ProcessBuilder("kill", signal, Long.toString(process.pid())).inheritIO().start();
+            assertThat(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0).as("kill %s", signal).isTrue();
         }
 
         void command(String line) throws IOException {
@@ -296,6 +316,46 @@ class RoomcastJsIT {
                 }
             }
             assertThat(seen).containsExactly("{\"x\":3,\"path\":[1,2]}", "typing", "once");
+        }
+    }
+
+    @Test
+    void inADropOldestRoomTheGapLeftWhileItDidNotReadIsFilledWithSinceByItself() throws Exception {
+        String room = "feed:js-" + ROOMS.incrementAndGet();
+        // 24 MB: more than the loopback socket buffers and the 1 MiB bound hold, so the server drops some.
+        int messages = 6000;
+        String filler = "x".repeat(4096);
+        Namespace feed = new Namespace(Namespace.Publish.MEMBERS, false, false, messages, null, Namespace.SlowConsumer.DROP_OLDEST, null);
+        try (TestServer server = TestServer.start(b -> b.apiKey(KEY).namespaces(new Namespaces(Map.of("feed", feed))));
+             NodeClient client = new NodeClient(fetchRoomcastJs(server), server.ws("/v1/ws?name=node"), room)) {
+            client.expect("open");
+            assertThat(client.expect("joined").get("offset").asLong()).isZero();
+            client.pause();
+            try {
+                for (int i = 1; i <= messages; i++) {
+                    server.node().hub().broadcast(room, "publisher", i + " " + filler);
+                }
+                Awaitility.await().atMost(WAIT).until(() -> !server.node().metrics().scrape()
+                        .contains("roomcast_slow_consumer_actions_total{action=\"dropped\",policy=\"drop_oldest\"} 0.0"));
+            } finally {
+                client.resume();
+            }
+
+            List<Long> offsets = new ArrayList<>();
+            int refills = 0;
+            while (offsets.size() < messages) {
+                JsonNode event = client.next();
+                if (event.get("event").asText().equals("recovered")) {
+                    assertThat(event.get("recovered").asBoolean()).as("the gap is still in history").isTrue();
+                    refills++;
+                } else {
+                    assertThat(event.get("event").asText()).as("%s", event).isEqualTo("message");
+                    offsets.add(event.get("offset").asLong());
+                }
+            }
+            assertThat(offsets).as("every message once, in order").containsExactlyElementsOf(
+                    LongStream.rangeClosed(1, messages).boxed().toList());
+            assertThat(refills).as("gaps filled with since").isPositive();
         }
     }
 }

@@ -9,12 +9,14 @@ import dev.roomcast.config.RoomcastConfig;
 import dev.roomcast.hub.Hub;
 import dev.roomcast.metrics.ServerMetrics;
 import dev.roomcast.server.frame.EventFramesFactory;
+import dev.roomcast.server.frame.FrameCompression;
 import dev.roomcast.server.gate.Identities;
 import dev.roomcast.server.gate.UpgradeGate;
 import dev.roomcast.server.websocket.AggregatedLog;
 import dev.roomcast.server.websocket.Connections;
 import dev.roomcast.server.websocket.NettyLoops;
 import dev.roomcast.server.websocket.ServerContext;
+import dev.roomcast.server.websocket.SlowConsumers;
 import dev.roomcast.server.websocket.WebSocketCloser;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -70,10 +72,11 @@ class WebSocketUpgradeTest {
         NettyLoops loops = new NettyLoops(loop, config.network().pingInterval(), config.network().maxMissedPongs());
         Connections connections = new Connections(loops);
         broker = new LocalBroker(config.history().historySize(), config.history().historyMaxAge(), config.history().historyMaxBytes(), Clock.systemUTC());
-        Hub hub = new Hub(loops.all(), Backend.local(broker), new EventFramesFactory(ByteBufAllocator.DEFAULT, metrics), Clock.systemUTC(), nanos -> { });
+        Hub hub = new Hub(loops.all(), Backend.local(broker), new EventFramesFactory(ByteBufAllocator.DEFAULT, metrics, FrameCompression.of(config, metrics)), Clock.systemUTC(), nanos -> { });
         Identities identities = new Identities();
         ServerContext context = new ServerContext(config, hub, loops, connections, new WebSocketCloser(metrics, notices),
-                identities, metrics, notices, new UpgradeGate(config, connections::draining, identities, metrics));
+                identities, metrics, notices, new UpgradeGate(config, connections::draining, identities, metrics),
+                SlowConsumers.of(config.namespaces(), config.limits().outboundBufferBytes(), metrics));
         server.pipeline().addLast(new ConnectionInitializer(context, new StaticPage(), null));
         server.writeInbound(Unpooled.copiedBuffer(HANDSHAKE, StandardCharsets.US_ASCII));
         ByteBuf response = server.readOutbound();

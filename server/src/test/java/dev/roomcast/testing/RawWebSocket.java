@@ -18,8 +18,8 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class RawWebSocket implements AutoCloseable {
 
-    /** One frame as the server sent it. */
-    public record Frame(boolean fin, int opcode, byte[] payload) {
+    /** One frame as the server sent it; {@code rsv} holds its three reserved bits (4 is RSV1, permessage-deflate). */
+    public record Frame(boolean fin, int rsv, int opcode, byte[] payload) {
         public String text() {
             return new String(payload, StandardCharsets.UTF_8);
         }
@@ -45,12 +45,15 @@ public final class RawWebSocket implements AutoCloseable {
     private final OutputStream out;
     private final DataInputStream in;
     private final String statusLine;
+    /** The whole head of the server's answer to the upgrade, status line and headers. */
+    private final String head;
 
-    private RawWebSocket(Socket socket, String statusLine) throws IOException {
+    private RawWebSocket(Socket socket, String head) throws IOException {
         this.socket = socket;
         this.out = socket.getOutputStream();
         this.in = new DataInputStream(socket.getInputStream());
-        this.statusLine = statusLine;
+        this.head = head;
+        this.statusLine = head.lines().findFirst().orElse("").trim();
     }
 
     /** Opens a socket and performs a correct upgrade to {@code path}; fails unless the server answers 101. */
@@ -77,6 +80,12 @@ public final class RawWebSocket implements AutoCloseable {
                 + "\r\n";
         socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
         return new RawWebSocket(socket, readHead(socket.getInputStream()));
+    }
+
+    /** The value of the header {@code name} in the server's answer to the upgrade, or null. */
+    public String responseHeader(String name) {
+        return head.lines().skip(1).filter(line -> line.regionMatches(true, 0, name + ":", 0, name.length() + 1))
+                .map(line -> line.substring(name.length() + 1).trim()).findFirst().orElse(null);
     }
 
     /** The HTTP status line the server answered the upgrade with. */
@@ -164,7 +173,7 @@ public final class RawWebSocket implements AutoCloseable {
         }
         byte[] payload = new byte[Math.toIntExact(length)];
         in.readFully(payload);
-        return new Frame((b0 & 0x80) != 0, b0 & 0x0F, payload);
+        return new Frame((b0 & 0x80) != 0, b0 >> 4 & 0x7, b0 & 0x0F, payload);
     }
 
     /** Reads frames until a close frame and returns its code; 1006 if the socket ends without one. */
@@ -212,19 +221,13 @@ public final class RawWebSocket implements AutoCloseable {
         StringBuilder head = new StringBuilder();
         int previous = -1;
         int c;
-        String status = null;
         while ((c = in.read()) >= 0) {
             head.append((char) c);
-            if (c == '\n' && previous == '\r') {
-                if (status == null) {
-                    status = head.toString().trim();
-                }
-                if (head.toString().endsWith("\r\n\r\n")) {
-                    break;
-                }
+            if (c == '\n' && previous == '\r' && head.toString().endsWith("\r\n\r\n")) {
+                break;
             }
             previous = c;
         }
-        return status == null ? head.toString() : status;
+        return head.toString();
     }
 }

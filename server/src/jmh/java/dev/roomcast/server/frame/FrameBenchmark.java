@@ -1,6 +1,7 @@
 package dev.roomcast.server.frame;
 
 import dev.roomcast.config.Namespaces;
+import dev.roomcast.config.RoomcastConfig;
 import dev.roomcast.metrics.NamespaceMeters;
 import dev.roomcast.metrics.ServerMetrics;
 import dev.roomcast.protocol.WireFormat;
@@ -44,6 +45,7 @@ public class FrameBenchmark {
 
     private ByteBufAllocator alloc;
     private ServerMetrics metrics;
+    private FrameCompression compression;
     private NamespaceMeters meters;
     private RoomEvent message;
     private ByteBuf frame;
@@ -58,8 +60,9 @@ public class FrameBenchmark {
         };
         metrics = new ServerMetrics(Namespaces.none());
         meters = metrics.namespaceOf("hall");
+        compression = FrameCompression.of(RoomcastConfig.defaults(), metrics);
         message = new RoomEvent.Message("hall", new Position("e", 1), "ann", "x".repeat(textBytes), 0);
-        frame = new EventFrames(message, alloc, meters).frame(WireFormat.SEED_TEXT).retain();
+        frame = new EventFrames(message, alloc, meters, compression).frame(WireFormat.SEED_TEXT, false).retain();
     }
 
     @TearDown
@@ -71,8 +74,8 @@ public class FrameBenchmark {
     /** One broadcast's encode: the seed text frame built once and freed. */
     @Benchmark
     public void encodeSeedTextFrame(Blackhole sink) {
-        EventFrames event = new EventFrames(message, alloc, meters);
-        sink.consume(event.frame(WireFormat.SEED_TEXT));
+        EventFrames event = new EventFrames(message, alloc, meters, compression);
+        sink.consume(event.frame(WireFormat.SEED_TEXT, false));
         event.release();
     }
 

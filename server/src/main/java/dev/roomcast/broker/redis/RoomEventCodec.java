@@ -47,6 +47,9 @@ final class RoomEventCodec {
             } else {
                 json.writeStringField("d", payload.data());
             }
+            if (payload.key() != null) {
+                json.writeStringField("c", payload.key());
+            }
             json.writeNumberField("t", draft.timestampMillis());
             if (draft.exceptSession() != null) {
                 json.writeStringField("s", draft.exceptSession());
@@ -101,7 +104,7 @@ final class RoomEventCodec {
         }
         return switch (d.kind) {
             case "m" -> new RoomEvent.Message(d.room, d.epoch == null ? null : new Position(d.epoch, d.offset),
-                    require(d.from), new Payload(d.event, d.text, d.data), d.timestamp, d.exceptSession);
+                    require(d.from), new Payload(d.event, d.text, d.data, d.key), d.timestamp, d.exceptSession);
             case "l" -> new RoomEvent.SessionLeft(d.room, require(d.user));
             case "p" -> new RoomEvent.PresenceChange(d.room, require(d.user), d.joined);
             default -> throw new IllegalArgumentException("unknown event kind " + d.kind);
@@ -127,6 +130,7 @@ final class RoomEventCodec {
         String text;
         String data;
         String event;
+        String key;
         String exceptSession;
         long timestamp;
         String user;
@@ -151,6 +155,7 @@ final class RoomEventCodec {
                     case "x" -> d.text = json.getText();
                     case "d" -> d.data = json.getText();
                     case "v" -> d.event = json.getText();
+                    case "c" -> d.key = json.getText();
                     case "s" -> d.exceptSession = json.getText();
                     case "t" -> d.timestamp = json.getLongValue();
                     case "u" -> d.user = json.getText();

@@ -13,9 +13,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The transport's {@link SharedEvent}: a room event with its complete WebSocket frames, one per
- * {@link WireFormat}, each built at most once by whichever loop first needs it and then shared by
- * every recipient on every loop. Thread-safe.
- * Frames are freed when the last reference to the event is released.
+ * {@link WireFormat} and one more compressed per format for members that negotiated permessage-deflate,
+ * each built at most once by whichever loop first needs it and then shared by every recipient on every
+ * loop. Thread-safe. Frames are freed when the last reference to the event is released.
  */
 public final class EventFrames implements SharedEvent {
 
@@ -25,14 +25,19 @@ public final class EventFrames implements SharedEvent {
     private final RoomEvent event;
     private final ByteBufAllocator alloc;
     private final NamespaceMeters meters;
+    private final FrameCompression compression;
     private final AtomicInteger references = new AtomicInteger(1);
     private volatile ByteBuf seedText;
     private volatile ByteBuf json;
+    /** For members that negotiated permessage-deflate: compressed, or the plain frame again when not worth it. */
+    private volatile ByteBuf seedTextDeflated;
+    private volatile ByteBuf jsonDeflated;
 
-    public EventFrames(RoomEvent event, ByteBufAllocator alloc, NamespaceMeters meters) {
+    public EventFrames(RoomEvent event, ByteBufAllocator alloc, NamespaceMeters meters, FrameCompression compression) {
         this.event = event;
         this.alloc = alloc;
         this.meters = meters;
+        this.compression = compression;
     }
 
     /** Where its deliveries are counted: the meters of its room's namespace. */
@@ -46,14 +51,16 @@ public final class EventFrames implements SharedEvent {
     }
 
     /**
-     * The frame for this format, or {@code null} when the format does not show this event.
-     * Borrows: valid while the caller holds a reference; a caller that writes it writes a
-     * retained duplicate.
+     * The frame for this format, compressed when {@code deflate} (the member negotiated permessage-deflate)
+     * and the room's compression and the payload's size call for it; {@code null} when the format does
+     * not show this event. Borrows: valid while the caller holds a reference; a caller that writes it
+     * writes a retained duplicate.
      */
-    public ByteBuf frame(WireFormat format) {
-        ByteBuf frame = format == WireFormat.SEED_TEXT ? seedText : json;
+    public ByteBuf frame(WireFormat format, boolean deflate) {
+        ByteBuf frame = format == WireFormat.SEED_TEXT ? (deflate ? seedTextDeflated : seedText)
+                : (deflate ? jsonDeflated : json);
         if (frame == null) {
-            frame = encodeOnce(format);
+            frame = deflate ? deflateOnce(format) : encodeOnce(format);
         }
         return frame == NOT_RENDERED ? null : frame;
     }
@@ -91,6 +98,31 @@ public final class EventFrames implements SharedEvent {
         return json;
     }
 
+    private synchronized ByteBuf deflateOnce(WireFormat format) {
+        ByteBuf deflated = format == WireFormat.SEED_TEXT ? seedTextDeflated : jsonDeflated;
+        if (deflated != null) {
+            return deflated;
+        }
+        ByteBuf plain = encodeOnce(format);
+        if (plain == NOT_RENDERED) {
+            deflated = NOT_RENDERED;
+        } else {
+            int offset = TextFrameBytes.payloadOffset(plain);
+            int payloadBytes = plain.readableBytes() - offset;
+            // Below the threshold, or in a room that does not compress: the plain frame, with a reference of its own.
+            deflated = compression.compresses(event, payloadBytes)
+                    ? TextFrameBytes.deflatedText(alloc,
+                            compression.deflate(plain.nioBuffer(plain.readerIndex() + offset, payloadBytes)))
+                    : plain.retain();
+        }
+        if (format == WireFormat.SEED_TEXT) {
+            seedTextDeflated = deflated;
+        } else {
+            jsonDeflated = deflated;
+        }
+        return deflated;
+    }
+
     private synchronized void freeFrames() {
         if (seedText != null && seedText != NOT_RENDERED) {
             seedText.release();
@@ -98,7 +130,15 @@ public final class EventFrames implements SharedEvent {
         if (json != null && json != NOT_RENDERED) {
             json.release();
         }
+        if (seedTextDeflated != null && seedTextDeflated != NOT_RENDERED) {
+            seedTextDeflated.release();
+        }
+        if (jsonDeflated != null && jsonDeflated != NOT_RENDERED) {
+            jsonDeflated.release();
+        }
         seedText = null;
         json = null;
+        seedTextDeflated = null;
+        jsonDeflated = null;
     }
 }

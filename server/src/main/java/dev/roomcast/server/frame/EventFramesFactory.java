@@ -15,14 +15,16 @@ public final class EventFramesFactory implements SharedEventFactory {
 
     private final ByteBufAllocator alloc;
     private final ServerMetrics metrics;
+    private final FrameCompression compression;
 
-    public EventFramesFactory(ByteBufAllocator alloc, ServerMetrics metrics) {
+    public EventFramesFactory(ByteBufAllocator alloc, ServerMetrics metrics, FrameCompression compression) {
         this.alloc = alloc;
         this.metrics = metrics;
+        this.compression = compression;
     }
 
     @Override
     public SharedEvent prepare(RoomEvent event) {
-        return new EventFrames(event, alloc, metrics.namespaceOf(event.room()));
+        return new EventFrames(event, alloc, metrics.namespaceOf(event.room()), compression);
     }
 }

@@ -14,6 +14,8 @@ import io.netty.buffer.ByteBufUtil;
 public final class TextFrameBytes {
 
     private static final int FIN_TEXT = 0x81;
+    /** FIN, RSV1 (the permessage-deflate bit of RFC 7692: the payload is compressed), text. */
+    private static final int FIN_DEFLATED_TEXT = 0xC1;
 
     private TextFrameBytes() {
     }
@@ -21,15 +23,28 @@ public final class TextFrameBytes {
     /** Returns a retained buffer holding one text frame with the given UTF-8 payload. */
     public static ByteBuf text(ByteBufAllocator alloc, byte[] utf8) {
         ByteBuf frame = alloc.directBuffer(headerLength(utf8.length) + utf8.length);
-        writeHeader(frame, utf8.length);
+        writeHeader(frame, FIN_TEXT, utf8.length);
         return frame.writeBytes(utf8);
+    }
+
+    /** Returns a retained buffer holding one compressed text frame (RSV1 set) with the given deflated payload. */
+    static ByteBuf deflatedText(ByteBufAllocator alloc, byte[] deflated) {
+        ByteBuf frame = alloc.directBuffer(headerLength(deflated.length) + deflated.length);
+        writeHeader(frame, FIN_DEFLATED_TEXT, deflated.length);
+        return frame.writeBytes(deflated);
+    }
+
+    /** Where the payload of a frame built here starts, counted from the frame's reader index. Borrows {@code frame}. */
+    static int payloadOffset(ByteBuf frame) {
+        int length = frame.getByte(frame.readerIndex() + 1) & 0x7F;
+        return length <= 125 ? 2 : length == 126 ? 4 : 10;
     }
 
     /** Returns a retained buffer holding one text frame with {@code text} encoded as UTF-8. */
     public static ByteBuf text(ByteBufAllocator alloc, CharSequence text) {
         int length = ByteBufUtil.utf8Bytes(text);
         ByteBuf frame = alloc.directBuffer(headerLength(length) + length);
-        writeHeader(frame, length);
+        writeHeader(frame, FIN_TEXT, length);
         ByteBufUtil.writeUtf8(frame, text);
         return frame;
     }
@@ -38,8 +53,8 @@ public final class TextFrameBytes {
         return payloadLength <= 125 ? 2 : payloadLength <= 0xFFFF ? 4 : 10;
     }
 
-    private static void writeHeader(ByteBuf frame, int payloadLength) {
-        frame.writeByte(FIN_TEXT);
+    private static void writeHeader(ByteBuf frame, int firstByte, int payloadLength) {
+        frame.writeByte(firstByte);
         if (payloadLength <= 125) {
             frame.writeByte(payloadLength);
         } else if (payloadLength <= 0xFFFF) {

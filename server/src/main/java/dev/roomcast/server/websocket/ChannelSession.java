@@ -1,12 +1,15 @@
 package dev.roomcast.server.websocket;
 
+import dev.roomcast.config.Namespace;
 import dev.roomcast.hub.CloseReason;
 import dev.roomcast.hub.Loop;
 import dev.roomcast.hub.Session;
 import dev.roomcast.hub.SharedEvent;
+import dev.roomcast.metrics.NamespaceMeters;
 import dev.roomcast.protocol.ServerFrames;
 import dev.roomcast.protocol.WireFormat;
 import dev.roomcast.room.DirectMessage;
+import dev.roomcast.room.RoomEvent;
 import dev.roomcast.server.frame.EventFrames;
 import dev.roomcast.server.frame.TextFrameBytes;
 import dev.roomcast.server.gate.Identities;
@@ -20,11 +23,16 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
  * A hub {@link Session} for one WebSocket channel. Confined to the channel's event loop, except
  * {@link #close}, which hops there.
  *
- * <p>Outbound data is bounded: the channel's high water mark is the configured outbound
- * buffer size. A frame that would cross it is dropped and the session closes with 1013 slow
- * consumer, so a client that stops reading costs at most that many bytes and never slows the
- * fan-out to anyone else. Frames queued but not yet flushed are flushed before that judgement,
- * so a client that reads is never closed because a burst outran the loop's flush task.
+ * <p>Outbound data is bounded by {@code --outbound-buffer-bytes}, in two halves. Frames go straight
+ * into Netty's outbound buffer while the channel is writable (its high water mark is half the bound).
+ * Once it is not, they wait in a {@link PendingFrames} queue, made at that moment, that takes the
+ * other half, and are written from there, oldest first, when the socket buffer drains below its low
+ * water mark. When the queue is full, the room's slow-consumer policy decides: {@code disconnect} closes
+ * with 1013 slow consumer; {@code drop_oldest} drops the oldest waiting room messages; {@code conflate}
+ * first replaces a waiting message of the same key. So a client that stops reading costs about the
+ * bound and never slows the fan-out to anyone else. Frames queued but not yet flushed are flushed
+ * before the channel is judged unwritable, so a client that reads is not treated as slow because a
+ * burst outran the loop's flush task.
  *
  * <p>Frames are complete WebSocket frame bytes, so they enter the pipeline at the frame encoder's
  * context and go straight to the socket (through TLS when it is on), skipping the handlers behind
@@ -46,11 +54,16 @@ final class ChannelSession implements Session {
     private final Loop loop;
     private final WireFormat format;
     private final WebSocketCloser closer;
+    private final SlowConsumers slowConsumers;
+    /** Whether the client negotiated permessage-deflate: it gets the room events' compressed frames. */
+    private final boolean deflate;
     private boolean unflushed;
     private boolean closing;
+    /** What waits while the channel is not writable; null while nothing does. */
+    private PendingFrames pending;
 
     ChannelSession(String node, long number, String user, Channel channel, Loop loop, WireFormat format,
-                   WebSocketCloser closer) {
+                   WebSocketCloser closer, SlowConsumers slowConsumers, boolean deflate) {
         this.node = node;
         this.number = number;
         this.user = user;
@@ -58,6 +71,8 @@ final class ChannelSession implements Session {
         this.loop = loop;
         this.format = format;
         this.closer = closer;
+        this.slowConsumers = slowConsumers;
+        this.deflate = deflate;
     }
 
     @Override
@@ -82,8 +97,12 @@ final class ChannelSession implements Session {
             return false;
         }
         EventFrames frames = (EventFrames) event;
-        ByteBuf frame = frames.frame(format);
-        if (frame == null || !fits(frame)) {
+        ByteBuf frame = frames.frame(format, deflate);
+        if (frame == null) {
+            return false;
+        }
+        if (!writable()) {
+            waitForSocket(frame.retainedDuplicate(), event.event(), frames.meters());
             return false;
         }
         frames().write(frame.retainedDuplicate(), frames().voidPromise());
@@ -104,7 +123,8 @@ final class ChannelSession implements Session {
 
     /**
      * Writes and flushes a text frame meant for this client only (an answer, a welcome, an echo),
-     * under the same outbound bound as room events. On the session's loop.
+     * behind what already waits and under the same outbound bound as room events; it is never dropped.
+     * On the session's loop.
      */
     void send(byte[] utf8) {
         assert loop.inLoop() : "send off the session's loop";
@@ -112,8 +132,8 @@ final class ChannelSession implements Session {
             return;
         }
         ByteBuf frame = TextFrameBytes.text(channel.alloc(), utf8);
-        if (!fits(frame)) {
-            frame.release();
+        if (!writable()) {
+            waitForSocket(frame, null, null);
             return;
         }
         frames().writeAndFlush(frame, frames().voidPromise());
@@ -121,24 +141,70 @@ final class ChannelSession implements Session {
     }
 
     /**
-     * Whether the frame fits under the outbound bound. When it does not, the session starts
-     * closing with 1013 slow consumer; the close is scheduled, not inline, because the caller may
-     * be inside a fan-out over a room's members.
+     * Whether a frame may go straight into Netty's buffer: nothing waits before it and the channel is
+     * writable, after pushing out what this loop wrote but did not flush yet (a burst of broadcasts queues
+     * several fan-outs before the loop's flush task runs: only what the client does not read counts).
      */
-    private boolean fits(ByteBuf frame) {
-        int bytes = frame.readableBytes();
-        if (bytes > channel.bytesBeforeUnwritable() && unflushed) {
-            // A burst of broadcasts queues several fan-outs before the loop's flush task runs, so the
-            // bytes counted against the bound may not have been offered to the socket yet. Push them
-            // out before judging the client: only what the client does not read counts.
+    private boolean writable() {
+        if (pending != null) {
+            return false;
+        }
+        if (!channel.isWritable() && unflushed) {
             frames().flush();
         }
-        if (bytes <= channel.bytesBeforeUnwritable()) {
-            return true;
+        return channel.isWritable();
+    }
+
+    /**
+     * Puts {@code frame} (taking ownership) in the pending queue, under the policy of {@code event}'s
+     * room (null: an answer to this client, never dropped), to be counted in {@code meters} once written.
+     * When nothing more can wait, the session starts closing with 1013 slow consumer; the close is scheduled, not inline, because the caller may
+     * be inside a fan-out over a room's members.
+     */
+    private void waitForSocket(ByteBuf frame, RoomEvent event, NamespaceMeters meters) {
+        if (pending == null) {
+            pending = slowConsumers.newQueue();
         }
-        closing = true;
-        loop.execute(() -> closer.close(channel, CloseReason.SLOW_CONSUMER));
-        return false;
+        Namespace.SlowConsumer policy = event == null ? null : slowConsumers.policyOf(event);
+        boolean droppable = event instanceof RoomEvent.Message && policy != Namespace.SlowConsumer.DISCONNECT;
+        Object conflationKey = policy == Namespace.SlowConsumer.CONFLATE && event instanceof RoomEvent.Message message
+                && message.payload().key() != null ? new ConflationKey(message.room(), message.payload().key()) : null;
+        if (!pending.offer(frame, meters, policy, droppable, conflationKey)) {
+            closing = true;
+            discardPending();
+            loop.execute(() -> closer.close(channel, CloseReason.SLOW_CONSUMER));
+        }
+    }
+
+    /** The key under which a {@code conflate} message replaces the waiting one of the same room and key. */
+    private record ConflationKey(String room, String key) {
+    }
+
+    /**
+     * The channel became writable again: writes what waited, oldest first, while it stays writable, and
+     * flushes. What is left waits for the next time. On the session's loop.
+     */
+    void writePending() {
+        assert loop.inLoop() : "writePending off the session's loop";
+        if (pending == null || closing) {
+            return;
+        }
+        while (!pending.isEmpty() && channel.isWritable()) {
+            frames().write(pending.poll(), frames().voidPromise());
+        }
+        if (pending.isEmpty()) {
+            pending = null;
+        }
+        flush();
+    }
+
+    /** Releases what waited; nothing more will be written (the session closes, or has closed). On the session's loop. */
+    void discardPending() {
+        assert loop.inLoop() : "discardPending off the session's loop";
+        if (pending != null) {
+            pending.releaseAll();
+            pending = null;
+        }
     }
 
     @Override

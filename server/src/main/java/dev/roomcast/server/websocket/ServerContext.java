@@ -11,16 +11,19 @@ import io.netty.channel.Channel;
 
 /**
  * What every connection's handlers share: the hub, the node's connections and the one way they
- * close, configuration, metrics, the periodic log summary and the upgrade gate. Immutable; shared by all event loops.
+ * close, configuration, metrics, the periodic log summary, the upgrade gate and the slow-consumer rules. Immutable; shared by all event loops.
  */
 public record ServerContext(RoomcastConfig config, Hub hub, NettyLoops loops, Connections connections,
                      WebSocketCloser closer, Identities identities, ServerMetrics metrics,
-                     AggregatedLog notices, UpgradeGate gate) {
+                     AggregatedLog notices, UpgradeGate gate, SlowConsumers slowConsumers) {
 
-    /** A session for an upgraded channel, owned by the channel's event loop. */
-    ChannelSession newSession(Channel channel, String user, WireFormat format) {
+    /**
+     * A session for an upgraded channel, owned by the channel's event loop; {@code deflate}: the client
+     * negotiated permessage-deflate.
+     */
+    ChannelSession newSession(Channel channel, String user, WireFormat format, boolean deflate) {
         return new ChannelSession(identities.nodeId(), identities.newSessionNumber(), user, channel,
-                loops.of(channel.eventLoop()), format, closer);
+                loops.of(channel.eventLoop()), format, closer, slowConsumers, deflate);
     }
 
     /** A fresh token bucket for one connection's inbound messages, with the configured limits. */

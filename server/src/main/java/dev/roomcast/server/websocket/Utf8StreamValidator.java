@@ -15,7 +15,8 @@ import io.netty.handler.codec.CorruptedFrameException;
  * table 3-7; the bytes themselves go on to Netty's decoder untouched, and everything else about
  * frames (their validity, their limits) stays the decoder's business. A violation is reported as
  * Netty reports one, as an exception ({@link NotUtf8Exception}), which the endpoint hands to the
- * {@link WebSocketCloser} (1007); then checking stops.
+ * {@link WebSocketCloser} (1007); then checking stops. Compressed messages (RSV1, permessage-deflate) are
+ * skipped: their bytes are deflate, and the endpoint checks them once inflated.
  *
  * <p>Threading: one instance per connection, confined to its event loop.
  */
@@ -29,6 +30,8 @@ public final class Utf8StreamValidator extends ChannelInboundHandlerAdapter {
 
     private Part part = Part.FIRST;
     private boolean finalFrame;
+    /** RSV1 of the frame: set on the first frame of a permessage-deflate message. */
+    private boolean deflatedFrame;
     private int opcode;
     private boolean maskedFrame;
     /** Bytes of the extended length or the mask key still to come. */
@@ -74,6 +77,7 @@ public final class Utf8StreamValidator extends ChannelInboundHandlerAdapter {
         switch (part) {
             case FIRST -> {
                 finalFrame = (b & 0x80) != 0;
+                deflatedFrame = (b & 0x40) != 0;
                 opcode = b & 0x0F;
                 part = Part.SECOND;
             }
@@ -127,7 +131,8 @@ public final class Utf8StreamValidator extends ChannelInboundHandlerAdapter {
     private void startPayload() {
         maskIndex = 0;
         if (opcode == OPCODE_TEXT) {
-            textMessage = true;
+            // A compressed message's bytes are deflate, not text: the endpoint checks it once inflated.
+            textMessage = !deflatedFrame;
             needed = 0;
         } else if (opcode != OPCODE_CONTINUATION && !isControl()) {
             textMessage = false;

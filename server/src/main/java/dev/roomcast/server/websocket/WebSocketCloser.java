@@ -13,6 +13,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.compression.DecompressionException;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
@@ -49,6 +50,8 @@ public final class WebSocketCloser {
 
     /** How long a closing socket may take to take its Close frame before it is cut. */
     static final Duration CLOSE_GRACE = Duration.ofSeconds(10);
+    /** How Netty's zlib decoder says it reached its output limit (ZlibDecoder.prepareDecompressBuffer). */
+    private static final String DECOMPRESSION_LIMIT = "reached maximum size";
     /**
      * The same for a slow consumer, whose Close frame waits behind everything it did not read: a client
      * that resumes reading within this still learns why it was closed. It holds at most its outbound
@@ -126,6 +129,13 @@ public final class WebSocketCloser {
                 channel.pipeline().remove(WebSocketFrameDecoder.class);
             }
             return reasonFor(corrupted.closeStatus());
+        }
+        if (cause instanceof DecompressionException) {
+            // Netty's permessage-deflate decoder stops at --max-message-bytes (a decompression bomb) with this
+            // exception, and fails a stream that is not deflate with it too.
+            log.debug("{}: {}", channel.remoteAddress(), cause.getMessage());
+            return cause.getMessage() != null && cause.getMessage().contains(DECOMPRESSION_LIMIT)
+                    ? CloseReason.MESSAGE_TOO_BIG : CloseReason.INVALID_PAYLOAD;
         }
         if (cause instanceof TooLongFrameException) {
             log.debug("{}: {}", channel.remoteAddress(), cause.getMessage());

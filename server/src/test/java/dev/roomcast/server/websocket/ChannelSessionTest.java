@@ -2,20 +2,23 @@ package dev.roomcast.server.websocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.roomcast.config.Namespace;
 import dev.roomcast.config.Namespaces;
+import dev.roomcast.config.RoomcastConfig;
 import dev.roomcast.hub.CloseReason;
 import dev.roomcast.hub.Loop;
 import dev.roomcast.metrics.ServerMetrics;
 import dev.roomcast.protocol.WireFormat;
+import dev.roomcast.room.Payload;
 import dev.roomcast.room.Position;
 import dev.roomcast.room.RoomEvent;
 import dev.roomcast.server.frame.EventFrames;
+import dev.roomcast.server.frame.FrameCompression;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
-import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
@@ -25,6 +28,7 @@ import io.netty.util.ReferenceCounted;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
@@ -32,8 +36,10 @@ import org.slf4j.event.Level;
 
 /**
  * A session on an {@link EmbeddedChannel}: broadcasts are written as duplicates of one shared
- * frame, flushed once, freed with the event; a frame beyond the outbound bound is dropped and the
- * session closes with 1013; in a WebSocket pipeline, frames enter at the frame encoder.
+ * frame, flushed once, freed with the event; while the channel is not writable frames wait in the
+ * pending queue, and when it is full the room's slow-consumer policy closes with 1013, drops the
+ * oldest or replaces by key; in a WebSocket pipeline, frames enter at the frame encoder. A full socket
+ * buffer is played by a user-defined writability bit of the channel.
  */
 class ChannelSessionTest {
 
@@ -65,14 +71,43 @@ class ChannelSessionTest {
         metrics.close();
     }
 
+    /** Bytes that may wait in front of a full socket buffer: two or three of these tests' frames. */
+    private static final int PENDING_LIMIT = 64;
+    private static final Namespaces POLICIES = new Namespaces(Map.of(
+            "feed", new Namespace(Namespace.Publish.MEMBERS, true, false, null, null, Namespace.SlowConsumer.DROP_OLDEST, null),
+            "ticker", new Namespace(Namespace.Publish.MEMBERS, true, false, null, null, Namespace.SlowConsumer.CONFLATE, null)));
+
     private ChannelSession sessionOn(EmbeddedChannel channel) {
         return new ChannelSession("node", 1, "guest", channel, new EmbeddedLoop(channel), WireFormat.SEED_TEXT,
-                new WebSocketCloser(metrics, notices));
+                new WebSocketCloser(metrics, notices), new SlowConsumers(POLICIES, PENDING_LIMIT, metrics), false);
     }
 
     private EventFrames message(String text) {
-        RoomEvent event = new RoomEvent.Message("lobby", new Position("e1", 0), "guest", text, 0);
-        return new EventFrames(event, ByteBufAllocator.DEFAULT, metrics.namespaceOf("lobby"));
+        return message("lobby", text, null);
+    }
+
+    private EventFrames message(String room, String text, String key) {
+        RoomEvent event = new RoomEvent.Message(room, new Position("e1", 0), "guest", new Payload(null, text, null, key), 0,
+                null);
+        return new EventFrames(event, ByteBufAllocator.DEFAULT, metrics.namespaceOf(room), FrameCompression.of(RoomcastConfig.defaults(), metrics));
+    }
+
+    /** A WebSocket pipeline's frame codec, so that the channel can take part in a closing handshake. */
+    private static EmbeddedChannel webSocketChannel() {
+        return new EmbeddedChannel(new WebSocket13FrameDecoder(true, false, 1024), new WebSocket13FrameEncoder(false));
+    }
+
+    /** Plays a socket buffer that is full ({@code false}) or has drained ({@code true}). */
+    private static void socketWritable(EmbeddedChannel channel, boolean writable) {
+        channel.unsafe().outboundBuffer().setUserDefinedWritability(1, writable);
+    }
+
+    /** Delivers each event to the session and releases it, as a fan-out does. */
+    private static void deliverAll(ChannelSession session, EventFrames... events) {
+        for (EventFrames event : events) {
+            session.push(event);
+            event.release();
+        }
     }
 
     @Test
@@ -83,7 +118,7 @@ class ChannelSessionTest {
         ChannelSession onB = sessionOn(b);
         EventFrames first = message("one");
         EventFrames second = message("two");
-        ByteBuf shared = first.frame(WireFormat.SEED_TEXT);
+        ByteBuf shared = first.frame(WireFormat.SEED_TEXT, false);
 
         assertThat(onA.push(first)).as("first write leaves unflushed data").isTrue();
         assertThat(onA.push(second)).as("already unflushed").isFalse();
@@ -113,19 +148,18 @@ class ChannelSessionTest {
     }
 
     @Test
-    void aFrameBeyondTheOutboundBoundIsDroppedAndTheSessionClosesWith1013() {
-        // A WebSocket pipeline's frame codec, so that the channel can take part in a closing handshake.
-        EmbeddedChannel slow = new EmbeddedChannel(new WebSocket13FrameDecoder(true, false, 1024),
-                new WebSocket13FrameEncoder(false));
-        slow.config().setWriteBufferWaterMark(new WriteBufferWaterMark(16, 64));
+    void inADisconnectRoomAFrameThatOverflowsThePendingQueueClosesTheSessionWith1013() {
+        EmbeddedChannel slow = webSocketChannel();
         ChannelSession session = sessionOn(slow);
         EventFrames small = message("fits");
-        EventFrames big = message("x".repeat(100));
+        ByteBuf smallFrame = small.frame(WireFormat.SEED_TEXT, false);
 
-        assertThat(session.push(small)).isTrue();
-        assertThat(session.push(big)).as("dropped").isFalse();
-        assertThat(session.push(small)).as("closing: nothing more is written").isFalse();
+        assertThat(session.push(small)).as("written: the channel is writable").isTrue();
         session.flush();
+        socketWritable(slow, false);
+        assertThat(session.push(small)).as("waits: nothing to flush").isFalse();
+        deliverAll(session, message("x".repeat(100)));
+        assertThat(session.push(small)).as("closing: nothing more is written").isFalse();
         slow.runPendingTasks();
 
         assertThat(decodeOutbound(slow)).containsExactly("Message from lobby: fits",
@@ -134,9 +168,65 @@ class ChannelSessionTest {
         assertThat(slow.isOpen()).as("open until the client answers the close frame").isTrue();
         slow.writeInbound(new CloseWebSocketFrame(CloseReason.SLOW_CONSUMER.code(), ""));
         assertThat(slow.isOpen()).as("closed once the client answered").isFalse();
-        assertThat(metrics.scrape()).contains("roomcast_slow_consumer_closes_total 1.0");
+        assertThat(metrics.scrape()).contains("roomcast_slow_consumer_closes_total 1.0",
+                "roomcast_slow_consumer_actions_total{action=\"closed\",policy=\"disconnect\"} 1.0");
         small.release();
-        big.release();
+        assertThat(smallFrame.refCnt()).as("the waiting duplicate was released with the queue").isZero();
+        assertThat(slow.finish()).isFalse();
+    }
+
+    @Test
+    void inADropOldestRoomTheOldestWaitingMessagesGiveWayAndTheRestGoOutInOrderOnceWritable() {
+        EmbeddedChannel slow = webSocketChannel();
+        ChannelSession session = sessionOn(slow);
+        socketWritable(slow, false);
+
+        deliverAll(session, message("feed:a", "m1", null), message("feed:a", "m2", null), message("feed:a", "m3", null),
+                message("feed:a", "m4", null));
+        assertThat((Object) slow.readOutbound()).as("nothing written while the socket is full").isNull();
+        socketWritable(slow, true);
+        session.writePending();
+
+        assertThat(decodeOutbound(slow)).as("two frames of 24 bytes fit the 64 bytes that may wait")
+                .containsExactly("Message from feed:a: m3", "Message from feed:a: m4");
+        assertThat(slow.isOpen()).isTrue();
+        assertThat(metrics.scrape()).contains(
+                "roomcast_slow_consumer_actions_total{action=\"dropped\",policy=\"drop_oldest\"} 2.0");
+        assertThat(slow.finish()).isFalse();
+    }
+
+    @Test
+    void inAConflateRoomAKeyedMessageReplacesTheWaitingOneOfTheSameKeyAndGoesToTheEnd() {
+        EmbeddedChannel slow = webSocketChannel();
+        ChannelSession session = sessionOn(slow);
+        socketWritable(slow, false);
+
+        deliverAll(session, message("ticker:t", "a=1", "a"), message("ticker:t", "b=1", "b"),
+                message("ticker:t", "a=2", "a"), message("ticker:t", "b=2", "b"), message("ticker:t", "a=3", "a"));
+        socketWritable(slow, true);
+        session.writePending();
+
+        assertThat(decodeOutbound(slow)).as("the latest value of each key, in the order they were published")
+                .containsExactly("Message from ticker:t: b=2", "Message from ticker:t: a=3");
+        assertThat(metrics.scrape()).contains(
+                "roomcast_slow_consumer_actions_total{action=\"replaced\",policy=\"conflate\"} 3.0",
+                "roomcast_slow_consumer_actions_total{action=\"dropped\",policy=\"conflate\"} 0.0");
+        assertThat(slow.finish()).isFalse();
+    }
+
+    @Test
+    void anAnswerWaitingForTheSocketIsNeverDroppedAndGoesOutFirst() {
+        EmbeddedChannel slow = webSocketChannel();
+        ChannelSession session = sessionOn(slow);
+        socketWritable(slow, false);
+
+        session.send("answer".getBytes(StandardCharsets.UTF_8));
+        deliverAll(session, message("feed:a", "m1", null), message("feed:a", "m2", null), message("feed:a", "m3", null));
+        socketWritable(slow, true);
+        session.writePending();
+
+        assertThat(decodeOutbound(slow)).as("the answer (8 bytes) stays; the oldest message gives way")
+                .containsExactly("answer", "Message from feed:a: m2", "Message from feed:a: m3");
         assertThat(slow.finish()).isFalse();
     }
 
