@@ -80,6 +80,12 @@ public interface Broker extends AutoCloseable {
     CompletionStage<Boolean> direct(DirectMessage message);
 
     /**
+     * Delivers a disconnect order to every node that added its user, this one included, the way
+     * {@link #direct} routes a message. Completes with whether any node did.
+     */
+    CompletionStage<Boolean> disconnectUser(UserDisconnect disconnect);
+
+    /**
      * Makes this node known to {@link #nodes} as {@code nodeId}, with the open connections that
      * {@code connections} counts (read from the broker's own threads: cheap and thread-safe). Called
      * once, after {@link #start}.

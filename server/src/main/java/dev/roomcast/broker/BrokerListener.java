@@ -19,4 +19,8 @@ public interface BrokerListener {
      */
     default void onDirect(DirectMessage message) {
     }
+
+    /** A disconnect order for a user this node announced with {@link Broker#addUser}; see {@link #onDirect}. */
+    default void onDisconnect(UserDisconnect disconnect) {
+    }
 }

@@ -172,6 +172,15 @@ public final class LocalBroker implements Broker {
     }
 
     @Override
+    public CompletionStage<Boolean> disconnectUser(UserDisconnect disconnect) {
+        boolean held = users.contains(disconnect.user());
+        if (held) {
+            listener.onDisconnect(disconnect);
+        }
+        return CompletableFuture.completedFuture(held);
+    }
+
+    @Override
     public void announceNode(String nodeId, IntSupplier connections) {
         node = Map.of(nodeId, connections);
     }

@@ -8,10 +8,12 @@ import dev.roomcast.broker.HistorySlice;
 import dev.roomcast.broker.Payload;
 import dev.roomcast.broker.Position;
 import dev.roomcast.broker.RoomEvent;
+import dev.roomcast.broker.UserDisconnect;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
@@ -79,6 +81,12 @@ public final class Hub {
             @Override
             public void onDirect(DirectMessage message) {
                 deliverDirect(message);
+            }
+
+            @Override
+            public void onDisconnect(UserDisconnect disconnect) {
+                CloseReason reason = disconnect.reconnect() ? CloseReason.DISCONNECTED : CloseReason.DISCONNECTED_FOR_GOOD;
+                users.of(disconnect.user()).forEach(session -> session.close(reason, disconnect.reason()));
             }
         });
     }
@@ -188,6 +196,36 @@ public final class Hub {
      */
     public CompletionStage<Boolean> direct(String from, String to, String text) {
         return broker.direct(new DirectMessage(from, to, text, clock.millis()));
+    }
+
+    /**
+     * Closes every session of the user that accepts direct messages, on every node, with {@code reason} as the
+     * close phrase: code 4000, or 4001 when the clients must not reconnect. Any thread. Completes with whether
+     * the user has such a session anywhere.
+     */
+    public CompletionStage<Boolean> disconnectUser(String user, String reason, boolean reconnect) {
+        return broker.disconnectUser(new UserDisconnect(user, reason, reconnect));
+    }
+
+    /**
+     * The user's sessions on this node that accept direct messages and the rooms they are in, read on each
+     * session's loop. Any thread.
+     */
+    public CompletionStage<UserSummary> user(String user) {
+        List<CompletableFuture<List<String>>> roomsOfSessions = users.of(user).stream().map(session -> {
+            CompletableFuture<List<String>> rooms = new CompletableFuture<>();
+            try {
+                session.loop().execute(() -> rooms.complete(List.copyOf(shardOf(session).roomsOf(session))));
+            } catch (RejectedExecutionException shuttingDown) {
+                rooms.complete(List.of());
+            }
+            return rooms;
+        }).toList();
+        return CompletableFuture.allOf(roomsOfSessions.toArray(CompletableFuture[]::new)).thenApply(done -> {
+            TreeSet<String> rooms = new TreeSet<>();
+            roomsOfSessions.forEach(sessionRooms -> rooms.addAll(sessionRooms.join()));
+            return new UserSummary(roomsOfSessions.size(), List.copyOf(rooms));
+        });
     }
 
     /** Users in the room on every node with their session counts, sorted by user. Any thread. */

@@ -7,6 +7,7 @@ import dev.roomcast.broker.Draft;
 import dev.roomcast.broker.HistorySlice;
 import dev.roomcast.broker.Position;
 import dev.roomcast.broker.RoomEvent;
+import dev.roomcast.broker.UserDisconnect;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.function.IntSupplier;
@@ -42,6 +43,11 @@ public final class MeteredBroker implements Broker {
             @Override
             public void onDirect(DirectMessage message) {
                 listener.onDirect(message);
+            }
+
+            @Override
+            public void onDisconnect(UserDisconnect disconnect) {
+                listener.onDisconnect(disconnect);
             }
         });
     }
@@ -105,6 +111,11 @@ public final class MeteredBroker implements Broker {
                 metrics.directMessage(delivered);
             }
         });
+    }
+
+    @Override
+    public CompletionStage<Boolean> disconnectUser(UserDisconnect disconnect) {
+        return counted(broker.disconnectUser(disconnect), BrokerOperation.DIRECT);
     }
 
     @Override

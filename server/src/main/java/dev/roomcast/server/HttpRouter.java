@@ -5,6 +5,7 @@ import dev.roomcast.protocol.SeedText;
 import dev.roomcast.security.Principal;
 import dev.roomcast.server.api.AdminAccess;
 import dev.roomcast.server.api.AdminApi;
+import dev.roomcast.server.api.OpenApiDocument;
 import dev.roomcast.server.api.RoomsApi;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -48,6 +49,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final AdminApi adminApi;
     private final WebSocketUpgrade webSockets;
     private final ApiAccessLog accessLog;
+    private final OpenApiDocument openApi = new OpenApiDocument();
 
     HttpRouter(ServerContext context) {
         this.context = context;
@@ -89,6 +91,10 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             if (requireGet(ctx, request)) {
                 HttpResponses.send(ctx, request, HttpResponseStatus.OK, PROMETHEUS_TEXT,
                         context.metrics().scrape().getBytes(StandardCharsets.UTF_8));
+            }
+        } else if (path.equals(OpenApiDocument.PATH)) {
+            if (requireGet(ctx, request)) {
+                HttpResponses.send(ctx, request, HttpResponseStatus.OK, "application/json", openApi.body());
             }
         } else if (path.equals("/echo")) {
             upgrade(ctx, request, null, principal -> new TextEndpoint(null, principal, context));

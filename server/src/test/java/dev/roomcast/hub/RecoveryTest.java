@@ -10,6 +10,7 @@ import dev.roomcast.broker.HistorySlice;
 import dev.roomcast.broker.LocalBroker;
 import dev.roomcast.broker.Position;
 import dev.roomcast.broker.RoomEvent;
+import dev.roomcast.broker.UserDisconnect;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,6 +45,7 @@ class RecoveryTest {
         @Override public CompletionStage<Void> addUser(String user) { return local.addUser(user); }
         @Override public CompletionStage<Void> removeUser(String user) { return local.removeUser(user); }
         @Override public CompletionStage<Boolean> direct(DirectMessage message) { return local.direct(message); }
+        @Override public CompletionStage<Boolean> disconnectUser(UserDisconnect disconnect) { return local.disconnectUser(disconnect); }
         @Override public void announceNode(String nodeId, IntSupplier connections) { local.announceNode(nodeId, connections); }
         @Override public CompletionStage<Map<String, Integer>> nodes() { return local.nodes(); }
         @Override public boolean isReady() { return true; }

@@ -11,6 +11,7 @@ import dev.roomcast.broker.Position;
 import dev.roomcast.broker.PresenceCounts;
 import dev.roomcast.broker.RoomEvent;
 import dev.roomcast.broker.RoomHistory;
+import dev.roomcast.broker.UserDisconnect;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisConnectionStateListener;
@@ -459,6 +460,13 @@ public final class RedisBroker implements Broker {
                 .thenApply(receivers -> receivers > 0);
     }
 
+    /** One PUBLISH on the user's channel, like {@link #direct}. */
+    @Override
+    public CompletionStage<Boolean> disconnectUser(UserDisconnect disconnect) {
+        return redis.publish(keys.userChannel(disconnect.user()), RoomEventCodec.encodeDisconnect(disconnect))
+                .thenApply(receivers -> receivers > 0);
+    }
+
     /**
      * Runs history.lua, which reads the position and the messages in one step. A read for a room this
      * node is still subscribing to waits for the subscription, so a joiner misses nothing between the
@@ -516,7 +524,7 @@ public final class RedisBroker implements Broker {
     /** On the Lettuce I/O thread: decode and hand over at once. */
     private void deliver(String channel, String message) {
         if (keys.isUserChannel(channel)) {
-            deliverDirect(channel, message);
+            deliverToUser(channel, message);
             return;
         }
         RoomEvent event;
@@ -540,18 +548,23 @@ public final class RedisBroker implements Broker {
         }
     }
 
-    private void deliverDirect(String channel, String message) {
-        DirectMessage direct;
+    /** On the Lettuce I/O thread: a direct message or a disconnect order for a user this node holds. */
+    private void deliverToUser(String channel, String message) {
+        Object decoded;
         try {
-            direct = RoomEventCodec.decodeDirect(message);
+            decoded = RoomEventCodec.decodeForUser(message);
         } catch (IllegalArgumentException e) {
-            log.warn("dropped a direct message on {} that this node cannot read: {}", channel, e.getMessage());
+            log.warn("dropped a message on {} that this node cannot read: {}", channel, e.getMessage());
             return;
         }
         try {
-            listener.onDirect(direct);
+            if (decoded instanceof UserDisconnect disconnect) {
+                listener.onDisconnect(disconnect);
+            } else {
+                listener.onDirect((DirectMessage) decoded);
+            }
         } catch (RuntimeException e) {
-            log.error("the broker listener failed on a direct message", e);
+            log.error("the broker listener failed on a message to a user", e);
         }
     }
 

@@ -9,6 +9,7 @@ import dev.roomcast.broker.Draft;
 import dev.roomcast.broker.Payload;
 import dev.roomcast.broker.Position;
 import dev.roomcast.broker.RoomEvent;
+import dev.roomcast.broker.UserDisconnect;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -21,7 +22,9 @@ import java.io.UncheckedIOException;
  * left ({@code u} user), {@code p} a presence change ({@code u} user, {@code j} joined); {@code r}
  * is always the room. A message is encoded without its position: publish.lua writes {@code e} and
  * {@code o} in front once the room has given it one; an ephemeral message ({@code store:false}) never gets one. Direct messages, on a user's channel, have
- * kind {@code d} with {@code f} from, {@code u} the recipient, {@code x} text and {@code t} timestamp.
+ * kind {@code d} with {@code f} from, {@code u} the recipient, {@code x} text and {@code t} timestamp; a
+ * disconnect order, on the same channel, kind {@code x} with {@code u} the user, {@code x} the reason and
+ * {@code c} whether the clients may reconnect.
  *
  * <p>Threading: thread-safe (stateless; Jackson's factory is).
  */
@@ -93,6 +96,15 @@ final class RoomEventCodec {
         });
     }
 
+    static String encodeDisconnect(UserDisconnect disconnect) {
+        return write(json -> {
+            json.writeStringField("k", "x");
+            json.writeStringField("u", disconnect.user());
+            json.writeStringField("x", disconnect.reason());
+            json.writeBooleanField("c", disconnect.reconnect());
+        });
+    }
+
     /** Decodes a room event; throws {@link IllegalArgumentException} for anything this version cannot read. */
     static RoomEvent decode(String encoded) {
         Decoded d = parse(encoded);
@@ -108,13 +120,17 @@ final class RoomEventCodec {
         };
     }
 
-    /** Decodes a direct message; throws {@link IllegalArgumentException} for anything else. */
-    static DirectMessage decodeDirect(String encoded) {
+    /**
+     * Decodes what travels on a user's channel: a {@link DirectMessage} or a {@link UserDisconnect}; throws
+     * {@link IllegalArgumentException} for anything else.
+     */
+    static Object decodeForUser(String encoded) {
         Decoded d = parse(encoded);
-        if (!"d".equals(d.kind)) {
-            throw new IllegalArgumentException("not a direct message: kind " + d.kind);
-        }
-        return new DirectMessage(require(d.from), require(d.user), require(d.text), d.timestamp);
+        return switch (String.valueOf(d.kind)) {
+            case "d" -> new DirectMessage(require(d.from), require(d.user), require(d.text), d.timestamp);
+            case "x" -> new UserDisconnect(require(d.user), require(d.text), d.reconnect);
+            default -> throw new IllegalArgumentException("not for a user's channel: kind " + d.kind);
+        };
     }
 
     /** The fields of one encoded object; those it lacks stay at their defaults. */
@@ -131,6 +147,7 @@ final class RoomEventCodec {
         long timestamp;
         String user;
         boolean joined;
+        boolean reconnect;
     }
 
     private static Decoded parse(String encoded) {
@@ -155,6 +172,7 @@ final class RoomEventCodec {
                     case "t" -> d.timestamp = json.getLongValue();
                     case "u" -> d.user = json.getText();
                     case "j" -> d.joined = json.getBooleanValue();
+                    case "c" -> d.reconnect = json.getBooleanValue();
                     default -> json.skipChildren();
                 }
             }
