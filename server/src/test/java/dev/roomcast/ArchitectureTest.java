@@ -42,9 +42,20 @@ class ArchitectureTest {
 
     @Test
     void nothingImportsTheRootPackageSoMainAndTheCliFormNoCycle() throws IOException {
-        for (String pkg : List.of("bench", "broker", "cli", "config", "hub", "metrics", "protocol", "security", "server")) {
+        for (String pkg : List.of("bench", "broker", "cli", "config", "hooks", "hub", "metrics", "protocol", "security", "server")) {
             assertThat(importsOf(pkg, "dev.roomcast.")).as("imports of the root package (Main, Roomcast) in %s", pkg)
                     .noneMatch(line -> line.matches(".*: import dev\\.roomcast\\.[A-Z]\\w*;"));
+        }
+    }
+
+    @Test
+    void hooksAreReachedOneWayAndKnowNoTransportHubOrMetricsLibrary() throws IOException {
+        assertThat(importsOf("hooks", "io.netty")).isEmpty();
+        assertThat(importsOf("hooks", "io.micrometer")).isEmpty();
+        assertThat(importsOf("hooks", "dev.roomcast.")).as("hooks use config, protocol and broker values only")
+                .allMatch(line -> line.matches(".*import dev\\.roomcast\\.(hooks|config|protocol|broker)\\..*"));
+        for (String pkg : List.of("hub", "broker", "protocol", "security", "config")) {
+            assertThat(importsOf(pkg, "dev.roomcast.hooks")).as("imports of hooks in %s", pkg).isEmpty();
         }
     }
 

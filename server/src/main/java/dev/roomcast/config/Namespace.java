@@ -15,12 +15,19 @@ import java.util.Locale;
  * @param anonymousJoin  with authentication on, whether a client without a token may join the namespace's rooms
  * @param historySize    messages kept per room, or null for {@code --history-size}
  * @param historyMaxAge  oldest message kept, or null for {@code --history-max-age}
+ * @param joinHook       URL the backend answers before a join of one of its rooms is accepted, or null for none
+ * @param publishHook    URL the backend answers before a client's message to one of its rooms is broadcast, or null
  */
 public record Namespace(Publish publish, boolean presence, boolean anonymousJoin, Integer historySize,
-                        Duration historyMaxAge) {
+                        Duration historyMaxAge, String joinHook, String publishHook) {
 
     /** The rules of rooms no namespace entry names: the default namespace (rooms without {@code :}) among them. */
-    public static final Namespace DEFAULT = new Namespace(Publish.MEMBERS, true, false, null, null);
+    public static final Namespace DEFAULT = new Namespace(Publish.MEMBERS, true, false, null, null, null, null);
+
+    /** Rules without hooks. */
+    public Namespace(Publish publish, boolean presence, boolean anonymousJoin, Integer historySize, Duration historyMaxAge) {
+        this(publish, presence, anonymousJoin, historySize, historyMaxAge, null, null);
+    }
 
     /** Who may publish to a namespace's rooms. */
     public enum Publish {

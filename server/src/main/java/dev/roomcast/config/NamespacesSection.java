@@ -19,6 +19,8 @@ import java.util.TreeMap;
  *     publish: api            # members (default), api or none
  *     presence: false         # default true
  *     anonymous-join: false   # default false
+ *     join-hook: https://app.example/roomcast/join        # default none
+ *     publish-hook: https://app.example/roomcast/publish  # default none
  *     history:                # the history group's keys, for this namespace's rooms
  *       history-size: 20
  *       history-max-age: 10m
@@ -33,7 +35,8 @@ import java.util.TreeMap;
 final class NamespacesSection {
 
     static final String KEY = "namespaces";
-    private static final List<String> KEYS = List.of("publish", "presence", "anonymous-join", "history");
+    private static final List<String> KEYS = List.of("publish", "presence", "anonymous-join", "join-hook", "publish-hook",
+            "history");
     private static final List<String> HISTORY_FLAGS = List.of("--history-size", "--history-max-age");
 
     private NamespacesSection() {
@@ -67,6 +70,8 @@ final class NamespacesSection {
         boolean anonymousJoin = Namespace.DEFAULT.anonymousJoin();
         Integer historySize = null;
         Duration historyMaxAge = null;
+        String joinHook = null;
+        String publishHook = null;
         for (Map.Entry<String, JsonNode> rule : rules.properties()) {
             String key = where + "." + rule.getKey();
             JsonNode value = rule.getValue();
@@ -74,6 +79,8 @@ final class NamespacesSection {
                 case "publish" -> publish = publish(key, value);
                 case "presence" -> presence = bool(key, value);
                 case "anonymous-join" -> anonymousJoin = bool(key, value);
+                case "join-hook" -> joinHook = HookSettings.checkedUrl(key, value.isTextual() ? value.textValue() : value.toString());
+                case "publish-hook" -> publishHook = HookSettings.checkedUrl(key, value.isTextual() ? value.textValue() : value.toString());
                 case "history" -> {
                     Map<String, Object> history = history(file, key, value);
                     historySize = (Integer) history.get("--history-size");
@@ -82,7 +89,7 @@ final class NamespacesSection {
                 default -> throw new InvalidSetting(key, "unknown key (a namespace has " + String.join(", ", KEYS) + ")");
             }
         }
-        return new Namespace(publish, presence, anonymousJoin, historySize, historyMaxAge);
+        return new Namespace(publish, presence, anonymousJoin, historySize, historyMaxAge, joinHook, publishHook);
     }
 
     private static Namespace.Publish publish(String key, JsonNode value) {
@@ -138,6 +145,12 @@ final class NamespacesSection {
             yaml.append("    publish: ").append(namespace.publish().key()).append('\n');
             yaml.append("    presence: ").append(namespace.presence()).append('\n');
             yaml.append("    anonymous-join: ").append(namespace.anonymousJoin()).append('\n');
+            if (namespace.joinHook() != null) {
+                yaml.append("    join-hook: ").append(namespace.joinHook()).append('\n');
+            }
+            if (namespace.publishHook() != null) {
+                yaml.append("    publish-hook: ").append(namespace.publishHook()).append('\n');
+            }
             if (namespace.historySize() != null || namespace.historyMaxAge() != null) {
                 yaml.append("    history:\n");
                 historyLine(yaml, "--history-size", namespace.historySize());

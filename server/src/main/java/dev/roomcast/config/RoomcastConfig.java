@@ -20,10 +20,11 @@ import java.util.Map;
  * @param history   what each room remembers
  * @param cluster   whether rooms are shared through Redis
  * @param observability how the node's log lines are written
+ * @param hooks     the application backend's hooks: where, how long, how many at once
  * @param namespaces the rules of each namespace named in the config file's {@code namespaces:} section
  */
 public record RoomcastConfig(Network network, Limits limits, Auth auth, History history, Cluster cluster,
-                             Observability observability, Namespaces namespaces) {
+                             Observability observability, HookSettings hooks, Namespaces namespaces) {
 
     /** Every setting at its default. */
     public static RoomcastConfig defaults() {
@@ -93,6 +94,10 @@ public record RoomcastConfig(Network network, Limits limits, Auth auth, History 
         public Builder presenceLease(Duration value) { return set("--presence-lease", value); }
         public Builder logFormat(Observability.LogFormat value) { return set("--log-format", value); }
         public Builder adminPassword(String value) { return set("--admin-password", value); }
+        public Builder hookConnect(String value) { return set("--hook-connect", value); }
+        public Builder hookHeaders(List<String> value) { return set("--hook-headers", value); }
+        public Builder hookTimeout(Duration value) { return set("--hook-timeout", value); }
+        public Builder hookMaxConcurrent(int value) { return set("--hook-max-concurrent", value); }
 
         /** The config; a refused value throws {@link InvalidSetting} naming its flag. */
         public RoomcastConfig build() {

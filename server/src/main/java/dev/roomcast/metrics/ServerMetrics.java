@@ -1,6 +1,9 @@
 package dev.roomcast.metrics;
 
 import dev.roomcast.broker.redis.RedisObserver;
+import dev.roomcast.hooks.Hook;
+import dev.roomcast.hooks.HookObserver;
+import dev.roomcast.hooks.HookOutcome;
 import dev.roomcast.hub.CloseReason;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -71,6 +74,9 @@ public final class ServerMetrics implements AutoCloseable {
     /** Made on first use: the HTTP API's routes × statuses and Redis's command types are bounded but not listed here. */
     private final Map<String, Timer> lazyTimers = new ConcurrentHashMap<>();
     private final Map<CloseReason, Counter> closes = new EnumMap<>(CloseReason.class);
+    /** Hook calls by hook and outcome, all registered at start so a scrape shows every series at 0. */
+    private final Map<Hook, Map<HookOutcome, Counter>> hookCalls = new EnumMap<>(Hook.class);
+    private final Map<Hook, Timer> hookLatency = new EnumMap<>(Hook.class);
 
     public ServerMetrics() {
         FunctionCounter.builder("roomcast.messages.in", messagesIn, LongAdder::doubleValue)
@@ -120,6 +126,17 @@ public final class ServerMetrics implements AutoCloseable {
             closes.put(reason, Counter.builder("roomcast.websocket.closes")
                     .tag("reason", reason.name().toLowerCase(Locale.ROOT))
                     .description("WebSocket connections closed, by why").register(registry));
+        }
+        for (Hook hook : Hook.values()) {
+            Map<HookOutcome, Counter> byOutcome = new EnumMap<>(HookOutcome.class);
+            for (HookOutcome outcome : HookOutcome.values()) {
+                byOutcome.put(outcome, Counter.builder("roomcast.hook.calls").tag("hook", hook.tag()).tag("outcome", outcome.tag())
+                        .description("Calls of the application backend's hooks, by hook and how they ended").register(registry));
+            }
+            hookCalls.put(hook, byOutcome);
+            hookLatency.put(hook, Timer.builder("roomcast.hook.latency").tag("hook", hook.tag())
+                    .description("Hook calls made, from sending to the backend's answer or the failure")
+                    .serviceLevelObjectives(COARSE_BUCKETS).register(registry));
         }
         new JvmMemoryMetrics().bindTo(registry);
         gcMetrics.bindTo(registry);
@@ -188,6 +205,16 @@ public final class ServerMetrics implements AutoCloseable {
     }
 
     /** What the Redis broker reports, recorded here. */
+    /** Counts each hook call by outcome and records the latency of those that were made. */
+    public HookObserver hookObserver() {
+        return (hook, outcome, nanos) -> {
+            hookCalls.get(hook).get(outcome).increment();
+            if (outcome != HookOutcome.OVERLOADED) {
+                hookLatency.get(hook).record(nanos, TimeUnit.NANOSECONDS);
+            }
+        };
+    }
+
     public RedisObserver redisObserver() {
         return new RedisObserver() {
             @Override

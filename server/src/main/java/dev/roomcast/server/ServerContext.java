@@ -1,6 +1,7 @@
 package dev.roomcast.server;
 
 import dev.roomcast.config.RoomcastConfig;
+import dev.roomcast.hooks.Hooks;
 import dev.roomcast.hub.Hub;
 import dev.roomcast.metrics.ServerMetrics;
 import dev.roomcast.protocol.WireFormat;
@@ -9,11 +10,12 @@ import io.netty.channel.Channel;
 
 /**
  * What every connection's handlers share: the hub, the node's connections and the one way they
- * close, configuration, metrics, the periodic log summary and the upgrade gate. Immutable; shared by all event loops.
+ * close, configuration, metrics, the periodic log summary, the upgrade gate and the application backend's
+ * hooks. Immutable; shared by all event loops.
  */
 record ServerContext(RoomcastConfig config, Hub hub, NettyLoops loops, Connections connections,
                      WebSocketCloser closer, Identities identities, StaticPage page, ServerMetrics metrics,
-                     AggregatedLog notices, UpgradeGate gate) {
+                     AggregatedLog notices, UpgradeGate gate, Hooks hooks) {
 
     /** A session for an upgraded channel, owned by the channel's event loop. */
     ChannelSession newSession(Channel channel, String user, WireFormat format) {

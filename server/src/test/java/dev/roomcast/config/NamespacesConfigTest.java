@@ -57,13 +57,26 @@ class NamespacesConfigTest {
     }
 
     @Test
+    void hookUrlsAreReadPrintedAndRefusedWhenNotHttp() throws IOException {
+        RoomcastConfig config = load("namespaces:\n  vip:\n    join-hook: http://127.0.0.1:9/join\n"
+                + "    publish-hook: https://app.example/publish\n");
+        Namespace vip = config.namespaces().of("vip:lounge");
+        assertThat(vip.joinHook()).isEqualTo("http://127.0.0.1:9/join");
+        assertThat(vip.publishHook()).isEqualTo("https://app.example/publish");
+        assertThat(ConfigFile.render(config)).contains("    join-hook: http://127.0.0.1:9/join\n",
+                "    publish-hook: https://app.example/publish\n");
+        assertThat(refusal("namespaces:\n  n:\n    join-hook: ftp://app/join\n"))
+                .contains("namespaces.n.join-hook: must be an http:// or https:// URL, got ftp://app/join");
+    }
+
+    @Test
     void aWrongKeyOrValueIsRefusedWithTheFileAndKey() {
         assertThat(refusal("namespaces:\n  n:\n    publish: backend\n"))
                 .contains("roomcast.yml: namespaces.n.publish: must be members, api or none, got \"backend\"");
         assertThat(refusal("namespaces:\n  n:\n    presence: yes please\n"))
                 .contains("namespaces.n.presence: must be true or false");
         assertThat(refusal("namespaces:\n  n:\n    compression: on\n"))
-                .contains("namespaces.n.compression: unknown key (a namespace has publish, presence, anonymous-join, history)");
+                .contains("namespaces.n.compression: unknown key (a namespace has publish, presence, anonymous-join, join-hook, publish-hook, history)");
         assertThat(refusal("namespaces:\n  $sys:\n    publish: api\n")).contains("namespaces.$sys: a namespace is the part");
         assertThat(refusal("namespaces:\n  - notify\n")).contains("namespaces must be a mapping");
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.roomcast.broker.LocalBroker;
 import dev.roomcast.config.RoomcastConfig;
+import dev.roomcast.hooks.HttpHooks;
 import dev.roomcast.hub.Hub;
 import dev.roomcast.metrics.ServerMetrics;
 import dev.roomcast.protocol.SeedText;
@@ -60,7 +61,8 @@ class TextOpenOrderTest {
         Identities identities = new Identities();
         notices = new AggregatedLog(LoggerFactory.getLogger(AggregatedLog.class), Level.INFO, AggregatedLog.INTERVAL);
         ServerContext context = new ServerContext(config, hub, loops, connections, new WebSocketCloser(metrics, notices),
-                identities, new StaticPage(), metrics, notices, new UpgradeGate(config, connections, identities, metrics));
+                identities, new StaticPage(), metrics, notices, new UpgradeGate(config, connections, identities, metrics),
+                new HttpHooks(config.hooks(), config.namespaces(), config.limits().maxPayloadBytes(), metrics.hookObserver()));
         leaver.pipeline().addLast(new ConnectionInitializer(context, null));
         stayer.pipeline().addLast(new ConnectionInitializer(context, null));
         stayer.pipeline().addFirst("wire", new ChannelOutboundHandlerAdapter() {

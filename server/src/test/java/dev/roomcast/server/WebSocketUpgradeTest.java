@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.roomcast.broker.LocalBroker;
 import dev.roomcast.config.RoomcastConfig;
+import dev.roomcast.hooks.HttpHooks;
 import dev.roomcast.hub.Hub;
 import dev.roomcast.metrics.ServerMetrics;
 import io.netty.buffer.ByteBuf;
@@ -63,7 +64,8 @@ class WebSocketUpgradeTest {
         Hub hub = new Hub(loops.all(), broker, new FrameEncoder(ByteBufAllocator.DEFAULT), Clock.systemUTC(), nanos -> { });
         Identities identities = new Identities();
         ServerContext context = new ServerContext(config, hub, loops, connections, new WebSocketCloser(metrics, notices),
-                identities, new StaticPage(), metrics, notices, new UpgradeGate(config, connections, identities, metrics));
+                identities, new StaticPage(), metrics, notices, new UpgradeGate(config, connections, identities, metrics),
+                new HttpHooks(config.hooks(), config.namespaces(), config.limits().maxPayloadBytes(), metrics.hookObserver()));
         server.pipeline().addLast(new ConnectionInitializer(context, null));
         server.writeInbound(Unpooled.copiedBuffer(HANDSHAKE, StandardCharsets.US_ASCII));
         ByteBuf response = server.readOutbound();
