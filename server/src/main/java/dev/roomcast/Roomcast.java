@@ -17,6 +17,7 @@ import dev.roomcast.metrics.ServerMetrics;
 import dev.roomcast.protocol.RoomNames;
 import dev.roomcast.protocol.Utf8;
 import dev.roomcast.server.NettyServer;
+import dev.roomcast.webhooks.Webhooks;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -47,9 +48,13 @@ public final class Roomcast implements ServeCommand.RunningNode, AutoCloseable {
     private final ServerMetrics metrics;
     private final InetSocketAddress address;
     private final int maxPayloadBytes;
+    /** The lifecycle webhooks, or null when --webhook-url is unset. */
+    private final Webhooks webhooks;
 
-    private Roomcast(Broker broker, Hub hub, NettyServer server, ServerMetrics metrics, InetSocketAddress address, int maxPayloadBytes) {
+    private Roomcast(Broker broker, Hub hub, NettyServer server, ServerMetrics metrics, InetSocketAddress address, int maxPayloadBytes,
+                     Webhooks webhooks) {
         this.broker = broker;
+        this.webhooks = webhooks;
         this.maxPayloadBytes = maxPayloadBytes;
         this.hub = hub;
         this.server = server;
@@ -63,6 +68,10 @@ public final class Roomcast implements ServeCommand.RunningNode, AutoCloseable {
      */
     public static Roomcast start(RoomcastConfig config) throws BindException {
         Clock clock = Clock.systemUTC();
+        if (config.webhooks().enabled() && config.cluster().redisBroker()) {
+            // Per node, a room or user would be vacated or offline when it only left this node (#14).
+            throw new IllegalStateException("--webhook-url works with --broker memory only in this release");
+        }
         ServerMetrics metrics = new ServerMetrics();
         Broker broker;
         try {
@@ -75,14 +84,21 @@ public final class Roomcast implements ServeCommand.RunningNode, AutoCloseable {
         Namespaces namespaces = config.namespaces();
         Hub hub = new Hub(server.loops(), broker, server.encoder(), clock, metrics::deliveryBatchFlushed,
                 room -> namespaces.of(room).presence());
+        Webhooks webhooks = config.webhooks().enabled() ? new Webhooks(config.webhooks(), metrics.webhookObserver()) : null;
+        if (webhooks != null) {
+            hub.hear(webhooks);
+        }
         metrics.bindSizes(server::connectionCount, hub::roomCount);
         metrics.bindBuildInfo(BuildInfo.version());
         broker.announceNode(server.nodeId(), server::connectionCount);
         try {
             InetSocketAddress address = server.start(hub);
             log.info(StartupLine.of(config, address, server.transport()));
-            return new Roomcast(broker, hub, server, metrics, address, config.limits().maxPayloadBytes());
+            return new Roomcast(broker, hub, server, metrics, address, config.limits().maxPayloadBytes(), webhooks);
         } catch (BindException | RuntimeException e) {
+            if (webhooks != null) {
+                webhooks.close();
+            }
             broker.close();
             metrics.close();
             throw e;
@@ -188,6 +204,9 @@ public final class Roomcast implements ServeCommand.RunningNode, AutoCloseable {
     @Override
     public void close() {
         server.stop();
+        if (webhooks != null) {
+            webhooks.close();
+        }
         broker.close();
         metrics.close();
     }

@@ -42,7 +42,8 @@ class ArchitectureTest {
 
     @Test
     void nothingImportsTheRootPackageSoMainAndTheCliFormNoCycle() throws IOException {
-        for (String pkg : List.of("bench", "broker", "cli", "config", "hooks", "hub", "metrics", "protocol", "security", "server")) {
+        for (String pkg : List.of("bench", "broker", "cli", "config", "hooks", "hub", "metrics", "protocol", "security", "server",
+                "webhooks")) {
             assertThat(importsOf(pkg, "dev.roomcast.")).as("imports of the root package (Main, Roomcast) in %s", pkg)
                     .noneMatch(line -> line.matches(".*: import dev\\.roomcast\\.[A-Z]\\w*;"));
         }
@@ -56,6 +57,17 @@ class ArchitectureTest {
                 .allMatch(line -> line.matches(".*import dev\\.roomcast\\.(hooks|config|protocol|broker)\\..*"));
         for (String pkg : List.of("hub", "broker", "protocol", "security", "config")) {
             assertThat(importsOf(pkg, "dev.roomcast.hooks")).as("imports of hooks in %s", pkg).isEmpty();
+        }
+    }
+
+    @Test
+    void webhooksHearTheHubOneWayAndKnowNoTransportOrMetricsLibrary() throws IOException {
+        assertThat(importsOf("webhooks", "io.netty")).isEmpty();
+        assertThat(importsOf("webhooks", "io.micrometer")).isEmpty();
+        assertThat(importsOf("webhooks", "dev.roomcast.")).as("webhooks use the hub's Lifecycle and config only")
+                .allMatch(line -> line.matches(".*import dev\\.roomcast\\.(webhooks|config|hub)\\..*"));
+        for (String pkg : List.of("hub", "broker", "protocol", "security", "config", "hooks")) {
+            assertThat(importsOf(pkg, "dev.roomcast.webhooks")).as("imports of webhooks in %s", pkg).isEmpty();
         }
     }
 

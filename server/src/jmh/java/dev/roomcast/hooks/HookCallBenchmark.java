@@ -42,6 +42,8 @@ public class HookCallBenchmark {
 
     @Setup(Level.Trial)
     public void start() throws IOException {
+        // The JDK server leaves Nagle on by default: its small answers would wait for the client's delayed ACK.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         backend = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
         backendThreads = Executors.newSingleThreadExecutor();
         backend.setExecutor(backendThreads);

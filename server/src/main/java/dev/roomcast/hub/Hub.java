@@ -44,6 +44,8 @@ public final class Hub {
     private final Clock clock;
     /** Whether a room keeps presence: if not, its sessions are not counted and no joined/left is sent. */
     private final Predicate<String> keepsPresence;
+    /** Told of rooms and users coming and going on this node; replaced once, before any session, by {@link #hear}. */
+    private volatile Lifecycle lifecycle = Lifecycle.NONE;
 
     /** A hub whose rooms all keep presence and whose delivery latency nobody hears (tests). */
     public Hub(List<? extends Loop> loops, Broker broker, EventEncoder encoder, Clock clock) {
@@ -91,12 +93,20 @@ public final class Hub {
         });
     }
 
+    /** Tells {@code lifecycle} of rooms and users coming and going from now on; call before any session connects. */
+    public void hear(Lifecycle lifecycle) {
+        this.lifecycle = lifecycle;
+    }
+
     /**
      * Makes the session reachable by direct messages to its user from any node. On the session's
      * loop. Completes once it is (at once on a single node; after the broker's subscription with Redis).
      */
     public CompletionStage<Void> connect(Session session) {
-        return users.add(session, broker::addUser);
+        return users.add(session, user -> {
+            lifecycle.userOnline(user);
+            return broker.addUser(user);
+        });
     }
 
     /**
@@ -145,6 +155,7 @@ public final class Hub {
         }
         directory.removeMember(room, shard, !shard.hasMembers(room), change -> {
             if (change == RoomDirectory.Change.LAST_MEMBER) {
+                lifecycle.roomVacated(room);
                 broker.unsubscribe(room).exceptionally(failure -> logFailure("unsubscribe from room", room, failure));
             }
         });
@@ -157,8 +168,10 @@ public final class Hub {
 
     /** Removes the session from every room it is in and from direct messages. On the session's loop. */
     public void disconnect(Session session) {
-        users.remove(session, user -> broker.removeUser(user)
-                .exceptionally(failure -> logFailure("stop direct messages to user", user, failure)));
+        users.remove(session, user -> {
+            lifecycle.userOffline(user);
+            broker.removeUser(user).exceptionally(failure -> logFailure("stop direct messages to user", user, failure));
+        });
         LoopShard shard = shardOf(session);
         for (String room : shard.roomsOf(session)) {
             leave(session, room);
@@ -271,6 +284,7 @@ public final class Hub {
         }
         directory.addMember(room, shard, change -> {
             if (change == RoomDirectory.Change.FIRST_MEMBER) {
+                lifecycle.roomOccupied(room);
                 broker.subscribe(room).exceptionally(failure -> logFailure("subscribe to room", room, failure));
             }
         });

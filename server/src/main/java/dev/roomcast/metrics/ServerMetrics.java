@@ -5,6 +5,7 @@ import dev.roomcast.hooks.Hook;
 import dev.roomcast.hooks.HookObserver;
 import dev.roomcast.hooks.HookOutcome;
 import dev.roomcast.hub.CloseReason;
+import dev.roomcast.webhooks.WebhookObserver;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -77,6 +78,7 @@ public final class ServerMetrics implements AutoCloseable {
     /** Hook calls by hook and outcome, all registered at start so a scrape shows every series at 0. */
     private final Map<Hook, Map<HookOutcome, Counter>> hookCalls = new EnumMap<>(Hook.class);
     private final Map<Hook, Timer> hookLatency = new EnumMap<>(Hook.class);
+    private final Map<WebhookObserver.Outcome, Counter> webhookEvents = new EnumMap<>(WebhookObserver.Outcome.class);
 
     public ServerMetrics() {
         FunctionCounter.builder("roomcast.messages.in", messagesIn, LongAdder::doubleValue)
@@ -137,6 +139,10 @@ public final class ServerMetrics implements AutoCloseable {
             hookLatency.put(hook, Timer.builder("roomcast.hook.latency").tag("hook", hook.tag())
                     .description("Hook calls made, from sending to the backend's answer or the failure")
                     .serviceLevelObjectives(COARSE_BUCKETS).register(registry));
+        }
+        for (WebhookObserver.Outcome outcome : WebhookObserver.Outcome.values()) {
+            webhookEvents.put(outcome, Counter.builder("roomcast.webhook.events").tag("outcome", outcome.tag())
+                    .description("Lifecycle webhook events delivered and dropped, and failed attempts retried").register(registry));
         }
         new JvmMemoryMetrics().bindTo(registry);
         gcMetrics.bindTo(registry);
@@ -213,6 +219,10 @@ public final class ServerMetrics implements AutoCloseable {
                 hookLatency.get(hook).record(nanos, TimeUnit.NANOSECONDS);
             }
         };
+    }
+
+    public WebhookObserver webhookObserver() {
+        return outcome -> webhookEvents.get(outcome).increment();
     }
 
     public RedisObserver redisObserver() {

@@ -24,8 +24,13 @@ import java.util.function.Function;
  */
 public final class BackendStub implements AutoCloseable {
 
-    /** One request as the backend got it. */
-    public record Request(String path, Map<String, List<String>> headers, JsonNode body) {
+    /** One request as the backend got it: {@code raw} the body's bytes as UTF-8 text, {@code body} parsed. */
+    public record Request(String path, Map<String, List<String>> headers, String raw, JsonNode body) {
+        /** The first value of a header (names as the client sent them, first letter capitalised by the server). */
+        public String header(String name) {
+            List<String> values = headers.get(name);
+            return values == null || values.isEmpty() ? null : values.get(0);
+        }
     }
 
     /** An answer: the status and the body (JSON text, or anything else). */
@@ -72,9 +77,10 @@ public final class BackendStub implements AutoCloseable {
 
     private void serve(HttpExchange exchange) throws IOException {
         try (exchange) {
-            JsonNode body = JsonWs.JSON.readTree(exchange.getRequestBody().readAllBytes());
+            byte[] raw = exchange.getRequestBody().readAllBytes();
+            JsonNode body = JsonWs.JSON.readTree(raw);
             String path = exchange.getRequestURI().getPath();
-            requests.add(new Request(path, Map.copyOf(exchange.getRequestHeaders()), body));
+            requests.add(new Request(path, Map.copyOf(exchange.getRequestHeaders()), new String(raw, StandardCharsets.UTF_8), body));
             Function<JsonNode, Answer> route = routes.get(path);
             Answer answer = route == null ? new Answer(404, "no such path") : route.apply(body);
             byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
