@@ -170,7 +170,7 @@ public final class Roomcast implements ServeCommand.RunningNode, AutoCloseable {
         if (Utf8.length(text) > maxPayloadBytes) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("text is longer than " + maxPayloadBytes + " bytes"));
         }
-        return hub.publish(checked.name(), from, text);
+        return hub.broadcast(checked.name(), from, text);
     }
 
     public Hub hub() {

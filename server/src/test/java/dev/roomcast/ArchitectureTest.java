@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -46,6 +48,33 @@ class ArchitectureTest {
                 "webhooks")) {
             assertThat(importsOf(pkg, "dev.roomcast.")).as("imports of the root package (Main, Roomcast) in %s", pkg)
                     .noneMatch(line -> line.matches(".*: import dev\\.roomcast\\.[A-Z]\\w*;"));
+        }
+    }
+
+    /**
+     * The transport's areas, top to bottom: the bootstrap and router in {@code server/} itself may
+     * import them all; each sub-package imports only its own classes and the sub-packages named here.
+     */
+    private static final Map<String, List<String>> TRANSPORT_IMPORTS = Map.of(
+            "api", List.of(),
+            "websocket", List.of("gate", "frame"),
+            "gate", List.of(),
+            "frame", List.of());
+
+    @Test
+    void theTransportSubPackagesImportOneWay() throws IOException {
+        for (Map.Entry<String, List<String>> area : TRANSPORT_IMPORTS.entrySet()) {
+            String allowed = Stream.concat(Stream.of(area.getKey()), area.getValue().stream()).collect(Collectors.joining("|"));
+            assertThat(importsOf("server/" + area.getKey(), "dev.roomcast.server.")).as("imports of server.%s", area.getKey())
+                    .allMatch(line -> line.matches(".*: import dev\\.roomcast\\.server\\.(" + allowed + ")\\.\\w+;"));
+        }
+    }
+
+    @Test
+    void everyTransportSubPackageHasItsImportRule() throws IOException {
+        try (Stream<Path> dirs = Files.list(Path.of("src/main/java/dev/roomcast/server"))) {
+            assertThat(dirs.filter(Files::isDirectory).map(dir -> dir.getFileName().toString()))
+                    .containsExactlyInAnyOrderElementsOf(TRANSPORT_IMPORTS.keySet());
         }
     }
 

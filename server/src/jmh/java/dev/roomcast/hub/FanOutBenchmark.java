@@ -15,9 +15,9 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * The hub's side of one broadcast on one loop: {@link LoopShard#fanOut} over every member of a
+ * The hub's side of one broadcast on one loop: {@link LoopShard#loopBroadcast} over every member of a
  * room, then the loop's single flush pass. Sessions only count, so this is the hub's own cost
- * per member (iteration, the deliver call, flush bookkeeping), not Netty's. The operation ends
+ * per member (iteration, the push call, flush bookkeeping), not Netty's. The operation ends
  * when the flush task has run, so nothing is left queued between operations.
  * State is confined to the benchmark thread, which plays the loop.
  */
@@ -54,11 +54,11 @@ public class FanOutBenchmark {
         @Override public String id() { return "s"; }
         @Override public String user() { return "u"; }
         @Override public Loop loop() { return loop; }
-        @Override public void deliverDirect(DirectMessage message) { }
+        @Override public void pushDirect(DirectMessage message) { }
         @Override public void close(CloseReason reason, String phrase) { }
 
         @Override
-        public boolean deliver(PreparedEvent event) {
+        public boolean push(SharedEvent event) {
             delivered++;
             if (unflushed) {
                 return false;
@@ -79,7 +79,7 @@ public class FanOutBenchmark {
 
     private QueueLoop loop;
     private LoopShard shard;
-    private PreparedEvent event;
+    private SharedEvent event;
 
     @Setup
     public void setUp() {
@@ -91,16 +91,16 @@ public class FanOutBenchmark {
             shard.add("room-" + (i % 100), new CountingSession(loop));
         }
         RoomEvent message = new RoomEvent.Message("hall", new Position("e", 1), "ann", "hello", 0);
-        event = new PreparedEvent() {
+        event = new SharedEvent() {
             @Override public RoomEvent event() { return message; }
-            @Override public PreparedEvent retain() { return this; }
+            @Override public SharedEvent retain() { return this; }
             @Override public void release() { }
         };
     }
 
     @Benchmark
     public void fanOutAndFlushOnce() {
-        shard.fanOut("hall", event, System.nanoTime());
+        shard.loopBroadcast("hall", event, System.nanoTime());
         loop.runAll();
     }
 }

@@ -23,9 +23,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What endpoints call: join (with history replay and exact recovery), leave, publish, direct
- * messages, presence. Membership lives in one {@link LoopShard} per loop; a broadcast prepares
+ * What endpoints call: join (with history replay and exact recovery), leave, broadcasts to a room
+ * and to a user, presence. Membership lives in one {@link LoopShard} per loop; a broadcast prepares
  * its bytes once and hands each loop with members a single task.
+ *
+ * <p>Delivery verbs name their scope, as Phoenix's do: {@link #broadcast} reaches every member of
+ * the room on every node (all but the publisher's session when {@link Publication#exceptSession}
+ * is set), {@code localBroadcast} this node's members, {@link LoopShard#loopBroadcast} one loop's
+ * members and {@link Session#push} one session; {@link #broadcastToUser} reaches every session of
+ * one user on every node, {@code localBroadcastToUser} those on this node and
+ * {@link Session#pushDirect} one of them.
  *
  * <p>Threading: methods that take a {@link Session} must be called on that session's loop; the
  * others are safe from any thread. A publish travels hub → broker → every node's hub → local
@@ -40,7 +47,7 @@ public final class Hub {
     private final RoomDirectory directory = new RoomDirectory();
     private final UserSessions users = new UserSessions();
     private final Broker broker;
-    private final EventEncoder encoder;
+    private final SharedEventFactory sharedEvents;
     private final Clock clock;
     /** Whether a room keeps presence: if not, its sessions are not counted and no joined/left is sent. */
     private final Predicate<String> keepsPresence;
@@ -48,20 +55,20 @@ public final class Hub {
     private volatile Lifecycle lifecycle = Lifecycle.NONE;
 
     /** A hub whose rooms all keep presence and whose delivery latency nobody hears (tests). */
-    public Hub(List<? extends Loop> loops, Broker broker, EventEncoder encoder, Clock clock) {
-        this(loops, broker, encoder, clock, nanos -> { }, room -> true);
+    public Hub(List<? extends Loop> loops, Broker broker, SharedEventFactory sharedEvents, Clock clock) {
+        this(loops, broker, sharedEvents, clock, nanos -> { }, room -> true);
     }
 
     /** A hub whose rooms all keep presence. */
-    public Hub(List<? extends Loop> loops, Broker broker, EventEncoder encoder, Clock clock, DeliveryLatency latency) {
-        this(loops, broker, encoder, clock, latency, room -> true);
+    public Hub(List<? extends Loop> loops, Broker broker, SharedEventFactory sharedEvents, Clock clock, DeliveryLatency latency) {
+        this(loops, broker, sharedEvents, clock, latency, room -> true);
     }
 
     /**
      * @param latency       hears one sample per loop batch of live events flushed; see {@link DeliveryLatency}
      * @param keepsPresence whether a room keeps presence (per namespace); any thread, cheap
      */
-    public Hub(List<? extends Loop> loops, Broker broker, EventEncoder encoder, Clock clock, DeliveryLatency latency,
+    public Hub(List<? extends Loop> loops, Broker broker, SharedEventFactory sharedEvents, Clock clock, DeliveryLatency latency,
                Predicate<String> keepsPresence) {
         this.keepsPresence = keepsPresence;
         this.shards = new LoopShard[loops.size()];
@@ -72,17 +79,17 @@ public final class Hub {
             shards[loop.index()] = new LoopShard(loop, latency);
         }
         this.broker = broker;
-        this.encoder = encoder;
+        this.sharedEvents = sharedEvents;
         this.clock = clock;
         broker.start(new BrokerListener() {
             @Override
             public void onEvent(RoomEvent event) {
-                dispatch(event);
+                localBroadcast(event);
             }
 
             @Override
             public void onDirect(DirectMessage message) {
-                deliverDirect(message);
+                localBroadcastToUser(message);
             }
 
             @Override
@@ -188,17 +195,18 @@ public final class Hub {
         return shardOf(session).roomsOf(session).size();
     }
 
-    /** Publishes a text message to the room on every node, for every member. Any thread. */
-    public CompletionStage<Position> publish(String room, String from, String text) {
-        return publish(room, new Publication(from, Payload.text(text), true, null, null));
+    /** Broadcasts a text message to every member of the room on every node. Any thread. */
+    public CompletionStage<Position> broadcast(String room, String from, String text) {
+        return broadcast(room, new Publication(from, Payload.text(text), true, null, null));
     }
 
     /**
-     * Publishes a message to the room on every node, stamped with the hub's clock. Any thread. Completes
+     * Broadcasts a message to every member of the room on every node, stamped with the hub's clock, and
+     * stores it in the room's history unless it is ephemeral. Any thread. Completes
      * with its position (the first publish's, for a repeated idempotency key), or null when it is not
      * stored and so has none.
      */
-    public CompletionStage<Position> publish(String room, Publication publication) {
+    public CompletionStage<Position> broadcast(String room, Publication publication) {
         return broker.publish(room, new Draft(publication.from(), publication.payload(), clock.millis(),
                 publication.store(), publication.exceptSession(), publication.idempotencyKey()));
     }
@@ -207,7 +215,7 @@ public final class Hub {
      * Sends a private message to every session of user {@code to} that accepts direct messages, on
      * every node. Any thread. Completes with whether the user has such a session anywhere.
      */
-    public CompletionStage<Boolean> direct(String from, String to, String text) {
+    public CompletionStage<Boolean> broadcastToUser(String from, String to, String text) {
         return broker.direct(new DirectMessage(from, to, text, clock.millis()));
     }
 
@@ -297,11 +305,11 @@ public final class Hub {
     /** Second half of {@link #join(Session, String, Replay, Consumer)}, on the session's loop. */
     private void finishJoin(Session session, String room, Replay replay, HistorySlice slice, Throwable failure,
                             Consumer<JoinOutcome> onReady) {
-        List<PreparedEvent> held = shardOf(session).stopHolding(room, session);
+        List<SharedEvent> held = shardOf(session).stopHolding(room, session);
         if (failure != null) {
             log.warn("{}: history of {} failed: {}", session, room, failure.toString());
             if (held != null) {
-                held.forEach(PreparedEvent::release);
+                held.forEach(SharedEvent::release);
                 leave(session, room);
             }
             onReady.accept(new JoinOutcome.Failed(failure));
@@ -316,18 +324,18 @@ public final class Hub {
         }
         boolean unflushed = false;
         for (RoomEvent.Message message : replayed) {
-            PreparedEvent prepared = encoder.prepare(message);
+            SharedEvent prepared = sharedEvents.prepare(message);
             try {
-                unflushed |= session.deliver(prepared);
+                unflushed |= session.push(prepared);
             } finally {
                 prepared.release();
             }
         }
         Position delivered = current;
-        for (PreparedEvent event : held) {
+        for (SharedEvent event : held) {
             try {
                 if (isAfter(event.event(), delivered) && !LoopShard.skips(event.event(), session)) {
-                    unflushed |= session.deliver(event);
+                    unflushed |= session.push(event);
                     if (event.event() instanceof RoomEvent.Message message && message.stored()) {
                         delivered = message.position();
                     }
@@ -359,11 +367,11 @@ public final class Hub {
         return !at.epoch().equals(position.epoch()) || at.offset() > position.offset();
     }
 
-    /** Called on the broker's thread: hands a direct message to each of its recipient's sessions here. */
-    private void deliverDirect(DirectMessage message) {
+    /** Called on the broker's thread: hands a direct message to each of its recipient's sessions on this node. */
+    private void localBroadcastToUser(DirectMessage message) {
         for (Session recipient : users.of(message.to())) {
             try {
-                recipient.loop().execute(() -> recipient.deliverDirect(message));
+                recipient.loop().execute(() -> recipient.pushDirect(message));
             } catch (RejectedExecutionException shuttingDown) {
                 log.debug("{}: loop stopped before a direct message", recipient);
             }
@@ -371,24 +379,24 @@ public final class Hub {
     }
 
     /**
-     * Called on the broker's thread: hands the event to each loop with members, in order. The
+     * Called on the broker's thread: hands the event to each loop of this node with members, in order. The
      * broker calls this as soon as the event has its position, so this is where its delivery
      * latency starts: one clock read per event and node, none per member.
      */
-    private void dispatch(RoomEvent event) {
+    private void localBroadcast(RoomEvent event) {
         LoopShard[] targets = directory.shardsOf(event.room());
         if (targets.length == 0) {
             return;
         }
         long reachedHubAt = System.nanoTime();
-        PreparedEvent prepared = encoder.prepare(event);
+        SharedEvent prepared = sharedEvents.prepare(event);
         try {
             for (LoopShard target : targets) {
                 prepared.retain();
                 try {
                     target.loop().execute(() -> {
                         try {
-                            target.fanOut(event.room(), prepared, reachedHubAt);
+                            target.loopBroadcast(event.room(), prepared, reachedHubAt);
                         } finally {
                             prepared.release();
                         }

@@ -11,7 +11,7 @@ import java.util.Map;
  * Room membership of the sessions owned by one {@link Loop}, and the fan-out of events to
  * them. Confined to that loop: every method asserts it runs there.
  *
- * <p>Writes are flushed in one pass per batch: {@link #fanOut} only queues, and the first
+ * <p>Writes are flushed in one pass per batch: {@link #loopBroadcast} only queues, and the first
  * write that leaves a session dirty schedules a single flush task behind the events already
  * queued on the loop, so a burst of broadcasts costs one flush per member, not one per event.
  *
@@ -41,7 +41,7 @@ final class LoopShard {
     private final DeliveryLatency latency;
     private final Memberships memberships = new Memberships();
     private final List<Session> unflushed = new ArrayList<>();
-    private final Map<Membership, List<PreparedEvent>> held = new HashMap<>();
+    private final Map<Membership, List<SharedEvent>> held = new HashMap<>();
     /** Per room, its members with a seam and the last position delivered to each. */
     private final Map<String, Map<Session, Position>> seams = new HashMap<>();
     private final Runnable flushTask = this::flushAll;
@@ -95,7 +95,7 @@ final class LoopShard {
      * Stops holding and returns the held events in arrival order, each retained for the caller to
      * release; null when the member is no longer held (it left, or was closed for holding too many).
      */
-    List<PreparedEvent> stopHolding(String room, Session session) {
+    List<SharedEvent> stopHolding(String room, Session session) {
         assertOwned("stopHolding");
         return held.remove(new Membership(session, room));
     }
@@ -123,8 +123,8 @@ final class LoopShard {
      * Reentrancy rule: nothing called from here may join, leave or publish; sessions that must
      * close schedule it on the loop, to run after this fan-out.
      */
-    void fanOut(String room, PreparedEvent event, long reachedHubAt) {
-        assertOwned("fanOut");
+    void loopBroadcast(String room, SharedEvent event, long reachedHubAt) {
+        assertOwned("loopBroadcast");
         Memberships.Room members = memberships.room(room);
         if (members == null) {
             return;
@@ -145,7 +145,7 @@ final class LoopShard {
                 if (roomSeams != null && alreadyDelivered(roomSeams, member, room, event.event())) {
                     continue;
                 }
-                if (member.deliver(event)) {
+                if (member.push(event)) {
                     unflushed.add(member);
                 }
             }
@@ -168,9 +168,9 @@ final class LoopShard {
     }
 
     /** Keeps the event for a held member; false when the member is not held. */
-    private boolean heldBack(Session member, String room, PreparedEvent event) {
+    private boolean heldBack(Session member, String room, SharedEvent event) {
         Membership membership = new Membership(member, room);
-        List<PreparedEvent> events = held.get(membership);
+        List<SharedEvent> events = held.get(membership);
         if (events == null) {
             return false;
         }
@@ -209,9 +209,9 @@ final class LoopShard {
         }
     }
 
-    private static void releaseAll(List<PreparedEvent> events) {
+    private static void releaseAll(List<SharedEvent> events) {
         if (events != null) {
-            events.forEach(PreparedEvent::release);
+            events.forEach(SharedEvent::release);
         }
     }
 
@@ -226,7 +226,7 @@ final class LoopShard {
 
     private void assertOwned(String operation) {
         assert loop.inLoop() : operation + " touched loop " + loop.index() + "'s shard off its loop";
-        if (fanningOut && !"fanOut".equals(operation)) {
+        if (fanningOut && !"loopBroadcast".equals(operation)) {
             throw new IllegalStateException(operation + " called during a fan-out of loop " + loop.index());
         }
     }

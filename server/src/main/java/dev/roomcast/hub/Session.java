@@ -4,7 +4,7 @@ import dev.roomcast.broker.DirectMessage;
 
 /**
  * What the hub needs from one client connection. A session belongs to one {@link Loop} for its
- * whole life; {@link #deliver}, {@link #deliverDirect} and {@link #flush} are only called on that loop.
+ * whole life; {@link #push}, {@link #pushDirect} and {@link #flush} are only called on that loop.
  */
 public interface Session {
 
@@ -24,15 +24,15 @@ public interface Session {
      * @return true when this write left the session with unflushed data it did not have before,
      *         so the caller must {@link #flush} it once
      */
-    boolean deliver(PreparedEvent event);
+    boolean push(SharedEvent event);
 
     /**
      * Sends a direct message addressed to this session's user, flushed. Rendered for this one
      * recipient; a session whose wire format has no direct messages ignores it.
      */
-    void deliverDirect(DirectMessage message);
+    void pushDirect(DirectMessage message);
 
-    /** Flushes what {@link #deliver} queued. */
+    /** Flushes what {@link #push} queued. */
     void flush();
 
     /** Closes the connection with the given reason. Any thread. */

@@ -1,5 +1,6 @@
 package dev.roomcast.server;
 
+import dev.roomcast.server.websocket.ServerContext;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
@@ -8,9 +9,39 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
 
 /**
- * The pipeline of a new connection, in wire order: TLS when configured, HTTP, the slowloris
- * deadline, the router. A WebSocket upgrade ({@link WebSocketUpgrade}) replaces all but TLS, so an
- * idle WebSocket keeps only TLS, Netty's frame decoder, encoder and UTF-8 validator, and its endpoint.
+ * The pipeline of a new connection, in its HTTP state. The pipeline is assembled in three places,
+ * so that an idle socket carries only what its state needs: this initializer builds the HTTP
+ * state; at the handshake {@link WebSocketUpgrade} swaps it for the WebSocket state (Netty's
+ * handshaker replaces the codec and aggregator with its frame encoder and decoder, the endpoint
+ * replaces the router); and the endpoint adds Netty's aggregator at the first fragmented message
+ * (as {@code WebSocketCloser} adds its handler for a closing handshake). Read top to bottom, as
+ * bytes arrive from the socket; writes travel upwards from the handler that makes them:
+ *
+ * <pre>
+ *             HTTP state: built here                       WebSocket state: WebSocketUpgrade
+ *
+ *         socket in |        ^ socket out                    socket in |        ^ socket out
+ *                   v        |                                         v        |
+ * +--------------------------------------------+     +--------------------------------------------+
+ * | tls              SslHandler                |     | tls              SslHandler                |  if TLS is on
+ * +--------------------------------------------+     +--------------------------------------------+
+ * | http-codec       HttpServerCodec           |     | wsencoder        WebSocket13FrameEncoder   |  outbound
+ * +--------------------------------------------+     +--------------------------------------------+
+ * | http-aggregator  HttpObjectAggregator      |     | ws-utf8          Utf8StreamValidator       |  inbound
+ * +--------------------------------------------+     +--------------------------------------------+
+ * | request-deadline RequestDeadline           |     | wsdecoder        WebSocket13FrameDecoder   |  inbound
+ * +--------------------------------------------+     +--------------------------------------------+
+ * | router           HttpRouter                | ==> | ws-closing       ClosingHandshake          |  while closing
+ * +--------------------------------------------+     +--------------------------------------------+
+ *                                                    | token-expiry     TokenExpiry               |  if the token expires
+ *                                                    +--------------------------------------------+
+ *                                                    | ws-aggregator    WebSocketFrameAggregator  |  once fragmented
+ *                                                    +--------------------------------------------+
+ *                                                    | endpoint         (Text|Json)Endpoint       |
+ *                                                    +--------------------------------------------+
+ * </pre>
+ *
+ * <p>Shared by every connection of a port; {@link #initChannel} runs on the new channel's loop.
  */
 final class ConnectionInitializer extends ChannelInitializer<Channel> {
 
@@ -22,9 +53,9 @@ final class ConnectionInitializer extends ChannelInitializer<Channel> {
     /** Null when the port serves plain http/ws. */
     private final SslContext tls;
 
-    ConnectionInitializer(ServerContext context, SslContext tls) {
+    ConnectionInitializer(ServerContext context, StaticPage page, SslContext tls) {
         this.context = context;
-        this.router = new HttpRouter(context);
+        this.router = new HttpRouter(context, page);
         this.tls = tls;
     }
 

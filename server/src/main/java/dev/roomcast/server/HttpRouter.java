@@ -12,6 +12,12 @@ import dev.roomcast.server.api.AdminAccess;
 import dev.roomcast.server.api.AdminApi;
 import dev.roomcast.server.api.OpenApiDocument;
 import dev.roomcast.server.api.RoomsApi;
+import dev.roomcast.server.gate.UpgradeGate;
+import dev.roomcast.server.websocket.AggregatedLog;
+import dev.roomcast.server.websocket.JsonEndpoint;
+import dev.roomcast.server.websocket.ServerContext;
+import dev.roomcast.server.websocket.TextEndpoint;
+import dev.roomcast.server.websocket.WebSocketEndpoint;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -53,14 +59,16 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
     private final ServerContext context;
+    private final StaticPage page;
     private final RoomsApi roomsApi;
     private final AdminApi adminApi;
     private final WebSocketUpgrade webSockets;
     private final ApiAccessLog accessLog;
     private final OpenApiDocument openApi = new OpenApiDocument();
 
-    HttpRouter(ServerContext context) {
+    HttpRouter(ServerContext context, StaticPage page) {
         this.context = context;
+        this.page = page;
         AdminAccess admins = new AdminAccess(context.config());
         this.roomsApi = new RoomsApi(context.hub(), context.config(), admins);
         this.adminApi = new AdminApi(context.hub(), context.metrics(), admins, context.identities().nodeId(),
@@ -82,7 +90,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             HttpResponses.text(ctx, request, HttpResponseStatus.BAD_REQUEST, "malformed query string: bad percent-encoding");
             return;
         }
-        StaticPage.Asset asset = context.page().find(path);
+        StaticPage.Asset asset = page.find(path);
         if (asset != null) {
             if (requireGet(ctx, request)) {
                 HttpResponses.send(ctx, request, HttpResponseStatus.OK, asset.contentType(), asset.body());

@@ -5,6 +5,14 @@ import dev.roomcast.hooks.HttpHooks;
 import dev.roomcast.hub.Hub;
 import dev.roomcast.hub.Loop;
 import dev.roomcast.metrics.ServerMetrics;
+import dev.roomcast.server.frame.EventFramesFactory;
+import dev.roomcast.server.gate.Identities;
+import dev.roomcast.server.gate.UpgradeGate;
+import dev.roomcast.server.websocket.AggregatedLog;
+import dev.roomcast.server.websocket.Connections;
+import dev.roomcast.server.websocket.NettyLoops;
+import dev.roomcast.server.websocket.ServerContext;
+import dev.roomcast.server.websocket.WebSocketCloser;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
@@ -70,8 +78,8 @@ public final class NettyServer {
     }
 
     /** The encoder the hub prepares broadcasts with. */
-    public FrameEncoder encoder() {
-        return new FrameEncoder(ByteBufAllocator.DEFAULT);
+    public EventFramesFactory encoder() {
+        return new EventFramesFactory(ByteBufAllocator.DEFAULT);
     }
 
     /**
@@ -80,10 +88,10 @@ public final class NettyServer {
      * @throws BindException when the address is taken or not available
      */
     public InetSocketAddress start(Hub hub) throws BindException {
-        UpgradeGate gate = new UpgradeGate(config, connections, identities, metrics);
+        UpgradeGate gate = new UpgradeGate(config, connections::draining, identities, metrics);
         SslContext tls = config.network().tlsEnabled() ? TlsContexts.server(config.network().tlsCert(), config.network().tlsKey()) : null;
         ServerContext context = new ServerContext(config, hub, loops, connections, new WebSocketCloser(metrics, notices),
-                identities, new StaticPage(), metrics, notices, gate,
+                identities, metrics, notices, gate,
                 new HttpHooks(config.hooks(), config.namespaces(), config.limits().maxPayloadBytes(), metrics.hookObserver()));
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
@@ -92,7 +100,7 @@ public final class NettyServer {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(config.limits().outboundBufferBytes() / 2, config.limits().outboundBufferBytes()))
-                .childHandler(new ConnectionInitializer(context, tls));
+                .childHandler(new ConnectionInitializer(context, new StaticPage(), tls));
         try {
             listener = bootstrap.bind(config.network().host(), config.network().port()).syncUninterruptibly().channel();
         } catch (Exception e) {

@@ -2,6 +2,9 @@ package dev.roomcast.server;
 
 import dev.roomcast.config.RoomcastConfig;
 import dev.roomcast.security.Principal;
+import dev.roomcast.server.websocket.TokenExpiry;
+import dev.roomcast.server.websocket.Utf8StreamValidator;
+import dev.roomcast.server.websocket.WebSocketEndpoint;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -22,7 +25,7 @@ import java.time.Clock;
  * an open WebSocket keeps, in wire order: TLS when on, the {@link Utf8StreamValidator}, Netty's frame
  * decoder and encoder, the token expiry for connections with a token, and the endpoint. Pings, pongs, the
  * closing handshake and (at the first fragment) Netty's aggregator for fragmented messages are the
- * endpoint's business, and the heartbeat is the loop's ({@link LoopSockets}), so an idle socket
+ * endpoint's business, and the heartbeat is the loop's ({@code websocket.LoopSockets}), so an idle socket
  * carries no protocol handler, no handshaker, no channel attribute and no timer. Stateless, shared
  * by every connection.
  */
@@ -95,7 +98,7 @@ final class WebSocketUpgrade {
         protected WebSocketFrameDecoder newWebsocketDecoder() {
             return new WebSocket13FrameDecoder(decoderConfig) {
                 /**
-                 * Passes every Close frame on: {@link WebSocketCloser#peerClosed} holds the one rule for
+                 * Passes every Close frame on: {@code WebSocketCloser.peerClosed} holds the one rule for
                  * its code and reason. Netty's own check lets codes such as 5000 through and answers
                  * others with no Close frame at all.
                  */

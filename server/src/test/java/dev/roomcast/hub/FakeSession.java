@@ -28,14 +28,14 @@ class FakeSession implements Session {
     @Override public Loop loop() { return loop; }
 
     @Override
-    public boolean deliver(PreparedEvent event) {
+    public boolean push(SharedEvent event) {
         boolean firstSinceFlush = delivered.size() == flushedCount;
         delivered.add(event.event());
         return firstSinceFlush;
     }
 
     @Override
-    public void deliverDirect(DirectMessage message) {
+    public void pushDirect(DirectMessage message) {
         directs.add(message);
     }
 

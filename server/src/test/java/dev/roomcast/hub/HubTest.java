@@ -54,7 +54,7 @@ class HubTest {
         hub.join(c, "lobby");
         settle(a, b, c);
 
-        hub.publish("lobby", "ann", "hello");
+        hub.broadcast("lobby", "ann", "hello");
 
         assertThat(encoder.prepared).hasValue(1);
         assertThat(loop0.pending()).isEqualTo(1);
@@ -76,7 +76,7 @@ class HubTest {
         settle(a, b);
 
         for (int i = 0; i < 5; i++) {
-            hub.publish("lobby", "ann", "m" + i);
+            hub.broadcast("lobby", "ann", "m" + i);
         }
         loop0.runAll();
 
@@ -98,7 +98,7 @@ class HubTest {
 
         long before = System.nanoTime();
         for (int i = 0; i < 5; i++) {
-            hub.publish("lobby", "ann", "m" + i);
+            hub.broadcast("lobby", "ann", "m" + i);
         }
         loop0.runAll();
         loop1.runAll();
@@ -114,8 +114,8 @@ class HubTest {
         FakeSession a = new FakeSession("a", "ann", loop0);
         hub.join(a, "lobby");
         settle(a);
-        hub.publish("lobby", "ann", "one");
-        hub.publish("lobby", "ann", "two");
+        hub.broadcast("lobby", "ann", "one");
+        hub.broadcast("lobby", "ann", "two");
         loop0.runAll();
         List<Long> offsets = a.delivered.stream().map(e -> ((RoomEvent.Message) e).position().offset()).toList();
         assertThat(offsets).containsExactly(1L, 2L);
@@ -158,7 +158,7 @@ class HubTest {
         hub.join(a, "red");
         hub.join(b, "blue");
         settle(a, b);
-        hub.publish("red", "ann", "for red");
+        hub.broadcast("red", "ann", "for red");
         loop0.runAll();
         assertThat(texts(a)).containsExactly("for red");
         assertThat(b.delivered).isEmpty();
@@ -168,7 +168,7 @@ class HubTest {
     void aSessionMustNotChangeMembershipDuringAFanOut() {
         FakeSession a = new FakeSession("a", "ann", loop0) {
             @Override
-            public boolean deliver(PreparedEvent event) {
+            public boolean push(SharedEvent event) {
                 if (event.event() instanceof RoomEvent.Message) {
                     hub.leave(this, "lobby");
                 }
@@ -177,7 +177,7 @@ class HubTest {
         };
         hub.join(a, "lobby");
         settle(a);
-        hub.publish("lobby", "ann", "x");
+        hub.broadcast("lobby", "ann", "x");
         assertThatThrownBy(loop0::runAll).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("during a fan-out");
     }

@@ -70,7 +70,7 @@ class PresenceTest {
         hub.connect(tab2);
         hub.connect(bob);
 
-        assertThat(hub.direct("bob", "ann", "psst").toCompletableFuture().join()).isTrue();
+        assertThat(hub.broadcastToUser("bob", "ann", "psst").toCompletableFuture().join()).isTrue();
         assertThat(tab1.directs).as("delivered on the loop, not inline").isEmpty();
         runLoops();
         assertThat(tab1.directs).singleElement().satisfies(d -> assertThat(d.text()).isEqualTo("psst"));
@@ -79,6 +79,6 @@ class PresenceTest {
 
         hub.disconnect(tab1);
         hub.disconnect(tab2);
-        assertThat(hub.direct("bob", "ann", "gone?").toCompletableFuture().join()).isFalse();
+        assertThat(hub.broadcastToUser("bob", "ann", "gone?").toCompletableFuture().join()).isFalse();
     }
 }

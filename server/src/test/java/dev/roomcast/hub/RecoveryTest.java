@@ -90,7 +90,7 @@ class RecoveryTest {
     private Position publish(int count, String prefix) {
         Position last = null;
         for (int i = 1; i <= count; i++) {
-            last = hub.publish("lobby", "pub", prefix + i).toCompletableFuture().join();
+            last = hub.broadcast("lobby", "pub", prefix + i).toCompletableFuture().join();
         }
         return last;
     }
@@ -105,9 +105,9 @@ class RecoveryTest {
     private FakeSession joinLate(Replay replay) {
         FakeSession session = new FakeSession("s", "sam", loop) {
             @Override
-            public boolean deliver(PreparedEvent event) {
+            public boolean push(SharedEvent event) {
                 assertThat(outcomes).as("the answer comes before any delivery").isNotEmpty();
-                return super.deliver(event);
+                return super.push(event);
             }
         };
         hub.join(session, "lobby", replay, outcomes::add);

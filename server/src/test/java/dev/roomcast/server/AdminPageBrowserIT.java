@@ -22,6 +22,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -89,10 +90,15 @@ class AdminPageBrowserIT {
         assertThat(text("latency-p99")).matches("[0-9.]+ (µs|ms|s)");
         assertThat(env.driver().findElement(By.id("refused")).getText()).contains("origin 1");
         assertThat(env.driver().findElement(By.id("nodes")).getText()).contains("(this one) 3");
-        List<String> topRooms = env.driver().findElements(By.cssSelector("#top-rooms tr")).stream().map(r -> r.getText()).toList();
+        // The page replaces the rows at every refresh: read them in one call, and click the button the page
+        // shows at the moment of the click, so that a refresh in between cannot leave a stale element.
+        List<String> topRooms = text("top-rooms").lines().toList();
         assertThat(topRooms).containsExactly("lobby 2", "quiet 1");
 
-        env.driver().findElement(By.xpath("//tbody[@id='top-rooms']//button[text()='lobby']")).click();
+        new WebDriverWait(env.driver(), WAIT).ignoring(StaleElementReferenceException.class).until(d -> {
+            d.findElement(By.xpath("//tbody[@id='top-rooms']//button[text()='lobby']")).click();
+            return true;
+        });
         awaitText("inspect-title", "lobby");
         new WebDriverWait(env.driver(), WAIT).until(d -> env.driver().findElements(By.cssSelector("#history li")).size() == 2);
         assertThat(text("history")).contains("first").contains("second");

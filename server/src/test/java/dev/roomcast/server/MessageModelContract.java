@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.roomcast.config.Namespace;
 import dev.roomcast.config.Namespaces;
 import dev.roomcast.config.RoomcastConfig;
+import dev.roomcast.server.websocket.TextEndpoint;
 import dev.roomcast.testing.JsonWs;
 import dev.roomcast.testing.TestServer;
 import dev.roomcast.testing.WsClient;

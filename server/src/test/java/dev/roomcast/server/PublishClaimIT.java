@@ -7,6 +7,7 @@ import com.auth0.jwt.algorithms.Algorithm;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.roomcast.config.Namespace;
 import dev.roomcast.config.Namespaces;
+import dev.roomcast.server.websocket.TextEndpoint;
 import dev.roomcast.testing.JsonWs;
 import dev.roomcast.testing.TestServer;
 import dev.roomcast.testing.Tokens;

@@ -113,7 +113,7 @@ class SlowConsumerIT {
                     int sequence = i;
                     Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(1))
                             .until(() -> minimum(received) >= sequence - WINDOW);
-                    server.node().hub().publish(room, "publisher", text);
+                    server.node().hub().broadcast(room, "publisher", text);
                     directPeak = Math.max(directPeak, directUsed());
                 }
                 Awaitility.await().atMost(Duration.ofSeconds(120)).until(() -> minimum(received) == MESSAGES);

@@ -8,6 +8,14 @@ import dev.roomcast.hooks.HttpHooks;
 import dev.roomcast.hub.Hub;
 import dev.roomcast.metrics.ServerMetrics;
 import dev.roomcast.protocol.SeedText;
+import dev.roomcast.server.frame.EventFramesFactory;
+import dev.roomcast.server.gate.Identities;
+import dev.roomcast.server.gate.UpgradeGate;
+import dev.roomcast.server.websocket.AggregatedLog;
+import dev.roomcast.server.websocket.Connections;
+import dev.roomcast.server.websocket.NettyLoops;
+import dev.roomcast.server.websocket.ServerContext;
+import dev.roomcast.server.websocket.WebSocketCloser;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -57,14 +65,14 @@ class TextOpenOrderTest {
         Connections connections = new Connections(loops);
         broker = new LocalBroker(config.history().historySize(), config.history().historyMaxAge(),
                 config.history().historyMaxBytes(), Clock.systemUTC());
-        Hub hub = new Hub(loops.all(), broker, new FrameEncoder(ByteBufAllocator.DEFAULT), Clock.systemUTC());
+        Hub hub = new Hub(loops.all(), broker, new EventFramesFactory(ByteBufAllocator.DEFAULT), Clock.systemUTC());
         Identities identities = new Identities();
         notices = new AggregatedLog(LoggerFactory.getLogger(AggregatedLog.class), Level.INFO, AggregatedLog.INTERVAL);
         ServerContext context = new ServerContext(config, hub, loops, connections, new WebSocketCloser(metrics, notices),
-                identities, new StaticPage(), metrics, notices, new UpgradeGate(config, connections, identities, metrics),
+                identities, metrics, notices, new UpgradeGate(config, connections::draining, identities, metrics),
                 new HttpHooks(config.hooks(), config.namespaces(), config.limits().maxPayloadBytes(), metrics.hookObserver()));
-        leaver.pipeline().addLast(new ConnectionInitializer(context, null));
-        stayer.pipeline().addLast(new ConnectionInitializer(context, null));
+        leaver.pipeline().addLast(new ConnectionInitializer(context, new StaticPage(), null));
+        stayer.pipeline().addLast(new ConnectionInitializer(context, new StaticPage(), null));
         stayer.pipeline().addFirst("wire", new ChannelOutboundHandlerAdapter() {
             @Override
             public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {

@@ -7,6 +7,14 @@ import dev.roomcast.config.RoomcastConfig;
 import dev.roomcast.hooks.HttpHooks;
 import dev.roomcast.hub.Hub;
 import dev.roomcast.metrics.ServerMetrics;
+import dev.roomcast.server.frame.EventFramesFactory;
+import dev.roomcast.server.gate.Identities;
+import dev.roomcast.server.gate.UpgradeGate;
+import dev.roomcast.server.websocket.AggregatedLog;
+import dev.roomcast.server.websocket.Connections;
+import dev.roomcast.server.websocket.NettyLoops;
+import dev.roomcast.server.websocket.ServerContext;
+import dev.roomcast.server.websocket.WebSocketCloser;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -61,12 +69,12 @@ class WebSocketUpgradeTest {
         NettyLoops loops = new NettyLoops(loop, config.network().pingInterval(), config.network().maxMissedPongs());
         Connections connections = new Connections(loops);
         broker = new LocalBroker(config.history().historySize(), config.history().historyMaxAge(), config.history().historyMaxBytes(), Clock.systemUTC());
-        Hub hub = new Hub(loops.all(), broker, new FrameEncoder(ByteBufAllocator.DEFAULT), Clock.systemUTC(), nanos -> { });
+        Hub hub = new Hub(loops.all(), broker, new EventFramesFactory(ByteBufAllocator.DEFAULT), Clock.systemUTC(), nanos -> { });
         Identities identities = new Identities();
         ServerContext context = new ServerContext(config, hub, loops, connections, new WebSocketCloser(metrics, notices),
-                identities, new StaticPage(), metrics, notices, new UpgradeGate(config, connections, identities, metrics),
+                identities, metrics, notices, new UpgradeGate(config, connections::draining, identities, metrics),
                 new HttpHooks(config.hooks(), config.namespaces(), config.limits().maxPayloadBytes(), metrics.hookObserver()));
-        server.pipeline().addLast(new ConnectionInitializer(context, null));
+        server.pipeline().addLast(new ConnectionInitializer(context, new StaticPage(), null));
         server.writeInbound(Unpooled.copiedBuffer(HANDSHAKE, StandardCharsets.US_ASCII));
         ByteBuf response = server.readOutbound();
         assertThat(response.toString(StandardCharsets.US_ASCII))

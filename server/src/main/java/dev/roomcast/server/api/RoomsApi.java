@@ -284,7 +284,7 @@ public final class RoomsApi {
         } catch (PublishRequest.Refusal refusal) {
             return done(ApiResponses.error(ApiError.of(refusal.code()), refusal.getMessage()));
         }
-        return hub.publish(room, publication).thenApply(position -> ApiResponses.json(HttpResponseStatus.ACCEPTED,
+        return hub.broadcast(room, publication).thenApply(position -> ApiResponses.json(HttpResponseStatus.ACCEPTED,
                 published(room, position)));
     }
 
@@ -340,7 +340,7 @@ public final class RoomsApi {
             CompletableFuture<?> previous = lastOfRoom.getOrDefault(room, CompletableFuture.completedFuture(null));
             // The next entry of the room waits for this one whether it succeeds or fails.
             CompletableFuture<ApiResponses.Fields> result = previous.handle((done, failure) -> room)
-                    .thenCompose(ready -> hub.publish(room, publication))
+                    .thenCompose(ready -> hub.broadcast(room, publication))
                     .handle((position, failure) -> failure == null ? published(room, position) : refused(room, failure));
             lastOfRoom.put(room, result);
             results.add(result);

@@ -53,7 +53,7 @@ final class UsersApi {
         } catch (PublishRequest.Refusal refusal) {
             return done(ApiResponses.error(ApiError.of(refusal.code()), refusal.getMessage()));
         }
-        return hub.direct(UserNames.API_USER, user, checked).thenApply(delivered -> delivered
+        return hub.broadcastToUser(UserNames.API_USER, user, checked).thenApply(delivered -> delivered
                 ? ApiResponses.json(HttpResponseStatus.ACCEPTED, json -> json.writeStringField("user", user))
                 : noSuchUser(user));
     }

@@ -1,4 +1,4 @@
-package dev.roomcast.server;
+package dev.roomcast.server.gate;
 
 import dev.roomcast.config.RoomcastConfig;
 import dev.roomcast.metrics.ServerMetrics;
@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * Everything a WebSocket upgrade must pass before the handshake, in one place and in this order:
@@ -28,24 +29,25 @@ import java.util.List;
  * <p>Threading: thread-safe (immutable configuration; the connection counts are atomic), shared by
  * every connection.
  */
-final class UpgradeGate {
+public final class UpgradeGate {
 
     /** What the gate decided for one upgrade request. */
-    sealed interface Decision {
+    public sealed interface Decision {
     }
 
     /** Let it through, acting for {@code principal}; the connection holds a slot until it closes. */
-    record Admitted(Principal principal) implements Decision {
+    public record Admitted(Principal principal) implements Decision {
     }
 
     /** Answer {@code status} with the one-line {@code reason} and do not upgrade. */
-    record Refused(HttpResponseStatus status, String reason, UpgradeRejection rejection) implements Decision {
+    public record Refused(HttpResponseStatus status, String reason, UpgradeRejection rejection) implements Decision {
     }
 
     private final RoomcastConfig config;
     /** The rooms of namespaces with {@code anonymous-join: true}, or null when there are none. */
     private final RoomPermissions anonymousRooms;
-    private final Connections connections;
+    /** Whether this node is draining, so refuses new WebSockets. */
+    private final BooleanSupplier draining;
     private final Identities identities;
     private final ServerMetrics metrics;
     private final OriginPolicy origins;
@@ -55,11 +57,11 @@ final class UpgradeGate {
     /** Gives back the slot of a connection not counted by address; one listener for all of them. */
     private final ChannelFutureListener releaseSlot;
 
-    UpgradeGate(RoomcastConfig config, Connections connections, Identities identities, ServerMetrics metrics) {
+    public UpgradeGate(RoomcastConfig config, BooleanSupplier draining, Identities identities, ServerMetrics metrics) {
         this.config = config;
         List<String> anonymous = config.namespaces().anonymousRooms();
         this.anonymousRooms = anonymous.isEmpty() ? null : RoomPermissions.matching(anonymous);
-        this.connections = connections;
+        this.draining = draining;
         this.identities = identities;
         this.metrics = metrics;
         this.origins = new OriginPolicy(config.auth().allowedOrigins());
@@ -73,7 +75,7 @@ final class UpgradeGate {
      * the room a text endpoint joins, checked against the principal's permissions, or null for
      * endpoints that join rooms later (or never).
      */
-    Decision check(Channel channel, FullHttpRequest request, String room) {
+    public Decision check(Channel channel, FullHttpRequest request, String room) {
         Decision screened = preflight(request, room);
         if (screened instanceof Refused refused) {
             metrics.upgradeRejected(refused.rejection());
@@ -102,8 +104,8 @@ final class UpgradeGate {
      * lets a browser (to which a refused upgrade is only close code 1006) learn why it was refused.
      * These are the checks that need no connection slot: draining, Origin, token, room permission.
      */
-    Decision preflight(FullHttpRequest request, String room) {
-        if (connections.draining()) {
+    public Decision preflight(FullHttpRequest request, String room) {
+        if (draining.getAsBoolean()) {
             return new Refused(HttpResponseStatus.SERVICE_UNAVAILABLE, "server is shutting down; connect to another node",
                     UpgradeRejection.DRAINING);
         }
@@ -140,7 +142,7 @@ final class UpgradeGate {
     }
 
     /** Checks a token a connected client sends to refresh its credentials. */
-    TokenVerifier.Result verifyToken(String token) {
+    public TokenVerifier.Result verifyToken(String token) {
         return tokens == null ? new TokenVerifier.Refused("this server does not use tokens") : tokens.verify(token);
     }
 
@@ -169,7 +171,7 @@ final class UpgradeGate {
     }
 
     /** The client's address as the connection limits count it: {@code --client-ip-header}'s first entry, else the peer's. */
-    String clientAddress(Channel channel, FullHttpRequest request) {
+    public String clientAddress(Channel channel, FullHttpRequest request) {
         if (config.network().clientIpHeader() != null) {
             String forwarded = request.headers().get(config.network().clientIpHeader());
             if (forwarded != null && !forwarded.isBlank()) {

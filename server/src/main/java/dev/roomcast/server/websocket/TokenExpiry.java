@@ -1,4 +1,4 @@
-package dev.roomcast.server;
+package dev.roomcast.server.websocket;
 
 import dev.roomcast.hub.CloseReason;
 import io.netty.channel.ChannelHandlerContext;
@@ -14,14 +14,14 @@ import java.util.concurrent.TimeUnit;
  * the client refreshed it first ({@link #extendTo}). Installed at the upgrade for connections
  * whose principal expires, and armed from then. One instance per connection, confined to its event loop.
  */
-final class TokenExpiry extends ChannelInboundHandlerAdapter {
+public final class TokenExpiry extends ChannelInboundHandlerAdapter {
 
     private final Clock clock;
     private Instant expiresAt;
     private ChannelHandlerContext ctx;
     private ScheduledFuture<?> timer;
 
-    TokenExpiry(Instant expiresAt, Clock clock) {
+    public TokenExpiry(Instant expiresAt, Clock clock) {
         this.expiresAt = expiresAt;
         this.clock = clock;
     }

@@ -1,4 +1,4 @@
-package dev.roomcast.server;
+package dev.roomcast.server.websocket;
 
 import dev.roomcast.hub.CloseReason;
 import dev.roomcast.hub.Hub;
@@ -8,6 +8,7 @@ import dev.roomcast.protocol.SeedText;
 import dev.roomcast.protocol.WireFormat;
 import dev.roomcast.security.Principal;
 import dev.roomcast.security.RateLimiter;
+import dev.roomcast.server.gate.PublishRights;
 import io.netty.channel.ChannelHandlerContext;
 import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
@@ -22,14 +23,14 @@ import org.slf4j.event.Level;
  * closes the connection with 1008.
  * Runs on the channel's event loop only.
  */
-final class TextEndpoint extends WebSocketEndpoint {
+public final class TextEndpoint extends WebSocketEndpoint {
 
     private static final Logger log = LoggerFactory.getLogger(TextEndpoint.class);
     /** Every message of every text client fails while the broker is down: one line per window, not per message. */
     private static final AggregatedLog publishFailed = new AggregatedLog(log, Level.WARN, AggregatedLog.INTERVAL);
 
     /** Messages dropped because the client may not publish here, after which it is closed with 1008. */
-    static final int FORBIDDEN_PUBLISHES_BEFORE_CLOSE = 3;
+    public static final int FORBIDDEN_PUBLISHES_BEFORE_CLOSE = 3;
 
     /** The room this connection chats in, or null for {@code /echo}. */
     private final String room;
@@ -40,7 +41,7 @@ final class TextEndpoint extends WebSocketEndpoint {
      * An endpoint for {@code /echo} when {@code room} is null, else for the room. {@code /echo} has a
      * session too, though in no room, so its replies obey the same outbound bound.
      */
-    TextEndpoint(String room, Principal principal, ServerContext context) {
+    public TextEndpoint(String room, Principal principal, ServerContext context) {
         super(context, principal.user(), WireFormat.SEED_TEXT);
         this.room = room;
         this.principal = principal;
@@ -86,7 +87,7 @@ final class TextEndpoint extends WebSocketEndpoint {
             return;
         }
         Hub hub = context.hub();
-        hub.publish(room, session.user(), text).exceptionally(failure -> {
+        hub.broadcast(room, session.user(), text).exceptionally(failure -> {
             publishFailed.log(session, "a text message could not be published", failure);
             return null;
         });

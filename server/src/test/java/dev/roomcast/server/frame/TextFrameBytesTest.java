@@ -1,4 +1,4 @@
-package dev.roomcast.server;
+package dev.roomcast.server.frame;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The frame bytes Roomcast builds once per broadcast, read back by Netty's own client-side
  * decoder: every length encoding (7-bit, 16-bit, 64-bit) at its edges, ASCII and multibyte UTF-8.
  */
-class WebSocketFramesTest {
+class TextFrameBytesTest {
 
     private static final ByteBufAllocator ALLOC = ByteBufAllocator.DEFAULT;
 
@@ -23,14 +23,14 @@ class WebSocketFramesTest {
     @ValueSource(ints = {0, 1, 125, 126, 127, 65535, 65536, 70000})
     void bytePayloadsOfEveryLengthDecode(int length) {
         String text = "x".repeat(length);
-        assertDecodesTo(WebSocketFrames.text(ALLOC, text.getBytes(StandardCharsets.UTF_8)), text);
+        assertDecodesTo(TextFrameBytes.text(ALLOC, text.getBytes(StandardCharsets.UTF_8)), text);
     }
 
     @ParameterizedTest
     @ValueSource(ints = {0, 1, 125, 126, 127, 65535, 65536, 70000})
     void textPayloadsOfEveryLengthDecode(int length) {
         String text = "y".repeat(length);
-        assertDecodesTo(WebSocketFrames.text(ALLOC, text), text);
+        assertDecodesTo(TextFrameBytes.text(ALLOC, text), text);
     }
 
     /**
@@ -44,8 +44,8 @@ class WebSocketFramesTest {
             int unitBytes = unit.getBytes(StandardCharsets.UTF_8).length;
             String text = unit.repeat(bytes / unitBytes) + "z".repeat(bytes % unitBytes);
             assertThat(text.getBytes(StandardCharsets.UTF_8)).hasSize(bytes);
-            assertDecodesTo(WebSocketFrames.text(ALLOC, text), text);
-            assertDecodesTo(WebSocketFrames.text(ALLOC, text.getBytes(StandardCharsets.UTF_8)), text);
+            assertDecodesTo(TextFrameBytes.text(ALLOC, text), text);
+            assertDecodesTo(TextFrameBytes.text(ALLOC, text.getBytes(StandardCharsets.UTF_8)), text);
         }
     }
 

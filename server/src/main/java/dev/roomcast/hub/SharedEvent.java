@@ -3,17 +3,17 @@ package dev.roomcast.hub;
 import dev.roomcast.broker.RoomEvent;
 
 /**
- * A room event together with its wire bytes, built at most once per wire format and shared by
- * every recipient. Reference-counted: it starts with one reference, which the creator
+ * One broadcast as the hub hands it to every recipient: the room event and, opaque to the hub, its
+ * wire bytes, encoded at most once per wire format and shared by all recipients on all loops. Reference-counted: it starts with one reference, which the creator
  * releases; whoever keeps it longer than a call retains it first. The bytes are freed when the
  * last reference is released.
  */
-public interface PreparedEvent {
+public interface SharedEvent {
 
     RoomEvent event();
 
     /** Adds a reference; returns this. */
-    PreparedEvent retain();
+    SharedEvent retain();
 
     /** Drops a reference, freeing the bytes on the last one. */
     void release();

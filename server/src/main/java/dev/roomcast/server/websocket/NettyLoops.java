@@ -1,4 +1,4 @@
-package dev.roomcast.server;
+package dev.roomcast.server.websocket;
 
 import dev.roomcast.hub.Loop;
 import io.netty.channel.EventLoop;
@@ -14,7 +14,7 @@ import java.util.Map;
  * {@link Loop} (the single place where the hub's threads and Netty's meet), and holding the loop's
  * open WebSockets ({@link LoopSockets}). The one per-loop registry. Immutable after construction.
  */
-final class NettyLoops {
+public final class NettyLoops {
 
     /** One Netty event loop seen as a hub loop, with its open WebSockets. */
     record NettyLoop(int index, EventLoop eventLoop, LoopSockets sockets) implements Loop {
@@ -33,7 +33,7 @@ final class NettyLoops {
     private final Map<EventExecutor, NettyLoop> byEventLoop = new IdentityHashMap<>();
 
     /** One {@link NettyLoop} per event loop of {@code workers}, pinging its WebSockets as configured. */
-    NettyLoops(Iterable<? extends EventExecutor> workers, Duration pingInterval, int maxMissedPongs) {
+    public NettyLoops(Iterable<? extends EventExecutor> workers, Duration pingInterval, int maxMissedPongs) {
         for (EventExecutor executor : workers) {
             NettyLoop loop = new NettyLoop(all.size(), (EventLoop) executor,
                     new LoopSockets(executor, pingInterval, maxMissedPongs));
@@ -42,7 +42,7 @@ final class NettyLoops {
         }
     }
 
-    List<NettyLoop> all() {
+    public List<NettyLoop> all() {
         return all;
     }
 

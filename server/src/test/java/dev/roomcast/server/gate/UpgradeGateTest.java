@@ -1,4 +1,4 @@
-package dev.roomcast.server;
+package dev.roomcast.server.gate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,8 +11,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
-import java.time.Duration;
-import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -21,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class UpgradeGateTest {
 
     private final ServerMetrics metrics = new ServerMetrics();
-    private final Connections connections = new Connections(new NettyLoops(List.of(), Duration.ofSeconds(25), 2));
+    private final AtomicBoolean draining = new AtomicBoolean();
 
     @AfterEach
     void close() {
@@ -29,7 +28,7 @@ class UpgradeGateTest {
     }
 
     private UpgradeGate gate(UnaryOperator<RoomcastConfig.Builder> settings) {
-        return new UpgradeGate(settings.apply(RoomcastConfig.builder()).build(), connections, new Identities(), metrics);
+        return new UpgradeGate(settings.apply(RoomcastConfig.builder()).build(), draining::get, new Identities(), metrics);
     }
 
     private static FullHttpRequest upgrade(String realIp) {
@@ -44,7 +43,7 @@ class UpgradeGateTest {
     @Test
     void aDrainingNodeRefusesUpgradesWith503() {
         UpgradeGate gate = gate(b -> b);
-        connections.startDrain();
+        draining.set(true);
         EmbeddedChannel channel = new EmbeddedChannel();
         FullHttpRequest request = upgrade(null);
         UpgradeGate.Decision decision = gate.check(channel, request, "lobby");

@@ -1,4 +1,4 @@
-package dev.roomcast.server;
+package dev.roomcast.server.websocket;
 
 import dev.roomcast.broker.OutcomeUnknownException;
 import dev.roomcast.hooks.Verdict;
@@ -15,6 +15,7 @@ import dev.roomcast.protocol.WireFormat;
 import dev.roomcast.security.Principal;
 import dev.roomcast.security.RateLimiter;
 import dev.roomcast.security.TokenVerifier;
+import dev.roomcast.server.gate.PublishRights;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.concurrent.EventExecutor;
 import java.util.List;
@@ -34,7 +35,7 @@ import org.slf4j.event.Level;
  * <p>Threading: confined to the channel's event loop; answers to requests that complete elsewhere
  * hop back to it.
  */
-final class JsonEndpoint extends WebSocketEndpoint {
+public final class JsonEndpoint extends WebSocketEndpoint {
 
     private static final Logger log = LoggerFactory.getLogger(JsonEndpoint.class);
     /** Every connection opened while the broker is down fails this: one line per window, not per connection. */
@@ -58,7 +59,7 @@ final class JsonEndpoint extends WebSocketEndpoint {
     /** The channel's event loop, which owns {@link #session}. */
     private final EventExecutor loop;
 
-    JsonEndpoint(Principal principal, ServerContext context, EventExecutor loop) {
+    public JsonEndpoint(Principal principal, ServerContext context, EventExecutor loop) {
         super(context, principal.user(), WireFormat.JSON_V1);
         this.loop = loop;
         this.principal = principal;
@@ -133,7 +134,7 @@ final class JsonEndpoint extends WebSocketEndpoint {
             return publish(publish);
         }
         if (request instanceof ClientRequest.Direct direct) {
-            return hub.direct(session.user(), direct.to(), direct.text()).thenApply(reached -> reached
+            return hub.broadcastToUser(session.user(), direct.to(), direct.text()).thenApply(reached -> reached
                     ? answered(ServerFrames.ok(direct.ref()))
                     : refused(ErrorCode.NO_SUCH_USER, "nobody called " + direct.to() + " is connected"));
         }
@@ -174,7 +175,7 @@ final class JsonEndpoint extends WebSocketEndpoint {
             Publication publication = new Publication(session.user(),
                     allowed.replacement() == null ? fields.payload() : allowed.replacement(), fields.store(),
                     fields.echo() ? null : session.id(), fields.idempotencyKey());
-            return context.hub().publish(room, publication)
+            return context.hub().broadcast(room, publication)
                     .thenApply(position -> answered(ServerFrames.ok(publish.ref(), room, position)));
         });
     }

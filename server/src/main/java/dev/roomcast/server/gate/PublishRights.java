@@ -1,4 +1,4 @@
-package dev.roomcast.server;
+package dev.roomcast.server.gate;
 
 import dev.roomcast.config.Namespace;
 import dev.roomcast.security.Principal;
@@ -10,13 +10,13 @@ import dev.roomcast.security.Principal;
  *
  * <p>Threading: stateless; safe from any thread.
  */
-final class PublishRights {
+public final class PublishRights {
 
     private PublishRights() {
     }
 
     /** Why the principal may not publish to the room, as one sentence, or null when it may. */
-    static String refusal(Namespace namespace, Principal principal, String room) {
+    public static String refusal(Namespace namespace, Principal principal, String room) {
         if (!namespace.membersPublish()) {
             return "clients may not publish in room " + room + ": its namespace is publish: " + namespace.publish().key();
         }

@@ -1,4 +1,4 @@
-package dev.roomcast.server;
+package dev.roomcast.server.websocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,6 +8,7 @@ import dev.roomcast.hub.CloseReason;
 import dev.roomcast.hub.Loop;
 import dev.roomcast.metrics.ServerMetrics;
 import dev.roomcast.protocol.WireFormat;
+import dev.roomcast.server.frame.EventFrames;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
@@ -20,9 +21,9 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
 import io.netty.util.ReferenceCounted;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
@@ -68,9 +69,9 @@ class ChannelSessionTest {
                 new WebSocketCloser(metrics, notices));
     }
 
-    private static EncodedEvent message(String text) {
+    private static EventFrames message(String text) {
         RoomEvent event = new RoomEvent.Message("lobby", new Position("e1", 0), "guest", text, 0);
-        return new EncodedEvent(event, ByteBufAllocator.DEFAULT);
+        return new EventFrames(event, ByteBufAllocator.DEFAULT);
     }
 
     @Test
@@ -79,13 +80,13 @@ class ChannelSessionTest {
         EmbeddedChannel b = new EmbeddedChannel();
         ChannelSession onA = sessionOn(a);
         ChannelSession onB = sessionOn(b);
-        EncodedEvent first = message("one");
-        EncodedEvent second = message("two");
+        EventFrames first = message("one");
+        EventFrames second = message("two");
         ByteBuf shared = first.frame(WireFormat.SEED_TEXT);
 
-        assertThat(onA.deliver(first)).as("first write leaves unflushed data").isTrue();
-        assertThat(onA.deliver(second)).as("already unflushed").isFalse();
-        assertThat(onB.deliver(first)).isTrue();
+        assertThat(onA.push(first)).as("first write leaves unflushed data").isTrue();
+        assertThat(onA.push(second)).as("already unflushed").isFalse();
+        assertThat(onB.push(first)).isTrue();
         assertThat(shared.refCnt()).as("two retained duplicates share the frame's count, no copies").isEqualTo(3);
         assertThat((Object) a.readOutbound()).as("nothing before the flush").isNull();
         onA.flush();
@@ -117,12 +118,12 @@ class ChannelSessionTest {
                 new WebSocket13FrameEncoder(false));
         slow.config().setWriteBufferWaterMark(new WriteBufferWaterMark(16, 64));
         ChannelSession session = sessionOn(slow);
-        EncodedEvent small = message("fits");
-        EncodedEvent big = message("x".repeat(100));
+        EventFrames small = message("fits");
+        EventFrames big = message("x".repeat(100));
 
-        assertThat(session.deliver(small)).isTrue();
-        assertThat(session.deliver(big)).as("dropped").isFalse();
-        assertThat(session.deliver(small)).as("closing: nothing more is written").isFalse();
+        assertThat(session.push(small)).isTrue();
+        assertThat(session.push(big)).as("dropped").isFalse();
+        assertThat(session.push(small)).as("closing: nothing more is written").isFalse();
         session.flush();
         slow.runPendingTasks();
 
@@ -174,11 +175,11 @@ class ChannelSessionTest {
         EmbeddedChannel channel = new EmbeddedChannel(new WebSocket13FrameDecoder(true, false, 1024),
                 new WebSocket13FrameEncoder(false), behindEncoder);
         ChannelSession session = sessionOn(channel);
-        EncodedEvent first = message("one");
-        EncodedEvent second = message("two");
+        EventFrames first = message("one");
+        EventFrames second = message("two");
 
-        assertThat(session.deliver(first)).isTrue();
-        assertThat(session.deliver(second)).isFalse();
+        assertThat(session.push(first)).isTrue();
+        assertThat(session.push(second)).isFalse();
         session.flush();
         session.close(CloseReason.GOING_AWAY);
         first.release();

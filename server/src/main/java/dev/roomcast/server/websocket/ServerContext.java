@@ -1,4 +1,4 @@
-package dev.roomcast.server;
+package dev.roomcast.server.websocket;
 
 import dev.roomcast.config.RoomcastConfig;
 import dev.roomcast.hooks.Hooks;
@@ -6,6 +6,8 @@ import dev.roomcast.hub.Hub;
 import dev.roomcast.metrics.ServerMetrics;
 import dev.roomcast.protocol.WireFormat;
 import dev.roomcast.security.RateLimiter;
+import dev.roomcast.server.gate.Identities;
+import dev.roomcast.server.gate.UpgradeGate;
 import io.netty.channel.Channel;
 
 /**
@@ -13,8 +15,8 @@ import io.netty.channel.Channel;
  * close, configuration, metrics, the periodic log summary, the upgrade gate and the application backend's
  * hooks. Immutable; shared by all event loops.
  */
-record ServerContext(RoomcastConfig config, Hub hub, NettyLoops loops, Connections connections,
-                     WebSocketCloser closer, Identities identities, StaticPage page, ServerMetrics metrics,
+public record ServerContext(RoomcastConfig config, Hub hub, NettyLoops loops, Connections connections,
+                     WebSocketCloser closer, Identities identities, ServerMetrics metrics,
                      AggregatedLog notices, UpgradeGate gate, Hooks hooks) {
 
     /** A session for an upgraded channel, owned by the channel's event loop. */

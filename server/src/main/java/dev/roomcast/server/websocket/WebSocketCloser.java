@@ -1,4 +1,4 @@
-package dev.roomcast.server;
+package dev.roomcast.server.websocket;
 
 import dev.roomcast.hub.CloseReason;
 import dev.roomcast.metrics.ServerMetrics;
@@ -42,7 +42,7 @@ import org.slf4j.event.Level;
  *
  * <p>Threading: thread-safe; the work runs on the channel's event loop.
  */
-final class WebSocketCloser {
+public final class WebSocketCloser {
 
     private static final Logger log = LoggerFactory.getLogger(WebSocketCloser.class);
     private static final AggregatedLog unexpected = new AggregatedLog(log, Level.WARN, AggregatedLog.INTERVAL);
@@ -64,7 +64,7 @@ final class WebSocketCloser {
     private final ServerMetrics metrics;
     private final AggregatedLog notices;
 
-    WebSocketCloser(ServerMetrics metrics, AggregatedLog notices) {
+    public WebSocketCloser(ServerMetrics metrics, AggregatedLog notices) {
         this.metrics = metrics;
         this.notices = notices;
     }

@@ -1,7 +1,7 @@
-package dev.roomcast.server;
+package dev.roomcast.server.frame;
 
 import dev.roomcast.broker.RoomEvent;
-import dev.roomcast.hub.PreparedEvent;
+import dev.roomcast.hub.SharedEvent;
 import dev.roomcast.protocol.JsonEvents;
 import dev.roomcast.protocol.SeedText;
 import dev.roomcast.protocol.WireFormat;
@@ -11,11 +11,12 @@ import io.netty.buffer.Unpooled;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A room event with its frame bytes, built lazily at most once per {@link WireFormat} by
- * whichever loop first needs them and then shared by every recipient on every loop. Thread-safe.
+ * The transport's {@link SharedEvent}: a room event with its complete WebSocket frames, one per
+ * {@link WireFormat}, each built at most once by whichever loop first needs it and then shared by
+ * every recipient on every loop. Thread-safe.
  * Frames are freed when the last reference to the event is released.
  */
-final class EncodedEvent implements PreparedEvent {
+public final class EventFrames implements SharedEvent {
 
     /** Marks a format that does not render this kind of event. */
     private static final ByteBuf NOT_RENDERED = Unpooled.EMPTY_BUFFER;
@@ -26,7 +27,7 @@ final class EncodedEvent implements PreparedEvent {
     private volatile ByteBuf seedText;
     private volatile ByteBuf json;
 
-    EncodedEvent(RoomEvent event, ByteBufAllocator alloc) {
+    public EventFrames(RoomEvent event, ByteBufAllocator alloc) {
         this.event = event;
         this.alloc = alloc;
     }
@@ -41,7 +42,7 @@ final class EncodedEvent implements PreparedEvent {
      * Borrows: valid while the caller holds a reference; a caller that writes it writes a
      * retained duplicate.
      */
-    ByteBuf frame(WireFormat format) {
+    public ByteBuf frame(WireFormat format) {
         ByteBuf frame = format == WireFormat.SEED_TEXT ? seedText : json;
         if (frame == null) {
             frame = encodeOnce(format);
@@ -50,7 +51,7 @@ final class EncodedEvent implements PreparedEvent {
     }
 
     @Override
-    public EncodedEvent retain() {
+    public EventFrames retain() {
         if (references.getAndIncrement() <= 0) {
             throw new IllegalStateException("retain after the last release");
         }
@@ -71,13 +72,13 @@ final class EncodedEvent implements PreparedEvent {
         if (format == WireFormat.SEED_TEXT) {
             if (seedText == null) {
                 String text = SeedText.render(event);
-                seedText = text == null ? NOT_RENDERED : WebSocketFrames.text(alloc, text);
+                seedText = text == null ? NOT_RENDERED : TextFrameBytes.text(alloc, text);
             }
             return seedText;
         }
         if (json == null) {
             byte[] utf8 = JsonEvents.render(event);
-            json = utf8 == null ? NOT_RENDERED : WebSocketFrames.text(alloc, utf8);
+            json = utf8 == null ? NOT_RENDERED : TextFrameBytes.text(alloc, utf8);
         }
         return json;
     }

@@ -1,13 +1,16 @@
-package dev.roomcast.server;
+package dev.roomcast.server.websocket;
 
 import dev.roomcast.broker.DirectMessage;
 import dev.roomcast.hub.CloseReason;
 import dev.roomcast.hub.Loop;
-import dev.roomcast.hub.PreparedEvent;
 import dev.roomcast.hub.Session;
+import dev.roomcast.hub.SharedEvent;
 import dev.roomcast.metrics.ServerMetrics;
 import dev.roomcast.protocol.ServerFrames;
 import dev.roomcast.protocol.WireFormat;
+import dev.roomcast.server.frame.EventFrames;
+import dev.roomcast.server.frame.TextFrameBytes;
+import dev.roomcast.server.gate.Identities;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -76,12 +79,12 @@ final class ChannelSession implements Session {
     }
 
     @Override
-    public boolean deliver(PreparedEvent event) {
-        assert loop.inLoop() : "deliver off the session's loop";
+    public boolean push(SharedEvent event) {
+        assert loop.inLoop() : "push off the session's loop";
         if (closing) {
             return false;
         }
-        ByteBuf frame = ((EncodedEvent) event).frame(format);
+        ByteBuf frame = ((EventFrames) event).frame(format);
         if (frame == null || !fits(frame)) {
             return false;
         }
@@ -95,7 +98,7 @@ final class ChannelSession implements Session {
     }
 
     @Override
-    public void deliverDirect(DirectMessage message) {
+    public void pushDirect(DirectMessage message) {
         if (format == WireFormat.JSON_V1) {
             send(ServerFrames.direct(message));
         }
@@ -110,7 +113,7 @@ final class ChannelSession implements Session {
         if (closing) {
             return;
         }
-        ByteBuf frame = WebSocketFrames.text(channel.alloc(), utf8);
+        ByteBuf frame = TextFrameBytes.text(channel.alloc(), utf8);
         if (!fits(frame)) {
             frame.release();
             return;

@@ -1,4 +1,4 @@
-package dev.roomcast.server;
+package dev.roomcast.server.websocket;
 
 import dev.roomcast.hub.CloseReason;
 import dev.roomcast.protocol.WireFormat;
@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * frames close with 1003; exceptions become close codes. Subclasses handle only text messages and
  * what opening means to their protocol.
  */
-abstract class WebSocketEndpoint extends SimpleChannelInboundHandler<WebSocketFrame> {
+public abstract class WebSocketEndpoint extends SimpleChannelInboundHandler<WebSocketFrame> {
 
     private static final Logger log = LoggerFactory.getLogger(WebSocketEndpoint.class);
 
@@ -63,7 +63,7 @@ abstract class WebSocketEndpoint extends SimpleChannelInboundHandler<WebSocketFr
      * Before the 101: makes the session and lets the endpoint get ready for it ({@link #beforeOpen}),
      * then runs {@code answerHandshake}, on the loop. A client that sees the 101 is fully open.
      */
-    void prepare(Runnable answerHandshake) {
+    public void prepare(Runnable answerHandshake) {
         session = context.newSession(ctx.channel(), user, format);
         beforeOpen(ctx, answerHandshake);
     }
@@ -77,7 +77,7 @@ abstract class WebSocketEndpoint extends SimpleChannelInboundHandler<WebSocketFr
     }
 
     /** The handshake response has been written: opens the session and joins the loop's heartbeat. */
-    void handshakeCompleted() {
+    public void handshakeCompleted() {
         if (session == null) {
             return;
         }

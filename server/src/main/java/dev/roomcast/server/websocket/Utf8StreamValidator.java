@@ -1,4 +1,4 @@
-package dev.roomcast.server;
+package dev.roomcast.server.websocket;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -19,7 +19,7 @@ import io.netty.handler.codec.CorruptedFrameException;
  *
  * <p>Threading: one instance per connection, confined to its event loop.
  */
-final class Utf8StreamValidator extends ChannelInboundHandlerAdapter {
+public final class Utf8StreamValidator extends ChannelInboundHandlerAdapter {
 
     private static final int OPCODE_CONTINUATION = 0x0;
     private static final int OPCODE_TEXT = 0x1;

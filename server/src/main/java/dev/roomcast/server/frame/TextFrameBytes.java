@@ -1,32 +1,32 @@
-package dev.roomcast.server;
+package dev.roomcast.server.frame;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 
 /**
- * Builds complete server-to-client text frames (RFC 6455 section 5.2) as raw bytes, so one
+ * Builds the bytes of one complete server-to-client text frame (RFC 6455 section 5.2), header and payload, so one
  * buffer can be written to many channels. Server frames are never masked, which is what makes
  * the bytes identical for every recipient. The written buffer is a plain {@link ByteBuf}, so
  * Netty's WebSocket encoder passes it through untouched; tests decode these bytes with Netty's
  * own decoder to check them.
  */
-final class WebSocketFrames {
+public final class TextFrameBytes {
 
     private static final int FIN_TEXT = 0x81;
 
-    private WebSocketFrames() {
+    private TextFrameBytes() {
     }
 
     /** Returns a retained buffer holding one text frame with the given UTF-8 payload. */
-    static ByteBuf text(ByteBufAllocator alloc, byte[] utf8) {
+    public static ByteBuf text(ByteBufAllocator alloc, byte[] utf8) {
         ByteBuf frame = alloc.directBuffer(headerLength(utf8.length) + utf8.length);
         writeHeader(frame, utf8.length);
         return frame.writeBytes(utf8);
     }
 
     /** Returns a retained buffer holding one text frame with {@code text} encoded as UTF-8. */
-    static ByteBuf text(ByteBufAllocator alloc, CharSequence text) {
+    public static ByteBuf text(ByteBufAllocator alloc, CharSequence text) {
         int length = ByteBufUtil.utf8Bytes(text);
         ByteBuf frame = alloc.directBuffer(headerLength(length) + length);
         writeHeader(frame, length);

@@ -1,4 +1,4 @@
-package dev.roomcast.server;
+package dev.roomcast.server.gate;
 
 import dev.roomcast.protocol.UserNames;
 import java.security.SecureRandom;
@@ -6,24 +6,24 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Generates session ids and guest names. Thread-safe. */
-final class Identities {
+public final class Identities {
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private final String nodePrefix = Long.toString(RANDOM.nextInt(Integer.MAX_VALUE), 36);
     private final AtomicLong sequence = new AtomicLong();
 
     /** This node's id, as told to clients in {@code welcome}; the prefix of its session ids. */
-    String nodeId() {
+    public String nodeId() {
         return nodePrefix;
     }
 
     /** The number of a new session on this node; its id is {@link #sessionId}{@code (nodeId(), number)}. */
-    long newSessionNumber() {
+    public long newSessionNumber() {
         return sequence.incrementAndGet();
     }
 
     /** Unique across nodes with high probability, and across this node's sessions for sure. */
-    static String sessionId(String nodeId, long number) {
+    public static String sessionId(String nodeId, long number) {
         return nodeId + "-" + Long.toString(number, 36);
     }
 

@@ -1,4 +1,4 @@
-package dev.roomcast.server;
+package dev.roomcast.server.websocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

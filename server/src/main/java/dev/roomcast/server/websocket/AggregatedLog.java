@@ -1,4 +1,4 @@
-package dev.roomcast.server;
+package dev.roomcast.server.websocket;
 
 import java.time.Duration;
 import java.util.Map;
@@ -25,10 +25,10 @@ import org.slf4j.event.Level;
  * written on one daemon thread shared by every instance ({@code roomcast-log-summary}), and by
  * {@link #close} for what is left.
  */
-final class AggregatedLog implements AutoCloseable {
+public final class AggregatedLog implements AutoCloseable {
 
     /** How often the counts are written. */
-    static final Duration INTERVAL = Duration.ofSeconds(10);
+    public static final Duration INTERVAL = Duration.ofSeconds(10);
 
     private static final ScheduledExecutorService WRITER = Executors.newSingleThreadScheduledExecutor(task -> {
         Thread thread = new Thread(task, "roomcast-log-summary");
@@ -48,7 +48,7 @@ final class AggregatedLog implements AutoCloseable {
     private final ScheduledFuture<?> writing;
 
     /** Lines go to {@code log} at {@code level}, the counts every {@code interval}. */
-    AggregatedLog(Logger log, Level level, Duration interval) {
+    public AggregatedLog(Logger log, Level level, Duration interval) {
         this.log = log;
         this.level = level;
         this.interval = interval;
@@ -56,7 +56,7 @@ final class AggregatedLog implements AutoCloseable {
     }
 
     /** One event of {@code reason}, e.g. {@code "upgrades refused (origin)"}: counted for the interval's line. Any thread. */
-    void count(String reason) {
+    public void count(String reason) {
         tally(reason).unwritten().increment();
     }
 
@@ -65,7 +65,7 @@ final class AggregatedLog implements AutoCloseable {
      * {@code reason}: {@code cause}" (the trace at debug); the rest are counted for the interval's
      * line, which says how many more there were. Any thread.
      */
-    void log(Object subject, String reason, Throwable cause) {
+    public void log(Object subject, String reason, Throwable cause) {
         Tally tally = tally(reason);
         if (!tally.shown().compareAndSet(false, true)) {
             tally.unwritten().increment();

@@ -1,4 +1,4 @@
-package dev.roomcast.server;
+package dev.roomcast.server.frame;
 
 import dev.roomcast.broker.Position;
 import dev.roomcast.broker.RoomEvent;
@@ -22,7 +22,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * Frame bytes for a broadcast: building one text frame per event ({@link EncodedEvent}) and
+ * Frame bytes for a broadcast: building one text frame per event ({@link EventFrames}) and
  * handing each recipient a retained duplicate of it, per buffer allocator. State is confined to
  * the benchmark thread.
  */
@@ -52,7 +52,7 @@ public class FrameBenchmark {
             default -> UnpooledByteBufAllocator.DEFAULT;
         };
         message = new RoomEvent.Message("hall", new Position("e", 1), "ann", "x".repeat(textBytes), 0);
-        frame = new EncodedEvent(message, alloc).frame(WireFormat.SEED_TEXT).retain();
+        frame = new EventFrames(message, alloc).frame(WireFormat.SEED_TEXT).retain();
     }
 
     @TearDown
@@ -63,7 +63,7 @@ public class FrameBenchmark {
     /** One broadcast's encode: the seed text frame built once and freed. */
     @Benchmark
     public void encodeSeedTextFrame(Blackhole sink) {
-        EncodedEvent event = new EncodedEvent(message, alloc);
+        EventFrames event = new EventFrames(message, alloc);
         sink.consume(event.frame(WireFormat.SEED_TEXT));
         event.release();
     }

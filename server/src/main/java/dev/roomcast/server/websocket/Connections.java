@@ -1,4 +1,4 @@
-package dev.roomcast.server;
+package dev.roomcast.server.websocket;
 
 import dev.roomcast.hub.CloseReason;
 
@@ -8,17 +8,17 @@ import dev.roomcast.hub.CloseReason;
  * Thread-safe: the loops are fixed at construction, each {@link LoopSockets} is confined to its loop,
  * and the drain flag is volatile.
  */
-final class Connections {
+public final class Connections {
 
     private final NettyLoops loops;
     private volatile boolean draining;
 
-    Connections(NettyLoops loops) {
+    public Connections(NettyLoops loops) {
         this.loops = loops;
     }
 
     /** Open WebSockets. Any thread. */
-    int count() {
+    public int count() {
         int count = 0;
         for (NettyLoops.NettyLoop loop : loops.all()) {
             count += loop.sockets().count();
@@ -26,12 +26,12 @@ final class Connections {
         return count;
     }
 
-    boolean draining() {
+    public boolean draining() {
         return draining;
     }
 
     /** Refuses new upgrades from now on and closes every WebSocket with 1001 going away. */
-    void startDrain() {
+    public void startDrain() {
         draining = true;
         for (NettyLoops.NettyLoop loop : loops.all()) {
             loop.sockets().closeAll(CloseReason.GOING_AWAY);
