@@ -1,9 +1,10 @@
 -- A node's heartbeat for one room: replaces its presence hash with the counts the node holds, and
 -- keeps the node's entries alive for another lease. Rewriting rather than only extending repairs
 -- counts lost while Redis was unreachable or flushed; the users whose change the node could not
--- announce then are announced now if their presence here differs from what the hash last said
--- (joined if the node holds them, else left), unless another live node holds them. A hash lost
--- with Redis's data cannot say what was told; those users are not announced. Then it reaps the nodes whose lease ran out
+-- run then are announced now if their presence here differs from what the room was told of them
+-- (joined if the node holds them, else left), unless another live node holds them. What the room was
+-- told is what the hash last said, or, when Redis lost its data meanwhile (restarted empty), what the
+-- node remembers and passes (RedisPresenceStore). Then it reaps the nodes whose lease ran out
 -- (crashed): each of their users that no live node holds is announced left, once, since the node's
 -- entries are deleted in the same step.
 --
@@ -16,7 +17,8 @@
 -- ARGV[5], ARGV[6]  the encoded left event of the room before and after the JSON string of the user
 -- ARGV[7], ARGV[8]  the same for the joined event
 -- ARGV[9]  how many users to announce follow
--- ARGV[10], ...  those users
+-- ARGV[10], ...  those users, each followed by what the room was told of it: 'h' to read it from this
+--          node's hash, '1' present, '0' absent
 -- then  user, sessions, user, sessions, ...
 -- Returns the number of users announced.
 local nodes, mine = KEYS[1], KEYS[2]
@@ -24,14 +26,19 @@ local node, ttl_ms, channel, hash_of = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV
 local left_before, left_after, joined_before, joined_after = ARGV[5], ARGV[6], ARGV[7], ARGV[8]
 local reconciled = tonumber(ARGV[9])
 local keep_ms = 2 * ttl_ms
-local first_count = 10 + reconciled
+local first_count = 10 + 2 * reconciled
 
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
--- What the room was last told of each user to announce: whether this node's hash held them.
+-- What the room was last told of each user to announce: whether this node's hash held them, unless the
+-- node says.
 local told = {}
-for i = 10, 9 + reconciled do
-    told[ARGV[i]] = tonumber(redis.call('HGET', mine, ARGV[i]) or '0') > 0
+for i = 10, 8 + 2 * reconciled, 2 do
+    if ARGV[i + 1] == 'h' then
+        told[ARGV[i]] = tonumber(redis.call('HGET', mine, ARGV[i]) or '0') > 0
+    else
+        told[ARGV[i]] = ARGV[i + 1] == '1'
+    end
 end
 redis.call('DEL', mine)
 if #ARGV < first_count + 1 then
@@ -56,7 +63,7 @@ local function held_by_another(user)
     return false
 end
 local count = 0
-for i = 10, 9 + reconciled do
+for i = 10, 8 + 2 * reconciled, 2 do
     local user = ARGV[i]
     local here = tonumber(redis.call('HGET', mine, user) or '0') > 0
     if here ~= told[user] and not held_by_another(user) then

@@ -1,11 +1,10 @@
 package dev.roomcast;
 
-import dev.roomcast.broker.Broker;
+import dev.roomcast.broker.Backend;
 import dev.roomcast.broker.LocalBroker;
-import dev.roomcast.broker.Position;
-import dev.roomcast.broker.redis.RedisBroker;
-import dev.roomcast.cli.ServeCommand;
 import dev.roomcast.broker.RoomHistory;
+import dev.roomcast.broker.redis.RedisBackend;
+import dev.roomcast.cli.ServeCommand;
 import dev.roomcast.config.History;
 import dev.roomcast.config.Namespace;
 import dev.roomcast.config.Namespaces;
@@ -13,9 +12,12 @@ import dev.roomcast.config.RoomcastConfig;
 import dev.roomcast.hub.Hub;
 import dev.roomcast.metrics.BuildInfo;
 import dev.roomcast.metrics.MeteredBroker;
+import dev.roomcast.metrics.MeteredDirectRouter;
+import dev.roomcast.metrics.MeteredPresenceStore;
 import dev.roomcast.metrics.ServerMetrics;
 import dev.roomcast.protocol.RoomNames;
 import dev.roomcast.protocol.Utf8;
+import dev.roomcast.room.Position;
 import dev.roomcast.server.NettyServer;
 import dev.roomcast.webhooks.Webhooks;
 import java.net.BindException;
@@ -42,7 +44,7 @@ public final class Roomcast implements ServeCommand.RunningNode, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Roomcast.class);
 
-    private final Broker broker;
+    private final Backend backend;
     private final Hub hub;
     private final NettyServer server;
     private final ServerMetrics metrics;
@@ -51,9 +53,9 @@ public final class Roomcast implements ServeCommand.RunningNode, AutoCloseable {
     /** The lifecycle webhooks, or null when --webhook-url is unset. */
     private final Webhooks webhooks;
 
-    private Roomcast(Broker broker, Hub hub, NettyServer server, ServerMetrics metrics, InetSocketAddress address, int maxPayloadBytes,
+    private Roomcast(Backend backend, Hub hub, NettyServer server, ServerMetrics metrics, InetSocketAddress address, int maxPayloadBytes,
                      Webhooks webhooks) {
-        this.broker = broker;
+        this.backend = backend;
         this.webhooks = webhooks;
         this.maxPayloadBytes = maxPayloadBytes;
         this.hub = hub;
@@ -73,16 +75,16 @@ public final class Roomcast implements ServeCommand.RunningNode, AutoCloseable {
             throw new IllegalStateException("--webhook-url works with --broker memory only in this release");
         }
         ServerMetrics metrics = new ServerMetrics();
-        Broker broker;
+        Backend backend;
         try {
-            broker = new MeteredBroker(newBroker(config, clock, metrics), metrics);
+            backend = metered(newBackend(config, clock, metrics), metrics);
         } catch (RuntimeException e) {
             metrics.close();
             throw e;
         }
         NettyServer server = new NettyServer(config, metrics);
         Namespaces namespaces = config.namespaces();
-        Hub hub = new Hub(server.loops(), broker, server.encoder(), clock, metrics::deliveryBatchFlushed,
+        Hub hub = new Hub(server.loops(), backend, server.encoder(), clock, metrics::deliveryBatchFlushed,
                 room -> namespaces.of(room).presence());
         Webhooks webhooks = config.webhooks().enabled() ? new Webhooks(config.webhooks(), metrics.webhookObserver()) : null;
         if (webhooks != null) {
@@ -90,31 +92,37 @@ public final class Roomcast implements ServeCommand.RunningNode, AutoCloseable {
         }
         metrics.bindSizes(server::connectionCount, hub::roomCount);
         metrics.bindBuildInfo(BuildInfo.version());
-        broker.announceNode(server.nodeId(), server::connectionCount);
+        backend.presence().announceNode(server.nodeId(), server::connectionCount);
         try {
             InetSocketAddress address = server.start(hub);
             log.info(StartupLine.of(config, address, server.transport()));
-            return new Roomcast(broker, hub, server, metrics, address, config.limits().maxPayloadBytes(), webhooks);
+            return new Roomcast(backend, hub, server, metrics, address, config.limits().maxPayloadBytes(), webhooks);
         } catch (BindException | RuntimeException e) {
             if (webhooks != null) {
                 webhooks.close();
             }
-            broker.close();
+            backend.close();
             metrics.close();
             throw e;
         }
     }
 
-    /** The broker the config names: in-process, or Redis (connects now, blocking). */
-    private static Broker newBroker(RoomcastConfig config, Clock clock, ServerMetrics metrics) {
+    /** The backend the config names: in-process, or Redis (connects now, blocking). */
+    private static Backend newBackend(RoomcastConfig config, Clock clock, ServerMetrics metrics) {
         History history = config.history();
         RoomHistory.HistoryPolicy historyPolicy = historyPolicy(history, config.namespaces());
         if (!config.cluster().redisBroker()) {
-            return new LocalBroker(historyPolicy, history.historyMaxBytes(), history.idempotencyWindow(), clock);
+            return Backend.local(new LocalBroker(historyPolicy, history.historyMaxBytes(), history.idempotencyWindow(), clock));
         }
-        return RedisBroker.connect(new RedisBroker.Settings(config.cluster().broker(), config.cluster().redisPrefix(),
+        return RedisBackend.connect(new RedisBackend.Settings(config.cluster().broker(), config.cluster().redisPrefix(),
                 historyPolicy, redisRoomTtl(history, config.namespaces()), config.cluster().presenceLease(),
                 history.idempotencyWindow()), metrics.redisObserver());
+    }
+
+    /** {@code backend} with each part measured. */
+    private static Backend metered(Backend backend, ServerMetrics metrics) {
+        return new Backend(new MeteredBroker(backend.broker(), metrics), new MeteredPresenceStore(backend.presence(), metrics),
+                new MeteredDirectRouter(backend.directs(), metrics));
     }
 
     /** The longest any room's Redis keys must outlive its last message: the node-wide rule's, or a namespace's. */
@@ -207,7 +215,7 @@ public final class Roomcast implements ServeCommand.RunningNode, AutoCloseable {
         if (webhooks != null) {
             webhooks.close();
         }
-        broker.close();
+        backend.close();
         metrics.close();
     }
 }

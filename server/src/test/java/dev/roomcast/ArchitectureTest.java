@@ -38,14 +38,30 @@ class ArchitectureTest {
     }
 
     @Test
-    void brokerDependsOnNothingElseInRoomcast() throws IOException {
-        assertThat(importsOf("broker", "dev.roomcast.")).allMatch(line -> line.contains("dev.roomcast.broker."));
+    void theRoomModelAndTheOrderingToolDependOnNothingElseInRoomcast() throws IOException {
+        for (String pkg : List.of("room", "concurrent")) {
+            assertThat(importsOf(pkg, "dev.roomcast.")).as(pkg).isEmpty();
+            assertThat(importsOf(pkg, "io.")).as(pkg).isEmpty();
+        }
+    }
+
+    @Test
+    void brokerDependsOnlyOnTheRoomModelAndTheOrderingTool() throws IOException {
+        assertThat(importsOf("broker", "dev.roomcast.")).allMatch(line -> line.contains("dev.roomcast.broker.")
+                || line.contains("dev.roomcast.room.") || line.contains("dev.roomcast.concurrent."));
+    }
+
+    @Test
+    void theWireAndTheTransportDoNotKnowTheBroker() throws IOException {
+        assertThat(importsOf("protocol", "dev.roomcast.broker")).isEmpty();
+        assertThat(importsOf("server", "dev.roomcast.broker")).isEmpty();
+        assertThat(importsOf("bench", "dev.roomcast.broker")).isEmpty();
     }
 
     @Test
     void nothingImportsTheRootPackageSoMainAndTheCliFormNoCycle() throws IOException {
-        for (String pkg : List.of("bench", "broker", "cli", "config", "hooks", "hub", "metrics", "protocol", "security", "server",
-                "webhooks")) {
+        for (String pkg : List.of("bench", "broker", "cli", "concurrent", "config", "hooks", "hub", "metrics", "protocol", "room",
+                "security", "server", "webhooks")) {
             assertThat(importsOf(pkg, "dev.roomcast.")).as("imports of the root package (Main, Roomcast) in %s", pkg)
                     .noneMatch(line -> line.matches(".*: import dev\\.roomcast\\.[A-Z]\\w*;"));
         }
@@ -82,9 +98,9 @@ class ArchitectureTest {
     void hooksAreReachedOneWayAndKnowNoTransportHubOrMetricsLibrary() throws IOException {
         assertThat(importsOf("hooks", "io.netty")).isEmpty();
         assertThat(importsOf("hooks", "io.micrometer")).isEmpty();
-        assertThat(importsOf("hooks", "dev.roomcast.")).as("hooks use config, protocol and broker values only")
-                .allMatch(line -> line.matches(".*import dev\\.roomcast\\.(hooks|config|protocol|broker)\\..*"));
-        for (String pkg : List.of("hub", "broker", "protocol", "security", "config")) {
+        assertThat(importsOf("hooks", "dev.roomcast.")).as("hooks use config, protocol and the room model only")
+                .allMatch(line -> line.matches(".*import dev\\.roomcast\\.(hooks|config|protocol|room)\\..*"));
+        for (String pkg : List.of("hub", "broker", "room", "protocol", "security", "config")) {
             assertThat(importsOf(pkg, "dev.roomcast.hooks")).as("imports of hooks in %s", pkg).isEmpty();
         }
     }
@@ -95,7 +111,7 @@ class ArchitectureTest {
         assertThat(importsOf("webhooks", "io.micrometer")).isEmpty();
         assertThat(importsOf("webhooks", "dev.roomcast.")).as("webhooks use the hub's Lifecycle and config only")
                 .allMatch(line -> line.matches(".*import dev\\.roomcast\\.(webhooks|config|hub)\\..*"));
-        for (String pkg : List.of("hub", "broker", "protocol", "security", "config", "hooks")) {
+        for (String pkg : List.of("hub", "broker", "room", "protocol", "security", "config", "hooks")) {
             assertThat(importsOf(pkg, "dev.roomcast.webhooks")).as("imports of webhooks in %s", pkg).isEmpty();
         }
     }

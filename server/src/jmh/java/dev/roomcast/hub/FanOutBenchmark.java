@@ -1,8 +1,8 @@
 package dev.roomcast.hub;
 
-import dev.roomcast.broker.DirectMessage;
-import dev.roomcast.broker.Position;
-import dev.roomcast.broker.RoomEvent;
+import dev.roomcast.room.DirectMessage;
+import dev.roomcast.room.Position;
+import dev.roomcast.room.RoomEvent;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

@@ -1,19 +1,23 @@
 package dev.roomcast.broker;
 
-import java.util.Map;
+import dev.roomcast.room.Draft;
+import dev.roomcast.room.HistorySlice;
+import dev.roomcast.room.OutcomeUnknownException;
+import dev.roomcast.room.Position;
+import dev.roomcast.room.RoomEvent;
 import java.util.concurrent.CompletionStage;
-import java.util.function.IntSupplier;
 
 /**
- * Moves room events between nodes and keeps each room's message history.
+ * Moves room events between nodes and keeps each room's message history: the room side of the broker
+ * SPI. Who is in a room is the {@link PresenceStore}'s concern, direct messages the {@link DirectRouter}'s.
  *
  * <p>Guarantees: events of one room reach every subscribed node's listener in the order the
  * broker accepted them; across nodes delivery is at most once, and exactly once in order for a
  * client that recovers from history with {@link #history}. Appending a message to history and
  * delivering it are one step per room, so the offsets a listener sees for a room only grow.
  *
- * <p>Every method may be called from any thread and never blocks; failures complete the
- * returned stage exceptionally.
+ * <p>Threading: thread-safe. Every method may be called from any thread and never blocks; failures
+ * complete the returned stage exceptionally.
  */
 public interface Broker extends AutoCloseable {
 
@@ -27,7 +31,10 @@ public interface Broker extends AutoCloseable {
      */
     CompletionStage<Position> publish(String room, Draft draft);
 
-    /** Delivers an event that is not kept in history (departures, presence changes). */
+    /**
+     * Delivers an event that is not kept in history (departures, presence changes), in order with the
+     * room's other events sent from the same thread.
+     */
     void broadcast(RoomEvent event);
 
     /**
@@ -49,54 +56,6 @@ public interface Broker extends AutoCloseable {
      *              {@code 0} asks only for the current position
      */
     CompletionStage<HistorySlice> history(String room, Position since, int limit);
-
-    /**
-     * Counts one more session of {@code user} in {@code room} on this node. On the user's first
-     * session in the room on any node, delivers a {@link RoomEvent.PresenceChange} joined event to
-     * the room, in order with the room's other presence changes.
-     */
-    void enter(String room, String user);
-
-    /** Counts one session fewer; after the user's last session in the room on any node, delivers a left event. */
-    void exit(String room, String user);
-
-    /** The users in the room on every node, each with its number of sessions there, sorted by user. */
-    CompletionStage<Map<String, Integer>> presence(String room);
-
-    /**
-     * Makes direct messages to {@code user} reach this node's listener; idempotent. The hub calls it
-     * for every session of the user and waits for it before telling the client it is connected, so a
-     * user who has been welcomed can be reached.
-     */
-    CompletionStage<Void> addUser(String user);
-
-    /** Stops direct messages to {@code user} reaching this node; called when its last session here ends. */
-    CompletionStage<Void> removeUser(String user);
-
-    /**
-     * Delivers a direct message to every node that added its recipient, this one included.
-     * Completes with whether any node did: {@code false} means the user is connected nowhere.
-     */
-    CompletionStage<Boolean> direct(DirectMessage message);
-
-    /**
-     * Delivers a disconnect order to every node that added its user, this one included, the way
-     * {@link #direct} routes a message. Completes with whether any node did.
-     */
-    CompletionStage<Boolean> disconnectUser(UserDisconnect disconnect);
-
-    /**
-     * Makes this node known to {@link #nodes} as {@code nodeId}, with the open connections that
-     * {@code connections} counts (read from the broker's own threads: cheap and thread-safe). Called
-     * once, after {@link #start}.
-     */
-    void announceNode(String nodeId, IntSupplier connections);
-
-    /**
-     * The live nodes that share this broker's rooms, this one included, each with its open
-     * connections (another node's count is as of its last heartbeat).
-     */
-    CompletionStage<Map<String, Integer>> nodes();
 
     /** Whether the broker can currently reach its backing service. */
     boolean isReady();

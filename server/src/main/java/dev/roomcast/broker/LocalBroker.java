@@ -1,20 +1,21 @@
 package dev.roomcast.broker;
 
+import dev.roomcast.room.Draft;
+import dev.roomcast.room.HistorySlice;
+import dev.roomcast.room.Position;
+import dev.roomcast.room.RoomEvent;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
-import java.util.function.IntSupplier;
 
 /**
  * The in-process broker of a single node: history in memory, delivery straight to the
@@ -43,8 +44,6 @@ public final class LocalBroker implements Broker {
 
     private final ConcurrentHashMap<String, RoomLog> logs = new ConcurrentHashMap<>();
     private final Set<String> subscribed = ConcurrentHashMap.newKeySet();
-    private final Set<String> users = ConcurrentHashMap.newKeySet();
-    private final PresenceCounts presence = new PresenceCounts();
     private final AtomicLong historyBytes = new AtomicLong();
     private final ReentrantLock evicting = new ReentrantLock();
     private final RoomHistory.HistoryPolicy historyPolicy;
@@ -52,8 +51,6 @@ public final class LocalBroker implements Broker {
     private final RecentKeys recentKeys;
     private final Clock clock;
     private volatile BrokerListener listener = event -> { };
-    /** This node, alone: its id and connection count, for {@link #nodes}. */
-    private volatile Map<String, IntSupplier> node = Map.of();
 
     /** Every room keeps {@code historySize} messages no older than {@code historyMaxAge}. */
     public LocalBroker(int historySize, Duration historyMaxAge, long historyMaxBytes, Clock clock) {
@@ -124,72 +121,6 @@ public final class LocalBroker implements Broker {
         // Reads create logs too (a room's epoch starts with its first use), so they count against the bound.
         evictIfOverBound();
         return CompletableFuture.completedFuture(slice);
-    }
-
-    /** Announces inside the room's counting step, so a room's joined and left events keep the counts' order. */
-    @Override
-    public void enter(String room, String user) {
-        presence.add(room, user, count -> {
-            if (count == 1) {
-                deliver(new RoomEvent.PresenceChange(room, user, true));
-            }
-        });
-    }
-
-    @Override
-    public void exit(String room, String user) {
-        presence.remove(room, user, count -> {
-            if (count == 0) {
-                deliver(new RoomEvent.PresenceChange(room, user, false));
-            }
-        });
-    }
-
-    @Override
-    public CompletionStage<Map<String, Integer>> presence(String room) {
-        return CompletableFuture.completedFuture(presence.users(room));
-    }
-
-    @Override
-    public CompletionStage<Void> addUser(String user) {
-        users.add(user);
-        return CompletableFuture.completedFuture(null);
-    }
-
-    @Override
-    public CompletionStage<Void> removeUser(String user) {
-        users.remove(user);
-        return CompletableFuture.completedFuture(null);
-    }
-
-    @Override
-    public CompletionStage<Boolean> direct(DirectMessage message) {
-        boolean held = users.contains(message.to());
-        if (held) {
-            listener.onDirect(message);
-        }
-        return CompletableFuture.completedFuture(held);
-    }
-
-    @Override
-    public CompletionStage<Boolean> disconnectUser(UserDisconnect disconnect) {
-        boolean held = users.contains(disconnect.user());
-        if (held) {
-            listener.onDisconnect(disconnect);
-        }
-        return CompletableFuture.completedFuture(held);
-    }
-
-    @Override
-    public void announceNode(String nodeId, IntSupplier connections) {
-        node = Map.of(nodeId, connections);
-    }
-
-    @Override
-    public CompletionStage<Map<String, Integer>> nodes() {
-        Map<String, Integer> counts = new TreeMap<>();
-        node.forEach((id, connections) -> counts.put(id, connections.getAsInt()));
-        return CompletableFuture.completedFuture(counts);
     }
 
     @Override

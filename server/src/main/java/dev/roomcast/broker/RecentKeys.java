@@ -1,5 +1,6 @@
 package dev.roomcast.broker;
 
+import dev.roomcast.room.Position;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Iterator;

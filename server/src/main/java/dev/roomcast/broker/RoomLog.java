@@ -1,5 +1,10 @@
 package dev.roomcast.broker;
 
+import dev.roomcast.room.Draft;
+import dev.roomcast.room.HistorySlice;
+import dev.roomcast.room.Payload;
+import dev.roomcast.room.Position;
+import dev.roomcast.room.RoomEvent;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;

@@ -1,6 +1,6 @@
 package dev.roomcast.hooks;
 
-import dev.roomcast.broker.Payload;
+import dev.roomcast.room.Payload;
 import java.util.concurrent.CompletionStage;
 
 /**

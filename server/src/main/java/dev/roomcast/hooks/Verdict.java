@@ -1,6 +1,6 @@
 package dev.roomcast.hooks;
 
-import dev.roomcast.broker.Payload;
+import dev.roomcast.room.Payload;
 
 /** The join or publish hook's answer, as the server acts on it. Immutable. */
 public sealed interface Verdict {

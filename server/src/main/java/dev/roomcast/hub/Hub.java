@@ -1,14 +1,17 @@
 package dev.roomcast.hub;
 
+import dev.roomcast.broker.Backend;
 import dev.roomcast.broker.Broker;
-import dev.roomcast.broker.BrokerListener;
-import dev.roomcast.broker.DirectMessage;
-import dev.roomcast.broker.Draft;
-import dev.roomcast.broker.HistorySlice;
-import dev.roomcast.broker.Payload;
-import dev.roomcast.broker.Position;
-import dev.roomcast.broker.RoomEvent;
-import dev.roomcast.broker.UserDisconnect;
+import dev.roomcast.broker.DirectListener;
+import dev.roomcast.broker.DirectRouter;
+import dev.roomcast.broker.PresenceStore;
+import dev.roomcast.room.DirectMessage;
+import dev.roomcast.room.Draft;
+import dev.roomcast.room.HistorySlice;
+import dev.roomcast.room.Payload;
+import dev.roomcast.room.Position;
+import dev.roomcast.room.RoomEvent;
+import dev.roomcast.room.UserDisconnect;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -36,8 +39,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threading: methods that take a {@link Session} must be called on that session's loop; the
  * others are safe from any thread. A publish travels hub → broker → every node's hub → local
- * sessions; a direct message goes hub → broker → the hubs of the nodes that hold its recipient →
- * the recipient's sessions there. Presence is counted by the broker, across nodes.
+ * sessions; a direct message goes hub → direct router → the hubs of the nodes that hold its recipient →
+ * the recipient's sessions there. Presence is counted by the presence store, across nodes.
  */
 public final class Hub {
 
@@ -47,6 +50,8 @@ public final class Hub {
     private final RoomDirectory directory = new RoomDirectory();
     private final UserSessions users = new UserSessions();
     private final Broker broker;
+    private final PresenceStore presence;
+    private final DirectRouter directs;
     private final SharedEventFactory sharedEvents;
     private final Clock clock;
     /** Whether a room keeps presence: if not, its sessions are not counted and no joined/left is sent. */
@@ -55,20 +60,20 @@ public final class Hub {
     private volatile Lifecycle lifecycle = Lifecycle.NONE;
 
     /** A hub whose rooms all keep presence and whose delivery latency nobody hears (tests). */
-    public Hub(List<? extends Loop> loops, Broker broker, SharedEventFactory sharedEvents, Clock clock) {
-        this(loops, broker, sharedEvents, clock, nanos -> { }, room -> true);
+    public Hub(List<? extends Loop> loops, Backend backend, SharedEventFactory sharedEvents, Clock clock) {
+        this(loops, backend, sharedEvents, clock, nanos -> { }, room -> true);
     }
 
     /** A hub whose rooms all keep presence. */
-    public Hub(List<? extends Loop> loops, Broker broker, SharedEventFactory sharedEvents, Clock clock, DeliveryLatency latency) {
-        this(loops, broker, sharedEvents, clock, latency, room -> true);
+    public Hub(List<? extends Loop> loops, Backend backend, SharedEventFactory sharedEvents, Clock clock, DeliveryLatency latency) {
+        this(loops, backend, sharedEvents, clock, latency, room -> true);
     }
 
     /**
      * @param latency       hears one sample per loop batch of live events flushed; see {@link DeliveryLatency}
      * @param keepsPresence whether a room keeps presence (per namespace); any thread, cheap
      */
-    public Hub(List<? extends Loop> loops, Broker broker, SharedEventFactory sharedEvents, Clock clock, DeliveryLatency latency,
+    public Hub(List<? extends Loop> loops, Backend backend, SharedEventFactory sharedEvents, Clock clock, DeliveryLatency latency,
                Predicate<String> keepsPresence) {
         this.keepsPresence = keepsPresence;
         this.shards = new LoopShard[loops.size()];
@@ -78,15 +83,13 @@ public final class Hub {
             }
             shards[loop.index()] = new LoopShard(loop, latency);
         }
-        this.broker = broker;
+        this.broker = backend.broker();
+        this.presence = backend.presence();
+        this.directs = backend.directs();
         this.sharedEvents = sharedEvents;
         this.clock = clock;
-        broker.start(new BrokerListener() {
-            @Override
-            public void onEvent(RoomEvent event) {
-                localBroadcast(event);
-            }
-
+        broker.start(this::localBroadcast);
+        directs.start(new DirectListener() {
             @Override
             public void onDirect(DirectMessage message) {
                 localBroadcastToUser(message);
@@ -112,7 +115,7 @@ public final class Hub {
     public CompletionStage<Void> connect(Session session) {
         return users.add(session, user -> {
             lifecycle.userOnline(user);
-            return broker.addUser(user);
+            return directs.addUser(user);
         });
     }
 
@@ -168,7 +171,7 @@ public final class Hub {
         });
         if (keepsPresence.test(room)) {
             broker.broadcast(new RoomEvent.SessionLeft(room, session.user()));
-            broker.exit(room, session.user());
+            presence.exit(room, session.user());
         }
         return true;
     }
@@ -177,7 +180,7 @@ public final class Hub {
     public void disconnect(Session session) {
         users.remove(session, user -> {
             lifecycle.userOffline(user);
-            broker.removeUser(user).exceptionally(failure -> logFailure("stop direct messages to user", user, failure));
+            directs.removeUser(user).exceptionally(failure -> logFailure("stop direct messages to user", user, failure));
         });
         LoopShard shard = shardOf(session);
         for (String room : shard.roomsOf(session)) {
@@ -216,7 +219,7 @@ public final class Hub {
      * every node. Any thread. Completes with whether the user has such a session anywhere.
      */
     public CompletionStage<Boolean> broadcastToUser(String from, String to, String text) {
-        return broker.direct(new DirectMessage(from, to, text, clock.millis()));
+        return directs.direct(new DirectMessage(from, to, text, clock.millis()));
     }
 
     /**
@@ -225,7 +228,7 @@ public final class Hub {
      * the user has such a session anywhere.
      */
     public CompletionStage<Boolean> disconnectUser(String user, String reason, boolean reconnect) {
-        return broker.disconnectUser(new UserDisconnect(user, reason, reconnect));
+        return directs.disconnectUser(new UserDisconnect(user, reason, reconnect));
     }
 
     /**
@@ -251,7 +254,7 @@ public final class Hub {
 
     /** Users in the room on every node with their session counts, sorted by user. Any thread. */
     public CompletionStage<Map<String, Integer>> presence(String room) {
-        return broker.presence(room);
+        return presence.presence(room);
     }
 
     /** Reads the room's history; see {@link Broker#history}. Any thread. */
@@ -271,7 +274,7 @@ public final class Hub {
 
     /** The live nodes sharing this node's rooms, this one included, with their open connections. Any thread. */
     public CompletionStage<Map<String, Integer>> nodes() {
-        return broker.nodes();
+        return presence.nodes();
     }
 
     /** Whether the broker can reach its backing service, i.e. this node can serve rooms. Any thread. */
@@ -297,7 +300,7 @@ public final class Hub {
             }
         });
         if (keepsPresence.test(room)) {
-            broker.enter(room, session.user());
+            presence.enter(room, session.user());
         }
         return true;
     }
@@ -367,7 +370,7 @@ public final class Hub {
         return !at.epoch().equals(position.epoch()) || at.offset() > position.offset();
     }
 
-    /** Called on the broker's thread: hands a direct message to each of its recipient's sessions on this node. */
+    /** Called on the router's thread: hands a direct message to each of its recipient's sessions on this node. */
     private void localBroadcastToUser(DirectMessage message) {
         for (Session recipient : users.of(message.to())) {
             try {

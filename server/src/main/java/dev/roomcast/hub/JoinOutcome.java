@@ -1,6 +1,6 @@
 package dev.roomcast.hub;
 
-import dev.roomcast.broker.Position;
+import dev.roomcast.room.Position;
 
 /** How a join with replay ended; the endpoint maps each case to its answer. Immutable. */
 public sealed interface JoinOutcome {

@@ -1,7 +1,7 @@
 package dev.roomcast.hub;
 
-import dev.roomcast.broker.Position;
-import dev.roomcast.broker.RoomEvent;
+import dev.roomcast.room.Position;
+import dev.roomcast.room.RoomEvent;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.roomcast.hub;
 
-import dev.roomcast.broker.Payload;
+import dev.roomcast.room.Payload;
 
 /**
  * What an endpoint asks the hub to publish: who from, the payload, and how it is delivered.

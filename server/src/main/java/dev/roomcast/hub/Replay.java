@@ -1,6 +1,6 @@
 package dev.roomcast.hub;
 
-import dev.roomcast.broker.Position;
+import dev.roomcast.room.Position;
 
 /**
  * What a join asks to receive from history before live events: nothing, the newest

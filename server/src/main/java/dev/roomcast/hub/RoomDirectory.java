@@ -1,14 +1,19 @@
 package dev.roomcast.hub;
 
+import dev.roomcast.concurrent.SerialSections;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
- * Which loops hold members of each room on this node, and how many members it has. Thread-safe:
- * each room's entry is immutable and replaced atomically, so a broadcast reads it without locks.
+ * Which loops hold members of each room on this node, and how many members it has.
+ *
+ * <p>Threading: thread-safe. Each room's entry is immutable and replaced in the room's
+ * {@link SerialSections section}, with the first-member or last-member reaction in the same step, so
+ * a room's subscribe and unsubscribe never interleave; a broadcast reads the entry without locks.
  */
 final class RoomDirectory {
 
@@ -22,33 +27,40 @@ final class RoomDirectory {
     enum Change { FIRST_MEMBER, LAST_MEMBER, OTHER }
 
     private final ConcurrentHashMap<String, Entry> rooms = new ConcurrentHashMap<>();
+    private final SerialSections sections = new SerialSections();
 
     /**
-     * Records one more member of {@code room} on {@code shard}. {@code onRoomChange} runs inside
-     * the room's atomic update, so first-member and last-member actions of one room never
-     * interleave; it must be quick and must not touch the directory.
+     * Records one more member of {@code room} on {@code shard}. {@code onRoomChange} runs in the room's
+     * section, before the new entry is visible, so first-member and last-member actions of one room
+     * never interleave; it must be quick and must not touch the directory.
      */
-    void addMember(String room, LoopShard shard, java.util.function.Consumer<Change> onRoomChange) {
-        rooms.compute(room, (r, entry) -> {
+    void addMember(String room, LoopShard shard, Consumer<Change> onRoomChange) {
+        sections.run(room, () -> {
+            Entry entry = rooms.get(room);
             if (entry == null) {
                 onRoomChange.accept(Change.FIRST_MEMBER);
-                return new Entry(new LoopShard[] {shard}, 1);
+                rooms.put(room, new Entry(new LoopShard[] {shard}, 1));
+                return;
             }
             LoopShard[] shards = contains(entry.shards, shard) ? entry.shards : append(entry.shards, shard);
-            return new Entry(shards, entry.members + 1);
+            rooms.put(room, new Entry(shards, entry.members + 1));
         });
     }
 
     /** Records one member fewer; {@code shardEmptied} says the shard has no member of the room left. */
-    void removeMember(String room, LoopShard shard, boolean shardEmptied,
-                      java.util.function.Consumer<Change> onRoomChange) {
-        rooms.computeIfPresent(room, (r, entry) -> {
+    void removeMember(String room, LoopShard shard, boolean shardEmptied, Consumer<Change> onRoomChange) {
+        sections.run(room, () -> {
+            Entry entry = rooms.get(room);
+            if (entry == null) {
+                return;
+            }
             LoopShard[] shards = shardEmptied ? without(entry.shards, shard) : entry.shards;
             if (shards.length == 0) {
                 onRoomChange.accept(Change.LAST_MEMBER);
-                return null;
+                rooms.remove(room);
+                return;
             }
-            return new Entry(shards, entry.members - 1);
+            rooms.put(room, new Entry(shards, entry.members - 1));
         });
     }
 

@@ -1,6 +1,6 @@
 package dev.roomcast.hub;
 
-import dev.roomcast.broker.DirectMessage;
+import dev.roomcast.room.DirectMessage;
 
 /**
  * What the hub needs from one client connection. A session belongs to one {@link Loop} for its

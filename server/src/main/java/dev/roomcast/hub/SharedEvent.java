@@ -1,6 +1,6 @@
 package dev.roomcast.hub;
 
-import dev.roomcast.broker.RoomEvent;
+import dev.roomcast.room.RoomEvent;
 
 /**
  * One broadcast as the hub hands it to every recipient: the room event and, opaque to the hub, its

@@ -1,6 +1,6 @@
 package dev.roomcast.hub;
 
-import dev.roomcast.broker.RoomEvent;
+import dev.roomcast.room.RoomEvent;
 
 /**
  * The port through which the hub turns each broadcast's event into one {@link SharedEvent} for all

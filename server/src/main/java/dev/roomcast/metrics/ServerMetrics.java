@@ -23,6 +23,7 @@ import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntSupplier;
@@ -180,6 +181,15 @@ public final class ServerMetrics implements AutoCloseable {
 
     public void brokerFailed(BrokerOperation operation) {
         brokerErrors.get(operation).increment();
+    }
+
+    /** Returns {@code operation}, counting it in the broker errors as {@code what} if it fails. */
+    public <T> CompletionStage<T> countFailure(CompletionStage<T> operation, BrokerOperation what) {
+        return operation.whenComplete((result, failure) -> {
+            if (failure != null) {
+                brokerFailed(what);
+            }
+        });
     }
 
     /** A join with {@code since} was answered: recovered (the exact missed messages follow) or not. */

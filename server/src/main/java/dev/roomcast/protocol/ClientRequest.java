@@ -1,6 +1,6 @@
 package dev.roomcast.protocol;
 
-import dev.roomcast.broker.Position;
+import dev.roomcast.room.Position;
 
 /**
  * One JSON v1 request from a client, already validated, or the reason it is not valid. Immutable.

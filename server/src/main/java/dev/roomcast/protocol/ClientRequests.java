@@ -2,7 +2,7 @@ package dev.roomcast.protocol;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.roomcast.broker.Position;
+import dev.roomcast.room.Position;
 
 /**
  * Parses JSON v1 request frames into {@link ClientRequest}s, turning every malformed request into

@@ -2,8 +2,8 @@ package dev.roomcast.protocol;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.roomcast.broker.Payload;
-import dev.roomcast.broker.RoomEvent;
+import dev.roomcast.room.Payload;
+import dev.roomcast.room.RoomEvent;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;

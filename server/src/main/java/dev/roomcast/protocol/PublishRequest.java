@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.roomcast.broker.Payload;
+import dev.roomcast.room.Payload;
 
 /**
  * Reads the fields a publish has on every path in (the JSON {@code publish} request and the HTTP

@@ -1,6 +1,6 @@
 package dev.roomcast.protocol;
 
-import dev.roomcast.broker.RoomEvent;
+import dev.roomcast.room.RoomEvent;
 
 /**
  * The FastAPI tutorial's strings, to the letter. Clients written for the tutorial parse these,

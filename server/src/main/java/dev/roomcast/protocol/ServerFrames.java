@@ -2,8 +2,8 @@ package dev.roomcast.protocol;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.roomcast.broker.DirectMessage;
-import dev.roomcast.broker.Position;
+import dev.roomcast.room.DirectMessage;
+import dev.roomcast.room.Position;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -3,10 +3,14 @@ package dev.roomcast.broker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.roomcast.room.Draft;
+import dev.roomcast.room.HistorySlice;
+import dev.roomcast.room.Payload;
+import dev.roomcast.room.Position;
+import dev.roomcast.room.RoomEvent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,8 +21,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * What every {@link Broker} does, whatever keeps its rooms: offsets, positions, history and
- * recovery semantics, delivery only for subscribed rooms, in order, and direct messages to the
- * users a broker added. A subclass says how to make a
+ * recovery semantics, delivery only for subscribed rooms, in order. A subclass says how to make a
  * broker and how its history is lost; each test uses rooms of its own.
  */
 @Timeout(60)
@@ -29,12 +32,7 @@ public abstract class BrokerContract {
 
     /** Everything the current test's brokers delivered, in delivery order. */
     protected final ConcurrentLinkedQueue<RoomEvent> delivered = new ConcurrentLinkedQueue<>();
-    /** Every direct message the current test's brokers received, with the broker that received it. */
-    protected final ConcurrentLinkedQueue<DirectDelivery> directs = new ConcurrentLinkedQueue<>();
     private final List<Broker> brokers = new ArrayList<>();
-
-    public record DirectDelivery(Broker receiver, DirectMessage message) {
-    }
 
     /** A new broker keeping {@code historySize} messages per room (and no age bound that a test could reach). */
     protected abstract Broker newBroker(int historySize);
@@ -45,20 +43,10 @@ public abstract class BrokerContract {
      */
     protected abstract Broker loseHistory(Broker broker, String room);
 
-    /** A broker whose listener fills {@link #delivered} and {@link #directs}, closed after the test. */
+    /** A broker whose listener fills {@link #delivered}, closed after the test. */
     protected final Broker started(int historySize) {
         Broker broker = newBroker(historySize);
-        broker.start(new BrokerListener() {
-            @Override
-            public void onEvent(RoomEvent event) {
-                delivered.add(event);
-            }
-
-            @Override
-            public void onDirect(DirectMessage message) {
-                directs.add(new DirectDelivery(broker, message));
-            }
-        });
+        broker.start(delivered::add);
         brokers.add(broker);
         return broker;
     }
@@ -390,72 +378,5 @@ public abstract class BrokerContract {
         await().atMost(DELIVERY).until(() -> delivered.size() >= 3);
         assertThat(delivered).extracting(e -> e instanceof RoomEvent.Message m ? m.text() : e)
                 .containsExactly("before", left, "after");
-    }
-
-    @Test
-    void aDirectMessageReachesTheBrokerThatAddedItsUserUntilItRemovesThem() {
-        Broker broker = started(10);
-        String user = uniqueRoom();
-        DirectMessage message = new DirectMessage("ann", user, "psst", System.currentTimeMillis());
-        assertThat(direct(broker, message)).as("nobody added the user").isFalse();
-
-        broker.addUser(user).toCompletableFuture().join();
-        assertThat(direct(broker, message)).isTrue();
-        await().atMost(DELIVERY).until(() -> !directs.isEmpty());
-        assertThat(directs).singleElement().isEqualTo(new DirectDelivery(broker, message));
-
-        broker.removeUser(user).toCompletableFuture().join();
-        assertThat(direct(broker, message)).as("removed").isFalse();
-        assertThat(directs).hasSize(1);
-    }
-
-    @Test
-    void addingAUserAgainWhileAddedChangesNothing() {
-        Broker broker = started(10);
-        String user = uniqueRoom();
-        broker.addUser(user).toCompletableFuture().join();
-        broker.addUser(user).toCompletableFuture().join();
-        DirectMessage message = new DirectMessage("ann", user, "once", System.currentTimeMillis());
-
-        assertThat(direct(broker, message)).isTrue();
-        await().atMost(DELIVERY).until(() -> !directs.isEmpty());
-        broker.removeUser(user).toCompletableFuture().join();
-        assertThat(direct(broker, message)).isFalse();
-        assertThat(directs).as("delivered once, not once per add").hasSize(1);
-    }
-
-    protected static boolean direct(Broker broker, DirectMessage message) {
-        return broker.direct(message).toCompletableFuture().join();
-    }
-
-    @Test
-    void aUsersFirstSessionInARoomIsAnnouncedAndSoIsTheLastOneLeaving() {
-        Broker broker = started(10);
-        String room = uniqueRoom();
-        subscribe(broker, room);
-        broker.enter(room, "ann");
-        broker.enter(room, "ann");
-        broker.enter(room, "bob");
-        assertThat(presence(broker, room)).isEqualTo(Map.of("ann", 2, "bob", 1));
-        broker.exit(room, "ann");
-        broker.exit(room, "carl");
-        assertThat(presence(broker, room)).isEqualTo(Map.of("ann", 1, "bob", 1));
-        broker.exit(room, "ann");
-
-        await().atMost(DELIVERY).until(() -> presenceChanges().size() >= 3);
-        assertThat(presenceChanges()).containsExactly(
-                new RoomEvent.PresenceChange(room, "ann", true),
-                new RoomEvent.PresenceChange(room, "bob", true),
-                new RoomEvent.PresenceChange(room, "ann", false));
-        assertThat(presence(broker, room)).isEqualTo(Map.of("bob", 1));
-        assertThat(presence(broker, uniqueRoom())).isEmpty();
-    }
-
-    protected final List<RoomEvent> presenceChanges() {
-        return delivered.stream().filter(e -> e instanceof RoomEvent.PresenceChange).toList();
-    }
-
-    protected static Map<String, Integer> presence(Broker broker, String room) {
-        return broker.presence(room).toCompletableFuture().join();
     }
 }

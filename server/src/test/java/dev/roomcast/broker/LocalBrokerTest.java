@@ -2,6 +2,9 @@ package dev.roomcast.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.roomcast.room.Draft;
+import dev.roomcast.room.HistorySlice;
+import dev.roomcast.room.Position;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

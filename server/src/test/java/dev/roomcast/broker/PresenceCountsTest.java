@@ -29,7 +29,9 @@ class PresenceCountsTest {
         assertThat(presence.users("lobby")).isEqualTo(Map.of("ann", 1));
 
         List<String> seen = new java.util.ArrayList<>();
-        presence.forEachRoom((room, users) -> seen.add(room + "=" + users));
+        for (String room : presence.rooms()) {
+            presence.withRoom(room, users -> seen.add(room + "=" + users));
+        }
         assertThat(seen).containsExactly("lobby={ann=1}");
     }
 

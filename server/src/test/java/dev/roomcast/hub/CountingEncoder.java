@@ -1,6 +1,6 @@
 package dev.roomcast.hub;
 
-import dev.roomcast.broker.RoomEvent;
+import dev.roomcast.room.RoomEvent;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** An encoder for hub unit tests that counts prepares and outstanding references, to check "encode once" and balanced ref-counting. */

@@ -1,7 +1,7 @@
 package dev.roomcast.hub;
 
-import dev.roomcast.broker.DirectMessage;
-import dev.roomcast.broker.RoomEvent;
+import dev.roomcast.room.DirectMessage;
+import dev.roomcast.room.RoomEvent;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -3,8 +3,9 @@ package dev.roomcast.hub;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.roomcast.broker.Backend;
 import dev.roomcast.broker.LocalBroker;
-import dev.roomcast.broker.RoomEvent;
+import dev.roomcast.room.RoomEvent;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,7 +23,7 @@ class HubTest {
 
     @BeforeEach
     void setUp() {
-        hub = new Hub(List.of(loop0, loop1), new LocalBroker(100, Duration.ZERO, Long.MAX_VALUE, Clock.systemUTC()), encoder, Clock.systemUTC(),
+        hub = new Hub(List.of(loop0, loop1), Backend.local(new LocalBroker(100, Duration.ZERO, Long.MAX_VALUE, Clock.systemUTC())), encoder, Clock.systemUTC(),
                 latencySamples::add);
     }
 

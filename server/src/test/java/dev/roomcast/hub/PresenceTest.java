@@ -2,8 +2,9 @@ package dev.roomcast.hub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.roomcast.broker.Backend;
 import dev.roomcast.broker.LocalBroker;
-import dev.roomcast.broker.RoomEvent;
+import dev.roomcast.room.RoomEvent;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -16,7 +17,7 @@ class PresenceTest {
     private final InlineLoop loop0 = new InlineLoop(0);
     private final InlineLoop loop1 = new InlineLoop(1);
     private final Hub hub = new Hub(List.of(loop0, loop1),
-            new LocalBroker(100, Duration.ZERO, Long.MAX_VALUE, Clock.systemUTC()),
+            Backend.local(new LocalBroker(100, Duration.ZERO, Long.MAX_VALUE, Clock.systemUTC())),
             new CountingEncoder(), Clock.systemUTC(), nanos -> { });
 
     private void runLoops() {

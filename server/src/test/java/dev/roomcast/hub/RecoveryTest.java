@@ -2,23 +2,22 @@ package dev.roomcast.hub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.roomcast.broker.Backend;
 import dev.roomcast.broker.Broker;
 import dev.roomcast.broker.BrokerListener;
-import dev.roomcast.broker.DirectMessage;
-import dev.roomcast.broker.Draft;
-import dev.roomcast.broker.HistorySlice;
 import dev.roomcast.broker.LocalBroker;
-import dev.roomcast.broker.Position;
-import dev.roomcast.broker.RoomEvent;
-import dev.roomcast.broker.UserDisconnect;
+import dev.roomcast.broker.LocalDirectRouter;
+import dev.roomcast.broker.LocalPresenceStore;
+import dev.roomcast.room.Draft;
+import dev.roomcast.room.HistorySlice;
+import dev.roomcast.room.Position;
+import dev.roomcast.room.RoomEvent;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,15 +38,6 @@ class RecoveryTest {
         @Override public void broadcast(RoomEvent event) { local.broadcast(event); }
         @Override public CompletionStage<Void> subscribe(String room) { return local.subscribe(room); }
         @Override public CompletionStage<Void> unsubscribe(String room) { return local.unsubscribe(room); }
-        @Override public void enter(String room, String user) { local.enter(room, user); }
-        @Override public void exit(String room, String user) { local.exit(room, user); }
-        @Override public CompletionStage<Map<String, Integer>> presence(String room) { return local.presence(room); }
-        @Override public CompletionStage<Void> addUser(String user) { return local.addUser(user); }
-        @Override public CompletionStage<Void> removeUser(String user) { return local.removeUser(user); }
-        @Override public CompletionStage<Boolean> direct(DirectMessage message) { return local.direct(message); }
-        @Override public CompletionStage<Boolean> disconnectUser(UserDisconnect disconnect) { return local.disconnectUser(disconnect); }
-        @Override public void announceNode(String nodeId, IntSupplier connections) { local.announceNode(nodeId, connections); }
-        @Override public CompletionStage<Map<String, Integer>> nodes() { return local.nodes(); }
         @Override public boolean isReady() { return true; }
         @Override public void close() { local.close(); }
 
@@ -81,7 +71,7 @@ class RecoveryTest {
 
     @BeforeEach
     void setUp() {
-        hub = new Hub(List.of(loop), broker, encoder, Clock.systemUTC(), nanos -> { });
+        hub = new Hub(List.of(loop), new Backend(broker, new LocalPresenceStore(broker), new LocalDirectRouter()), encoder, Clock.systemUTC(), nanos -> { });
         publisher = new FakeSession("p", "pub", loop);
         hub.join(publisher, "lobby");
         loop.runAll();

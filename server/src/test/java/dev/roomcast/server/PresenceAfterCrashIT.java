@@ -16,6 +16,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -25,7 +28,10 @@ import org.junit.jupiter.api.Timeout;
  * JVM, is killed with SIGKILL; once its presence lease (3 s here) has run out, the members on the two
  * surviving in-process nodes each get exactly one {@code left} for the user that was only on C, and
  * none for a user still connected to a survivor. Outage: a user leaves and another arrives on node B
- * while B is cut off from Redis; once B is back, its heartbeat announces both. On an own redis-server.
+ * while B is cut off from Redis; once B is back, its heartbeat announces both. Redis down: users leave
+ * node A while Redis is killed (then restarted empty) or stalled past the command timeout (then resumed
+ * with its data and the held scripts); a member on node B gets exactly one {@code left} for the user
+ * who is gone, none for a user still connected to B, none for one still on A. On an own redis-server.
  */
 @Tag("redis")
 @Timeout(90)
@@ -103,9 +109,70 @@ class PresenceAfterCrashIT {
         }
     }
 
+    @Test
+    void aUserWhoLeftWhileRedisWasDownIsAnnouncedOnceAfterItRestartsEmpty() throws IOException {
+        leaveWhileRedisIsDown(Duration.ofSeconds(3), RedisServer::kill, nodeA -> { }, RedisServer::restartEmpty);
+    }
+
+    @Test
+    void aUserWhoLeftWhileRedisStalledIsAnnouncedOnceWhenItAnswersAgain() throws IOException {
+        // Past the command timeout (5 s) the node cannot know whether Redis will still run the change: it will.
+        // The lease outlasts the stall: a stall longer than the lease makes every node look crashed.
+        leaveWhileRedisIsDown(Duration.ofSeconds(10), RedisServer::stall, nodeA -> await().atMost(Duration.ofSeconds(20))
+                .until(() -> announceFailures(nodeA) >= 2), RedisServer::resume);
+    }
+
+    /**
+     * dave, and carl's session on node A, leave while Redis is down; carl stays on node B and erin on A.
+     * Once Redis is back the watcher on B hears exactly one left, dave's.
+     */
+    private static void leaveWhileRedisIsDown(Duration lease, Consumer<RedisServer> down, Consumer<TestServer> whileDown,
+                                              Consumer<RedisServer> up) throws IOException {
+        String room = "down";
+        try (RedisServer redis = RedisServer.start();
+             TestServer nodeA = node(redis, lease);
+             TestServer nodeB = node(redis, lease);
+             JsonWs watcher = JsonWs.connect(nodeB, "watcher");
+             JsonWs erin = JsonWs.connect(nodeA, "erin");
+             JsonWs carlThere = JsonWs.connect(nodeB, "carl")) {
+            watcher.join(room);
+            erin.join(room);
+            carlThere.join(room);
+            JsonWs dave = JsonWs.connect(nodeA, "dave");
+            JsonWs carlHere = JsonWs.connect(nodeA, "carl");
+            dave.join(room);
+            carlHere.join(room);
+            presenceFramesUntil(watcher, "joined:erin", "joined:carl", "joined:dave");
+
+            down.accept(redis);
+            await().atMost(Duration.ofSeconds(20)).until(() -> !nodeA.node().hub().brokerReady());
+            dave.close();
+            carlHere.close();
+            await().atMost(Duration.ofSeconds(20)).until(() -> nodeA.node().hub().memberCount(room) == 1);
+            whileDown.accept(nodeA);
+            up.accept(redis);
+
+            assertThat(presenceFramesUntilLeftOf(watcher, "dave")).containsExactly("left:dave");
+            awaitPresence(watcher, room, List.of("carl", "erin", "watcher"));
+            watcher.send("type", "publish", "ref", "marker", "room", room, "text", "marker");
+            assertThat(presenceFramesUntilMessage(watcher, "marker")).as("no second left, none for carl or erin").isEmpty();
+        }
+    }
+
+    /** Presence changes node A could not run in Redis (failed or timed out), from its metrics. */
+    private static double announceFailures(TestServer node) {
+        Matcher count = Pattern.compile("roomcast_broker_errors_total\\{operation=\"announce\",?} ([0-9.]+)")
+                .matcher(node.node().metrics().scrape());
+        return count.find() ? Double.parseDouble(count.group(1)) : 0;
+    }
+
     private static TestServer survivor(RedisServer redis) {
+        return node(redis, Duration.ofSeconds(3));
+    }
+
+    private static TestServer node(RedisServer redis, Duration presenceLease) {
         return TestServer.start(settings -> TestServer.withoutRateLimit(settings).broker(redis.uri())
-                .presenceLease(Duration.ofSeconds(3)));
+                .presenceLease(presenceLease));
     }
 
     private static void awaitPresence(JsonWs client, String room, List<String> users) {

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class RecoverySeamIT {
 
-    /** RedisBroker opens its command connection first, then its pub/sub one. */
+    /** The Redis backend (RedisLink) opens its command connection first, then its pub/sub one. */
     private static final int COMMANDS = 0;
     private static final int PUB_SUB = 1;
     private static final AtomicInteger ROOMS = new AtomicInteger();

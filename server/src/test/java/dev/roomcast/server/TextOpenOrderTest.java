@@ -2,6 +2,7 @@ package dev.roomcast.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.roomcast.broker.Backend;
 import dev.roomcast.broker.LocalBroker;
 import dev.roomcast.config.RoomcastConfig;
 import dev.roomcast.hooks.HttpHooks;
@@ -65,7 +66,7 @@ class TextOpenOrderTest {
         Connections connections = new Connections(loops);
         broker = new LocalBroker(config.history().historySize(), config.history().historyMaxAge(),
                 config.history().historyMaxBytes(), Clock.systemUTC());
-        Hub hub = new Hub(loops.all(), broker, new EventFramesFactory(ByteBufAllocator.DEFAULT), Clock.systemUTC());
+        Hub hub = new Hub(loops.all(), Backend.local(broker), new EventFramesFactory(ByteBufAllocator.DEFAULT), Clock.systemUTC());
         Identities identities = new Identities();
         notices = new AggregatedLog(LoggerFactory.getLogger(AggregatedLog.class), Level.INFO, AggregatedLog.INTERVAL);
         ServerContext context = new ServerContext(config, hub, loops, connections, new WebSocketCloser(metrics, notices),

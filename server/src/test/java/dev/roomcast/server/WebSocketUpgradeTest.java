@@ -2,6 +2,7 @@ package dev.roomcast.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.roomcast.broker.Backend;
 import dev.roomcast.broker.LocalBroker;
 import dev.roomcast.config.RoomcastConfig;
 import dev.roomcast.hooks.HttpHooks;
@@ -69,7 +70,7 @@ class WebSocketUpgradeTest {
         NettyLoops loops = new NettyLoops(loop, config.network().pingInterval(), config.network().maxMissedPongs());
         Connections connections = new Connections(loops);
         broker = new LocalBroker(config.history().historySize(), config.history().historyMaxAge(), config.history().historyMaxBytes(), Clock.systemUTC());
-        Hub hub = new Hub(loops.all(), broker, new EventFramesFactory(ByteBufAllocator.DEFAULT), Clock.systemUTC(), nanos -> { });
+        Hub hub = new Hub(loops.all(), Backend.local(broker), new EventFramesFactory(ByteBufAllocator.DEFAULT), Clock.systemUTC(), nanos -> { });
         Identities identities = new Identities();
         ServerContext context = new ServerContext(config, hub, loops, connections, new WebSocketCloser(metrics, notices),
                 identities, metrics, notices, new UpgradeGate(config, connections::draining, identities, metrics),

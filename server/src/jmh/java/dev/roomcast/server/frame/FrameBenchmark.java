@@ -1,8 +1,8 @@
 package dev.roomcast.server.frame;
 
-import dev.roomcast.broker.Position;
-import dev.roomcast.broker.RoomEvent;
 import dev.roomcast.protocol.WireFormat;
+import dev.roomcast.room.Position;
+import dev.roomcast.room.RoomEvent;
 import io.netty.buffer.AdaptiveByteBufAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;

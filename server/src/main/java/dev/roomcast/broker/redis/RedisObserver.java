@@ -1,11 +1,11 @@
 package dev.roomcast.broker.redis;
 
 /**
- * What {@link RedisBroker} tells about its Redis, for the node's metrics: how long commands take,
- * which commands nobody waits for failed, reconnects, and the catch-ups after them. Every method
+ * What the Redis backend ({@link RedisBackend}) tells about its Redis, for the node's metrics: how long
+ * commands take, which commands nobody waits for failed, reconnects, and the catch-ups after them. Every method
  * does nothing unless overridden, so a caller listens only to what it needs.
  *
- * <p>Threading: called on Lettuce I/O threads and the broker's health thread, concurrently;
+ * <p>Threading: called on Lettuce I/O threads and the link's health thread, concurrently;
  * implementations are thread-safe and never block.
  */
 public interface RedisObserver {

@@ -1,8 +1,8 @@
 package dev.roomcast.broker.redis;
 
 import dev.roomcast.broker.BrokerListener;
-import dev.roomcast.broker.Position;
-import dev.roomcast.broker.RoomEvent;
+import dev.roomcast.room.Position;
+import dev.roomcast.room.RoomEvent;
 import java.util.ArrayList;
 import java.util.List;
 

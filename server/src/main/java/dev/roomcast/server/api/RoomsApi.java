@@ -1,11 +1,6 @@
 package dev.roomcast.server.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.roomcast.broker.HistorySlice;
-import dev.roomcast.broker.OutcomeUnknownException;
-import dev.roomcast.broker.Payload;
-import dev.roomcast.broker.Position;
-import dev.roomcast.broker.RoomEvent;
 import dev.roomcast.config.Namespaces;
 import dev.roomcast.config.RoomcastConfig;
 import dev.roomcast.hub.Hub;
@@ -15,6 +10,11 @@ import dev.roomcast.protocol.PublishRequest;
 import dev.roomcast.protocol.RoomNames;
 import dev.roomcast.protocol.ServerFrames;
 import dev.roomcast.protocol.UserNames;
+import dev.roomcast.room.HistorySlice;
+import dev.roomcast.room.OutcomeUnknownException;
+import dev.roomcast.room.Payload;
+import dev.roomcast.room.Position;
+import dev.roomcast.room.RoomEvent;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;

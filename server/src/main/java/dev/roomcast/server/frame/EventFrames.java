@@ -1,10 +1,10 @@
 package dev.roomcast.server.frame;
 
-import dev.roomcast.broker.RoomEvent;
 import dev.roomcast.hub.SharedEvent;
 import dev.roomcast.protocol.JsonEvents;
 import dev.roomcast.protocol.SeedText;
 import dev.roomcast.protocol.WireFormat;
+import dev.roomcast.room.RoomEvent;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;

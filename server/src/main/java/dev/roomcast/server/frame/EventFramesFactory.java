@@ -1,8 +1,8 @@
 package dev.roomcast.server.frame;
 
-import dev.roomcast.broker.RoomEvent;
 import dev.roomcast.hub.SharedEvent;
 import dev.roomcast.hub.SharedEventFactory;
+import dev.roomcast.room.RoomEvent;
 import io.netty.buffer.ByteBufAllocator;
 
 /** The hub's {@link SharedEventFactory} on Netty buffers: one {@link EventFrames} per broadcast. Stateless; any thread. */

@@ -1,6 +1,5 @@
 package dev.roomcast.server.websocket;
 
-import dev.roomcast.broker.DirectMessage;
 import dev.roomcast.hub.CloseReason;
 import dev.roomcast.hub.Loop;
 import dev.roomcast.hub.Session;
@@ -8,6 +7,7 @@ import dev.roomcast.hub.SharedEvent;
 import dev.roomcast.metrics.ServerMetrics;
 import dev.roomcast.protocol.ServerFrames;
 import dev.roomcast.protocol.WireFormat;
+import dev.roomcast.room.DirectMessage;
 import dev.roomcast.server.frame.EventFrames;
 import dev.roomcast.server.frame.TextFrameBytes;
 import dev.roomcast.server.gate.Identities;

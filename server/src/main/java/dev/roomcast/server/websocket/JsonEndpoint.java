@@ -1,6 +1,5 @@
 package dev.roomcast.server.websocket;
 
-import dev.roomcast.broker.OutcomeUnknownException;
 import dev.roomcast.hooks.Verdict;
 import dev.roomcast.hub.Hub;
 import dev.roomcast.hub.JoinOutcome;
@@ -12,6 +11,7 @@ import dev.roomcast.protocol.ErrorCode;
 import dev.roomcast.protocol.PublishRequest;
 import dev.roomcast.protocol.ServerFrames;
 import dev.roomcast.protocol.WireFormat;
+import dev.roomcast.room.OutcomeUnknownException;
 import dev.roomcast.security.Principal;
 import dev.roomcast.security.RateLimiter;
 import dev.roomcast.security.TokenVerifier;

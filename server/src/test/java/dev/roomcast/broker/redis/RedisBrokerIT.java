@@ -6,16 +6,14 @@ import static org.awaitility.Awaitility.await;
 
 import dev.roomcast.broker.Broker;
 import dev.roomcast.broker.BrokerContract;
-import dev.roomcast.broker.DirectMessage;
-import dev.roomcast.broker.HistorySlice;
-import dev.roomcast.broker.Position;
 import dev.roomcast.config.RoomcastConfig;
-import dev.roomcast.broker.RoomEvent;
+import dev.roomcast.room.HistorySlice;
+import dev.roomcast.room.Position;
+import dev.roomcast.room.RoomEvent;
 import dev.roomcast.testing.RedisTestSupport;
 import dev.roomcast.testing.TcpRelay;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -60,13 +58,9 @@ class RedisBrokerIT extends BrokerContract {
         return broker;
     }
 
-    private static RedisBroker broker(int historySize, Duration maxAge, Duration roomTtl) {
-        return broker(historySize, maxAge, roomTtl, RoomcastConfig.defaults().cluster().presenceLease());
-    }
-
-    private static RedisBroker broker(int historySize, Duration maxAge, Duration roomTtl, Duration presenceLease) {
-        return RedisBroker.connect(new RedisBroker.Settings(RedisTestSupport.URI, redis.prefix(), historySize, maxAge, roomTtl,
-                presenceLease), new RedisObserver() { });
+    private static Broker broker(int historySize, Duration maxAge, Duration roomTtl) {
+        return RedisBackend.connect(new RedisBackend.Settings(RedisTestSupport.URI, redis.prefix(), historySize, maxAge, roomTtl,
+                RoomcastConfig.defaults().cluster().presenceLease()), new RedisObserver() { }).broker();
     }
 
     @Test
@@ -82,68 +76,6 @@ class RedisBrokerIT extends BrokerContract {
         assertThat(awaitMessages(room, 2)).extracting(RoomEvent.Message::text).containsExactly("from A", "from B");
         assertThat(history(nodeA, room, null, 10).messages()).extracting(RoomEvent.Message::text)
                 .containsExactly("from A", "from B");
-    }
-
-    @Test
-    void aDirectMessageReachesOnlyTheNodesHoldingItsUser() {
-        Broker sender = started(100);
-        Broker holder = started(100);
-        Broker bystander = started(100);
-        String user = uniqueRoom();
-        holder.addUser(user).toCompletableFuture().join();
-        bystander.addUser("someone-else-" + user).toCompletableFuture().join();
-        DirectMessage message = new DirectMessage("ann", user, "across nodes", System.currentTimeMillis());
-
-        assertThat(direct(sender, message)).isTrue();
-        await().atMost(Duration.ofSeconds(5)).until(() -> !directs.isEmpty());
-        assertThat(directs).singleElement().isEqualTo(new DirectDelivery(holder, message));
-    }
-
-    @Test
-    void aUserWithSessionsOnTwoNodesIsOneEntryAnnouncedOnceAndLeftAfterTheLast() {
-        Broker nodeA = started(100);
-        Broker nodeB = started(100);
-        String room = uniqueRoom();
-        subscribe(nodeA, room);
-        nodeA.enter(room, "ann");
-        nodeB.enter(room, "ann");
-        nodeB.enter(room, "bob");
-        await().atMost(Duration.ofSeconds(5)).until(() -> presenceChanges().size() >= 2);
-        assertThat(presence(nodeA, room)).isEqualTo(Map.of("ann", 2, "bob", 1));
-        assertThat(presence(nodeB, room)).isEqualTo(presence(nodeA, room));
-
-        nodeA.exit(room, "ann");
-        // exit() returns before its script ran; node B reads on its own connection.
-        await().atMost(Duration.ofSeconds(5)).until(() -> presence(nodeB, room).equals(Map.of("ann", 1, "bob", 1)));
-        nodeB.exit(room, "ann");
-        await().atMost(Duration.ofSeconds(5)).until(() -> presenceChanges().size() >= 3);
-        assertThat(presenceChanges()).containsExactly(
-                new RoomEvent.PresenceChange(room, "ann", true),
-                new RoomEvent.PresenceChange(room, "bob", true),
-                new RoomEvent.PresenceChange(room, "ann", false));
-        assertThat(presence(nodeA, room)).isEqualTo(Map.of("bob", 1));
-    }
-
-    @Test
-    void theUsersOfANodeThatStopsRefreshingDisappearAfterItsPresenceTtlWhileALiveNodesStay() {
-        Duration ttl = Duration.ofMillis(1500);
-        RedisBroker live = broker(100, HOUR, HOUR, ttl);
-        RedisBroker crashing = broker(100, HOUR, HOUR, ttl);
-        try {
-            String room = uniqueRoom();
-            live.enter(room, "stays");
-            crashing.enter(room, "ghost");
-            await().atMost(Duration.ofSeconds(5)).until(() -> presence(live, room).size() == 2);
-
-            crashing.close();
-            await().atMost(Duration.ofSeconds(10)).until(() -> !presence(live, room).containsKey("ghost"));
-            assertThat(presence(live, room)).isEqualTo(Map.of("stays", 1));
-            // Well past its TTL, kept alive by its heartbeat.
-            await().pollDelay(ttl.multipliedBy(2)).atMost(ttl.multipliedBy(3))
-                    .until(() -> presence(live, room).equals(Map.of("stays", 1)));
-        } finally {
-            live.close();
-        }
     }
 
     @Test
@@ -168,8 +100,8 @@ class RedisBrokerIT extends BrokerContract {
             }
         };
         try (TcpRelay relay = new TcpRelay(RedisTestSupport.HOST, RedisTestSupport.PORT)) {
-            Broker cutOff = RedisBroker.connect(new RedisBroker.Settings(
-                    "redis://127.0.0.1:" + relay.port(), redis.prefix(), 100, HOUR, HOUR, HOUR), observer);
+            Broker cutOff = RedisBackend.connect(new RedisBackend.Settings(
+                    "redis://127.0.0.1:" + relay.port(), redis.prefix(), 100, HOUR, HOUR, HOUR), observer).broker();
             try {
                 cutOff.start(delivered::add);
                 Broker other = started(100);
@@ -278,7 +210,7 @@ class RedisBrokerIT extends BrokerContract {
 
     @Test
     void anUnreachableRedisIsOneClearLineAtStartup() {
-        assertThatThrownBy(() -> RedisBroker.connect(new RedisBroker.Settings("redis://127.0.0.1:1", "x:", 10, HOUR, HOUR, HOUR),
+        assertThatThrownBy(() -> RedisBackend.connect(new RedisBackend.Settings("redis://127.0.0.1:1", "x:", 10, HOUR, HOUR, HOUR),
                 new RedisObserver() { }))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageStartingWith("cannot use Redis at 127.0.0.1:1: ")

@@ -2,8 +2,8 @@ package dev.roomcast.broker.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.roomcast.broker.Position;
-import dev.roomcast.broker.RoomEvent;
+import dev.roomcast.room.Position;
+import dev.roomcast.room.RoomEvent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.LongStream;

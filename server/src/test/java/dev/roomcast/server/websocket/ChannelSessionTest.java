@@ -2,12 +2,12 @@ package dev.roomcast.server.websocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.roomcast.broker.Position;
-import dev.roomcast.broker.RoomEvent;
 import dev.roomcast.hub.CloseReason;
 import dev.roomcast.hub.Loop;
 import dev.roomcast.metrics.ServerMetrics;
 import dev.roomcast.protocol.WireFormat;
+import dev.roomcast.room.Position;
+import dev.roomcast.room.RoomEvent;
 import dev.roomcast.server.frame.EventFrames;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;

@@ -1,4 +1,4 @@
-package dev.roomcast.broker;
+package dev.roomcast.room;
 
 /**
  * A request failed in a way that leaves it unknown whether it took effect: the broker did not answer

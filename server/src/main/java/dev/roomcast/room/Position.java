@@ -1,4 +1,4 @@
-package dev.roomcast.broker;
+package dev.roomcast.room;
 
 import java.security.SecureRandom;
 

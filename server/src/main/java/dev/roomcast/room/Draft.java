@@ -1,4 +1,4 @@
-package dev.roomcast.broker;
+package dev.roomcast.room;
 
 /**
  * A message before the broker has given it a position, with what its publisher asked of its

@@ -1,4 +1,4 @@
-package dev.roomcast.broker;
+package dev.roomcast.room;
 
 /**
  * What a message carries: a text, or a JSON value already validated and written compactly (so it is

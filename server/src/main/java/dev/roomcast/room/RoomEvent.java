@@ -1,4 +1,4 @@
-package dev.roomcast.broker;
+package dev.roomcast.room;
 
 /**
  * Something that happened in a room and must reach its members on every node. Immutable,

@@ -1,0 +1,68 @@
+package dev.roomcast.broker;
+
+import dev.roomcast.room.RoomEvent;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.IntSupplier;
+
+/**
+ * The presence store of a single node: its own {@link PresenceCounts}, announced through the room
+ * broker's {@link Broker#broadcast} inside the counting step, so a room's joined and left events keep the
+ * counts' order and reach the listener on the same path as the room's messages.
+ *
+ * <p>Threading: thread-safe ({@link PresenceCounts} orders each room's changes; the node is volatile).
+ */
+public final class LocalPresenceStore implements PresenceStore {
+
+    private final Broker rooms;
+    private final PresenceCounts counts = new PresenceCounts();
+    /** This node, alone: its id and connection count, for {@link #nodes}. */
+    private volatile Map<String, IntSupplier> node = Map.of();
+
+    /** Announces through {@code rooms}, the broker whose listener hears the room's messages. */
+    public LocalPresenceStore(Broker rooms) {
+        this.rooms = rooms;
+    }
+
+    @Override
+    public void enter(String room, String user) {
+        counts.add(room, user, count -> {
+            if (count == 1) {
+                rooms.broadcast(new RoomEvent.PresenceChange(room, user, true));
+            }
+        });
+    }
+
+    @Override
+    public void exit(String room, String user) {
+        counts.remove(room, user, count -> {
+            if (count == 0) {
+                rooms.broadcast(new RoomEvent.PresenceChange(room, user, false));
+            }
+        });
+    }
+
+    @Override
+    public CompletionStage<Map<String, Integer>> presence(String room) {
+        return CompletableFuture.completedFuture(counts.users(room));
+    }
+
+    @Override
+    public void announceNode(String nodeId, IntSupplier connections) {
+        node = Map.of(nodeId, connections);
+    }
+
+    @Override
+    public CompletionStage<Map<String, Integer>> nodes() {
+        Map<String, Integer> live = new TreeMap<>();
+        node.forEach((id, connections) -> live.put(id, connections.getAsInt()));
+        return CompletableFuture.completedFuture(live);
+    }
+
+    /** Nothing to release: a single node has no heartbeat. */
+    @Override
+    public void close() {
+    }
+}

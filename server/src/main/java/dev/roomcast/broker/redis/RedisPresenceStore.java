@@ -1,0 +1,240 @@
+package dev.roomcast.broker.redis;
+
+import dev.roomcast.broker.PresenceCounts;
+import dev.roomcast.broker.PresenceStore;
+import dev.roomcast.room.RoomEvent;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Presence shared through Redis. Each node keeps its own counts ({@link PresenceCounts}) and mirrors
+ * them into one hash per room and node, which expires unless the node's heartbeat (every third of
+ * {@code presenceLease}) refreshes it, so the users of a node that crashed disappear after the lease,
+ * and the heartbeat of a node that survives announces them left (once per room and user, not for a
+ * user connected elsewhere). A script per change counts and announces joined/left when a user's first
+ * session in the room on any live node arrives or its last one leaves. The node list is one hash,
+ * refreshed by the same heartbeat.
+ *
+ * <p>Order with the room's messages: every announcement is a PUBLISH on the room's channel from inside
+ * the script that changes the count, so it is one event of the room's single pub/sub stream, which
+ * {@link RedisBroker} delivers in the order Redis ran the scripts; and each node runs a room's scripts in
+ * the order of its counts (they are sent inside the room's counting step, on one connection).
+ *
+ * <p>Threading: thread-safe. Changes are sent from the caller's thread inside the room's counting
+ * step; the heartbeat runs on the link's health thread; replies complete on Lettuce I/O threads.
+ */
+public final class RedisPresenceStore implements PresenceStore {
+
+    private static final Logger log = LoggerFactory.getLogger(RedisPresenceStore.class);
+
+    private final RedisBackend.Settings settings;
+    private final RedisLink link;
+    private final RedisKeys keys;
+    private final LuaScript changeScript;
+    private final LuaScript refreshScript;
+    private final LuaScript presenceScript;
+    /** Names this node's presence entries; random, so a restarted node never inherits a crashed one's. */
+    private final String nodeId = Long.toString(new SecureRandom().nextLong() & Long.MAX_VALUE, 36);
+    private final PresenceCounts counts = new PresenceCounts();
+    private final UnannouncedChanges unannounced = new UnannouncedChanges();
+    private final ScheduledFuture<?> heartbeat;
+    /** The Redis process the last heartbeat reached ({@code run_id}), and since when this node has seen it. */
+    private volatile String redisRunId;
+    private volatile long redisRunSinceNanos;
+    /** This node as {@link #announceNode} named it; null until then. */
+    private volatile String announcedId;
+    private volatile IntSupplier announcedConnections;
+
+    RedisPresenceStore(RedisBackend.Settings settings, RedisLink link) {
+        this.settings = settings;
+        this.link = link;
+        this.keys = link.keys;
+        this.changeScript = link.script("presence_change.lua");
+        this.refreshScript = link.script("presence_refresh.lua");
+        this.presenceScript = link.script("presence.lua");
+        this.redisRunId = runIdOf(link.redis.getStatefulConnection().sync().info("server"));
+        this.redisRunSinceNanos = System.nanoTime();
+        this.heartbeat = link.every(settings.presenceLease().dividedBy(3), this::heartbeat);
+    }
+
+    /** Runs presence_change.lua inside this node's counting step, so the room's scripts run in the counts' order. */
+    @Override
+    public void enter(String room, String user) {
+        counts.add(room, user, count -> change(new RoomEvent.PresenceChange(room, user, true), count > 1));
+    }
+
+    @Override
+    public void exit(String room, String user) {
+        counts.remove(room, user, count -> change(new RoomEvent.PresenceChange(room, user, false), true));
+    }
+
+    /** Sums the live nodes' entries of the room: a user with sessions on two nodes is one entry. */
+    @Override
+    public CompletionStage<Map<String, Integer>> presence(String room) {
+        return presenceScript.run(link.redis, new String[] {keys.presenceNodes(room)}, keys.presenceOfNode(room))
+                .thenApply(reply -> {
+                    Map<String, Integer> users = new TreeMap<>();
+                    for (int i = 0; i + 1 < reply.size(); i += 2) {
+                        int sessions = Integer.parseInt((String) reply.get(i + 1));
+                        if (sessions > 0) {
+                            users.merge((String) reply.get(i), sessions, Integer::sum);
+                        }
+                    }
+                    return users;
+                });
+    }
+
+    /** Writes this node's entry in the node list now, then with every heartbeat. */
+    @Override
+    public void announceNode(String nodeId, IntSupplier connections) {
+        announcedConnections = connections;
+        announcedId = nodeId;
+        link.execute(this::refreshNode);
+    }
+
+    /**
+     * Reads the node list; entries whose node stopped refreshing them are left out (and removed). Node
+     * clocks are compared with each other here, so a node whose clock is off by more than the presence lease
+     * may be shown or hidden wrongly; the list is for people, nothing depends on it.
+     */
+    @Override
+    public CompletionStage<Map<String, Integer>> nodes() {
+        return link.redis.hgetall(keys.nodes()).thenApply(entries -> {
+            long now = System.currentTimeMillis();
+            Map<String, Integer> live = new TreeMap<>();
+            entries.forEach((node, entry) -> {
+                String[] countAndExpiry = entry.split(" ");
+                if (Long.parseLong(countAndExpiry[1]) > now) {
+                    live.put(node, Integer.parseInt(countAndExpiry[0]));
+                } else {
+                    RedisLink.logFailure(link.redis.hdel(keys.nodes(), node), "forget the stopped node", node,
+                            link.observer::heartbeatFailed);
+                }
+            });
+            String self = announcedId;
+            if (self != null) {
+                live.put(self, announcedConnections.getAsInt());
+            }
+            return live;
+        });
+    }
+
+    /** Best effort: a node that stops cleanly leaves the node list at once instead of after its lease. */
+    @Override
+    public void close() {
+        String self = announcedId;
+        announcedId = null;
+        heartbeat.cancel(false);
+        if (self != null) {
+            link.redis.hdel(keys.nodes(), self).toCompletableFuture().completeOnTimeout(0L, 1, TimeUnit.SECONDS)
+                    .exceptionally(unreachable -> 0L).join();
+        }
+    }
+
+    /**
+     * Runs the change's script, unless an earlier change of the room is still unannounced: then this one
+     * waits with it, in order. A failure keeps the change for the heartbeats after Redis answers again,
+     * which rewrite this node's counts and announce the change then, if it still is one (#10).
+     *
+     * @param presentBefore whether the user had a session in the room here before this change
+     */
+    private void change(RoomEvent.PresenceChange change, boolean presentBefore) {
+        String room = change.room();
+        String runId = redisRunId;
+        if (unannounced.has(room)) {
+            unannounced.add(room, change.user(), presentBefore, runId);
+            return;
+        }
+        changeScript.run(link.redis, keys.presenceKeys(room, nodeId), nodeId, change.user(),
+                change.joined() ? "1" : "-1", RedisLink.millis(settings.presenceLease()), keys.channel(room),
+                RoomEventCodec.encodeTransient(change), keys.presenceOfNode(room)).exceptionally(failure -> {
+                    link.observer.announceFailed();
+                    unannounced.add(room, change.user(), presentBefore, runId);
+                    log.debug("presence change in room {} failed, to be announced by a heartbeat: {}", room, failure.toString());
+                    return null;
+                });
+    }
+
+    /** On the health thread: this node's entry in the node list, with its connections now. */
+    private void refreshNode() {
+        String self = announcedId;
+        if (self == null) {
+            return;
+        }
+        long lease = settings.presenceLease().toMillis();
+        String entry = announcedConnections.getAsInt() + " " + (System.currentTimeMillis() + lease);
+        RedisLink.logFailure(link.redis.hset(keys.nodes(), self, entry), "node heartbeat", self, link.observer::heartbeatFailed);
+        RedisLink.logFailure(link.redis.pexpire(keys.nodes(), lease), "node heartbeat", self, link.observer::heartbeatFailed);
+    }
+
+    /**
+     * On the health thread, then on a Lettuce I/O thread once Redis said which process it is: rewrites
+     * this node's presence entries of every room it has sessions in (or changes not yet announced),
+     * announces those changes, and announces the users of nodes whose lease ran out (crashed) as left,
+     * once per room and user. Asking for the process first is how a change lost in a restart is told
+     * from one a stalled Redis may still run (see {@link UnannouncedChanges}).
+     */
+    private void heartbeat() {
+        refreshNode();
+        link.redis.info("server").thenAccept(info -> {
+            String runId = runIdOf(info);
+            if (!runId.equals(redisRunId)) {
+                log.info("Redis restarted (a new process answers); presence is rebuilt from this node's counts");
+                redisRunSinceNanos = System.nanoTime();
+                redisRunId = runId;
+            }
+            Set<String> rooms = new HashSet<>(counts.rooms());
+            rooms.addAll(unannounced.rooms());
+            rooms.forEach(room -> counts.withRoom(room, users -> refresh(room, users)));
+        }).exceptionally(failure -> {
+            link.observer.heartbeatFailed();
+            log.debug("presence heartbeat failed: {}", failure.toString());
+            return null;
+        });
+    }
+
+    /** In the room's counting step: this node's counts of the room, and its changes to reconcile now. */
+    private void refresh(String room, Map<String, Integer> users) {
+        boolean restartSettled = System.nanoTime() - redisRunSinceNanos >= settings.presenceLease().toNanos();
+        List<UnannouncedChanges.Due> reconciled = unannounced.due(room, redisRunId, restartSettled);
+        String[] left = RoomEventCodec.presenceChangeAround(room, false);
+        String[] joined = RoomEventCodec.presenceChangeAround(room, true);
+        List<String> args = new ArrayList<>(9 + 2 * reconciled.size() + 2 * users.size());
+        args.addAll(List.of(nodeId, RedisLink.millis(settings.presenceLease()), keys.channel(room), keys.presenceOfNode(room),
+                left[0], left[1], joined[0], joined[1], Integer.toString(reconciled.size())));
+        reconciled.forEach(due -> {
+            args.add(due.user());
+            args.add(due.told().arg);
+        });
+        users.forEach((user, sessions) -> {
+            args.add(user);
+            args.add(Integer.toString(sessions));
+        });
+        refreshScript.run(link.redis, keys.presenceKeys(room, nodeId), args.toArray(String[]::new)).whenComplete((done, failure) -> {
+            if (failure != null) {
+                link.observer.heartbeatFailed();
+                log.debug("presence heartbeat in room {} failed: {}", room, failure.toString());
+            } else if (!reconciled.isEmpty()) {
+                unannounced.settled(room, reconciled);
+            }
+        });
+    }
+
+    /** The {@code run_id} line of {@code INFO server}: it changes exactly when Redis restarts. */
+    private static String runIdOf(String info) {
+        return info.lines().filter(line -> line.startsWith("run_id:")).findFirst()
+                .map(line -> line.substring("run_id:".length()).strip())
+                .orElseThrow(() -> new IllegalStateException("INFO server has no run_id"));
+    }
+}
