@@ -32,7 +32,7 @@
     "use strict";
 
     /** Close codes after which reconnecting cannot help (docs/protocol.md, "Close codes"). */
-    const FINAL_CLOSE_CODES = new Set([1002, 1003, 1007, 1008, 1009]);
+    const FINAL_CLOSE_CODES = new Set([1002, 1003, 1007, 1008, 1009, 4001]);
 
     const DEFAULTS = {
         /** First reconnect delay; doubled per failed attempt up to maxDelayMs, then jittered. */

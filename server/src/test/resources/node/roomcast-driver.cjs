@@ -30,7 +30,7 @@ client.on("open", (welcome) => print("open", { user: welcome.user }));
 client.on("message", (m) => print("message",
     { room: m.room, epoch: m.epoch, offset: m.offset, from: m.from, name: m.event, text: m.text, data: m.data }));
 client.on("recovered", (r) => print("recovered", { room: r.room, recovered: r.recovered, missed: r.missed }));
-client.on("close", (c) => print("close", { code: c.code, reconnecting: c.reconnecting }));
+client.on("close", (c) => print("close", { code: c.code, reason: c.reason, reconnecting: c.reconnecting }));
 client.on("error", (e) => print("error", { code: e.code, message: e.message }));
 if (fileStorage) {
     print("restored", { rooms: client.joinedRooms() });

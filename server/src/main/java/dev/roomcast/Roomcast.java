@@ -21,6 +21,7 @@ import dev.roomcast.protocol.RoomNames;
 import dev.roomcast.protocol.Utf8;
 import dev.roomcast.room.Position;
 import dev.roomcast.server.NettyServer;
+import dev.roomcast.webhooks.Webhooks;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -51,9 +52,13 @@ public final class Roomcast implements ServeCommand.RunningNode, AutoCloseable {
     private final ServerMetrics metrics;
     private final InetSocketAddress address;
     private final int maxPayloadBytes;
+    /** The lifecycle webhooks, or null when --webhook-url is unset. */
+    private final Webhooks webhooks;
 
-    private Roomcast(Backend backend, Hub hub, NettyServer server, ServerMetrics metrics, InetSocketAddress address, int maxPayloadBytes) {
+    private Roomcast(Backend backend, Hub hub, NettyServer server, ServerMetrics metrics, InetSocketAddress address, int maxPayloadBytes,
+                     Webhooks webhooks) {
         this.backend = backend;
+        this.webhooks = webhooks;
         this.maxPayloadBytes = maxPayloadBytes;
         this.hub = hub;
         this.server = server;
@@ -67,6 +72,10 @@ public final class Roomcast implements ServeCommand.RunningNode, AutoCloseable {
      */
     public static Roomcast start(RoomcastConfig config) throws BindException {
         Clock clock = Clock.systemUTC();
+        if (config.webhooks().enabled() && config.cluster().redisBroker()) {
+            // Per node, a room or user would be vacated or offline when it only left this node (#14).
+            throw new IllegalStateException("--webhook-url works with --broker memory only in this release");
+        }
         ServerMetrics metrics = new ServerMetrics(config.namespaces());
         Backend backend;
         try {
@@ -79,14 +88,22 @@ public final class Roomcast implements ServeCommand.RunningNode, AutoCloseable {
         Namespaces namespaces = config.namespaces();
         Hub hub = new Hub(server.loops(), backend, server.encoder(), clock, metrics::deliveryBatchFlushed,
                 room -> namespaces.of(room).presence());
+        Webhooks webhooks = config.webhooks().enabled() ? new Webhooks(config.webhooks(), config.cluster().presenceGrace(),
+                metrics.webhookObserver()) : null;
+        if (webhooks != null) {
+            hub.hear(webhooks);
+        }
         metrics.bindSizes(server::connectionCount, hub::roomCount);
         metrics.bindBuildInfo(BuildInfo.version());
         backend.presence().announceNode(server.nodeId(), server::connectionCount, hub::rooms);
         try {
             InetSocketAddress address = server.start(hub);
             log.info(StartupLine.of(config, address, server.transport()));
-            return new Roomcast(backend, hub, server, metrics, address, config.limits().maxPayloadBytes());
+            return new Roomcast(backend, hub, server, metrics, address, config.limits().maxPayloadBytes(), webhooks);
         } catch (BindException | RuntimeException e) {
+            if (webhooks != null) {
+                webhooks.close();
+            }
             backend.close();
             metrics.close();
             throw e;
@@ -200,6 +217,9 @@ public final class Roomcast implements ServeCommand.RunningNode, AutoCloseable {
     @Override
     public void close() {
         server.stop();
+        if (webhooks != null) {
+            webhooks.close();
+        }
         backend.close();
         metrics.close();
     }

@@ -60,7 +60,8 @@ class ArchitectureTest {
 
     @Test
     void nothingImportsTheRootPackageSoMainAndTheCliFormNoCycle() throws IOException {
-        for (String pkg : List.of("bench", "broker", "cli", "concurrent", "config", "hub", "metrics", "protocol", "room", "security", "server")) {
+        for (String pkg : List.of("bench", "broker", "cli", "concurrent", "config", "hooks", "hub", "metrics", "protocol", "room",
+                "security", "server", "webhooks")) {
             assertThat(importsOf(pkg, "dev.roomcast.")).as("imports of the root package (Main, Roomcast) in %s", pkg)
                     .noneMatch(line -> line.matches(".*: import dev\\.roomcast\\.[A-Z]\\w*;"));
         }
@@ -90,6 +91,28 @@ class ArchitectureTest {
         try (Stream<Path> dirs = Files.list(Path.of("src/main/java/dev/roomcast/server"))) {
             assertThat(dirs.filter(Files::isDirectory).map(dir -> dir.getFileName().toString()))
                     .containsExactlyInAnyOrderElementsOf(TRANSPORT_IMPORTS.keySet());
+        }
+    }
+
+    @Test
+    void hooksAreReachedOneWayAndKnowNoTransportHubOrMetricsLibrary() throws IOException {
+        assertThat(importsOf("hooks", "io.netty")).isEmpty();
+        assertThat(importsOf("hooks", "io.micrometer")).isEmpty();
+        assertThat(importsOf("hooks", "dev.roomcast.")).as("hooks use config, protocol and the room model only")
+                .allMatch(line -> line.matches(".*import dev\\.roomcast\\.(hooks|config|protocol|room)\\..*"));
+        for (String pkg : List.of("hub", "broker", "room", "protocol", "security", "config")) {
+            assertThat(importsOf(pkg, "dev.roomcast.hooks")).as("imports of hooks in %s", pkg).isEmpty();
+        }
+    }
+
+    @Test
+    void webhooksHearTheHubOneWayAndKnowNoTransportOrMetricsLibrary() throws IOException {
+        assertThat(importsOf("webhooks", "io.netty")).isEmpty();
+        assertThat(importsOf("webhooks", "io.micrometer")).isEmpty();
+        assertThat(importsOf("webhooks", "dev.roomcast.")).as("webhooks use the hub's Lifecycle and config only")
+                .allMatch(line -> line.matches(".*import dev\\.roomcast\\.(webhooks|config|hub)\\..*"));
+        for (String pkg : List.of("hub", "broker", "room", "protocol", "security", "config", "hooks")) {
+            assertThat(importsOf(pkg, "dev.roomcast.webhooks")).as("imports of webhooks in %s", pkg).isEmpty();
         }
     }
 

@@ -66,7 +66,7 @@ import java.util.function.Supplier;
 public final class RoomcastClient implements AutoCloseable {
 
     /** Close codes after which retrying cannot help (docs/protocol.md, "Close codes"). */
-    private static final Set<Integer> FINAL_CLOSE_CODES = Set.of(1002, 1003, 1007, 1008, 1009);
+    private static final Set<Integer> FINAL_CLOSE_CODES = Set.of(1002, 1003, 1007, 1008, 1009, 4001);
     /** Upgrade answers that say the token (or origin) is refused: retrying the same one cannot help. */
     private static final Set<Integer> REFUSED_UPGRADES = Set.of(401, 403);
     private static final int ABNORMAL_CLOSE = 1006;

@@ -105,6 +105,29 @@ class RoomcastClientIT {
     }
 
     @Test
+    void closedByTheApplicationItComesBackAfter4000AndStaysClosedAfter4001() {
+        Recorder dora = new Recorder();
+        try (RoomcastClient client = RoomcastClient.builder(server.ws("/v1/ws")).name("dora")
+                .backoff(Duration.ofMillis(10), Duration.ofMillis(50)).listener(dora).connect()) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> dora.opens() == 1);
+            server.node().hub().disconnectUser("dora", "session revoked", true).toCompletableFuture().join();
+            await().atMost(Duration.ofSeconds(10)).until(() -> dora.opens() == 2);
+            assertThat(dora.connections).anySatisfy(event -> {
+                assertThat(event.state()).isEqualTo(ConnectionState.RECONNECTING);
+                assertThat(event.code()).isEqualTo(4000);
+                assertThat(event.reason()).isEqualTo("session revoked");
+            });
+
+            server.node().hub().disconnectUser("dora", "banned", false).toCompletableFuture().join();
+            await().atMost(Duration.ofSeconds(10)).until(() -> client.state() == ConnectionState.CLOSED);
+            assertThat(dora.connections.get(dora.connections.size() - 1)).satisfies(event -> {
+                assertThat(event.state()).isEqualTo(ConnectionState.CLOSED);
+                assertThat(event.code()).isEqualTo(4001);
+            });
+        }
+    }
+
+    @Test
     void aRefusedTokenStopsTheClientInsteadOfRetrying() {
         try (TestServer withTokens = TestServer.start(b -> b.jwtSecret(dev.roomcast.testing.Tokens.SECRET))) {
             Recorder refused = new Recorder();

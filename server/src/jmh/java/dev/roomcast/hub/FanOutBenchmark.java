@@ -55,7 +55,7 @@ public class FanOutBenchmark {
         @Override public String user() { return "u"; }
         @Override public Loop loop() { return loop; }
         @Override public void pushDirect(DirectMessage message) { }
-        @Override public void close(CloseReason reason) { }
+        @Override public void close(CloseReason reason, String phrase) { }
 
         @Override
         public boolean push(SharedEvent event) {

@@ -1,6 +1,7 @@
 package dev.roomcast.broker;
 
 import dev.roomcast.room.DirectMessage;
+import dev.roomcast.room.UserDisconnect;
 
 /**
  * Receives the direct messages to the users this node added with {@link DirectRouter#addUser}.
@@ -12,4 +13,8 @@ import dev.roomcast.room.DirectMessage;
 public interface DirectListener {
 
     void onDirect(DirectMessage message);
+
+    /** A disconnect order for a user this node added; a listener that never disconnects users may leave it out. */
+    default void onDisconnect(UserDisconnect disconnect) {
+    }
 }

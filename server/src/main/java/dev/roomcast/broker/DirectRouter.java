@@ -1,6 +1,7 @@
 package dev.roomcast.broker;
 
 import dev.roomcast.room.DirectMessage;
+import dev.roomcast.room.UserDisconnect;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -29,4 +30,10 @@ public interface DirectRouter {
      * Completes with whether any node did: {@code false} means the user is connected nowhere.
      */
     CompletionStage<Boolean> direct(DirectMessage message);
+
+    /**
+     * Delivers a disconnect order to every node that added its user, this one included, the way
+     * {@link #direct} routes a message. Completes with whether any node did.
+     */
+    CompletionStage<Boolean> disconnectUser(UserDisconnect disconnect);
 }

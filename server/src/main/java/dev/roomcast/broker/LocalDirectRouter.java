@@ -1,6 +1,7 @@
 package dev.roomcast.broker;
 
 import dev.roomcast.room.DirectMessage;
+import dev.roomcast.room.UserDisconnect;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -39,6 +40,15 @@ public final class LocalDirectRouter implements DirectRouter {
         boolean held = users.contains(message.to());
         if (held) {
             listener.onDirect(message);
+        }
+        return CompletableFuture.completedFuture(held);
+    }
+
+    @Override
+    public CompletionStage<Boolean> disconnectUser(UserDisconnect disconnect) {
+        boolean held = users.contains(disconnect.user());
+        if (held) {
+            listener.onDisconnect(disconnect);
         }
         return CompletableFuture.completedFuture(held);
     }

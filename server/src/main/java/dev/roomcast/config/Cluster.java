@@ -23,8 +23,9 @@ public record Cluster(
                         + " crashed node's users are announced as left after it.")
         Duration presenceLease,
         @Setting(flag = "--presence-grace", defaultValue = "5s", min = "0s", max = "1h",
-                help = "How long a user must have had no session in a room before it is gone: left is announced only"
-                        + " then, so a reload or a reconnect to another node within it announces neither left nor joined.")
+                help = "How long a user must have had no session in a room before it is gone: left (and the webhooks'"
+                        + " user.offline, room.vacated) only then, so a reload or a reconnect to another node within it"
+                        + " announces neither left nor joined.")
         Duration presenceGrace) {
 
     /** The {@code broker} value for the in-process broker of a single node. */

@@ -19,13 +19,22 @@ import java.util.Locale;
  * @param slowConsumer   what happens to the room's messages that a member is too slow to take
  * @param compression    whether room messages are compressed for members that negotiated permessage-deflate, or
  *                       null for {@code --compression}
+ * @param joinHook       URL the backend answers before a join of one of its rooms is accepted, or null for none
+ * @param publishHook    URL the backend answers before a client's message to one of its rooms is broadcast, or null
  */
 public record Namespace(Publish publish, boolean presence, boolean anonymousJoin, Integer historySize,
-                        Duration historyMaxAge, SlowConsumer slowConsumer, Boolean compression) {
+                        Duration historyMaxAge, SlowConsumer slowConsumer, Boolean compression, String joinHook,
+                        String publishHook) {
 
     /** The rules of rooms no namespace entry names: the default namespace (rooms without {@code :}) among them. */
     public static final Namespace DEFAULT = new Namespace(Publish.MEMBERS, true, false, null, null,
             SlowConsumer.DISCONNECT, null);
+
+    /** Rules without hooks. */
+    public Namespace(Publish publish, boolean presence, boolean anonymousJoin, Integer historySize, Duration historyMaxAge,
+                     SlowConsumer slowConsumer, Boolean compression) {
+        this(publish, presence, anonymousJoin, historySize, historyMaxAge, slowConsumer, compression, null, null);
+    }
 
     /** Who may publish to a namespace's rooms. */
     public enum Publish {

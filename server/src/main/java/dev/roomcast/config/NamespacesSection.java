@@ -23,6 +23,8 @@ import java.util.function.Function;
  *     anonymous-join: false   # default false
  *     slow-consumer: conflate # disconnect (default), drop_oldest or conflate
  *     compression: true       # default --compression
+ *     join-hook: https://app.example/roomcast/join        # default none
+ *     publish-hook: https://app.example/roomcast/publish  # default none
  *     history:                # the history group's keys, for this namespace's rooms
  *       history-size: 20
  *       history-max-age: 10m
@@ -38,7 +40,7 @@ final class NamespacesSection {
 
     static final String KEY = "namespaces";
     private static final List<String> KEYS = List.of("publish", "presence", "anonymous-join", "history", "slow-consumer",
-            "compression");
+            "compression", "join-hook", "publish-hook");
     private static final List<String> HISTORY_FLAGS = List.of("--history-size", "--history-max-age");
 
     private NamespacesSection() {
@@ -78,6 +80,8 @@ final class NamespacesSection {
         Duration historyMaxAge = null;
         Namespace.SlowConsumer slowConsumer = Namespace.DEFAULT.slowConsumer();
         Boolean compression = null;
+        String joinHook = null;
+        String publishHook = null;
         for (Map.Entry<String, JsonNode> rule : rules.properties()) {
             String key = where + "." + rule.getKey();
             JsonNode value = rule.getValue();
@@ -88,6 +92,8 @@ final class NamespacesSection {
                 case "compression" -> compression = bool(key, value);
                 case "slow-consumer" -> slowConsumer = choice(key, value, Namespace.SlowConsumer.values(),
                         Namespace.SlowConsumer::key);
+                case "join-hook" -> joinHook = HookSettings.checkedUrl(key, value.isTextual() ? value.textValue() : value.toString());
+                case "publish-hook" -> publishHook = HookSettings.checkedUrl(key, value.isTextual() ? value.textValue() : value.toString());
                 case "history" -> {
                     Map<String, Object> history = history(file, key, value);
                     historySize = (Integer) history.get("--history-size");
@@ -97,7 +103,7 @@ final class NamespacesSection {
             }
         }
         return new Namespace(publish, presence, anonymousJoin, historySize, historyMaxAge, slowConsumer,
-                compression);
+                compression, joinHook, publishHook);
     }
 
     /** One of {@code choices}, as the config file writes it ({@code name}), case and surrounding blanks ignored. */
@@ -159,6 +165,12 @@ final class NamespacesSection {
             yaml.append("    slow-consumer: ").append(namespace.slowConsumer().key()).append('\n');
             if (namespace.compression() != null) {
                 yaml.append("    compression: ").append(namespace.compression()).append('\n');
+            }
+            if (namespace.joinHook() != null) {
+                yaml.append("    join-hook: ").append(namespace.joinHook()).append('\n');
+            }
+            if (namespace.publishHook() != null) {
+                yaml.append("    publish-hook: ").append(namespace.publishHook()).append('\n');
             }
             if (namespace.historySize() != null || namespace.historyMaxAge() != null) {
                 yaml.append("    history:\n");

@@ -20,10 +20,13 @@ import java.util.Map;
  * @param history   what each room remembers
  * @param cluster   whether rooms are shared through Redis
  * @param observability how the node's log lines are written
+ * @param hooks     the application backend's hooks: where, how long, how many at once
+ * @param webhooks  the lifecycle webhooks: where, signed how, debounced, retried and queued how
  * @param namespaces the rules of each namespace named in the config file's {@code namespaces:} section
  */
 public record RoomcastConfig(Network network, Limits limits, Auth auth, History history, Cluster cluster,
-                             Observability observability, Namespaces namespaces) {
+                             Observability observability, HookSettings hooks, WebhookSettings webhooks,
+                             Namespaces namespaces) {
 
     /** Every setting at its default. */
     public static RoomcastConfig defaults() {
@@ -96,6 +99,14 @@ public record RoomcastConfig(Network network, Limits limits, Auth auth, History 
         public Builder presenceGrace(Duration value) { return set("--presence-grace", value); }
         public Builder logFormat(Observability.LogFormat value) { return set("--log-format", value); }
         public Builder adminPassword(String value) { return set("--admin-password", value); }
+        public Builder hookConnect(String value) { return set("--hook-connect", value); }
+        public Builder hookHeaders(List<String> value) { return set("--hook-headers", value); }
+        public Builder hookTimeout(Duration value) { return set("--hook-timeout", value); }
+        public Builder hookMaxConcurrent(int value) { return set("--hook-max-concurrent", value); }
+        public Builder webhookUrl(String value) { return set("--webhook-url", value); }
+        public Builder webhookSecret(String value) { return set("--webhook-secret", value); }
+        public Builder webhookMaxAge(Duration value) { return set("--webhook-max-age", value); }
+        public Builder webhookQueueSize(int value) { return set("--webhook-queue-size", value); }
 
         /** The config; a refused value throws {@link InvalidSetting} naming its flag. */
         public RoomcastConfig build() {

@@ -28,7 +28,14 @@ public enum CloseReason {
     /** A bug in the server. Reconnect: yes, after a backoff. */
     INTERNAL_ERROR(1011, "internal error", true),
     /** The client did not read fast enough and its outbound bound was hit. Reconnect: yes, after a backoff. */
-    SLOW_CONSUMER(1013, "slow consumer", true);
+    SLOW_CONSUMER(1013, "slow consumer", true),
+    /**
+     * The application closed the user's sessions through the HTTP API ({@code POST /v1/users/{user}/disconnect});
+     * the phrase is the one it gave. Reconnect: yes.
+     */
+    DISCONNECTED(4000, "disconnected", true),
+    /** As {@link #DISCONNECTED}, with {@code reconnect:false}. Reconnect: no. */
+    DISCONNECTED_FOR_GOOD(4001, "disconnected", false);
 
     private final int code;
     private final String text;

@@ -2,6 +2,7 @@ package dev.roomcast.hub;
 
 import dev.roomcast.broker.Backend;
 import dev.roomcast.broker.Broker;
+import dev.roomcast.broker.DirectListener;
 import dev.roomcast.broker.DirectRouter;
 import dev.roomcast.broker.PresenceStore;
 import dev.roomcast.room.DirectMessage;
@@ -10,10 +11,13 @@ import dev.roomcast.room.HistorySlice;
 import dev.roomcast.room.Payload;
 import dev.roomcast.room.Position;
 import dev.roomcast.room.RoomEvent;
+import dev.roomcast.room.UserDisconnect;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
@@ -52,6 +56,8 @@ public final class Hub {
     private final Clock clock;
     /** Whether a room keeps presence: if not, its sessions are not counted and no joined/left is sent. */
     private final Predicate<String> keepsPresence;
+    /** Told of rooms and users coming and going on this node; replaced once, before any session, by {@link #hear}. */
+    private volatile Lifecycle lifecycle = Lifecycle.NONE;
 
     /** A hub whose rooms all keep presence and whose delivery latency nobody hears (tests). */
     public Hub(List<? extends Loop> loops, Backend backend, SharedEventFactory sharedEvents, Clock clock) {
@@ -83,7 +89,23 @@ public final class Hub {
         this.sharedEvents = sharedEvents;
         this.clock = clock;
         broker.start(this::localBroadcast);
-        directs.start(this::localBroadcastToUser);
+        directs.start(new DirectListener() {
+            @Override
+            public void onDirect(DirectMessage message) {
+                localBroadcastToUser(message);
+            }
+
+            @Override
+            public void onDisconnect(UserDisconnect disconnect) {
+                CloseReason reason = disconnect.reconnect() ? CloseReason.DISCONNECTED : CloseReason.DISCONNECTED_FOR_GOOD;
+                users.of(disconnect.user()).forEach(session -> session.close(reason, disconnect.reason()));
+            }
+        });
+    }
+
+    /** Tells {@code lifecycle} of rooms and users coming and going from now on; call before any session connects. */
+    public void hear(Lifecycle lifecycle) {
+        this.lifecycle = lifecycle;
     }
 
     /**
@@ -91,7 +113,10 @@ public final class Hub {
      * loop. Completes once it is (at once on a single node; after the broker's subscription with Redis).
      */
     public CompletionStage<Void> connect(Session session) {
-        return users.add(session, directs::addUser);
+        return users.add(session, user -> {
+            lifecycle.userOnline(user);
+            return directs.addUser(user);
+        });
     }
 
     /**
@@ -140,6 +165,7 @@ public final class Hub {
         }
         directory.removeMember(room, shard, !shard.hasMembers(room), change -> {
             if (change == RoomDirectory.Change.LAST_MEMBER) {
+                lifecycle.roomVacated(room);
                 broker.unsubscribe(room).exceptionally(failure -> logFailure("unsubscribe from room", room, failure));
             }
         });
@@ -152,8 +178,10 @@ public final class Hub {
 
     /** Removes the session from every room it is in and from direct messages. On the session's loop. */
     public void disconnect(Session session) {
-        users.remove(session, user -> directs.removeUser(user)
-                .exceptionally(failure -> logFailure("stop direct messages to user", user, failure)));
+        users.remove(session, user -> {
+            lifecycle.userOffline(user);
+            directs.removeUser(user).exceptionally(failure -> logFailure("stop direct messages to user", user, failure));
+        });
         LoopShard shard = shardOf(session);
         for (String room : shard.roomsOf(session)) {
             leave(session, room);
@@ -192,6 +220,36 @@ public final class Hub {
      */
     public CompletionStage<Boolean> broadcastToUser(String from, String to, String text) {
         return directs.direct(new DirectMessage(from, to, text, clock.millis()));
+    }
+
+    /**
+     * Closes every session of the user that accepts direct messages, on every node, with {@code reason} as the
+     * close phrase: code 4000, or 4001 when the clients must not reconnect. Any thread. Completes with whether
+     * the user has such a session anywhere.
+     */
+    public CompletionStage<Boolean> disconnectUser(String user, String reason, boolean reconnect) {
+        return directs.disconnectUser(new UserDisconnect(user, reason, reconnect));
+    }
+
+    /**
+     * The user's sessions on this node that accept direct messages and the rooms they are in, read on each
+     * session's loop. Any thread.
+     */
+    public CompletionStage<UserSummary> user(String user) {
+        List<CompletableFuture<List<String>>> roomsOfSessions = users.of(user).stream().map(session -> {
+            CompletableFuture<List<String>> rooms = new CompletableFuture<>();
+            try {
+                session.loop().execute(() -> rooms.complete(List.copyOf(shardOf(session).roomsOf(session))));
+            } catch (RejectedExecutionException shuttingDown) {
+                rooms.complete(List.of());
+            }
+            return rooms;
+        }).toList();
+        return CompletableFuture.allOf(roomsOfSessions.toArray(CompletableFuture[]::new)).thenApply(done -> {
+            TreeSet<String> rooms = new TreeSet<>();
+            roomsOfSessions.forEach(sessionRooms -> rooms.addAll(sessionRooms.join()));
+            return new UserSummary(roomsOfSessions.size(), List.copyOf(rooms));
+        });
     }
 
     /** Users in the room on every node with their session counts, sorted by user. Any thread. */
@@ -245,6 +303,7 @@ public final class Hub {
         }
         directory.addMember(room, shard, change -> {
             if (change == RoomDirectory.Change.FIRST_MEMBER) {
+                lifecycle.roomOccupied(room);
                 broker.subscribe(room).exceptionally(failure -> logFailure("subscribe to room", room, failure));
             }
         });

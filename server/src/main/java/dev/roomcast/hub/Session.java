@@ -36,5 +36,10 @@ public interface Session {
     void flush();
 
     /** Closes the connection with the given reason. Any thread. */
-    void close(CloseReason reason);
+    default void close(CloseReason reason) {
+        close(reason, reason.text());
+    }
+
+    /** Closes the connection with the reason's code and {@code phrase} (at most 123 UTF-8 bytes) for its text. Any thread. */
+    void close(CloseReason reason, String phrase);
 }

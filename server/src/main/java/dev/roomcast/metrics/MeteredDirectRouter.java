@@ -3,6 +3,7 @@ package dev.roomcast.metrics;
 import dev.roomcast.broker.DirectListener;
 import dev.roomcast.broker.DirectRouter;
 import dev.roomcast.room.DirectMessage;
+import dev.roomcast.room.UserDisconnect;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -43,5 +44,10 @@ public final class MeteredDirectRouter implements DirectRouter {
                 metrics.directMessage(delivered);
             }
         });
+    }
+
+    @Override
+    public CompletionStage<Boolean> disconnectUser(UserDisconnect disconnect) {
+        return metrics.countFailure(router.disconnectUser(disconnect), BrokerOperation.DIRECT);
     }
 }

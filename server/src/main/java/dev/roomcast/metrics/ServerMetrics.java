@@ -3,7 +3,11 @@ package dev.roomcast.metrics;
 import dev.roomcast.broker.redis.RedisObserver;
 import dev.roomcast.config.Namespace;
 import dev.roomcast.config.Namespaces;
+import dev.roomcast.hooks.Hook;
+import dev.roomcast.hooks.HookObserver;
+import dev.roomcast.hooks.HookOutcome;
 import dev.roomcast.hub.CloseReason;
+import dev.roomcast.webhooks.WebhookObserver;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -76,6 +80,10 @@ public final class ServerMetrics implements AutoCloseable {
     private final Map<CloseReason, Counter> closes = new EnumMap<>(CloseReason.class);
     private final Map<Namespace.SlowConsumer, Map<SlowConsumerAction, Counter>> slowConsumerActions =
             new EnumMap<>(Namespace.SlowConsumer.class);
+    /** Hook calls by hook and outcome, all registered at start so a scrape shows every series at 0. */
+    private final Map<Hook, Map<HookOutcome, Counter>> hookCalls = new EnumMap<>(Hook.class);
+    private final Map<Hook, Timer> hookLatency = new EnumMap<>(Hook.class);
+    private final Map<WebhookObserver.Outcome, Counter> webhookEvents = new EnumMap<>(WebhookObserver.Outcome.class);
 
     /** What a slow-consumer policy did to a connection that fell behind (docs/operations.md, "Slow consumers"). */
     public enum SlowConsumerAction {
@@ -145,6 +153,21 @@ public final class ServerMetrics implements AutoCloseable {
                         .description("What slow-consumer policies did to connections that fell behind").register(registry));
             }
             slowConsumerActions.put(policy, actions);
+        }
+        for (Hook hook : Hook.values()) {
+            Map<HookOutcome, Counter> byOutcome = new EnumMap<>(HookOutcome.class);
+            for (HookOutcome outcome : HookOutcome.values()) {
+                byOutcome.put(outcome, Counter.builder("roomcast.hook.calls").tag("hook", hook.tag()).tag("outcome", outcome.tag())
+                        .description("Calls of the application backend's hooks, by hook and how they ended").register(registry));
+            }
+            hookCalls.put(hook, byOutcome);
+            hookLatency.put(hook, Timer.builder("roomcast.hook.latency").tag("hook", hook.tag())
+                    .description("Hook calls made, from sending to the backend's answer or the failure")
+                    .serviceLevelObjectives(COARSE_BUCKETS).register(registry));
+        }
+        for (WebhookObserver.Outcome outcome : WebhookObserver.Outcome.values()) {
+            webhookEvents.put(outcome, Counter.builder("roomcast.webhook.events").tag("outcome", outcome.tag())
+                    .description("Lifecycle webhook events delivered and dropped, and failed attempts retried").register(registry));
         }
         new JvmMemoryMetrics().bindTo(registry);
         gcMetrics.bindTo(registry);
@@ -233,6 +256,20 @@ public final class ServerMetrics implements AutoCloseable {
     }
 
     /** What the Redis broker reports, recorded here. */
+    /** Counts each hook call by outcome and records the latency of those that were made. */
+    public HookObserver hookObserver() {
+        return (hook, outcome, nanos) -> {
+            hookCalls.get(hook).get(outcome).increment();
+            if (outcome != HookOutcome.OVERLOADED) {
+                hookLatency.get(hook).record(nanos, TimeUnit.NANOSECONDS);
+            }
+        };
+    }
+
+    public WebhookObserver webhookObserver() {
+        return outcome -> webhookEvents.get(outcome).increment();
+    }
+
     public RedisObserver redisObserver() {
         return new RedisObserver() {
             @Override

@@ -15,7 +15,11 @@ public enum UpgradeRejection {
     /** 503: the node holds the most connections it may. */
     CAPACITY,
     /** 503: the node is draining. */
-    DRAINING;
+    DRAINING,
+    /** 4xx: the application backend's connect hook refused it. */
+    HOOK_REFUSED,
+    /** 503: the connect hook did not answer in time or usably (fail closed). */
+    HOOK_UNAVAILABLE;
 
     /** The tag value: lower case. */
     public String tag() {

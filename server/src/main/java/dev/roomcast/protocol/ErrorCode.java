@@ -42,7 +42,12 @@ public enum ErrorCode {
      * A {@code publish} the broker did not confirm in time: it may or may not have been published. A retry
      * with the same {@code idempotency_key} is delivered at most once; one without may duplicate it.
      */
-    UNKNOWN_OUTCOME("unknown_outcome");
+    UNKNOWN_OUTCOME("unknown_outcome"),
+    /**
+     * The application backend's join or publish hook did not answer in time or usably, so the request was
+     * refused rather than let through (hooks fail closed). Retrying later may work.
+     */
+    UNAVAILABLE("unavailable");
 
     private final String wire;
 

@@ -58,9 +58,14 @@ public final class ServerFrames {
     }
 
     public static byte[] error(String ref, ErrorCode code, String message) {
+        return error(ref, code.wire(), message);
+    }
+
+    /** {@code error} with a code of the application backend's, which its join or publish hook chose. */
+    public static byte[] error(String ref, String code, String message) {
         return frame("error", json -> {
             writeRef(json, ref);
-            json.writeStringField("code", code.wire());
+            json.writeStringField("code", code);
             json.writeStringField("message", message);
         });
     }

@@ -20,6 +20,21 @@ public final class UserNames {
     private UserNames() {
     }
 
+    /**
+     * Checks a percent-encoded path segment as the name of a user to address: the shared rules of names,
+     * none of the reserved ones refused, since generated guest names are users like any other.
+     */
+    public static RoomNames.Checked fromPathSegment(String encoded) {
+        String decoded;
+        try {
+            decoded = RoomNames.percentDecode(encoded);
+        } catch (IllegalArgumentException e) {
+            return new RoomNames.Checked(null, "user name is not valid percent-encoded UTF-8");
+        }
+        String refusal = RoomNames.refusal(decoded, "user name");
+        return refusal == null ? new RoomNames.Checked(decoded, null) : new RoomNames.Checked(null, refusal);
+    }
+
     /** Null when a client may call itself {@code name}, else the one-line reason it may not. */
     public static String refusal(String name) {
         String refusal = RoomNames.refusal(name, "name");

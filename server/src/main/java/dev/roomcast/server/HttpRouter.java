@@ -1,10 +1,16 @@
 package dev.roomcast.server;
 
+import dev.roomcast.config.Namespace;
+import dev.roomcast.hooks.ConnectCall;
+import dev.roomcast.hooks.ConnectVerdict;
+import dev.roomcast.metrics.UpgradeRejection;
 import dev.roomcast.protocol.RoomNames;
 import dev.roomcast.protocol.SeedText;
 import dev.roomcast.security.Principal;
+import dev.roomcast.security.RoomPermissions;
 import dev.roomcast.server.api.AdminAccess;
 import dev.roomcast.server.api.AdminApi;
+import dev.roomcast.server.api.OpenApiDocument;
 import dev.roomcast.server.api.RoomsApi;
 import dev.roomcast.server.gate.UpgradeGate;
 import dev.roomcast.server.websocket.AggregatedLog;
@@ -27,6 +33,9 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -55,6 +64,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final AdminApi adminApi;
     private final WebSocketUpgrade webSockets;
     private final ApiAccessLog accessLog;
+    private final OpenApiDocument openApi = new OpenApiDocument();
 
     HttpRouter(ServerContext context, StaticPage page) {
         this.context = context;
@@ -98,6 +108,10 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
                 HttpResponses.send(ctx, request, HttpResponseStatus.OK, PROMETHEUS_TEXT,
                         context.metrics().scrape().getBytes(StandardCharsets.UTF_8));
             }
+        } else if (path.equals(OpenApiDocument.PATH)) {
+            if (requireGet(ctx, request)) {
+                HttpResponses.send(ctx, request, HttpResponseStatus.OK, "application/json", openApi.body());
+            }
         } else if (path.equals("/echo")) {
             upgrade(ctx, request, null, principal -> new TextEndpoint(null, principal, context));
         } else if (path.equals("/ws")) {
@@ -113,6 +127,13 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             RoomNames.Checked room = RoomNames.fromPathSegment(path.substring("/ws/".length()));
             if (!room.ok()) {
                 HttpResponses.text(ctx, request, HttpResponseStatus.BAD_REQUEST, "invalid room name: " + room.refusal());
+                return;
+            }
+            Namespace rules = context.config().namespaces().of(room.name());
+            if (rules.joinHook() != null || rules.publishHook() != null) {
+                // The text endpoints do not ask hooks: a hooked room must not be reachable through them.
+                HttpResponses.text(ctx, request, HttpResponseStatus.FORBIDDEN, "room " + room.name()
+                        + " is checked by the application's hooks: join it on /v1/ws");
                 return;
             }
             // Interned: every member of a room then shares one copy of its name, not one per connection.
@@ -243,6 +264,57 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             return;
         }
         Principal principal = ((UpgradeGate.Admitted) decision).principal();
+        if (context.hooks().checksConnects()) {
+            askConnectHook(ctx, request, room, endpoint);
+            return;
+        }
         webSockets.upgrade(ctx, request, principal, endpoint.apply(principal));
+    }
+
+    /**
+     * Upgrades for the principal the connect hook answers with, or answers its refusal, or 503 when it gives
+     * no usable answer (fail closed). Reads nothing more from the client meanwhile; the request is kept until
+     * the answer is acted on, on the channel's loop.
+     */
+    private void askConnectHook(ChannelHandlerContext ctx, FullHttpRequest request, String room,
+                                Function<Principal, WebSocketEndpoint> endpoint) {
+        Map<String, String> headers = new HashMap<>();
+        request.headers().forEach(header -> headers.putIfAbsent(header.getKey().toLowerCase(Locale.ROOT), header.getValue()));
+        QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+        String rawQuery = uri.rawQuery();
+        ConnectCall call = new ConnectCall(context.gate().clientAddress(ctx.channel(), request), uri.rawPath(), rawQuery, headers);
+        request.retain();
+        ctx.channel().config().setAutoRead(false);
+        context.hooks().connect(call).whenComplete((verdict, failure) -> ctx.executor().execute(() -> {
+            try {
+                ctx.channel().config().setAutoRead(true);
+                if (verdict instanceof ConnectVerdict.Allowed allowed) {
+                    Principal principal = new Principal(allowed.user(), allowed.name(), RoomPermissions.matching(allowed.rooms()),
+                            RoomPermissions.matching(allowed.publish()), null);
+                    if (room == null || principal.rooms().allows(room)) {
+                        webSockets.upgrade(ctx, request, principal, endpoint.apply(principal));
+                    } else {
+                        refuseUpgrade(ctx, HttpResponseStatus.FORBIDDEN, "you may not join room " + room,
+                                UpgradeRejection.HOOK_REFUSED);
+                    }
+                } else if (verdict instanceof ConnectVerdict.Refused refused) {
+                    refuseUpgrade(ctx, HttpResponseStatus.valueOf(refused.status()), refused.reason(),
+                            UpgradeRejection.HOOK_REFUSED);
+                } else {
+                    String reason = failure != null ? "the connect hook failed" : ((ConnectVerdict.Unavailable) verdict).reason();
+                    refuseUpgrade(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, reason + "; try again later",
+                            UpgradeRejection.HOOK_UNAVAILABLE);
+                }
+            } finally {
+                request.release();
+            }
+        }));
+    }
+
+    /** A refusal after the gate admitted the upgrade (and took its connection slot): answered, then closed. */
+    private void refuseUpgrade(ChannelHandlerContext ctx, HttpResponseStatus status, String reason, UpgradeRejection rejection) {
+        context.metrics().upgradeRejected(rejection);
+        context.notices().count("upgrades refused (" + rejection.tag() + ")");
+        HttpResponses.send(ctx, false, HttpResponses.textResponse(status, reason));
     }
 }

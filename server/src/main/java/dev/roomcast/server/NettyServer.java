@@ -1,6 +1,7 @@
 package dev.roomcast.server;
 
 import dev.roomcast.config.RoomcastConfig;
+import dev.roomcast.hooks.HttpHooks;
 import dev.roomcast.hub.Hub;
 import dev.roomcast.hub.Loop;
 import dev.roomcast.metrics.ServerMetrics;
@@ -93,7 +94,8 @@ public final class NettyServer {
         SslContext tls = config.network().tlsEnabled() ? TlsContexts.server(config.network().tlsCert(), config.network().tlsKey()) : null;
         ServerContext context = new ServerContext(config, hub, loops, connections, new WebSocketCloser(metrics, notices),
                 identities, metrics, notices, gate,
-                SlowConsumers.of(config.namespaces(), config.limits().outboundBufferBytes(), metrics));
+                SlowConsumers.of(config.namespaces(), config.limits().outboundBufferBytes(), metrics),
+                new HttpHooks(config.hooks(), config.namespaces(), config.limits().maxPayloadBytes(), metrics.hookObserver()));
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(channelType)

@@ -112,7 +112,7 @@ class ConfigLoaderTest {
                 .isInstanceOf(InvalidSetting.class).hasMessage(file + ": network.prot: unknown key");
         Path group = file("netwrk:\n  port: 9000\n");
         assertThatThrownBy(() -> ConfigLoader.load(config(group), Map.of()))
-                .hasMessage(group + ": unknown key 'netwrk' (the groups are network, limits, auth, history, cluster, observability)");
+                .hasMessage(group + ": unknown key 'netwrk' (the groups are network, limits, auth, history, cluster, observability, hooks, webhooks)");
     }
 
     @Test

@@ -57,6 +57,19 @@ class NamespacesConfigTest {
     }
 
     @Test
+    void hookUrlsAreReadPrintedAndRefusedWhenNotHttp() throws IOException {
+        RoomcastConfig config = load("namespaces:\n  vip:\n    join-hook: http://127.0.0.1:9/join\n"
+                + "    publish-hook: https://app.example/publish\n");
+        Namespace vip = config.namespaces().of("vip:lounge");
+        assertThat(vip.joinHook()).isEqualTo("http://127.0.0.1:9/join");
+        assertThat(vip.publishHook()).isEqualTo("https://app.example/publish");
+        assertThat(ConfigFile.render(config)).contains("    join-hook: http://127.0.0.1:9/join\n",
+                "    publish-hook: https://app.example/publish\n");
+        assertThat(refusal("namespaces:\n  n:\n    join-hook: ftp://app/join\n"))
+                .contains("namespaces.n.join-hook: must be an http:// or https:// URL, got ftp://app/join");
+    }
+
+    @Test
     void aWrongKeyOrValueIsRefusedWithTheFileAndKey() {
         assertThat(refusal("namespaces:\n  n:\n    publish: backend\n"))
                 .contains("roomcast.yml: namespaces.n.publish: must be members, api or none, got \"backend\"");
@@ -64,7 +77,7 @@ class NamespacesConfigTest {
                 .contains("namespaces.n.presence: must be true or false");
         assertThat(refusal("namespaces:\n  n:\n    colour: blue\n"))
                 .contains("namespaces.n.colour: unknown key (a namespace has publish, presence, anonymous-join, history,"
-                        + " slow-consumer, compression)");
+                        + " slow-consumer, compression, join-hook, publish-hook)");
         assertThat(refusal("namespaces:\n  n:\n    compression: gzip\n")).contains("namespaces.n.compression: must be true or false");
         assertThat(refusal("namespaces:\n  n:\n    slow-consumer: wait\n"))
                 .contains("namespaces.n.slow-consumer: must be disconnect, drop_oldest or conflate, got \"wait\"");

@@ -46,7 +46,7 @@ class FakeSession implements Session {
     }
 
     @Override
-    public void close(CloseReason reason) {
+    public void close(CloseReason reason, String phrase) {
         closes.add(reason);
     }
 }

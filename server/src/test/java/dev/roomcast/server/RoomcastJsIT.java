@@ -38,7 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code drop_oldest} room left while it was stopped (SIGSTOP); it reconnects after a
  * dropped connection and recovers exactly what it missed; a new client with the {@code storage}
  * of one that went away (a reloaded page) rejoins its rooms and recovers what it missed; and after a
- * server restart it reconnects and reports {@code recovered:false}.
+ * server restart it reconnects and reports {@code recovered:false}; closed by the server API it comes back
+ * after 4000 and stays away after 4001 ({@code reconnect:false}).
  */
 @Timeout(120)
 class RoomcastJsIT {
@@ -179,6 +180,36 @@ class RoomcastJsIT {
                 .header("Authorization", "Bearer " + KEY).header("Content-Type", "text/plain")
                 .POST(HttpRequest.BodyPublishers.ofString(text)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+    }
+
+    private static void disconnect(TestServer server, String user, boolean reconnect) throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(server.http("/v1/users/" + user + "/disconnect"))
+                .header("Authorization", "Bearer " + KEY).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"reason\":\"bye\",\"reconnect\":" + reconnect + "}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    }
+
+    @Test
+    void disconnectedByTheServerApiItComesBackAfter4000AndStaysAwayAfter4001() throws Exception {
+        String room = "js-" + ROOMS.incrementAndGet();
+        try (TestServer server = TestServer.start(b -> b.apiKey(KEY));
+             NodeClient client = new NodeClient(fetchRoomcastJs(server), server.ws("/v1/ws?name=kicked"), room)) {
+            client.expect("open");
+            client.expect("joined");
+            disconnect(server, "kicked", true);
+            JsonNode closed = client.expect("close");
+            assertThat(closed.get("code").asInt()).isEqualTo(4000);
+            assertThat(closed.get("reason").asText()).isEqualTo("bye");
+            assertThat(closed.get("reconnecting").asBoolean()).isTrue();
+            client.expect("open");
+            client.expect("recovered");
+
+            disconnect(server, "kicked", false);
+            JsonNode final4001 = client.expect("close");
+            assertThat(final4001.get("code").asInt()).isEqualTo(4001);
+            assertThat(final4001.get("reconnecting").asBoolean()).isFalse();
+        }
     }
 
     private static List<Long> offsets(List<JsonNode> messages) {

@@ -6,6 +6,7 @@ import dev.roomcast.broker.Backend;
 import dev.roomcast.broker.LocalBroker;
 import dev.roomcast.config.Namespaces;
 import dev.roomcast.config.RoomcastConfig;
+import dev.roomcast.hooks.HttpHooks;
 import dev.roomcast.hub.Hub;
 import dev.roomcast.metrics.ServerMetrics;
 import dev.roomcast.protocol.SeedText;
@@ -73,7 +74,8 @@ class TextOpenOrderTest {
         notices = new AggregatedLog(LoggerFactory.getLogger(AggregatedLog.class), Level.INFO, AggregatedLog.INTERVAL);
         ServerContext context = new ServerContext(config, hub, loops, connections, new WebSocketCloser(metrics, notices),
                 identities, metrics, notices, new UpgradeGate(config, connections::draining, identities, metrics),
-                SlowConsumers.of(config.namespaces(), config.limits().outboundBufferBytes(), metrics));
+                SlowConsumers.of(config.namespaces(), config.limits().outboundBufferBytes(), metrics),
+                new HttpHooks(config.hooks(), config.namespaces(), config.limits().maxPayloadBytes(), metrics.hookObserver()));
         leaver.pipeline().addLast(new ConnectionInitializer(context, new StaticPage(), null));
         stayer.pipeline().addLast(new ConnectionInitializer(context, new StaticPage(), null));
         stayer.pipeline().addFirst("wire", new ChannelOutboundHandlerAdapter() {

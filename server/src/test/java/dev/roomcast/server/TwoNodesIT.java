@@ -32,7 +32,8 @@ import org.junit.jupiter.api.Timeout;
  * Two nodes in one JVM, on two ports, sharing rooms through Redis (a key prefix unique to this run):
  * messages cross nodes for seed text and JSON members, a client that moves to the other node recovers
  * exactly what it missed, a flush of the room's keys is reported as {@code recovered:false}, and a
- * direct message reaches its user on whichever node they are, and presence counts both nodes.
+ * direct message reaches its user on whichever node they are, and so does a disconnect, and presence counts
+ * both nodes.
  */
 @Tag("redis")
 @Timeout(60)
@@ -218,6 +219,20 @@ class TwoNodesIT {
             assertThat(after.get("epoch")).isEqualTo(recovered.get("epoch"));
             assertThat(after.get("offset").asLong()).isEqualTo(1);
         }
+    }
+
+    @Test
+    void aDisconnectOnOneNodeClosesTheUsersSessionsOnBothAndNoOneElses() {
+        String ann = "kick-ann-" + ProcessHandle.current().pid() + "-" + ROOMS.incrementAndGet();
+        try (JsonWs annOnA = JsonWs.connect(nodeA, ann);
+             JsonWs annOnB = JsonWs.connect(nodeB, ann);
+             JsonWs bob = JsonWs.connect(nodeB, ann + "-bob")) {
+            assertThat(nodeA.node().hub().disconnectUser(ann, "banned", false).toCompletableFuture().join()).isTrue();
+            assertThat(annOnA.raw().awaitClose()).isEqualTo(new WsClient.Closed(4001, "banned"));
+            assertThat(annOnB.raw().awaitClose()).isEqualTo(new WsClient.Closed(4001, "banned"));
+            assertThat(bob.raw().isClosed()).isFalse();
+        }
+        assertThat(nodeA.node().hub().disconnectUser(ann + "-nobody", "x", true).toCompletableFuture().join()).isFalse();
     }
 
     @Test

@@ -40,6 +40,11 @@ public final class JsonWs implements AutoCloseable {
         return new JsonWs(WsClient.connect(server.ws("/v1/ws?name=" + URLEncoder.encode(name, StandardCharsets.UTF_8))));
     }
 
+    /** Speaks the JSON protocol over a connection opened already (to {@code /v1/ws}); reads its welcome. */
+    public static JsonWs over(WsClient ws) {
+        return new JsonWs(ws);
+    }
+
     /** Connects with {@code ?token=}, to a server with authentication on. */
     public static JsonWs connectWithToken(TestServer server, String token) {
         return new JsonWs(WsClient.connect(server.ws("/v1/ws?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8))));

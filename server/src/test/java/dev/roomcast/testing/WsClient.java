@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -30,8 +31,13 @@ public final class WsClient implements AutoCloseable {
     private final WebSocket socket;
 
     private WsClient(URI uri, HttpClient http) {
-        this.socket = http.newWebSocketBuilder()
-                .connectTimeout(WAIT)
+        this(uri, http, Map.of());
+    }
+
+    private WsClient(URI uri, HttpClient http, Map<String, String> headers) {
+        WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(WAIT);
+        headers.forEach(builder::header);
+        this.socket = builder
                 .buildAsync(uri, new Listener())
                 .orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS)
                 .join();
@@ -40,6 +46,11 @@ public final class WsClient implements AutoCloseable {
     /** Opens a connection and returns once the upgrade succeeded. */
     public static WsClient connect(URI uri) {
         return new WsClient(uri, HTTP);
+    }
+
+    /** Opens a connection whose upgrade request carries {@code headers} (a Cookie, say); throws if it is refused. */
+    public static WsClient connect(URI uri, Map<String, String> headers) {
+        return new WsClient(uri, HTTP, headers);
     }
 
     /** Opens a connection through {@code http}, e.g. one that trusts a test certificate for {@code wss://}. */

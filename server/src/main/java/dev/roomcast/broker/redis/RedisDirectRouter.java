@@ -3,6 +3,7 @@ package dev.roomcast.broker.redis;
 import dev.roomcast.broker.DirectListener;
 import dev.roomcast.broker.DirectRouter;
 import dev.roomcast.room.DirectMessage;
+import dev.roomcast.room.UserDisconnect;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
@@ -59,17 +60,28 @@ public final class RedisDirectRouter implements DirectRouter {
                 .thenApply(receivers -> receivers > 0);
     }
 
-    /** On the Lettuce I/O thread: decode and hand over at once. */
+    /** One PUBLISH on the user's channel, like {@link #direct}. */
+    @Override
+    public CompletionStage<Boolean> disconnectUser(UserDisconnect disconnect) {
+        return link.redis.publish(link.keys.userChannel(disconnect.user()), RoomEventCodec.encodeDisconnect(disconnect))
+                .thenApply(receivers -> receivers > 0);
+    }
+
+    /** On the Lettuce I/O thread: a direct message or a disconnect order, decoded and handed over at once. */
     private void deliver(String channel, String message) {
-        DirectMessage direct;
+        Object decoded;
         try {
-            direct = RoomEventCodec.decodeDirect(message);
+            decoded = RoomEventCodec.decodeForUser(message);
         } catch (IllegalArgumentException e) {
-            log.warn("dropped a direct message on {} that this node cannot read: {}", channel, e.getMessage());
+            log.warn("dropped a message on {} that this node cannot read: {}", channel, e.getMessage());
             return;
         }
         try {
-            listener.onDirect(direct);
+            if (decoded instanceof UserDisconnect disconnect) {
+                listener.onDisconnect(disconnect);
+            } else {
+                listener.onDirect((DirectMessage) decoded);
+            }
         } catch (RuntimeException e) {
             log.error("the direct-message listener failed", e);
         }

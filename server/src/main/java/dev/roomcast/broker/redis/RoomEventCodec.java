@@ -9,6 +9,7 @@ import dev.roomcast.room.Draft;
 import dev.roomcast.room.Payload;
 import dev.roomcast.room.Position;
 import dev.roomcast.room.RoomEvent;
+import dev.roomcast.room.UserDisconnect;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -17,11 +18,13 @@ import java.io.UncheckedIOException;
  * How room events travel between nodes: one compact JSON object per event, on the room's channel
  * and in its history stream. Field {@code k} is the kind: {@code m} message (with {@code e} epoch,
  * {@code o} offset, {@code f} from, {@code v} event name, {@code x} text or {@code d} the data's compact JSON
- * as a string, {@code t} timestamp ms, {@code s} the session it skips), {@code l} a session
+ * as a string, {@code c} its conflation key, {@code t} timestamp ms, {@code s} the session it skips), {@code l} a session
  * left ({@code u} user), {@code p} a presence change ({@code u} user, {@code j} joined); {@code r}
  * is always the room. A message is encoded without its position: publish.lua writes {@code e} and
  * {@code o} in front once the room has given it one; an ephemeral message ({@code store:false}) never gets one. Direct messages, on a user's channel, have
- * kind {@code d} with {@code f} from, {@code u} the recipient, {@code x} text and {@code t} timestamp.
+ * kind {@code d} with {@code f} from, {@code u} the recipient, {@code x} text and {@code t} timestamp; a
+ * disconnect order, on the same channel, kind {@code x} with {@code u} the user, {@code x} the reason and
+ * {@code n} whether the clients may reconnect.
  *
  * <p>Threading: thread-safe (stateless; Jackson's factory is).
  */
@@ -96,6 +99,15 @@ final class RoomEventCodec {
         });
     }
 
+    static String encodeDisconnect(UserDisconnect disconnect) {
+        return write(json -> {
+            json.writeStringField("k", "x");
+            json.writeStringField("u", disconnect.user());
+            json.writeStringField("x", disconnect.reason());
+            json.writeBooleanField("n", disconnect.reconnect());
+        });
+    }
+
     /** Decodes a room event; throws {@link IllegalArgumentException} for anything this version cannot read. */
     static RoomEvent decode(String encoded) {
         Decoded d = parse(encoded);
@@ -111,13 +123,17 @@ final class RoomEventCodec {
         };
     }
 
-    /** Decodes a direct message; throws {@link IllegalArgumentException} for anything else. */
-    static DirectMessage decodeDirect(String encoded) {
+    /**
+     * Decodes what travels on a user's channel: a {@link DirectMessage} or a {@link UserDisconnect}; throws
+     * {@link IllegalArgumentException} for anything else.
+     */
+    static Object decodeForUser(String encoded) {
         Decoded d = parse(encoded);
-        if (!"d".equals(d.kind)) {
-            throw new IllegalArgumentException("not a direct message: kind " + d.kind);
-        }
-        return new DirectMessage(require(d.from), require(d.user), require(d.text), d.timestamp);
+        return switch (String.valueOf(d.kind)) {
+            case "d" -> new DirectMessage(require(d.from), require(d.user), require(d.text), d.timestamp);
+            case "x" -> new UserDisconnect(require(d.user), require(d.text), d.reconnect);
+            default -> throw new IllegalArgumentException("not for a user's channel: kind " + d.kind);
+        };
     }
 
     /** The fields of one encoded object; those it lacks stay at their defaults. */
@@ -135,6 +151,7 @@ final class RoomEventCodec {
         long timestamp;
         String user;
         boolean joined;
+        boolean reconnect;
     }
 
     private static Decoded parse(String encoded) {
@@ -160,6 +177,7 @@ final class RoomEventCodec {
                     case "t" -> d.timestamp = json.getLongValue();
                     case "u" -> d.user = json.getText();
                     case "j" -> d.joined = json.getBooleanValue();
+                    case "n" -> d.reconnect = json.getBooleanValue();
                     default -> json.skipChildren();
                 }
             }

@@ -16,6 +16,8 @@ enum ApiError {
     UNAUTHORIZED(HttpResponseStatus.UNAUTHORIZED, "unauthorized"),
     FORBIDDEN(HttpResponseStatus.FORBIDDEN, "forbidden"),
     NOT_FOUND(HttpResponseStatus.NOT_FOUND, "not_found"),
+    NO_SUCH_USER(HttpResponseStatus.NOT_FOUND, "no_such_user"),
+    INVALID_USER(HttpResponseStatus.BAD_REQUEST, "invalid_user"),
     METHOD_NOT_ALLOWED(HttpResponseStatus.METHOD_NOT_ALLOWED, "method_not_allowed"),
     TEXT_TOO_LONG(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "text_too_long"),
     DATA_TOO_LONG(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "data_too_long"),

@@ -27,6 +27,9 @@ import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -46,43 +49,42 @@ public final class RoomsApi {
     static final int DEFAULT_LIMIT = 100;
     static final int MAX_LIMIT = Page.MAX_LIMIT;
     private static final String ROOM = "{room}";
+    private static final String USER = "{user}";
+    /** The most messages one {@code POST /v1/publish} may carry. */
+    static final int MAX_BATCH = 100;
     /** The header that makes a publish idempotent, as {@code idempotency_key} does in the JSON protocol. */
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
-    /** Answers one request to a route; {@code room} is the decoded, checked room name, or null. */
+    /** Answers one request to a route; {@code name} is the decoded, checked room or user name of the path, or null. */
     @FunctionalInterface
     private interface Handler {
-        CompletionStage<FullHttpResponse> handle(FullHttpRequest request, String room);
+        CompletionStage<FullHttpResponse> handle(FullHttpRequest request, String name);
     }
 
     /**
-     * One route: a method and a path template in which {@code {room}} stands for one
+     * One route: a method and a path template in which {@code {room}} or {@code {user}} stands for one
      * percent-encoded room name. {@code publishes} routes need the API key even when reads do not.
      */
     private record Route(HttpMethod method, String template, boolean publishes, Handler handler) {
-        /** The path's segment at {@code {room}}'s place, "" for templates without one, or null when the path does not match. */
+        /** The path's segment at the name's place, "" for templates without one, or null when the path does not match. */
         String match(String[] path) {
             String[] parts = template.split("/");
             if (parts.length != path.length) {
                 return null;
             }
-            String room = "";
+            String name = "";
             for (int i = 0; i < parts.length; i++) {
-                if (parts[i].equals(ROOM)) {
-                    room = path[i];
+                if (parts[i].equals(ROOM) || parts[i].equals(USER)) {
+                    name = path[i];
                 } else if (!parts[i].equals(path[i])) {
                     return null;
                 }
             }
-            return room;
+            return name;
         }
     }
 
-    private final List<Route> routes = List.of(
-            new Route(HttpMethod.GET, "/v1/rooms", false, this::rooms),
-            new Route(HttpMethod.POST, "/v1/rooms/{room}/messages", true, this::publish),
-            new Route(HttpMethod.GET, "/v1/rooms/{room}/presence", false, this::presence),
-            new Route(HttpMethod.GET, "/v1/rooms/{room}/history", false, this::history));
+    private final List<Route> routes;
 
     private final Hub hub;
     private final AdminAccess admins;
@@ -100,6 +102,21 @@ public final class RoomsApi {
         this.readsNeedKey = config.auth().enabled();
         this.publishes = new PublishRequest(config.limits().maxPayloadBytes());
         this.namespaces = config.namespaces();
+        UsersApi users = new UsersApi(hub, publishes);
+        this.routes = List.of(
+                new Route(HttpMethod.GET, "/v1/rooms", false, this::rooms),
+                new Route(HttpMethod.POST, "/v1/rooms/{room}/messages", true, this::publish),
+                new Route(HttpMethod.GET, "/v1/rooms/{room}/presence", false, this::presence),
+                new Route(HttpMethod.GET, "/v1/rooms/{room}/history", false, this::history),
+                new Route(HttpMethod.POST, "/v1/publish", true, this::publishBatch),
+                new Route(HttpMethod.GET, "/v1/users/{user}", false, users::summary),
+                new Route(HttpMethod.POST, "/v1/users/{user}/messages", true, users::message),
+                new Route(HttpMethod.POST, "/v1/users/{user}/disconnect", true, users::disconnect));
+    }
+
+    /** Every route as (method, template), in the table's order: what the OpenAPI document must describe. */
+    public List<Map.Entry<String, String>> routeTable() {
+        return routes.stream().map(r -> Map.entry(r.method().name(), r.template())).toList();
     }
 
     /**
@@ -127,7 +144,8 @@ public final class RoomsApi {
 
     /** Whether a path belongs to this API, so the router hands its requests here. */
     public static boolean serves(String path) {
-        return path.equals("/v1/rooms") || path.startsWith("/v1/rooms/");
+        return path.equals("/v1/rooms") || path.startsWith("/v1/rooms/") || path.equals("/v1/publish")
+                || path.startsWith("/v1/users/");
     }
 
     /**
@@ -161,19 +179,39 @@ public final class RoomsApi {
         if (unauthorized != null) {
             return done(unauthorized);
         }
-        String room = null;
+        String name = null;
         String segment = route.match(segments);
         if (route.template().contains(ROOM)) {
             RoomNames.Checked checked = RoomNames.fromPathSegment(segment, true);
             if (!checked.ok()) {
                 return done(ApiResponses.error(ApiError.INVALID_ROOM, "invalid room name: " + checked.refusal()));
             }
-            room = checked.name();
+            name = checked.name();
+        } else if (route.template().contains(USER)) {
+            RoomNames.Checked checked = UserNames.fromPathSegment(segment);
+            if (!checked.ok()) {
+                return done(ApiResponses.error(ApiError.INVALID_USER, "invalid user name: " + checked.refusal()));
+            }
+            name = checked.name();
         }
-        return route.handler().handle(request, room).exceptionally(failure -> OutcomeUnknownException.isCauseOf(failure)
-                ? ApiResponses.error(ApiError.UNKNOWN_OUTCOME, "the broker did not confirm the publish in time: it may "
-                        + "or may not have been published; retry with the same Idempotency-Key so it is delivered at most once")
-                : ApiResponses.error(ApiError.INTERNAL, "the server could not carry this out; try again"));
+        return route.handler().handle(request, name).exceptionally(RoomsApi::failed);
+    }
+
+    /** The answer to a request the broker failed. */
+    private static FullHttpResponse failed(Throwable failure) {
+        ApiError error = errorOf(failure);
+        return ApiResponses.error(error, messageOf(error));
+    }
+
+    private static ApiError errorOf(Throwable failure) {
+        return OutcomeUnknownException.isCauseOf(failure) ? ApiError.UNKNOWN_OUTCOME : ApiError.INTERNAL;
+    }
+
+    private static String messageOf(ApiError brokerFailure) {
+        return brokerFailure == ApiError.UNKNOWN_OUTCOME
+                ? "the broker did not confirm the publish in time: it may or may not have been published; retry with "
+                        + "the same Idempotency-Key so it is delivered at most once"
+                : "the server could not carry this out; try again";
     }
 
     /** Null when the request may proceed, else the 401 or 403 refusal. */
@@ -247,12 +285,97 @@ public final class RoomsApi {
         } catch (PublishRequest.Refusal refusal) {
             return done(ApiResponses.error(ApiError.of(refusal.code()), refusal.getMessage()));
         }
-        return hub.broadcast(room, publication).thenApply(position -> ApiResponses.json(HttpResponseStatus.ACCEPTED, json -> {
+        return hub.broadcast(room, publication).thenApply(position -> ApiResponses.json(HttpResponseStatus.ACCEPTED,
+                published(room, position)));
+    }
+
+    /**
+     * {@code POST /v1/publish}, body {@code {"messages": [{"room": …, "text": …}, …]}} (each entry with the
+     * fields of a single publish's JSON body, {@code idempotency_key} included): every entry is checked
+     * before any is published, so a refused request publishes nothing. Entries of one room are published
+     * one after the other, in the body's order; rooms run concurrently. 202 with one result per entry, in
+     * order: its room and position, or its own {@code error} and {@code message} when the broker failed it.
+     */
+    private CompletionStage<FullHttpResponse> publishBatch(FullHttpRequest request, String unused) {
+        JsonNode body = UsersApi.jsonObject(request);
+        if (body == null) {
+            return done(ApiResponses.error(ApiError.BAD_JSON, "the body must be a JSON object {\"messages\": [...]}"));
+        }
+        JsonNode messages = body.get("messages");
+        if (messages == null || !messages.isArray() || messages.isEmpty() || messages.size() > MAX_BATCH) {
+            return done(ApiResponses.error(messages == null ? ApiError.MISSING_FIELD : ApiError.INVALID_FIELD,
+                    "messages must be an array of 1 to " + MAX_BATCH + " objects"));
+        }
+        List<String> rooms = new ArrayList<>(messages.size());
+        List<Publication> publications = new ArrayList<>(messages.size());
+        for (int i = 0; i < messages.size(); i++) {
+            JsonNode entry = messages.get(i);
+            String where = "messages[" + i + "]: ";
+            JsonNode room = entry.get("room");
+            if (room == null || !room.isTextual()) {
+                return done(ApiResponses.error(room == null ? ApiError.MISSING_FIELD : ApiError.INVALID_FIELD,
+                        where + "room must be a string"));
+            }
+            RoomNames.Checked checked = RoomNames.check(room.textValue(), true);
+            if (!checked.ok()) {
+                return done(ApiResponses.error(ApiError.INVALID_ROOM, where + "invalid room name: " + checked.refusal()));
+            }
+            if (!namespaces.of(checked.name()).apiPublishes()) {
+                return done(ApiResponses.error(ApiError.FORBIDDEN, where + "nobody may publish in room " + checked.name()
+                        + ": its namespace is publish: none"));
+            }
+            try {
+                PublishRequest.Fields fields = publishes.read(entry);
+                rooms.add(checked.name());
+                publications.add(new Publication(UserNames.API_USER, fields.payload(), fields.store(), null,
+                        fields.idempotencyKey()));
+            } catch (PublishRequest.Refusal refusal) {
+                return done(ApiResponses.error(ApiError.of(refusal.code()), where + refusal.getMessage()));
+            }
+        }
+        Map<String, CompletableFuture<?>> lastOfRoom = new HashMap<>();
+        List<CompletableFuture<ApiResponses.Fields>> results = new ArrayList<>(rooms.size());
+        for (int i = 0; i < rooms.size(); i++) {
+            String room = rooms.get(i);
+            Publication publication = publications.get(i);
+            CompletableFuture<?> previous = lastOfRoom.getOrDefault(room, CompletableFuture.completedFuture(null));
+            // The next entry of the room waits for this one whether it succeeds or fails.
+            CompletableFuture<ApiResponses.Fields> result = previous.handle((done, failure) -> room)
+                    .thenCompose(ready -> hub.broadcast(room, publication))
+                    .handle((position, failure) -> failure == null ? published(room, position) : refused(room, failure));
+            lastOfRoom.put(room, result);
+            results.add(result);
+        }
+        return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).thenApply(all ->
+                ApiResponses.json(HttpResponseStatus.ACCEPTED, json -> {
+                    json.writeArrayFieldStart("results");
+                    for (CompletableFuture<ApiResponses.Fields> result : results) {
+                        json.writeStartObject();
+                        result.join().write(json);
+                        json.writeEndObject();
+                    }
+                    json.writeEndArray();
+                }));
+    }
+
+    /** The fields of one accepted publish: its room and position (none for {@code store:false}). */
+    private static ApiResponses.Fields published(String room, Position position) {
+        return json -> {
             json.writeStringField("room", room);
             if (position != null) {
                 ServerFrames.writePosition(json, position);
             }
-        }));
+        };
+    }
+
+    /** The fields of one publish of a batch that the broker failed. */
+    private static ApiResponses.Fields refused(String room, Throwable failure) {
+        ApiError error = errorOf(failure);
+        return json -> {
+            json.writeStringField("room", room);
+            json.writeStringField("error", error.code());
+            json.writeStringField("message", messageOf(error));
+        };
     }
 
     /**

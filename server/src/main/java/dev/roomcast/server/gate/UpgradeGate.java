@@ -170,7 +170,8 @@ public final class UpgradeGate {
         return null;
     }
 
-    private String clientAddress(Channel channel, FullHttpRequest request) {
+    /** The client's address as the connection limits count it: {@code --client-ip-header}'s first entry, else the peer's. */
+    public String clientAddress(Channel channel, FullHttpRequest request) {
         if (config.network().clientIpHeader() != null) {
             String forwarded = request.headers().get(config.network().clientIpHeader());
             if (forwarded != null && !forwarded.isBlank()) {

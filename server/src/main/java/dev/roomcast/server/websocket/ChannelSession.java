@@ -215,13 +215,13 @@ final class ChannelSession implements Session {
     }
 
     @Override
-    public void close(CloseReason reason) {
+    public void close(CloseReason reason, String phrase) {
         if (!loop.inLoop()) {
-            loop.execute(() -> close(reason));
+            loop.execute(() -> close(reason, phrase));
             return;
         }
         if (beginClose()) {
-            closer.close(channel, reason);
+            closer.close(channel, reason, phrase);
         }
     }
 

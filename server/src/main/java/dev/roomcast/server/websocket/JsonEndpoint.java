@@ -1,5 +1,6 @@
 package dev.roomcast.server.websocket;
 
+import dev.roomcast.hooks.Verdict;
 import dev.roomcast.hub.Hub;
 import dev.roomcast.hub.JoinOutcome;
 import dev.roomcast.hub.Publication;
@@ -47,7 +48,8 @@ public final class JsonEndpoint extends WebSocketEndpoint {
         record Answered(List<byte[]> frames) implements Outcome {
         }
 
-        record Refused(ErrorCode code, String message) implements Outcome {
+        /** {@code code}: an {@link ErrorCode}'s wire string, or the one a backend's hook chose. */
+        record Refused(String code, String message) implements Outcome {
         }
     }
 
@@ -169,10 +171,16 @@ public final class JsonEndpoint extends WebSocketEndpoint {
             return done(refused(ErrorCode.FORBIDDEN, refusal));
         }
         PublishRequest.Fields fields = publish.fields();
-        Publication publication = new Publication(session.user(), fields.payload(), fields.store(),
-                fields.echo() ? null : session.id(), fields.idempotencyKey());
-        return context.hub().broadcast(room, publication)
-                .thenApply(position -> answered(ServerFrames.ok(publish.ref(), room, position)));
+        return context.hooks().publish(session.user(), room, fields.payload()).thenCompose(verdict -> {
+            if (!(verdict instanceof Verdict.Allowed allowed)) {
+                return done(refusedBy(verdict));
+            }
+            Publication publication = new Publication(session.user(),
+                    allowed.replacement() == null ? fields.payload() : allowed.replacement(), fields.store(),
+                    fields.echo() ? null : session.id(), fields.idempotencyKey());
+            return context.hub().broadcast(room, publication)
+                    .thenApply(position -> answered(ServerFrames.ok(publish.ref(), room, position)));
+        });
     }
 
     /**
@@ -196,12 +204,28 @@ public final class JsonEndpoint extends WebSocketEndpoint {
     }
 
     /**
-     * Joins through the hub, which calls back on this loop before it delivers the replay, so the
-     * answer ({@code ok}, then {@code recovered} for a {@code since} join) precedes the replayed messages.
+     * Asks the room's join hook, if its namespace has one, then joins (on this loop again).
      */
     private void join(ClientRequest.Join join) {
         if (!principal.rooms().allows(join.room())) {
             answer(join.ref(), forbidden(join.room()));
+            return;
+        }
+        CompletableFuture<Verdict> verdict = context.hooks().join(session.user(), join.room()).toCompletableFuture();
+        if (verdict.isDone()) {
+            joinAllowed(join, verdict.join());
+        } else {
+            verdict.thenAccept(answer -> onLoop(() -> joinAllowed(join, answer)));
+        }
+    }
+
+    /**
+     * Joins through the hub, which calls back on this loop before it delivers the replay, so the
+     * answer ({@code ok}, then {@code recovered} for a {@code since} join) precedes the replayed messages.
+     */
+    private void joinAllowed(ClientRequest.Join join, Verdict verdict) {
+        if (!(verdict instanceof Verdict.Allowed)) {
+            answer(join.ref(), refusedBy(verdict));
             return;
         }
         int maxRooms = context.config().limits().maxRoomsPerConnection();
@@ -274,7 +298,15 @@ public final class JsonEndpoint extends WebSocketEndpoint {
     }
 
     private static Outcome refused(ErrorCode code, String message) {
-        return new Outcome.Refused(code, message);
+        return new Outcome.Refused(code.wire(), message);
+    }
+
+    /** The outcome of a hook that did not allow the request: the backend's refusal, or {@code unavailable}. */
+    private static Outcome refusedBy(Verdict verdict) {
+        if (verdict instanceof Verdict.Refused refused) {
+            return new Outcome.Refused(refused.code(), refused.message());
+        }
+        return refused(ErrorCode.UNAVAILABLE, ((Verdict.Unavailable) verdict).reason() + "; try again later");
     }
 
     private static Outcome notJoined(String room) {

@@ -1,6 +1,7 @@
 package dev.roomcast.server.websocket;
 
 import dev.roomcast.config.RoomcastConfig;
+import dev.roomcast.hooks.Hooks;
 import dev.roomcast.hub.Hub;
 import dev.roomcast.metrics.ServerMetrics;
 import dev.roomcast.protocol.WireFormat;
@@ -11,11 +12,12 @@ import io.netty.channel.Channel;
 
 /**
  * What every connection's handlers share: the hub, the node's connections and the one way they
- * close, configuration, metrics, the periodic log summary, the upgrade gate and the slow-consumer rules. Immutable; shared by all event loops.
+ * close, configuration, metrics, the periodic log summary, the upgrade gate, the slow-consumer rules and the
+ * application backend's hooks. Immutable; shared by all event loops.
  */
 public record ServerContext(RoomcastConfig config, Hub hub, NettyLoops loops, Connections connections,
                      WebSocketCloser closer, Identities identities, ServerMetrics metrics,
-                     AggregatedLog notices, UpgradeGate gate, SlowConsumers slowConsumers) {
+                     AggregatedLog notices, UpgradeGate gate, SlowConsumers slowConsumers, Hooks hooks) {
 
     /**
      * A session for an upgraded channel, owned by the channel's event loop; {@code deflate}: the client

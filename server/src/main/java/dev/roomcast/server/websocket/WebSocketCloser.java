@@ -74,15 +74,20 @@ public final class WebSocketCloser {
 
     /** Closes with {@code reason}; nothing happens if the WebSocket is closing already. Any thread. */
     void close(Channel channel, CloseReason reason) {
+        close(channel, reason, reason.text());
+    }
+
+    /** Closes with {@code reason}'s code and {@code phrase} for its text; see {@link #close(Channel, CloseReason)}. */
+    void close(Channel channel, CloseReason reason, String phrase) {
         if (!channel.eventLoop().inEventLoop()) {
             try {
-                channel.eventLoop().execute(() -> close(channel, reason));
+                channel.eventLoop().execute(() -> close(channel, reason, phrase));
             } catch (RejectedExecutionException stopped) {
                 // The loop has stopped: its sockets are closed already.
             }
             return;
         }
-        closeOnLoop(channel, reason, new CloseWebSocketFrame(reason.code(), reason.text()), false);
+        closeOnLoop(channel, reason, new CloseWebSocketFrame(reason.code(), phrase), false);
     }
 
     /**

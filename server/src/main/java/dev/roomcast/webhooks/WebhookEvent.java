@@ -1,0 +1,26 @@
+package dev.roomcast.webhooks;
+
+import java.util.Locale;
+
+/**
+ * One lifecycle event as it is sent: {@code id} unique and the same on every retry, {@code type}, when it
+ * happened, and the room or user it is about. Immutable.
+ */
+record WebhookEvent(String id, Type type, long timeMillis, String subject) {
+
+    /** The event types and the field that names their subject. */
+    enum Type {
+        ROOM_OCCUPIED("room"), ROOM_VACATED("room"), USER_ONLINE("user"), USER_OFFLINE("user");
+
+        final String subjectField;
+
+        Type(String subjectField) {
+            this.subjectField = subjectField;
+        }
+
+        /** {@code room.occupied}, …: the {@code type} field. */
+        String wire() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '.');
+        }
+    }
+}

@@ -1,0 +1,220 @@
+package dev.roomcast.webhooks;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.roomcast.config.WebhookSettings;
+import dev.roomcast.hub.Lifecycle;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The lifecycle webhooks of one node: turns the hub's room and user changes into {@code room.occupied},
+ * {@code room.vacated}, {@code user.online} and {@code user.offline} events, holds a departure back for
+ * {@code --presence-grace} (a return within it cancels it and its arrival is not sent again), and POSTs the
+ * events to {@code --webhook-url} one at a time, in the order they happened, each signed with HMAC-SHA256,
+ * retried with exponential backoff and jitter until a 2xx or {@code --webhook-max-age}. The queue is
+ * bounded ({@code --webhook-queue-size}); what does not fit is dropped, counted and logged once per interval.
+ * Sending one at a time keeps every room's and user's events in order, retries included.
+ *
+ * <p>Threading: the hub's callbacks hand each change to the one {@code roomcast-webhooks} thread, which owns
+ * all state here (pending departures, the queue, the event being sent); HTTP answers hop back to it.
+ */
+public final class Webhooks implements Lifecycle, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Webhooks.class);
+    private static final Duration FIRST_RETRY = Duration.ofMillis(250);
+    private static final Duration LONGEST_RETRY = Duration.ofSeconds(30);
+    private static final Duration SEND_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration DROP_LOG_INTERVAL = Duration.ofSeconds(10);
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread webhooks = new Thread(task, "roomcast-webhooks");
+        webhooks.setDaemon(true);
+        return webhooks;
+    });
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(SEND_TIMEOUT).build();
+    private final URI url;
+    private final Mac signer;
+    private final Duration grace;
+    private final Duration maxAge;
+    private final int queueSize;
+    private final WebhookObserver observer;
+
+    /** Departures held back for the grace, by "room:NAME" or "user:NAME". */
+    private final Map<String, ScheduledFuture<?>> departures = new HashMap<>();
+    private final ArrayDeque<WebhookEvent> queue = new ArrayDeque<>();
+    /** The event being sent or waiting to be retried, or null. */
+    private WebhookEvent sending;
+    private int attempts;
+    private long droppedUnlogged;
+    private long lastDropLogNanos = System.nanoTime() - DROP_LOG_INTERVAL.toNanos();
+
+    public Webhooks(WebhookSettings settings, Duration grace, WebhookObserver observer) {
+        this.url = URI.create(settings.url());
+        this.grace = grace;
+        this.maxAge = settings.maxAge();
+        this.queueSize = settings.queueSize();
+        this.observer = observer;
+        try {
+            this.signer = Mac.getInstance("HmacSHA256");
+            signer.init(new SecretKeySpec(settings.secret().getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HMAC-SHA256 is not available in this JVM", e);
+        }
+    }
+
+    @Override
+    public void roomOccupied(String room) {
+        thread.execute(() -> arrived(WebhookEvent.Type.ROOM_OCCUPIED, room));
+    }
+
+    @Override
+    public void roomVacated(String room) {
+        long at = System.currentTimeMillis();
+        thread.execute(() -> departed(WebhookEvent.Type.ROOM_VACATED, room, at));
+    }
+
+    @Override
+    public void userOnline(String user) {
+        thread.execute(() -> arrived(WebhookEvent.Type.USER_ONLINE, user));
+    }
+
+    @Override
+    public void userOffline(String user) {
+        long at = System.currentTimeMillis();
+        thread.execute(() -> departed(WebhookEvent.Type.USER_OFFLINE, user, at));
+    }
+
+    /** On the webhook thread. A return within the grace cancels the departure, and the arrival is not news. */
+    private void arrived(WebhookEvent.Type type, String subject) {
+        ScheduledFuture<?> departure = departures.remove(type.subjectField + ":" + subject);
+        if (departure != null) {
+            departure.cancel(false);
+            return;
+        }
+        enqueue(new WebhookEvent(UUID.randomUUID().toString(), type, System.currentTimeMillis(), subject));
+    }
+
+    /** On the webhook thread: the departure is sent after the grace unless an arrival cancels it first. */
+    private void departed(WebhookEvent.Type type, String subject, long atMillis) {
+        String key = type.subjectField + ":" + subject;
+        departures.put(key, thread.schedule(() -> {
+            departures.remove(key);
+            enqueue(new WebhookEvent(UUID.randomUUID().toString(), type, atMillis, subject));
+        }, grace.toNanos(), TimeUnit.NANOSECONDS));
+    }
+
+    private void enqueue(WebhookEvent event) {
+        if (queue.size() >= queueSize) {
+            observer.event(WebhookObserver.Outcome.DROPPED_QUEUE_FULL);
+            droppedUnlogged++;
+            if (System.nanoTime() - lastDropLogNanos >= DROP_LOG_INTERVAL.toNanos()) {
+                log.warn("webhook queue full ({} events; is {} answering?): dropped {} events since the last such line",
+                        queueSize, url, droppedUnlogged);
+                droppedUnlogged = 0;
+                lastDropLogNanos = System.nanoTime();
+            }
+            return;
+        }
+        queue.add(event);
+        if (sending == null) {
+            sendNext();
+        }
+    }
+
+    private void sendNext() {
+        sending = queue.poll();
+        attempts = 0;
+        if (sending != null) {
+            attempt();
+        }
+    }
+
+    /** On the webhook thread: one POST of {@link #sending}; its answer comes back to this thread. */
+    private void attempt() {
+        WebhookEvent event = sending;
+        byte[] body = body(event);
+        HttpRequest request = HttpRequest.newBuilder(url).timeout(SEND_TIMEOUT)
+                .header("Content-Type", "application/json")
+                .header("X-Roomcast-Signature", "sha256=" + HexFormat.of().formatHex(signer.doFinal(body)))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, failure) -> {
+            boolean delivered = failure == null && response.statusCode() / 100 == 2;
+            String why = failure != null ? failure.toString() : "HTTP " + response.statusCode();
+            try {
+                thread.execute(() -> attempted(event, delivered, why));
+            } catch (RejectedExecutionException closed) {
+                // The node is stopping: what was not sent is not handed off (docs/operations.md).
+            }
+        });
+    }
+
+    private void attempted(WebhookEvent event, boolean delivered, String why) {
+        if (delivered) {
+            observer.event(WebhookObserver.Outcome.DELIVERED);
+            sendNext();
+            return;
+        }
+        if (System.currentTimeMillis() - event.timeMillis() >= maxAge.toMillis()) {
+            observer.event(WebhookObserver.Outcome.DROPPED_EXPIRED);
+            log.warn("dropped webhook {} {} after {} attempts over --webhook-max-age {}: last {}", event.type().wire(),
+                    event.id(), attempts + 1, maxAge, why);
+            sendNext();
+            return;
+        }
+        observer.event(WebhookObserver.Outcome.RETRIED);
+        long ceiling = Math.min(LONGEST_RETRY.toNanos(), FIRST_RETRY.toNanos() << Math.min(attempts, 20));
+        attempts++;
+        // Half fixed, half random: spreads the retries of many nodes without ever retrying at once.
+        long delay = ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1);
+        log.debug("webhook {} {} failed ({}); retrying in {} ms", event.type().wire(), event.id(), why, delay / 1_000_000);
+        thread.schedule(this::attempt, delay, TimeUnit.NANOSECONDS);
+    }
+
+    private static byte[] body(WebhookEvent event) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+        try (JsonGenerator json = JSON.createGenerator(out)) {
+            json.writeStartObject();
+            json.writeStringField("id", event.id());
+            json.writeStringField("type", event.type().wire());
+            json.writeStringField("time", Instant.ofEpochMilli(event.timeMillis()).toString());
+            json.writeStringField(event.type().subjectField, event.subject());
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /** Stops; events not yet sent are not sent (a drained node's users reconnect elsewhere within the grace). */
+    @Override
+    public void close() {
+        thread.shutdownNow();
+    }
+}
