@@ -1,6 +1,7 @@
 package dev.roomcast.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,6 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -88,11 +90,11 @@ class AdminApiIT {
             assertThat(stats.get("top_rooms").get(0).get("room").asText()).isEqualTo("stats-room");
             assertThat(stats.get("top_rooms").get(0).get("members").asInt()).isEqualTo(1);
 
-            String metrics = server.node().metrics().scrape();
-            assertThat(metrics)
+            // A request is measured once its answer is written, so the client can read the answer first.
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(server.node().metrics().scrape())
                     .contains("roomcast_http_requests_seconds_count{method=\"POST\",route=\"/v1/rooms/{room}/messages\",status=\"202\"} 1")
                     .contains("roomcast_http_requests_seconds_count{method=\"GET\",route=\"/v1/stats\",status=\"200\"} 1")
-                    .doesNotContain("stats-room");
+                    .doesNotContain("stats-room"));
         }
     }
 }
