@@ -59,8 +59,8 @@ class RedisBrokerIT extends BrokerContract {
     }
 
     private static Broker broker(int historySize, Duration maxAge, Duration roomTtl) {
-        return RedisBackend.connect(new RedisBackend.Settings(RedisTestSupport.URI, redis.prefix(), historySize, maxAge, roomTtl,
-                RoomcastConfig.defaults().cluster().presenceLease()), new RedisObserver() { }).broker();
+        return TestBackends.connect(redis, historySize, maxAge, roomTtl, RoomcastConfig.defaults().cluster().presenceLease())
+                .broker();
     }
 
     @Test

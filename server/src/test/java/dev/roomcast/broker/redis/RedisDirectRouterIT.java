@@ -38,8 +38,7 @@ class RedisDirectRouterIT extends DirectRouterContract {
 
     @Override
     protected Backend newBackend() {
-        return RedisBackend.connect(new RedisBackend.Settings(RedisTestSupport.URI, redis.prefix(), 100, HOUR, HOUR,
-                RoomcastConfig.defaults().cluster().presenceLease()), new RedisObserver() { });
+        return TestBackends.connect(redis, 100, HOUR, HOUR, RoomcastConfig.defaults().cluster().presenceLease());
     }
 
     @Test

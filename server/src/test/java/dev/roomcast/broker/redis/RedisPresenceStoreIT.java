@@ -44,8 +44,7 @@ class RedisPresenceStoreIT extends PresenceStoreContract {
     }
 
     private static Backend backend(Duration presenceLease) {
-        return RedisBackend.connect(new RedisBackend.Settings(RedisTestSupport.URI, redis.prefix(), 100, HOUR, HOUR,
-                presenceLease), new RedisObserver() { });
+        return TestBackends.connect(redis, 100, HOUR, HOUR, presenceLease);
     }
 
     @Test
