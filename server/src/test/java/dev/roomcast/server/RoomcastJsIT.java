@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.roomcast.config.Namespace;
 import dev.roomcast.config.Namespaces;
+import dev.roomcast.room.PresenceMode;
 import dev.roomcast.testing.JsonWs;
 import dev.roomcast.testing.Requirements;
 import dev.roomcast.testing.TestServer;
@@ -356,7 +357,7 @@ class RoomcastJsIT {
         // 24 MB: more than the loopback socket buffers and the 1 MiB bound hold, so the server drops some.
         int messages = 6000;
         String filler = "x".repeat(4096);
-        Namespace feed = new Namespace(Namespace.Publish.MEMBERS, false, false, messages, null, Namespace.SlowConsumer.DROP_OLDEST, null);
+        Namespace feed = new Namespace(Namespace.Publish.MEMBERS, PresenceMode.OFF, false, messages, null, Namespace.SlowConsumer.DROP_OLDEST, null);
         try (TestServer server = TestServer.start(b -> b.apiKey(KEY).namespaces(new Namespaces(Map.of("feed", feed))));
              NodeClient client = new NodeClient(fetchRoomcastJs(server), server.ws("/v1/ws?name=node"), room)) {
             client.expect("open");
