@@ -2,6 +2,7 @@ package dev.roomcast.webhooks;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.roomcast.broker.Occupancy;
 import dev.roomcast.config.WebhookSettings;
 import dev.roomcast.hub.Lifecycle;
 import java.io.ByteArrayOutputStream;
@@ -18,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Executors;
@@ -34,14 +36,17 @@ import org.slf4j.LoggerFactory;
 /**
  * The lifecycle webhooks of one node: turns the hub's room and user changes into {@code room.occupied},
  * {@code room.vacated}, {@code user.online} and {@code user.offline} events, holds a departure back for
- * {@code --presence-grace} (a return within it cancels it and its arrival is not sent again), and POSTs the
- * events to {@code --webhook-url} one at a time, in the order they happened, each signed with HMAC-SHA256,
- * retried with exponential backoff and jitter until a 2xx or {@code --webhook-max-age}. The queue is
- * bounded ({@code --webhook-queue-size}); what does not fit is dropped, counted and logged once per interval.
- * Sending one at a time keeps every room's and user's events in order, retries included.
+ * {@code --presence-grace} (a return within it cancels it and its arrival is not sent again), asks the
+ * {@link Occupancy} shared by the nodes whether an arrival or a departure is news cluster-wide (a user online on
+ * another node is not), sends what crashed nodes left behind when the occupancy hands it to this node, and POSTs
+ * the events to {@code --webhook-url} one at a time, in the order they happened, each signed with HMAC-SHA256,
+ * retried with exponential backoff and jitter until a 2xx or {@code --webhook-max-age}. The queue is bounded
+ * ({@code --webhook-queue-size}) and in memory; what does not fit is dropped, counted and logged once per interval.
+ * Sending one at a time keeps every room's and user's events of this node in order, retries included.
  *
  * <p>Threading: the hub's callbacks hand each change to the one {@code roomcast-webhooks} thread, which owns
- * all state here (pending departures, the queue, the event being sent); HTTP answers hop back to it.
+ * all state here (pending departures, the queue, the event being sent); the occupancy's answers and HTTP answers
+ * hop back to it.
  */
 public final class Webhooks implements Lifecycle, AutoCloseable {
 
@@ -65,6 +70,7 @@ public final class Webhooks implements Lifecycle, AutoCloseable {
     private final Duration maxAge;
     private final int queueSize;
     private final WebhookObserver observer;
+    private final Occupancy occupancy;
 
     /** Departures held back for the grace, by "room:NAME" or "user:NAME". */
     private final Map<String, ScheduledFuture<?>> departures = new HashMap<>();
@@ -75,8 +81,13 @@ public final class Webhooks implements Lifecycle, AutoCloseable {
     private long droppedUnlogged;
     private long lastDropLogNanos = System.nanoTime() - DROP_LOG_INTERVAL.toNanos();
 
-    public Webhooks(WebhookSettings settings, Duration grace, WebhookObserver observer) {
+    /**
+     * @param occupancy which rooms and users other nodes hold (a single node's answers yes); tells this node what
+     *                  crashed nodes left from now on
+     */
+    public Webhooks(WebhookSettings settings, Duration grace, Occupancy occupancy, WebhookObserver observer) {
         this.url = URI.create(settings.url());
+        this.occupancy = occupancy;
         this.grace = grace;
         this.maxAge = settings.maxAge();
         this.queueSize = settings.queueSize();
@@ -87,11 +98,13 @@ public final class Webhooks implements Lifecycle, AutoCloseable {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HMAC-SHA256 is not available in this JVM", e);
         }
+        occupancy.onOrphans(this::orphaned);
     }
 
     @Override
     public void roomOccupied(String room) {
-        thread.execute(() -> arrived(WebhookEvent.Type.ROOM_OCCUPIED, room));
+        long at = System.currentTimeMillis();
+        thread.execute(() -> arrived(WebhookEvent.Type.ROOM_OCCUPIED, room, at));
     }
 
     @Override
@@ -102,7 +115,8 @@ public final class Webhooks implements Lifecycle, AutoCloseable {
 
     @Override
     public void userOnline(String user) {
-        thread.execute(() -> arrived(WebhookEvent.Type.USER_ONLINE, user));
+        long at = System.currentTimeMillis();
+        thread.execute(() -> arrived(WebhookEvent.Type.USER_ONLINE, user, at));
     }
 
     @Override
@@ -111,23 +125,52 @@ public final class Webhooks implements Lifecycle, AutoCloseable {
         thread.execute(() -> departed(WebhookEvent.Type.USER_OFFLINE, user, at));
     }
 
-    /** On the webhook thread. A return within the grace cancels the departure, and the arrival is not news. */
-    private void arrived(WebhookEvent.Type type, String subject) {
-        ScheduledFuture<?> departure = departures.remove(type.subjectField + ":" + subject);
+    /**
+     * On the webhook thread. A return within the grace cancels the departure, and the arrival is not news; else
+     * it is news if no other node holds the subject.
+     */
+    private void arrived(WebhookEvent.Type type, String subject, long atMillis) {
+        String key = type.subjectField + ":" + subject;
+        ScheduledFuture<?> departure = departures.remove(key);
         if (departure != null) {
             departure.cancel(false);
             return;
         }
-        enqueue(new WebhookEvent(UUID.randomUUID().toString(), type, System.currentTimeMillis(), subject));
+        occupancy.hold(key).thenAcceptAsync(news -> {
+            if (news) {
+                enqueue(new WebhookEvent(UUID.randomUUID().toString(), type, atMillis, subject));
+            }
+        }, thread);
     }
 
-    /** On the webhook thread: the departure is sent after the grace unless an arrival cancels it first. */
+    /**
+     * On the webhook thread: after the grace, unless an arrival cancels it first, this node lets the subject go,
+     * and the departure is news if no other node holds it then.
+     */
     private void departed(WebhookEvent.Type type, String subject, long atMillis) {
         String key = type.subjectField + ":" + subject;
         departures.put(key, thread.schedule(() -> {
             departures.remove(key);
-            enqueue(new WebhookEvent(UUID.randomUUID().toString(), type, atMillis, subject));
+            occupancy.release(key).thenAcceptAsync(news -> {
+                if (news) {
+                    enqueue(new WebhookEvent(UUID.randomUUID().toString(), type, atMillis, subject));
+                }
+            }, thread);
         }, grace.toNanos(), TimeUnit.NANOSECONDS));
+    }
+
+    /** On a store's thread: what only crashed nodes held has departed; this node sends it, as of now. */
+    private void orphaned(List<String> keys) {
+        long at = System.currentTimeMillis();
+        try {
+            thread.execute(() -> keys.forEach(key -> {
+                int colon = key.indexOf(':');
+                WebhookEvent.Type type = key.startsWith("room:") ? WebhookEvent.Type.ROOM_VACATED : WebhookEvent.Type.USER_OFFLINE;
+                enqueue(new WebhookEvent(UUID.randomUUID().toString(), type, at, key.substring(colon + 1)));
+            }));
+        } catch (RejectedExecutionException closed) {
+            // Stopping: the orphans are lost with this node's queue (docs/operations.md).
+        }
     }
 
     private void enqueue(WebhookEvent event) {
@@ -212,7 +255,10 @@ public final class Webhooks implements Lifecycle, AutoCloseable {
         return out.toByteArray();
     }
 
-    /** Stops; events not yet sent are not sent (a drained node's users reconnect elsewhere within the grace). */
+    /**
+     * Stops; events queued and not yet sent are lost. Departures still in their grace were not let go of in the
+     * occupancy, so with Redis a live node sends them once this node's lease runs out, unless they came back.
+     */
     @Override
     public void close() {
         thread.shutdownNow();

@@ -17,6 +17,10 @@ package dev.roomcast.broker.redis;
  *   <li>{@code <prefix>{<room>}:presence:<node>}: hash user → sessions of that node in the room</li>
  *   <li>{@code <prefix>nodes}: hash node id → its open connections and when that entry expires</li>
  *   <li>{@code <prefix>node:{<node>}:rooms}: hash room → members of the node's rooms, rewritten by its heartbeat</li>
+ *   <li>{@code <prefix>{occupancy}:nodes}: sorted set of the nodes that hold webhook subjects, each scored with the
+ *       time (ms) its lease ends unless it renews it</li>
+ *   <li>{@code <prefix>{occupancy}:node:<node>}: hash subject ({@code room:<room>}, {@code user:<user>}) → 1 of what
+ *       that node holds, and the field {@code .} once the node wrote it whole</li>
  *   <li>{@code <prefix>db<n>:user:{<user>}}: pub/sub channel of the direct messages to a user, subscribed by
  *       every node that holds one of the user's sessions</li>
  * </ul>
@@ -68,6 +72,16 @@ final class RedisKeys {
     /** Hash: room → members on the node, rewritten by the node's heartbeat, for the rooms of every node. */
     String nodeRooms(String node) {
         return prefix + "node:{" + node + "}:rooms";
+    }
+
+    /** The two keys occupancy.lua touches for a node, in the order it expects them; one hash tag, so one slot. */
+    String[] occupancyKeys(String node) {
+        return new String[] {prefix + "{occupancy}:nodes", occupancyOfNode() + node};
+    }
+
+    /** A node's occupancy hash is this followed by the node's id. */
+    String occupancyOfNode() {
+        return prefix + "{occupancy}:node:";
     }
 
     String userChannel(String user) {
