@@ -85,7 +85,7 @@ public final class Roomcast implements ServeCommand.RunningNode, AutoCloseable {
         Hub hub = new Hub(server.loops(), backend, server.encoder(), clock, metrics::deliveryBatchFlushed,
                 room -> namespaces.of(room).presence());
         Webhooks webhooks = config.webhooks().enabled() ? new Webhooks(config.webhooks(), config.cluster().presenceGrace(),
-                backend.occupancy(), metrics.webhookObserver()) : null;
+                backend.occupancy(), room -> namespaces.of(room).webhookMessages(), metrics.webhookObserver()) : null;
         if (webhooks != null) {
             hub.hear(webhooks);
         }

@@ -210,8 +210,14 @@ public final class Hub {
      * stored and so has none.
      */
     public CompletionStage<Position> broadcast(String room, Publication publication) {
-        return broker.publish(room, new Draft(publication.from(), publication.payload(), clock.millis(),
-                publication.store(), publication.exceptSession(), publication.idempotencyKey()));
+        Draft draft = new Draft(publication.from(), publication.payload(), clock.millis(), publication.store(),
+                publication.exceptSession(), publication.idempotencyKey());
+        CompletionStage<Position> published = broker.publish(room, draft);
+        Lifecycle heard = lifecycle;
+        if (heard != Lifecycle.NONE) {
+            published.thenAccept(position -> heard.messagePublished(room, draft, position));
+        }
+        return published;
     }
 
     /**

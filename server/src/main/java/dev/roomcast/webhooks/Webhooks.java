@@ -5,6 +5,9 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.roomcast.broker.Occupancy;
 import dev.roomcast.config.WebhookSettings;
 import dev.roomcast.hub.Lifecycle;
+import dev.roomcast.room.Draft;
+import dev.roomcast.room.Payload;
+import dev.roomcast.room.Position;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,6 +31,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
@@ -35,7 +39,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The lifecycle webhooks of one node: turns the hub's room and user changes into {@code room.occupied},
- * {@code room.vacated}, {@code user.online} and {@code user.offline} events, holds a departure back for
+ * {@code room.vacated}, {@code user.online} and {@code user.offline} events (and, for the rooms whose namespace asks,
+ * each message published from this node into {@code message.published}), holds a departure back for
  * {@code --presence-grace} (a return within it cancels it and its arrival is not sent again), asks the
  * {@link Occupancy} shared by the nodes whether an arrival or a departure is news cluster-wide (a user online on
  * another node is not), sends what crashed nodes left behind when the occupancy hands it to this node, and POSTs
@@ -71,6 +76,7 @@ public final class Webhooks implements Lifecycle, AutoCloseable {
     private final int queueSize;
     private final WebhookObserver observer;
     private final Occupancy occupancy;
+    private final Predicate<String> sendsMessages;
 
     /** Departures held back for the grace, by "room:NAME" or "user:NAME". */
     private final Map<String, ScheduledFuture<?>> departures = new HashMap<>();
@@ -84,9 +90,13 @@ public final class Webhooks implements Lifecycle, AutoCloseable {
     /**
      * @param occupancy which rooms and users other nodes hold (a single node's answers yes); tells this node what
      *                  crashed nodes left from now on
+     * @param sendsMessages whether a room's messages are sent as {@code message.published} (its namespace's
+     *                  {@code webhook-messages}); any thread, cheap
      */
-    public Webhooks(WebhookSettings settings, Duration grace, Occupancy occupancy, WebhookObserver observer) {
+    public Webhooks(WebhookSettings settings, Duration grace, Occupancy occupancy, Predicate<String> sendsMessages,
+                    WebhookObserver observer) {
         this.url = URI.create(settings.url());
+        this.sendsMessages = sendsMessages;
         this.occupancy = occupancy;
         this.grace = grace;
         this.maxAge = settings.maxAge();
@@ -157,6 +167,26 @@ public final class Webhooks implements Lifecycle, AutoCloseable {
                 }
             }, thread);
         }, grace.toNanos(), TimeUnit.NANOSECONDS));
+    }
+
+    /**
+     * On the thread that completed the publish: sent if the room's namespace asks for it. A stored message's id is
+     * derived from its room and position, so a publish repeated with its idempotency key sends the same id.
+     */
+    @Override
+    public void messagePublished(String room, Draft message, Position position) {
+        if (!sendsMessages.test(room)) {
+            return;
+        }
+        String id = position == null ? UUID.randomUUID().toString() : UUID.nameUUIDFromBytes(
+                (room + '\n' + position.epoch() + '\n' + position.offset()).getBytes(StandardCharsets.UTF_8)).toString();
+        WebhookEvent event = new WebhookEvent(id, WebhookEvent.Type.MESSAGE_PUBLISHED, message.timestampMillis(), room,
+                message, position);
+        try {
+            thread.execute(() -> enqueue(event));
+        } catch (RejectedExecutionException closed) {
+            // Stopping: nothing more is sent.
+        }
     }
 
     /** On a store's thread: what only crashed nodes held has departed; this node sends it, as of now. */
@@ -248,11 +278,40 @@ public final class Webhooks implements Lifecycle, AutoCloseable {
             json.writeStringField("type", event.type().wire());
             json.writeStringField("time", Instant.ofEpochMilli(event.timeMillis()).toString());
             json.writeStringField(event.type().subjectField, event.subject());
+            if (event.message() != null) {
+                writeMessage(json, event.message(), event.position());
+            }
             json.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
+    }
+
+    /** The {@code message.published} fields after {@code room}: as the message frame has them (docs/protocol.md). */
+    private static void writeMessage(JsonGenerator json, Draft message, Position position) throws IOException {
+        json.writeStringField("user", message.from());
+        if (position == null) {
+            json.writeNullField("position");
+        } else {
+            json.writeObjectFieldStart("position");
+            json.writeStringField("epoch", position.epoch());
+            json.writeNumberField("offset", position.offset());
+            json.writeEndObject();
+        }
+        Payload payload = message.payload();
+        if (payload.event() != null) {
+            json.writeStringField("event", payload.event());
+        }
+        if (payload.text() != null) {
+            json.writeStringField("text", payload.text());
+        } else {
+            json.writeFieldName("data");
+            json.writeRawValue(payload.data());
+        }
+        if (payload.key() != null) {
+            json.writeStringField("key", payload.key());
+        }
     }
 
     /**
