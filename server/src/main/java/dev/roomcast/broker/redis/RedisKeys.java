@@ -23,6 +23,8 @@ package dev.roomcast.broker.redis;
  *       that node holds, and the field {@code .} once the node wrote it whole</li>
  *   <li>{@code <prefix>db<n>:user:{<user>}}: pub/sub channel of the direct messages to a user, subscribed by
  *       every node that holds one of the user's sessions</li>
+ *   <li>{@code <prefix>db<n>:node:{<node>}}: pub/sub channel of the answers to the questions that node asked
+ *       about a user ({@code GET /v1/users/{user}}), subscribed by that node once it asks</li>
  * </ul>
  *
  * <p>Threading: thread-safe (immutable).
@@ -88,7 +90,22 @@ final class RedisKeys {
         return channelPrefix + "user:{" + user + "}";
     }
 
-    /** Whether a channel is a user's; room channels start with a brace right after the channel prefix. */
+    /** Where the answers to a node's questions about users go. */
+    String nodeChannel(String node) {
+        return channelPrefix + "node:{" + node + "}";
+    }
+
+    /** Whether a channel is a node's (of answers); see {@link #nodeChannel}. */
+    boolean isNodeChannel(String channel) {
+        return channel.startsWith("node:{", channelPrefix.length());
+    }
+
+    /** Whether a channel is a room's: room channels start with a brace right after the channel prefix. */
+    boolean isRoomChannel(String channel) {
+        return channel.startsWith("{", channelPrefix.length());
+    }
+
+    /** Whether a channel is a user's; see {@link #userChannel}. */
     boolean isUserChannel(String channel) {
         return channel.startsWith("user:{", channelPrefix.length());
     }
