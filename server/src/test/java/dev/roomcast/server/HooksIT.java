@@ -158,6 +158,21 @@ class HooksIT {
     }
 
     @Test
+    void aPlainGetAsksTheConnectHookAndAnswersItsRefusalOr400WhenItWouldLetTheUpgradeIn() throws Exception {
+        HttpResponse<String> refused = HTTP.send(HttpRequest.newBuilder(hooked.http("/v1/ws")).header("Cookie", "session=stolen").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(refused.statusCode()).isEqualTo(401);
+        assertThat(refused.body().strip()).isEqualTo("log in first");
+        assertThat(refused.headers().firstValue("Access-Control-Allow-Origin")).hasValue("*");
+        HttpResponse<String> allowed = HTTP.send(HttpRequest.newBuilder(hooked.http("/v1/ws")).header("Cookie", "session=ann-s3cret").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(allowed.statusCode()).isEqualTo(400);
+        assertThat(allowed.body()).contains("this is a WebSocket endpoint");
+        HttpResponse<String> down = HTTP.send(HttpRequest.newBuilder(HooksIT.down.http("/v1/ws")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(down.statusCode()).isEqualTo(503);
+    }
+
+    @Test
     void aSlowBackendIsAnsweredWith503AfterTheTimeoutAndNobodyIsLetIn() throws Exception {
         HttpResponse<String> response = refusal(slow, Map.of());
         assertThat(response.statusCode()).isEqualTo(503);
