@@ -85,7 +85,7 @@ public final class Roomcast implements ServeCommand.RunningNode, AutoCloseable {
         Hub hub = new Hub(server.loops(), backend, server.encoder(), clock, metrics::deliveryBatchFlushed,
                 room -> namespaces.of(room).presence());
         Webhooks webhooks = config.webhooks().enabled() ? new Webhooks(config.webhooks(), config.cluster().presenceGrace(),
-                backend.occupancy(), room -> namespaces.of(room).webhookMessages(), metrics.webhookObserver()) : null;
+                backend.ledger(), room -> namespaces.of(room).webhookMessages(), metrics.webhookObserver()) : null;
         if (webhooks != null) {
             hub.hear(webhooks);
         }
@@ -123,7 +123,7 @@ public final class Roomcast implements ServeCommand.RunningNode, AutoCloseable {
         PresenceStore presence = new MeteredPresenceStore(backend.presence(), metrics);
         return new Backend(new MeteredBroker(backend.broker(), metrics),
                 presenceGrace.isZero() ? presence : new GracefulPresenceStore(presence, presenceGrace),
-                new MeteredDirectRouter(backend.directs(), metrics), backend.occupancy());
+                new MeteredDirectRouter(backend.directs(), metrics), backend.ledger());
     }
 
     /** The longest any room's Redis keys must outlive its last message: the node-wide rule's, or a namespace's. */

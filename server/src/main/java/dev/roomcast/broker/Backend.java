@@ -7,18 +7,18 @@ package dev.roomcast.broker;
  *
  * <p>Threading: thread-safe (immutable; its parts are thread-safe).
  */
-public record Backend(Broker broker, PresenceStore presence, DirectRouter directs, Occupancy occupancy)
+public record Backend(Broker broker, PresenceStore presence, DirectRouter directs, LifecycleLedger ledger)
         implements AutoCloseable {
 
     /** The in-process backend of a single node, around {@code broker}. */
     public static Backend local(LocalBroker broker) {
-        return new Backend(broker, new LocalPresenceStore(broker), new LocalDirectRouter(), new LocalOccupancy());
+        return new Backend(broker, new LocalPresenceStore(broker), new LocalDirectRouter(), new LocalLifecycleLedger());
     }
 
-    /** Closes occupancy and presence first (they use the broker's store), then the broker and its store. */
+    /** Closes the ledger and presence first (they use the broker's store), then the broker and its store. */
     @Override
     public void close() {
-        occupancy.close();
+        ledger.close();
         presence.close();
         broker.close();
     }

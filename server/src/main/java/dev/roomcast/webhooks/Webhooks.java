@@ -2,7 +2,7 @@ package dev.roomcast.webhooks;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.roomcast.broker.Occupancy;
+import dev.roomcast.broker.LifecycleLedger;
 import dev.roomcast.config.WebhookSettings;
 import dev.roomcast.hub.Lifecycle;
 import dev.roomcast.room.Draft;
@@ -42,15 +42,15 @@ import org.slf4j.LoggerFactory;
  * {@code room.vacated}, {@code user.online} and {@code user.offline} events (and, for the rooms whose namespace asks,
  * each message published from this node into {@code message.published}), holds a departure back for
  * {@code --presence-grace} (a return within it cancels it and its arrival is not sent again), asks the
- * {@link Occupancy} shared by the nodes whether an arrival or a departure is news cluster-wide (a user online on
- * another node is not), sends what crashed nodes left behind when the occupancy hands it to this node, and POSTs
+ * {@link LifecycleLedger} shared by the nodes whether an arrival or a departure is news cluster-wide (a user online on
+ * another node is not), sends what crashed nodes left behind when the ledger hands it to this node, and POSTs
  * the events to {@code --webhook-url} one at a time, in the order they happened, each signed with HMAC-SHA256,
  * retried with exponential backoff and jitter until a 2xx or {@code --webhook-max-age}. The queue is bounded
  * ({@code --webhook-queue-size}) and in memory; what does not fit is dropped, counted and logged once per interval.
  * Sending one at a time keeps every room's and user's events of this node in order, retries included.
  *
  * <p>Threading: the hub's callbacks hand each change to the one {@code roomcast-webhooks} thread, which owns
- * all state here (pending departures, the queue, the event being sent); the occupancy's answers and HTTP answers
+ * all state here (pending departures, the queue, the event being sent); the ledger's answers and HTTP answers
  * hop back to it.
  */
 public final class Webhooks implements Lifecycle, AutoCloseable {
@@ -75,7 +75,7 @@ public final class Webhooks implements Lifecycle, AutoCloseable {
     private final Duration maxAge;
     private final int queueSize;
     private final WebhookObserver observer;
-    private final Occupancy occupancy;
+    private final LifecycleLedger ledger;
     private final Predicate<String> sendsMessages;
 
     /** Departures held back for the grace, by "room:NAME" or "user:NAME". */
@@ -88,16 +88,16 @@ public final class Webhooks implements Lifecycle, AutoCloseable {
     private long lastDropLogNanos = System.nanoTime() - DROP_LOG_INTERVAL.toNanos();
 
     /**
-     * @param occupancy which rooms and users other nodes hold (a single node's answers yes); tells this node what
+     * @param ledger which rooms and users other nodes hold (a single node's answers yes); tells this node what
      *                  crashed nodes left from now on
      * @param sendsMessages whether a room's messages are sent as {@code message.published} (its namespace's
      *                  {@code webhook-messages}); any thread, cheap
      */
-    public Webhooks(WebhookSettings settings, Duration grace, Occupancy occupancy, Predicate<String> sendsMessages,
+    public Webhooks(WebhookSettings settings, Duration grace, LifecycleLedger ledger, Predicate<String> sendsMessages,
                     WebhookObserver observer) {
         this.url = URI.create(settings.url());
         this.sendsMessages = sendsMessages;
-        this.occupancy = occupancy;
+        this.ledger = ledger;
         this.grace = grace;
         this.maxAge = settings.maxAge();
         this.queueSize = settings.queueSize();
@@ -108,7 +108,7 @@ public final class Webhooks implements Lifecycle, AutoCloseable {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HMAC-SHA256 is not available in this JVM", e);
         }
-        occupancy.onOrphans(this::orphaned);
+        ledger.onOrphans(this::orphaned);
     }
 
     @Override
@@ -146,7 +146,7 @@ public final class Webhooks implements Lifecycle, AutoCloseable {
             departure.cancel(false);
             return;
         }
-        occupancy.hold(key).thenAcceptAsync(news -> {
+        ledger.hold(key).thenAcceptAsync(news -> {
             if (news) {
                 enqueue(new WebhookEvent(UUID.randomUUID().toString(), type, atMillis, subject));
             }
@@ -161,7 +161,7 @@ public final class Webhooks implements Lifecycle, AutoCloseable {
         String key = type.subjectField + ":" + subject;
         departures.put(key, thread.schedule(() -> {
             departures.remove(key);
-            occupancy.release(key).thenAcceptAsync(news -> {
+            ledger.release(key).thenAcceptAsync(news -> {
                 if (news) {
                     enqueue(new WebhookEvent(UUID.randomUUID().toString(), type, atMillis, subject));
                 }
@@ -316,7 +316,7 @@ public final class Webhooks implements Lifecycle, AutoCloseable {
 
     /**
      * Stops; events queued and not yet sent are lost. Departures still in their grace were not let go of in the
-     * occupancy, so with Redis a live node sends them once this node's lease runs out, unless they came back.
+     * ledger, so with Redis a live node sends them once this node's lease runs out, unless they came back.
      */
     @Override
     public void close() {

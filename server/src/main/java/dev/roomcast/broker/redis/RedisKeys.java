@@ -17,9 +17,9 @@ package dev.roomcast.broker.redis;
  *   <li>{@code <prefix>{<room>}:presence:<node>}: hash user → sessions of that node in the room</li>
  *   <li>{@code <prefix>nodes}: hash node id → its open connections and when that entry expires</li>
  *   <li>{@code <prefix>node:{<node>}:rooms}: hash room → members of the node's rooms, rewritten by its heartbeat</li>
- *   <li>{@code <prefix>{occupancy}:nodes}: sorted set of the nodes that hold webhook subjects, each scored with the
+ *   <li>{@code <prefix>{lifecycle}:nodes}: sorted set of the nodes that hold webhook subjects, each scored with the
  *       time (ms) its lease ends unless it renews it</li>
- *   <li>{@code <prefix>{occupancy}:node:<node>}: hash subject ({@code room:<room>}, {@code user:<user>}) → 1 of what
+ *   <li>{@code <prefix>{lifecycle}:node:<node>}: hash subject ({@code room:<room>}, {@code user:<user>}) → 1 of what
  *       that node holds, and the field {@code .} once the node wrote it whole</li>
  *   <li>{@code <prefix>db<n>:user:{<user>}}: pub/sub channel of the direct messages to a user, subscribed by
  *       every node that holds one of the user's sessions</li>
@@ -76,14 +76,14 @@ final class RedisKeys {
         return prefix + "node:{" + node + "}:rooms";
     }
 
-    /** The two keys occupancy.lua touches for a node, in the order it expects them; one hash tag, so one slot. */
-    String[] occupancyKeys(String node) {
-        return new String[] {prefix + "{occupancy}:nodes", occupancyOfNode() + node};
+    /** The two keys lifecycle_ledger.lua touches for a node, in the order it expects them; one hash tag, so one slot. */
+    String[] ledgerKeys(String node) {
+        return new String[] {prefix + "{lifecycle}:nodes", ledgerOfNode() + node};
     }
 
-    /** A node's occupancy hash is this followed by the node's id. */
-    String occupancyOfNode() {
-        return prefix + "{occupancy}:node:";
+    /** A node's ledger hash is this followed by the node's id. */
+    String ledgerOfNode() {
+        return prefix + "{lifecycle}:node:";
     }
 
     String userChannel(String user) {

@@ -17,13 +17,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * RedisOccupancy against a real Redis, three nodes on one prefix: a hold is news only for the first node to hold a
+ * RedisLifecycleLedger against a real Redis, three nodes on one prefix: a hold is news only for the first node to hold a
  * subject and a release only for the last; a node that stops renewing its lease leaves what only it held to exactly
  * one of the two nodes that renew theirs, once, after the lease, and nothing another node still holds.
  */
 @Tag("redis")
 @Timeout(60)
-class RedisOccupancyIT {
+class RedisLifecycleLedgerIT {
 
     private static final Duration HOUR = Duration.ofHours(1);
     /** The shortest --presence-lease allows: a shorter one could let a live node's lease run out under load. */
@@ -49,16 +49,16 @@ class RedisOccupancyIT {
         Backend node = TestBackends.connect(redis, 10, HOUR, HOUR, LEASE);
         int index = nodes.size();
         nodes.add(node);
-        node.occupancy().onOrphans(subjects -> subjects.forEach(subject -> orphans.add(index + ":" + subject)));
+        node.ledger().onOrphans(subjects -> subjects.forEach(subject -> orphans.add(index + ":" + subject)));
         return node;
     }
 
     private static boolean hold(Backend node, String subject) {
-        return node.occupancy().hold(subject).toCompletableFuture().join();
+        return node.ledger().hold(subject).toCompletableFuture().join();
     }
 
     private static boolean release(Backend node, String subject) {
-        return node.occupancy().release(subject).toCompletableFuture().join();
+        return node.ledger().release(subject).toCompletableFuture().join();
     }
 
     @Test
@@ -85,7 +85,7 @@ class RedisOccupancyIT {
         assertThat(hold(dying, "user:moved")).isTrue();
 
         long stopped = System.nanoTime();
-        dying.occupancy().close();
+        dying.ledger().close();
         // Within the lease the user moves to c: not news, since the stopped node still counts as holding it.
         assertThat(hold(c, "user:moved")).isFalse();
         await().atMost(Duration.ofSeconds(20)).until(() -> !orphans.isEmpty());
@@ -95,6 +95,6 @@ class RedisOccupancyIT {
         assertThat(orphans).singleElement().satisfies(orphan -> assertThat(orphan).matches("[12]:user:only-there"));
         assertThat(release(b, "room:shared")).isTrue();
         // The stopped node's entries went with the claim: only the two live nodes' hashes are left.
-        assertThat(redis.redis().keys(redis.prefix() + "{occupancy}:node:*")).hasSize(2);
+        assertThat(redis.redis().keys(redis.prefix() + "{lifecycle}:node:*")).hasSize(2);
     }
 }

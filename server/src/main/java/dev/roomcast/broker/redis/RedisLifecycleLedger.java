@@ -1,6 +1,6 @@
 package dev.roomcast.broker.redis;
 
-import dev.roomcast.broker.Occupancy;
+import dev.roomcast.broker.LifecycleLedger;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,8 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@link Occupancy} of the nodes sharing a Redis: one hash per node of the subjects it holds and one sorted set
- * of the nodes' leases, changed only by occupancy.lua, which answers each hold and release from every live node's
+ * The {@link LifecycleLedger} of the nodes sharing a Redis: one hash per node of the subjects it holds and one sorted set
+ * of the nodes' leases, changed only by lifecycle_ledger.lua, which answers each hold and release from every live node's
  * hash and, in the same step, reaps the nodes whose lease ran out, so what only a crashed node held reaches exactly
  * the one node whose script reaped it. The lease is {@code --presence-lease}, renewed like the presence entries'
  * every third of it on the link's health thread; a renewal that finds this node's hash lost (Redis restarted empty,
@@ -25,9 +25,9 @@ import org.slf4j.LoggerFactory;
  * <p>Threading: thread-safe. Scripts are sent under this object's lock, so one node's run in the order of its calls
  * and a rewrite holds exactly the subjects of the calls sent before it; replies complete on Lettuce I/O threads.
  */
-public final class RedisOccupancy implements Occupancy {
+public final class RedisLifecycleLedger implements LifecycleLedger {
 
-    private static final Logger log = LoggerFactory.getLogger(RedisOccupancy.class);
+    private static final Logger log = LoggerFactory.getLogger(RedisLifecycleLedger.class);
     /** How long a crashed node's entries wait for a live node to reap them (all nodes may be down a while). */
     static final Duration KEEP = Duration.ofDays(1);
 
@@ -44,11 +44,11 @@ public final class RedisOccupancy implements Occupancy {
     private volatile Consumer<List<String>> orphans;
     private volatile ScheduledFuture<?> renewals;
 
-    RedisOccupancy(RedisBackend.Settings settings, RedisLink link) {
+    RedisLifecycleLedger(RedisBackend.Settings settings, RedisLink link) {
         this.link = link;
         this.lease = settings.presenceLease();
-        this.script = link.script("occupancy.lua");
-        this.keys = link.keys.occupancyKeys(nodeId);
+        this.script = link.script("lifecycle_ledger.lua");
+        this.keys = link.keys.ledgerKeys(nodeId);
     }
 
     /** Writes this node's lease and (empty) hash now, then renews them every third of the lease. */
@@ -104,11 +104,11 @@ public final class RedisOccupancy implements Occupancy {
         rewrite = true;
     }
 
-    /** Runs occupancy.lua; hands its orphans on, then completes with its answer (true when Redis did not answer). */
+    /** Runs lifecycle_ledger.lua; hands its orphans on, then completes with its answer (true when Redis did not answer). */
     private CompletionStage<Boolean> run(String... operation) {
         String[] args = new String[4 + operation.length];
         args[0] = nodeId;
-        args[1] = link.keys.occupancyOfNode();
+        args[1] = link.keys.ledgerOfNode();
         args[2] = RedisLink.millis(lease);
         args[3] = RedisLink.millis(KEEP);
         System.arraycopy(operation, 0, args, 4, operation.length);

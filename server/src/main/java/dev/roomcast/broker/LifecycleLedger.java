@@ -13,7 +13,7 @@ import java.util.function.Consumer;
  * <p>Threading: thread-safe. Answers and orphans reach their callers in the order the store decided them (for
  * one node's calls, the order of the calls), on the store's threads, which callers must not block.
  */
-public interface Occupancy extends AutoCloseable {
+public interface LifecycleLedger extends AutoCloseable {
 
     /**
      * This node holds {@code subject} from now on. Completes with whether no other live node held it, and also

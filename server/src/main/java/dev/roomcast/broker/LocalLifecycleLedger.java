@@ -6,12 +6,12 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
 /**
- * The {@link Occupancy} of a single node: no other node can hold anything, so every first is the first anywhere and
+ * The {@link LifecycleLedger} of a single node: no other node can hold anything, so every first is the first anywhere and
  * every last the last, and nothing is ever orphaned.
  *
  * <p>Threading: thread-safe (no state).
  */
-public final class LocalOccupancy implements Occupancy {
+public final class LocalLifecycleLedger implements LifecycleLedger {
 
     private static final CompletionStage<Boolean> YES = CompletableFuture.completedFuture(true);
 
