@@ -16,8 +16,9 @@
  * broker outage); `client.reload(room)` rejoins the room with its history. In a room whose namespace
  * drops a slow member's oldest messages (`drop_oldest`), a gap in offsets is filled by itself: it
  * leaves and rejoins the room with `since`, and the missed messages arrive in order. A connection that fails
- * before the server's welcome is followed by a plain GET of the same URL, which tells a refused token
- * or origin (401, 403: it stops) from a server that is gone (it keeps trying). Requests return
+ * before the server's welcome is followed by a plain GET of the same URL, which tells a refused token,
+ * origin or connect hook (a 4xx but 400, 408 and 429: it stops) from a server that is gone or busy (it keeps
+ * trying). Requests return
  * promises settled by the server's answer with the same `ref`.
  */
 (function (root, factory) {
@@ -58,8 +59,11 @@
         storageKey: "roomcast",
     };
 
-    /** HTTP answers to the probe that say the token or the origin is refused: retrying cannot help. */
-    const REFUSED_STATUSES = new Set([401, 403]);
+    /**
+     * Whether an HTTP answer to the probe says the token, the origin or the application's connect hook refuses
+     * the connection, so retrying cannot help: a 4xx, but 400 (what a GET that would be upgraded gets), 408 and 429.
+     */
+    const isRefusal = (status) => status >= 400 && status <= 499 && status !== 400 && status !== 408 && status !== 429;
 
     /** An `error` answer from the server: `code` is the stable error code. */
     class RoomcastError extends Error {
@@ -363,7 +367,7 @@
 
         /** Emits the `close` event for a connection that ended, and reconnects unless that cannot help. */
         afterClose(code, reason, answer) {
-            const refused = REFUSED_STATUSES.has(answer.status);
+            const refused = isRefusal(answer.status);
             const freshToken = code === 1008 && reason === "token expired" && typeof this.url === "function";
             const reconnecting = !this.closed && !refused && (!FINAL_CLOSE_CODES.has(code) || freshToken);
             const delayMs = reconnecting ? this.nextDelay() : 0;

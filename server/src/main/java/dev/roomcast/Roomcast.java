@@ -72,10 +72,6 @@ public final class Roomcast implements ServeCommand.RunningNode, AutoCloseable {
      */
     public static Roomcast start(RoomcastConfig config) throws BindException {
         Clock clock = Clock.systemUTC();
-        if (config.webhooks().enabled() && config.cluster().redisBroker()) {
-            // Per node, a room or user would be vacated or offline when it only left this node (#14).
-            throw new IllegalStateException("--webhook-url works with --broker memory only in this release");
-        }
         ServerMetrics metrics = new ServerMetrics(config.namespaces());
         Backend backend;
         try {
@@ -89,7 +85,7 @@ public final class Roomcast implements ServeCommand.RunningNode, AutoCloseable {
         Hub hub = new Hub(server.loops(), backend, server.encoder(), clock, metrics::deliveryBatchFlushed,
                 room -> namespaces.of(room).presence());
         Webhooks webhooks = config.webhooks().enabled() ? new Webhooks(config.webhooks(), config.cluster().presenceGrace(),
-                metrics.webhookObserver()) : null;
+                backend.ledger(), room -> namespaces.of(room).webhookMessages(), metrics.webhookObserver()) : null;
         if (webhooks != null) {
             hub.hear(webhooks);
         }
@@ -127,7 +123,7 @@ public final class Roomcast implements ServeCommand.RunningNode, AutoCloseable {
         PresenceStore presence = new MeteredPresenceStore(backend.presence(), metrics);
         return new Backend(new MeteredBroker(backend.broker(), metrics),
                 presenceGrace.isZero() ? presence : new GracefulPresenceStore(presence, presenceGrace),
-                new MeteredDirectRouter(backend.directs(), metrics));
+                new MeteredDirectRouter(backend.directs(), metrics), backend.ledger());
     }
 
     /** The longest any room's Redis keys must outlive its last message: the node-wide rule's, or a namespace's. */

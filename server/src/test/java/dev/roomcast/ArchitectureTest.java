@@ -109,8 +109,9 @@ class ArchitectureTest {
     void webhooksHearTheHubOneWayAndKnowNoTransportOrMetricsLibrary() throws IOException {
         assertThat(importsOf("webhooks", "io.netty")).isEmpty();
         assertThat(importsOf("webhooks", "io.micrometer")).isEmpty();
-        assertThat(importsOf("webhooks", "dev.roomcast.")).as("webhooks use the hub's Lifecycle and config only")
-                .allMatch(line -> line.matches(".*import dev\\.roomcast\\.(webhooks|config|hub)\\..*"));
+        assertThat(importsOf("webhooks", "dev.roomcast.")).as("webhooks use the hub's Lifecycle, the room model, the broker's LifecycleLedger and config only")
+                .allMatch(line -> line.matches(".*import dev\\.roomcast\\.(webhooks|config|hub|room)\\..*")
+                        || line.endsWith("import dev.roomcast.broker.LifecycleLedger;"));
         for (String pkg : List.of("hub", "broker", "room", "protocol", "security", "config", "hooks")) {
             assertThat(importsOf(pkg, "dev.roomcast.webhooks")).as("imports of webhooks in %s", pkg).isEmpty();
         }

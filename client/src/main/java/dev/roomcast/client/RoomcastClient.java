@@ -67,8 +67,11 @@ public final class RoomcastClient implements AutoCloseable {
 
     /** Close codes after which retrying cannot help (docs/protocol.md, "Close codes"). */
     private static final Set<Integer> FINAL_CLOSE_CODES = Set.of(1002, 1003, 1007, 1008, 1009, 4001);
-    /** Upgrade answers that say the token (or origin) is refused: retrying the same one cannot help. */
-    private static final Set<Integer> REFUSED_UPGRADES = Set.of(401, 403);
+    /**
+     * 4xx upgrade answers that retrying can help with: 400 (a malformed request this client does not send), 408,
+     * 429. Any other 4xx says the token, the origin or the application's connect hook refuses the connection.
+     */
+    private static final Set<Integer> RETRIED_4XX = Set.of(400, 408, 429);
     private static final int ABNORMAL_CLOSE = 1006;
     /** Reads numbers exactly (big integers, decimals as written), so a message's {@code data} is what was sent. */
     private static final ObjectMapper JSON = JsonMapper.builder()
@@ -283,7 +286,8 @@ public final class RoomcastClient implements AutoCloseable {
     }
 
     private void upgradeFailed(int generation, Throwable cause) {
-        if (cause instanceof WebSocketHandshakeException refused && REFUSED_UPGRADES.contains(refused.getResponse().statusCode())) {
+        if (cause instanceof WebSocketHandshakeException refused && refused.getResponse().statusCode() / 100 == 4
+                && !RETRIED_4XX.contains(refused.getResponse().statusCode())) {
             lost(generation, ABNORMAL_CLOSE, "upgrade refused with HTTP " + refused.getResponse().statusCode(), true);
         } else {
             lost(generation, ABNORMAL_CLOSE, String.valueOf(cause), false);

@@ -2,6 +2,9 @@ package dev.roomcast.broker;
 
 import dev.roomcast.room.DirectMessage;
 import dev.roomcast.room.UserDisconnect;
+import dev.roomcast.room.UserReport;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -11,6 +14,9 @@ import java.util.concurrent.CompletionStage;
  * <p>Threading: thread-safe. Every method may be called from any thread and never blocks.
  */
 public interface DirectRouter {
+
+    /** How long {@link #ask} waits for the nodes' answers. */
+    Duration ASK_TIMEOUT = Duration.ofSeconds(1);
 
     /** Starts delivery to {@code listener}; called once, before any other method. */
     void start(DirectListener listener);
@@ -36,4 +42,11 @@ public interface DirectRouter {
      * {@link #direct} routes a message. Completes with whether any node did.
      */
     CompletionStage<Boolean> disconnectUser(UserDisconnect disconnect);
+
+    /**
+     * Asks every node that added {@code user}, this one included, for its {@link DirectListener#onAsk report},
+     * routed like {@link #direct}. Completes with the reports of the nodes that answered within
+     * {@link #ASK_TIMEOUT}, none when no node holds the user.
+     */
+    CompletionStage<List<UserReport>> ask(String user);
 }

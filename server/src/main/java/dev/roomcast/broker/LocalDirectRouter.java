@@ -2,6 +2,8 @@ package dev.roomcast.broker;
 
 import dev.roomcast.room.DirectMessage;
 import dev.roomcast.room.UserDisconnect;
+import dev.roomcast.room.UserReport;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -51,5 +53,10 @@ public final class LocalDirectRouter implements DirectRouter {
             listener.onDisconnect(disconnect);
         }
         return CompletableFuture.completedFuture(held);
+    }
+
+    @Override
+    public CompletionStage<List<UserReport>> ask(String user) {
+        return users.contains(user) ? listener.onAsk(user).thenApply(List::of) : CompletableFuture.completedFuture(List.of());
     }
 }

@@ -22,19 +22,21 @@ import java.util.Locale;
  *                       null for {@code --compression}
  * @param joinHook       URL the backend answers before a join of one of its rooms is accepted, or null for none
  * @param publishHook    URL the backend answers before a client's message to one of its rooms is broadcast, or null
+ * @param webhookMessages whether each message published to one of its rooms is sent to {@code --webhook-url} as a
+ *                       {@code message.published} event
  */
 public record Namespace(Publish publish, PresenceMode presence, boolean anonymousJoin, Integer historySize,
                         Duration historyMaxAge, SlowConsumer slowConsumer, Boolean compression, String joinHook,
-                        String publishHook) {
+                        String publishHook, boolean webhookMessages) {
 
     /** The rules of rooms no namespace entry names: the default namespace (rooms without {@code :}) among them. */
     public static final Namespace DEFAULT = new Namespace(Publish.MEMBERS, PresenceMode.FULL, false, null, null,
             SlowConsumer.DISCONNECT, null);
 
-    /** Rules without hooks. */
+    /** Rules without hooks or message webhooks. */
     public Namespace(Publish publish, PresenceMode presence, boolean anonymousJoin, Integer historySize, Duration historyMaxAge,
                      SlowConsumer slowConsumer, Boolean compression) {
-        this(publish, presence, anonymousJoin, historySize, historyMaxAge, slowConsumer, compression, null, null);
+        this(publish, presence, anonymousJoin, historySize, historyMaxAge, slowConsumer, compression, null, null, false);
     }
 
     /** Who may publish to a namespace's rooms. */

@@ -26,6 +26,7 @@ import java.util.function.Function;
  *     compression: true       # default --compression
  *     join-hook: https://app.example/roomcast/join        # default none
  *     publish-hook: https://app.example/roomcast/publish  # default none
+ *     webhook-messages: true  # default false: message.published to --webhook-url
  *     history:                # the history group's keys, for this namespace's rooms
  *       history-size: 20
  *       history-max-age: 10m
@@ -41,7 +42,7 @@ final class NamespacesSection {
 
     static final String KEY = "namespaces";
     private static final List<String> KEYS = List.of("publish", "presence", "anonymous-join", "history", "slow-consumer",
-            "compression", "join-hook", "publish-hook");
+            "compression", "join-hook", "publish-hook", "webhook-messages");
     private static final List<String> HISTORY_FLAGS = List.of("--history-size", "--history-max-age");
 
     private NamespacesSection() {
@@ -83,6 +84,7 @@ final class NamespacesSection {
         Boolean compression = null;
         String joinHook = null;
         String publishHook = null;
+        boolean webhookMessages = false;
         for (Map.Entry<String, JsonNode> rule : rules.properties()) {
             String key = where + "." + rule.getKey();
             JsonNode value = rule.getValue();
@@ -95,6 +97,7 @@ final class NamespacesSection {
                         Namespace.SlowConsumer::key);
                 case "join-hook" -> joinHook = HookSettings.checkedUrl(key, value.isTextual() ? value.textValue() : value.toString());
                 case "publish-hook" -> publishHook = HookSettings.checkedUrl(key, value.isTextual() ? value.textValue() : value.toString());
+                case "webhook-messages" -> webhookMessages = bool(key, value);
                 case "history" -> {
                     Map<String, Object> history = history(file, key, value);
                     historySize = (Integer) history.get("--history-size");
@@ -104,7 +107,7 @@ final class NamespacesSection {
             }
         }
         return new Namespace(publish, presence, anonymousJoin, historySize, historyMaxAge, slowConsumer,
-                compression, joinHook, publishHook);
+                compression, joinHook, publishHook, webhookMessages);
     }
 
     /** One of {@code choices}, as the config file writes it ({@code name}), case and surrounding blanks ignored. */
@@ -187,6 +190,9 @@ final class NamespacesSection {
             }
             if (namespace.publishHook() != null) {
                 yaml.append("    publish-hook: ").append(namespace.publishHook()).append('\n');
+            }
+            if (namespace.webhookMessages()) {
+                yaml.append("    webhook-messages: true\n");
             }
             if (namespace.historySize() != null || namespace.historyMaxAge() != null) {
                 yaml.append("    history:\n");

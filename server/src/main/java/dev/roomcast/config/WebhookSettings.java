@@ -12,7 +12,7 @@ import java.time.Duration;
 public record WebhookSettings(
         @Setting(flag = "--webhook-url",
                 help = "URL the lifecycle events are POSTed to, as JSON, signed with --webhook-secret. Unset: no webhooks."
-                        + " Needs --broker memory for now.")
+                        + " With Redis, set it on every node alike.")
         String url,
         @Setting(flag = "--webhook-secret", secret = true,
                 help = "Key of the HMAC-SHA256 signature of each webhook body (X-Roomcast-Signature: sha256=<hex>).")

@@ -13,6 +13,7 @@ import dev.roomcast.room.Position;
 import dev.roomcast.room.PresenceMode;
 import dev.roomcast.room.RoomEvent;
 import dev.roomcast.room.UserDisconnect;
+import dev.roomcast.room.UserReport;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -102,6 +103,11 @@ public final class Hub {
             public void onDisconnect(UserDisconnect disconnect) {
                 CloseReason reason = disconnect.reconnect() ? CloseReason.DISCONNECTED : CloseReason.DISCONNECTED_FOR_GOOD;
                 users.of(disconnect.user()).forEach(session -> session.close(reason, disconnect.reason()));
+            }
+
+            @Override
+            public CompletionStage<UserReport> onAsk(String user) {
+                return localUser(user);
             }
         });
     }
@@ -217,8 +223,14 @@ public final class Hub {
      * stored and so has none.
      */
     public CompletionStage<Position> broadcast(String room, Publication publication) {
-        return broker.publish(room, new Draft(publication.from(), publication.payload(), clock.millis(),
-                publication.store(), publication.exceptSession(), publication.idempotencyKey()));
+        Draft draft = new Draft(publication.from(), publication.payload(), clock.millis(), publication.store(),
+                publication.exceptSession(), publication.idempotencyKey());
+        CompletionStage<Position> published = broker.publish(room, draft);
+        Lifecycle heard = lifecycle;
+        if (heard != Lifecycle.NONE) {
+            published.thenAccept(position -> heard.messagePublished(room, draft, position));
+        }
+        return published;
     }
 
     /**
@@ -239,10 +251,23 @@ public final class Hub {
     }
 
     /**
-     * The user's sessions on this node that accept direct messages and the rooms they are in, read on each
-     * session's loop. Any thread.
+     * The user's sessions on every node that accept direct messages and the rooms they are in (another node's as
+     * it answered within {@link dev.roomcast.broker.DirectRouter#ASK_TIMEOUT}). Any thread.
      */
     public CompletionStage<UserSummary> user(String user) {
+        return directs.ask(user).thenApply(reports -> {
+            TreeSet<String> rooms = new TreeSet<>();
+            int sessions = 0;
+            for (UserReport report : reports) {
+                sessions += report.sessions();
+                rooms.addAll(report.rooms());
+            }
+            return new UserSummary(sessions, List.copyOf(rooms));
+        });
+    }
+
+    /** The user's sessions on this node that accept direct messages and their rooms, read on each session's loop. */
+    private CompletionStage<UserReport> localUser(String user) {
         List<CompletableFuture<List<String>>> roomsOfSessions = users.of(user).stream().map(session -> {
             CompletableFuture<List<String>> rooms = new CompletableFuture<>();
             try {
@@ -255,7 +280,7 @@ public final class Hub {
         return CompletableFuture.allOf(roomsOfSessions.toArray(CompletableFuture[]::new)).thenApply(done -> {
             TreeSet<String> rooms = new TreeSet<>();
             roomsOfSessions.forEach(sessionRooms -> rooms.addAll(sessionRooms.join()));
-            return new UserSummary(roomsOfSessions.size(), List.copyOf(rooms));
+            return new UserReport(roomsOfSessions.size(), List.copyOf(rooms));
         });
     }
 

@@ -4,6 +4,8 @@ import dev.roomcast.broker.DirectListener;
 import dev.roomcast.broker.DirectRouter;
 import dev.roomcast.room.DirectMessage;
 import dev.roomcast.room.UserDisconnect;
+import dev.roomcast.room.UserReport;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -49,5 +51,10 @@ public final class MeteredDirectRouter implements DirectRouter {
     @Override
     public CompletionStage<Boolean> disconnectUser(UserDisconnect disconnect) {
         return metrics.countFailure(router.disconnectUser(disconnect), BrokerOperation.DIRECT);
+    }
+
+    @Override
+    public CompletionStage<List<UserReport>> ask(String user) {
+        return metrics.countFailure(router.ask(user), BrokerOperation.DIRECT);
     }
 }

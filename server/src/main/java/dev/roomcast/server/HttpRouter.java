@@ -37,6 +37,7 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +57,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
     private static final AggregatedLog unexpected = new AggregatedLog(log, Level.WARN, AggregatedLog.INTERVAL);
 
+    private static final String NOT_A_HANDSHAKE = "this is a WebSocket endpoint: connect with a WebSocket client (Upgrade: websocket)";
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
     private final ServerContext context;
@@ -206,19 +208,32 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     /**
-     * A plain GET on a WebSocket path: the refusal an upgrade with the same origin, token and room
-     * would get (401, 403, 503), else 400. Browsers see a refused upgrade only as close code 1006,
-     * so roomcast.js asks this way whether retrying can help (docs/protocol.md, "Client behaviour").
-     * The answer may be read from any origin: it tells the caller only about the token it sent.
+     * A plain GET on a WebSocket path: the refusal an upgrade with the same origin, token, room and (with
+     * {@code --hook-connect}) connect hook's answer would get (401, 403, the hook's 4xx, 503), else 400. Browsers
+     * see a refused upgrade only as close code 1006, so roomcast.js asks this way whether retrying can help
+     * (docs/protocol.md, "Client behaviour"). The answer may be read from any origin: it tells the caller only
+     * about the token and cookies it sent.
      */
     private void answerPlainGet(ChannelHandlerContext ctx, FullHttpRequest request, String room) {
-        FullHttpResponse response;
         if (context.gate().preflight(request, room) instanceof UpgradeGate.Refused refused) {
-            response = HttpResponses.textResponse(refused.status(), refused.reason());
+            sendProbeAnswer(ctx, request, refused.status(), refused.reason());
+        } else if (context.hooks().checksConnects()) {
+            askConnectHook(ctx, request, (verdict, failure) -> {
+                HookRefusal refusal = HookRefusal.of(verdict, failure, room);
+                if (refusal == null) {
+                    sendProbeAnswer(ctx, request, HttpResponseStatus.BAD_REQUEST, NOT_A_HANDSHAKE);
+                } else {
+                    sendProbeAnswer(ctx, request, refusal.status(), refusal.reason());
+                }
+            });
         } else {
-            response = HttpResponses.textResponse(HttpResponseStatus.BAD_REQUEST,
-                    "this is a WebSocket endpoint: connect with a WebSocket client (Upgrade: websocket)");
+            sendProbeAnswer(ctx, request, HttpResponseStatus.BAD_REQUEST, NOT_A_HANDSHAKE);
         }
+    }
+
+    private static void sendProbeAnswer(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status,
+                                        String reason) {
+        FullHttpResponse response = HttpResponses.textResponse(status, reason);
         response.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
         HttpResponses.send(ctx, request, response);
     }
@@ -265,19 +280,53 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         Principal principal = ((UpgradeGate.Admitted) decision).principal();
         if (context.hooks().checksConnects()) {
-            askConnectHook(ctx, request, room, endpoint);
+            upgradeIfTheHookAllows(ctx, request, room, endpoint);
             return;
         }
         webSockets.upgrade(ctx, request, principal, endpoint.apply(principal));
     }
 
+    /** Why the connect hook's answer keeps a connection out of {@code room}, or null when it lets it in. */
+    private record HookRefusal(HttpResponseStatus status, String reason, UpgradeRejection rejection) {
+
+        static HookRefusal of(ConnectVerdict verdict, Throwable failure, String room) {
+            if (verdict instanceof ConnectVerdict.Allowed allowed) {
+                return room == null || RoomPermissions.matching(allowed.rooms()).allows(room) ? null
+                        : new HookRefusal(HttpResponseStatus.FORBIDDEN, "you may not join room " + room, UpgradeRejection.HOOK_REFUSED);
+            }
+            if (verdict instanceof ConnectVerdict.Refused refused) {
+                return new HookRefusal(HttpResponseStatus.valueOf(refused.status()), refused.reason(), UpgradeRejection.HOOK_REFUSED);
+            }
+            String reason = failure != null ? "the connect hook failed" : ((ConnectVerdict.Unavailable) verdict).reason();
+            return new HookRefusal(HttpResponseStatus.SERVICE_UNAVAILABLE, reason + "; try again later", UpgradeRejection.HOOK_UNAVAILABLE);
+        }
+    }
+
     /**
      * Upgrades for the principal the connect hook answers with, or answers its refusal, or 503 when it gives
-     * no usable answer (fail closed). Reads nothing more from the client meanwhile; the request is kept until
-     * the answer is acted on, on the channel's loop.
+     * no usable answer (fail closed).
      */
-    private void askConnectHook(ChannelHandlerContext ctx, FullHttpRequest request, String room,
-                                Function<Principal, WebSocketEndpoint> endpoint) {
+    private void upgradeIfTheHookAllows(ChannelHandlerContext ctx, FullHttpRequest request, String room,
+                                        Function<Principal, WebSocketEndpoint> endpoint) {
+        askConnectHook(ctx, request, (verdict, failure) -> {
+            HookRefusal refusal = HookRefusal.of(verdict, failure, room);
+            if (refusal == null) {
+                ConnectVerdict.Allowed allowed = (ConnectVerdict.Allowed) verdict;
+                Principal principal = new Principal(allowed.user(), allowed.name(), RoomPermissions.matching(allowed.rooms()),
+                        RoomPermissions.matching(allowed.publish()), null);
+                webSockets.upgrade(ctx, request, principal, endpoint.apply(principal));
+            } else {
+                refuseUpgrade(ctx, refusal.status(), refusal.reason(), refusal.rejection());
+            }
+        });
+    }
+
+    /**
+     * Asks the connect hook about the request and hands its answer to {@code then} on the channel's loop. Reads
+     * nothing more from the client meanwhile; the request is kept until {@code then} has run.
+     */
+    private void askConnectHook(ChannelHandlerContext ctx, FullHttpRequest request,
+                                BiConsumer<ConnectVerdict, Throwable> then) {
         Map<String, String> headers = new HashMap<>();
         request.headers().forEach(header -> headers.putIfAbsent(header.getKey().toLowerCase(Locale.ROOT), header.getValue()));
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
@@ -288,23 +337,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         context.hooks().connect(call).whenComplete((verdict, failure) -> ctx.executor().execute(() -> {
             try {
                 ctx.channel().config().setAutoRead(true);
-                if (verdict instanceof ConnectVerdict.Allowed allowed) {
-                    Principal principal = new Principal(allowed.user(), allowed.name(), RoomPermissions.matching(allowed.rooms()),
-                            RoomPermissions.matching(allowed.publish()), null);
-                    if (room == null || principal.rooms().allows(room)) {
-                        webSockets.upgrade(ctx, request, principal, endpoint.apply(principal));
-                    } else {
-                        refuseUpgrade(ctx, HttpResponseStatus.FORBIDDEN, "you may not join room " + room,
-                                UpgradeRejection.HOOK_REFUSED);
-                    }
-                } else if (verdict instanceof ConnectVerdict.Refused refused) {
-                    refuseUpgrade(ctx, HttpResponseStatus.valueOf(refused.status()), refused.reason(),
-                            UpgradeRejection.HOOK_REFUSED);
-                } else {
-                    String reason = failure != null ? "the connect hook failed" : ((ConnectVerdict.Unavailable) verdict).reason();
-                    refuseUpgrade(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, reason + "; try again later",
-                            UpgradeRejection.HOOK_UNAVAILABLE);
-                }
+                then.accept(verdict, failure);
             } finally {
                 request.release();
             }

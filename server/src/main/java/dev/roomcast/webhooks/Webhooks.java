@@ -2,8 +2,12 @@ package dev.roomcast.webhooks;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.roomcast.broker.LifecycleLedger;
 import dev.roomcast.config.WebhookSettings;
 import dev.roomcast.hub.Lifecycle;
+import dev.roomcast.room.Draft;
+import dev.roomcast.room.Payload;
+import dev.roomcast.room.Position;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,6 +22,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Executors;
@@ -26,6 +31,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
@@ -33,15 +39,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The lifecycle webhooks of one node: turns the hub's room and user changes into {@code room.occupied},
- * {@code room.vacated}, {@code user.online} and {@code user.offline} events, holds a departure back for
- * {@code --presence-grace} (a return within it cancels it and its arrival is not sent again), and POSTs the
- * events to {@code --webhook-url} one at a time, in the order they happened, each signed with HMAC-SHA256,
- * retried with exponential backoff and jitter until a 2xx or {@code --webhook-max-age}. The queue is
- * bounded ({@code --webhook-queue-size}); what does not fit is dropped, counted and logged once per interval.
- * Sending one at a time keeps every room's and user's events in order, retries included.
+ * {@code room.vacated}, {@code user.online} and {@code user.offline} events (and, for the rooms whose namespace asks,
+ * each message published from this node into {@code message.published}), holds a departure back for
+ * {@code --presence-grace} (a return within it cancels it and its arrival is not sent again), asks the
+ * {@link LifecycleLedger} shared by the nodes whether an arrival or a departure is news cluster-wide (a user online on
+ * another node is not), sends what crashed nodes left behind when the ledger hands it to this node, and POSTs
+ * the events to {@code --webhook-url} one at a time, in the order they happened, each signed with HMAC-SHA256,
+ * retried with exponential backoff and jitter until a 2xx or {@code --webhook-max-age}. The queue is bounded
+ * ({@code --webhook-queue-size}) and in memory; what does not fit is dropped, counted and logged once per interval.
+ * Sending one at a time keeps every room's and user's events of this node in order, retries included.
  *
  * <p>Threading: the hub's callbacks hand each change to the one {@code roomcast-webhooks} thread, which owns
- * all state here (pending departures, the queue, the event being sent); HTTP answers hop back to it.
+ * all state here (pending departures, the queue, the event being sent); the ledger's answers and HTTP answers
+ * hop back to it.
  */
 public final class Webhooks implements Lifecycle, AutoCloseable {
 
@@ -65,6 +75,8 @@ public final class Webhooks implements Lifecycle, AutoCloseable {
     private final Duration maxAge;
     private final int queueSize;
     private final WebhookObserver observer;
+    private final LifecycleLedger ledger;
+    private final Predicate<String> sendsMessages;
 
     /** Departures held back for the grace, by "room:NAME" or "user:NAME". */
     private final Map<String, ScheduledFuture<?>> departures = new HashMap<>();
@@ -75,8 +87,17 @@ public final class Webhooks implements Lifecycle, AutoCloseable {
     private long droppedUnlogged;
     private long lastDropLogNanos = System.nanoTime() - DROP_LOG_INTERVAL.toNanos();
 
-    public Webhooks(WebhookSettings settings, Duration grace, WebhookObserver observer) {
+    /**
+     * @param ledger which rooms and users other nodes hold (a single node's answers yes); tells this node what
+     *                  crashed nodes left from now on
+     * @param sendsMessages whether a room's messages are sent as {@code message.published} (its namespace's
+     *                  {@code webhook-messages}); any thread, cheap
+     */
+    public Webhooks(WebhookSettings settings, Duration grace, LifecycleLedger ledger, Predicate<String> sendsMessages,
+                    WebhookObserver observer) {
         this.url = URI.create(settings.url());
+        this.sendsMessages = sendsMessages;
+        this.ledger = ledger;
         this.grace = grace;
         this.maxAge = settings.maxAge();
         this.queueSize = settings.queueSize();
@@ -87,11 +108,13 @@ public final class Webhooks implements Lifecycle, AutoCloseable {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HMAC-SHA256 is not available in this JVM", e);
         }
+        ledger.onOrphans(this::orphaned);
     }
 
     @Override
     public void roomOccupied(String room) {
-        thread.execute(() -> arrived(WebhookEvent.Type.ROOM_OCCUPIED, room));
+        long at = System.currentTimeMillis();
+        thread.execute(() -> arrived(WebhookEvent.Type.ROOM_OCCUPIED, room, at));
     }
 
     @Override
@@ -102,7 +125,8 @@ public final class Webhooks implements Lifecycle, AutoCloseable {
 
     @Override
     public void userOnline(String user) {
-        thread.execute(() -> arrived(WebhookEvent.Type.USER_ONLINE, user));
+        long at = System.currentTimeMillis();
+        thread.execute(() -> arrived(WebhookEvent.Type.USER_ONLINE, user, at));
     }
 
     @Override
@@ -111,23 +135,72 @@ public final class Webhooks implements Lifecycle, AutoCloseable {
         thread.execute(() -> departed(WebhookEvent.Type.USER_OFFLINE, user, at));
     }
 
-    /** On the webhook thread. A return within the grace cancels the departure, and the arrival is not news. */
-    private void arrived(WebhookEvent.Type type, String subject) {
-        ScheduledFuture<?> departure = departures.remove(type.subjectField + ":" + subject);
+    /**
+     * On the webhook thread. A return within the grace cancels the departure, and the arrival is not news; else
+     * it is news if no other node holds the subject.
+     */
+    private void arrived(WebhookEvent.Type type, String subject, long atMillis) {
+        String key = type.subjectField + ":" + subject;
+        ScheduledFuture<?> departure = departures.remove(key);
         if (departure != null) {
             departure.cancel(false);
             return;
         }
-        enqueue(new WebhookEvent(UUID.randomUUID().toString(), type, System.currentTimeMillis(), subject));
+        ledger.hold(key).thenAcceptAsync(news -> {
+            if (news) {
+                enqueue(new WebhookEvent(UUID.randomUUID().toString(), type, atMillis, subject));
+            }
+        }, thread);
     }
 
-    /** On the webhook thread: the departure is sent after the grace unless an arrival cancels it first. */
+    /**
+     * On the webhook thread: after the grace, unless an arrival cancels it first, this node lets the subject go,
+     * and the departure is news if no other node holds it then.
+     */
     private void departed(WebhookEvent.Type type, String subject, long atMillis) {
         String key = type.subjectField + ":" + subject;
         departures.put(key, thread.schedule(() -> {
             departures.remove(key);
-            enqueue(new WebhookEvent(UUID.randomUUID().toString(), type, atMillis, subject));
+            ledger.release(key).thenAcceptAsync(news -> {
+                if (news) {
+                    enqueue(new WebhookEvent(UUID.randomUUID().toString(), type, atMillis, subject));
+                }
+            }, thread);
         }, grace.toNanos(), TimeUnit.NANOSECONDS));
+    }
+
+    /**
+     * On the thread that completed the publish: sent if the room's namespace asks for it. A stored message's id is
+     * derived from its room and position, so a publish repeated with its idempotency key sends the same id.
+     */
+    @Override
+    public void messagePublished(String room, Draft message, Position position) {
+        if (!sendsMessages.test(room)) {
+            return;
+        }
+        String id = position == null ? UUID.randomUUID().toString() : UUID.nameUUIDFromBytes(
+                (room + '\n' + position.epoch() + '\n' + position.offset()).getBytes(StandardCharsets.UTF_8)).toString();
+        WebhookEvent event = new WebhookEvent(id, WebhookEvent.Type.MESSAGE_PUBLISHED, message.timestampMillis(), room,
+                message, position);
+        try {
+            thread.execute(() -> enqueue(event));
+        } catch (RejectedExecutionException closed) {
+            // Stopping: nothing more is sent.
+        }
+    }
+
+    /** On a store's thread: what only crashed nodes held has departed; this node sends it, as of now. */
+    private void orphaned(List<String> keys) {
+        long at = System.currentTimeMillis();
+        try {
+            thread.execute(() -> keys.forEach(key -> {
+                int colon = key.indexOf(':');
+                WebhookEvent.Type type = key.startsWith("room:") ? WebhookEvent.Type.ROOM_VACATED : WebhookEvent.Type.USER_OFFLINE;
+                enqueue(new WebhookEvent(UUID.randomUUID().toString(), type, at, key.substring(colon + 1)));
+            }));
+        } catch (RejectedExecutionException closed) {
+            // Stopping: the orphans are lost with this node's queue (docs/operations.md).
+        }
     }
 
     private void enqueue(WebhookEvent event) {
@@ -205,6 +278,9 @@ public final class Webhooks implements Lifecycle, AutoCloseable {
             json.writeStringField("type", event.type().wire());
             json.writeStringField("time", Instant.ofEpochMilli(event.timeMillis()).toString());
             json.writeStringField(event.type().subjectField, event.subject());
+            if (event.message() != null) {
+                writeMessage(json, event.message(), event.position());
+            }
             json.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -212,7 +288,36 @@ public final class Webhooks implements Lifecycle, AutoCloseable {
         return out.toByteArray();
     }
 
-    /** Stops; events not yet sent are not sent (a drained node's users reconnect elsewhere within the grace). */
+    /** The {@code message.published} fields after {@code room}: as the message frame has them (docs/protocol.md). */
+    private static void writeMessage(JsonGenerator json, Draft message, Position position) throws IOException {
+        json.writeStringField("user", message.from());
+        if (position == null) {
+            json.writeNullField("position");
+        } else {
+            json.writeObjectFieldStart("position");
+            json.writeStringField("epoch", position.epoch());
+            json.writeNumberField("offset", position.offset());
+            json.writeEndObject();
+        }
+        Payload payload = message.payload();
+        if (payload.event() != null) {
+            json.writeStringField("event", payload.event());
+        }
+        if (payload.text() != null) {
+            json.writeStringField("text", payload.text());
+        } else {
+            json.writeFieldName("data");
+            json.writeRawValue(payload.data());
+        }
+        if (payload.key() != null) {
+            json.writeStringField("key", payload.key());
+        }
+    }
+
+    /**
+     * Stops; events queued and not yet sent are lost. Departures still in their grace were not let go of in the
+     * ledger, so with Redis a live node sends them once this node's lease runs out, unless they came back.
+     */
     @Override
     public void close() {
         thread.shutdownNow();

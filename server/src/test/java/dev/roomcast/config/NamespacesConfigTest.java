@@ -94,7 +94,8 @@ class NamespacesConfigTest {
                 .contains("namespaces.n.presence: must be full, count or off (true and false mean full and off), got \"yes please\"");
         assertThat(refusal("namespaces:\n  n:\n    colour: blue\n"))
                 .contains("namespaces.n.colour: unknown key (a namespace has publish, presence, anonymous-join, history,"
-                        + " slow-consumer, compression, join-hook, publish-hook)");
+                        + " slow-consumer, compression, join-hook, publish-hook, webhook-messages)");
+        assertThat(refusal("namespaces:\n  n:\n    webhook-messages: 1\n")).contains("namespaces.n.webhook-messages: must be true or false");
         assertThat(refusal("namespaces:\n  n:\n    compression: gzip\n")).contains("namespaces.n.compression: must be true or false");
         assertThat(refusal("namespaces:\n  n:\n    slow-consumer: wait\n"))
                 .contains("namespaces.n.slow-consumer: must be disconnect, drop_oldest or conflate, got \"wait\"");

@@ -7,6 +7,7 @@ import dev.roomcast.broker.Broker;
 import dev.roomcast.broker.BrokerListener;
 import dev.roomcast.broker.LocalBroker;
 import dev.roomcast.broker.LocalDirectRouter;
+import dev.roomcast.broker.LocalLifecycleLedger;
 import dev.roomcast.broker.LocalPresenceStore;
 import dev.roomcast.room.Draft;
 import dev.roomcast.room.HistorySlice;
@@ -71,7 +72,7 @@ class RecoveryTest {
 
     @BeforeEach
     void setUp() {
-        hub = new Hub(List.of(loop), new Backend(broker, new LocalPresenceStore(broker), new LocalDirectRouter()), encoder, Clock.systemUTC(), nanos -> { });
+        hub = new Hub(List.of(loop), new Backend(broker, new LocalPresenceStore(broker), new LocalDirectRouter(), new LocalLifecycleLedger()), encoder, Clock.systemUTC(), nanos -> { });
         publisher = new FakeSession("p", "pub", loop);
         hub.join(publisher, "lobby");
         loop.runAll();

@@ -72,9 +72,9 @@ class HooksIT {
                 });
         String closedPort = "http://127.0.0.1:" + freePort() + "/gone";
         Namespaces namespaces = new Namespaces(Map.of(
-                "vip", new Namespace(Namespace.Publish.MEMBERS, PresenceMode.FULL, false, null, null, Namespace.SlowConsumer.DISCONNECT, null, backend.url("/join"), null),
-                "mod", new Namespace(Namespace.Publish.MEMBERS, PresenceMode.FULL, false, null, null, Namespace.SlowConsumer.DISCONNECT, null, null, backend.url("/publish")),
-                "broken", new Namespace(Namespace.Publish.MEMBERS, PresenceMode.FULL, false, null, null, Namespace.SlowConsumer.DISCONNECT, null, null, closedPort)));
+                "vip", new Namespace(Namespace.Publish.MEMBERS, PresenceMode.FULL, false, null, null, Namespace.SlowConsumer.DISCONNECT, null, backend.url("/join"), null, false),
+                "mod", new Namespace(Namespace.Publish.MEMBERS, PresenceMode.FULL, false, null, null, Namespace.SlowConsumer.DISCONNECT, null, null, backend.url("/publish"), false),
+                "broken", new Namespace(Namespace.Publish.MEMBERS, PresenceMode.FULL, false, null, null, Namespace.SlowConsumer.DISCONNECT, null, null, closedPort, false)));
         hooked = TestServer.start(b -> TestServer.withoutRateLimit(b).hookConnect(backend.url("/connect"))
                 .hookHeaders(java.util.List.of("X-Tenant")).namespaces(namespaces));
         slow = TestServer.start(b -> b.hookConnect(backend.url("/slow")).hookTimeout(Duration.ofMillis(300)));
@@ -159,6 +159,21 @@ class HooksIT {
     }
 
     @Test
+    void aPlainGetAsksTheConnectHookAndAnswersItsRefusalOr400WhenItWouldLetTheUpgradeIn() throws Exception {
+        HttpResponse<String> refused = HTTP.send(HttpRequest.newBuilder(hooked.http("/v1/ws")).header("Cookie", "session=stolen").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(refused.statusCode()).isEqualTo(401);
+        assertThat(refused.body().strip()).isEqualTo("log in first");
+        assertThat(refused.headers().firstValue("Access-Control-Allow-Origin")).hasValue("*");
+        HttpResponse<String> allowed = HTTP.send(HttpRequest.newBuilder(hooked.http("/v1/ws")).header("Cookie", "session=ann-s3cret").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(allowed.statusCode()).isEqualTo(400);
+        assertThat(allowed.body()).contains("this is a WebSocket endpoint");
+        HttpResponse<String> down = HTTP.send(HttpRequest.newBuilder(HooksIT.down.http("/v1/ws")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(down.statusCode()).isEqualTo(503);
+    }
+
+    @Test
     void aSlowBackendIsAnsweredWith503AfterTheTimeoutAndNobodyIsLetIn() throws Exception {
         HttpResponse<String> response = refusal(slow, Map.of());
         assertThat(response.statusCode()).isEqualTo(503);
@@ -213,7 +228,7 @@ class HooksIT {
         }
         String nobodyThere = "http://127.0.0.1:" + freePort() + "/";
         TestServer open = TestServer.start(b -> b.namespaces(new Namespaces(Map.of("broken",
-                new Namespace(Namespace.Publish.MEMBERS, PresenceMode.FULL, false, null, null, Namespace.SlowConsumer.DISCONNECT, null, null, nobodyThere)))));
+                new Namespace(Namespace.Publish.MEMBERS, PresenceMode.FULL, false, null, null, Namespace.SlowConsumer.DISCONNECT, null, null, nobodyThere, false)))));
         try (open; JsonWs client = JsonWs.connect(open, "bob")) {
             client.send("type", "join", "room", "broken:x", "ref", "join");
             assertThat(client.nextOfType("ok").get("ref").asText()).isEqualTo("join");

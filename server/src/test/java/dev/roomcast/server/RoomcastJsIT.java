@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.roomcast.config.Namespace;
 import dev.roomcast.config.Namespaces;
 import dev.roomcast.room.PresenceMode;
+import dev.roomcast.testing.BackendStub;
 import dev.roomcast.testing.JsonWs;
 import dev.roomcast.testing.Requirements;
 import dev.roomcast.testing.TestServer;
@@ -250,6 +251,33 @@ class RoomcastJsIT {
             JsonNode final4001 = client.expect("close");
             assertThat(final4001.get("code").asInt()).isEqualTo(4001);
             assertThat(final4001.get("reconnecting").asBoolean()).isFalse();
+        }
+    }
+
+    @Test
+    void aConnectHookRefusalStopsItAndA429IsRetried() throws Exception {
+        String room = "js-" + ROOMS.incrementAndGet();
+        AtomicInteger busyCalls = new AtomicInteger();
+        try (BackendStub backend = BackendStub.start()
+                .on("/refuse", call -> BackendStub.Answer.json("{\"allow\":false,\"status\":401,\"reason\":\"log in first\"}"))
+                .on("/busy", call -> busyCalls.incrementAndGet() <= 2
+                        ? BackendStub.Answer.json("{\"allow\":false,\"status\":429,\"reason\":\"later\"}")
+                        : BackendStub.Answer.json("{\"allow\":true,\"user\":\"patient\"}"))) {
+            try (TestServer server = TestServer.start(b -> b.hookConnect(backend.url("/refuse")));
+                 NodeClient client = new NodeClient(fetchRoomcastJs(server), server.ws("/v1/ws"), room)) {
+                JsonNode closed = client.expect("close");
+                assertThat(closed.get("code").asInt()).isEqualTo(1006);
+                assertThat(closed.get("reason").asText()).isEqualTo("upgrade refused with HTTP 401");
+                assertThat(closed.get("reconnecting").asBoolean()).isFalse();
+                // The upgrade and the probe asked the hook; nothing was tried again.
+                Awaitility.await().during(Duration.ofSeconds(2)).atMost(WAIT).until(() -> backend.requests().stream()
+                        .filter(r -> r.path().equals("/refuse")).count() == 2);
+            }
+            // 429 (and the probe's 429) is "not now": roomcast.js comes back until the hook lets it in.
+            try (TestServer server = TestServer.start(b -> b.hookConnect(backend.url("/busy")));
+                 NodeClient client = new NodeClient(fetchRoomcastJs(server), server.ws("/v1/ws"), room)) {
+                assertThat(client.expect("open").get("user").asText()).isEqualTo("patient");
+            }
         }
     }
 

@@ -329,6 +329,36 @@ class TwoNodesIT {
     }
 
     @Test
+    void aUsersSummaryCountsTheSessionsAndRoomsOfBothNodesOnEither() throws Exception {
+        String user = "summed-" + ROOMS.incrementAndGet();
+        String roomA = uniqueRoom();
+        String roomB = uniqueRoom();
+        try (JsonWs onA = JsonWs.connect(nodeA, user); JsonWs onB = JsonWs.connect(nodeB, user);
+             JsonWs againOnB = JsonWs.connect(nodeB, user)) {
+            onA.join(roomA);
+            onB.join(roomB);
+            againOnB.join(roomB);
+            for (TestServer node : List.of(nodeA, nodeB)) {
+                JsonNode summary = userSummary(node, user);
+                assertThat(summary.path("online").asBoolean()).as("%s", summary).isTrue();
+                assertThat(summary.path("sessions").asInt()).isEqualTo(3);
+                assertThat(JsonWs.JSON.convertValue(summary.path("rooms"), List.class)).isEqualTo(List.of(roomA, roomB).stream().sorted().toList());
+            }
+        }
+        JsonNode absent = userSummary(nodeA, "nobody-" + user);
+        assertThat(absent.path("online").asBoolean()).isFalse();
+        assertThat(absent.path("sessions").asInt()).isZero();
+        assertThat(absent.path("rooms")).isEmpty();
+    }
+
+    private static JsonNode userSummary(TestServer node, String user) throws Exception {
+        HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(node.http("/v1/users/" + user)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        return JsonWs.JSON.readTree(answer.body());
+    }
+
+    @Test
     void eachNodeListsBothNodesWithTheirConnections() {
         String a = nodeA.node().nodeId();
         String b = nodeB.node().nodeId();

@@ -3,7 +3,11 @@ package dev.roomcast.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.roomcast.config.Namespace;
+import dev.roomcast.config.Namespaces;
 import dev.roomcast.config.RoomcastConfig;
+import dev.roomcast.room.PresenceMode;
 import dev.roomcast.testing.BackendStub;
 import dev.roomcast.testing.JsonWs;
 import dev.roomcast.testing.TestServer;
@@ -15,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import javax.crypto.Mac;
@@ -98,6 +103,55 @@ class WebhooksIT {
             }
             assertThat(events(path)).extracting(e -> e.body().get("id").asText()).doesNotHaveDuplicates();
         }
+    }
+
+    @Test
+    void aNamespaceWithWebhookMessagesSendsEachMessageOnceWithItsPositionAndOthersSendNone() throws Exception {
+        String path = path();
+        receiver.on(path, body -> BackendStub.Answer.json("{}"));
+        Namespaces namespaces = new Namespaces(Map.of("chat", new Namespace(Namespace.Publish.MEMBERS, PresenceMode.OFF, false, null, null,
+                Namespace.SlowConsumer.DISCONNECT, null, null, null, true)));
+        try (TestServer node = node(path, b -> b.namespaces(namespaces).apiKey("key")); JsonWs ann = JsonWs.connect(node, "ann")) {
+            ann.join("chat:1");
+            JsonNode first = ann.publishOk("chat:1", "hello");
+            ann.send("type", "publish", "ref", "data", "room", "chat:1", "event", "move", "data", JsonWs.obj("to", "e4", "n", 9007199254740993L));
+            JsonNode answer;
+            do {
+                answer = ann.next();
+            } while (!"data".equals(answer.path("ref").asText()));
+            assertThat(answer.path("type").asText()).as(answer.toString()).isEqualTo("ok");
+            String apiBody = "{\"text\":\"from the api\"}";
+            for (String room : List.of("lobby", "chat:1", "chat:1")) {
+                HttpResponse<String> api = HTTP.send(HttpRequest.newBuilder(node.http("/v1/rooms/" + room + "/messages"))
+                        .POST(HttpRequest.BodyPublishers.ofString(apiBody)).header("Content-Type", "application/json").header("Authorization", "Bearer key").header("Idempotency-Key", "k1").build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(api.statusCode()).as(api.body()).isEqualTo(202);
+            }
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> published(path).size() == 4);
+            List<JsonNode> published = published(path);
+            assertThat(published).extracting(e -> e.path("room").asText()).containsOnly("chat:1");
+            JsonNode hello = published.get(0);
+            assertThat(hello.path("user").asText()).isEqualTo("ann");
+            assertThat(hello.path("text").asText()).isEqualTo("hello");
+            assertThat(hello.path("position").path("epoch").asText()).isEqualTo(first.path("epoch").asText());
+            assertThat(hello.path("position").path("offset").asLong()).isEqualTo(first.path("offset").asLong());
+            assertThat(Instant.parse(hello.path("time").asText())).isNotNull();
+            JsonNode move = published.get(1);
+            assertThat(move.path("event").asText()).isEqualTo("move");
+            assertThat(move.path("data").path("n").bigIntegerValue()).hasToString("9007199254740993");
+            assertThat(move.has("text")).isFalse();
+            // The API's publish repeated with its Idempotency-Key is one message: both events carry its id.
+            assertThat(published.get(2).path("text").asText()).isEqualTo("from the api");
+            assertThat(published.get(2).path("id")).isEqualTo(published.get(3).path("id"));
+            assertThat(published.get(2).path("position")).isEqualTo(published.get(3).path("position"));
+            assertThat(published.subList(0, 3)).extracting(e -> e.path("id").asText()).doesNotHaveDuplicates();
+        }
+    }
+
+    private static List<JsonNode> published(String path) {
+        return events(path).stream().map(BackendStub.Request::body)
+                .filter(e -> e.path("type").asText().equals("message.published")).toList();
     }
 
     @Test

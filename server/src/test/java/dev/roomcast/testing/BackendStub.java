@@ -24,8 +24,11 @@ import java.util.function.Function;
  */
 public final class BackendStub implements AutoCloseable {
 
-    /** One request as the backend got it: {@code raw} the body's bytes as UTF-8 text, {@code body} parsed. */
-    public record Request(String path, Map<String, List<String>> headers, String raw, JsonNode body) {
+    /**
+     * One request as the backend got it: {@code raw} the body's bytes as UTF-8 text, {@code body} parsed,
+     * {@code receivedNanos} when it arrived ({@link System#nanoTime}).
+     */
+    public record Request(String path, Map<String, List<String>> headers, String raw, JsonNode body, long receivedNanos) {
         /** The first value of a header (names as the client sent them, first letter capitalised by the server). */
         public String header(String name) {
             List<String> values = headers.get(name);
@@ -80,7 +83,8 @@ public final class BackendStub implements AutoCloseable {
             byte[] raw = exchange.getRequestBody().readAllBytes();
             JsonNode body = JsonWs.JSON.readTree(raw);
             String path = exchange.getRequestURI().getPath();
-            requests.add(new Request(path, Map.copyOf(exchange.getRequestHeaders()), new String(raw, StandardCharsets.UTF_8), body));
+            requests.add(new Request(path, Map.copyOf(exchange.getRequestHeaders()), new String(raw, StandardCharsets.UTF_8), body,
+                    System.nanoTime()));
             Function<JsonNode, Answer> route = routes.get(path);
             Answer answer = route == null ? new Answer(404, "no such path") : route.apply(body);
             byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);

@@ -6,8 +6,8 @@ import dev.roomcast.broker.RoomHistory;
 import java.time.Duration;
 
 /**
- * Builds the Redis {@link Backend}: {@link RedisBroker}, {@link RedisPresenceStore} and
- * {@link RedisDirectRouter} on one shared {@link RedisLink} (one Lettuce client, one command and one
+ * Builds the Redis {@link Backend}: {@link RedisBroker}, {@link RedisPresenceStore},
+ * {@link RedisDirectRouter} and {@link RedisLifecycleLedger} on one shared {@link RedisLink} (one Lettuce client, one command and one
  * pub/sub connection, one health thread).
  *
  * <p>Threading: thread-safe (no state).
@@ -49,7 +49,7 @@ public final class RedisBackend {
         RedisLink link = RedisLink.connect(settings.uri(), settings.prefix(), observer);
         try {
             return new Backend(new RedisBroker(settings, link), new RedisPresenceStore(settings, link),
-                    new RedisDirectRouter(link));
+                    new RedisDirectRouter(link), new RedisLifecycleLedger(settings, link));
         } catch (RuntimeException e) {
             link.close();
             throw new IllegalStateException("cannot use Redis at " + RedisLink.describe(RedisLink.parse(settings.uri()))

@@ -73,7 +73,7 @@ public final class RedisBroker implements Broker {
         link.pubSub.addListener(new RedisPubSubAdapter<>() {
             @Override
             public void message(String channel, String message) {
-                if (!keys.isUserChannel(channel)) {
+                if (keys.isRoomChannel(channel)) {
                     deliver(channel, message);
                 }
             }

@@ -17,8 +17,14 @@ package dev.roomcast.broker.redis;
  *   <li>{@code <prefix>{<room>}:presence:<node>}: hash user → sessions of that node in the room</li>
  *   <li>{@code <prefix>nodes}: hash node id → its open connections and when that entry expires</li>
  *   <li>{@code <prefix>node:{<node>}:rooms}: hash room → members of the node's rooms, rewritten by its heartbeat</li>
+ *   <li>{@code <prefix>{lifecycle}:nodes}: sorted set of the nodes that hold webhook subjects, each scored with the
+ *       time (ms) its lease ends unless it renews it</li>
+ *   <li>{@code <prefix>{lifecycle}:node:<node>}: hash subject ({@code room:<room>}, {@code user:<user>}) → 1 of what
+ *       that node holds, and the field {@code .} once the node wrote it whole</li>
  *   <li>{@code <prefix>db<n>:user:{<user>}}: pub/sub channel of the direct messages to a user, subscribed by
  *       every node that holds one of the user's sessions</li>
+ *   <li>{@code <prefix>db<n>:node:{<node>}}: pub/sub channel of the answers to the questions that node asked
+ *       about a user ({@code GET /v1/users/{user}}), subscribed by that node once it asks</li>
  * </ul>
  *
  * <p>Threading: thread-safe (immutable).
@@ -75,11 +81,36 @@ final class RedisKeys {
         return prefix + "node:{" + node + "}:rooms";
     }
 
+    /** The two keys lifecycle_ledger.lua touches for a node, in the order it expects them; one hash tag, so one slot. */
+    String[] ledgerKeys(String node) {
+        return new String[] {prefix + "{lifecycle}:nodes", ledgerOfNode() + node};
+    }
+
+    /** A node's ledger hash is this followed by the node's id. */
+    String ledgerOfNode() {
+        return prefix + "{lifecycle}:node:";
+    }
+
     String userChannel(String user) {
         return channelPrefix + "user:{" + user + "}";
     }
 
-    /** Whether a channel is a user's; room channels start with a brace right after the channel prefix. */
+    /** Where the answers to a node's questions about users go. */
+    String nodeChannel(String node) {
+        return channelPrefix + "node:{" + node + "}";
+    }
+
+    /** Whether a channel is a node's (of answers); see {@link #nodeChannel}. */
+    boolean isNodeChannel(String channel) {
+        return channel.startsWith("node:{", channelPrefix.length());
+    }
+
+    /** Whether a channel is a room's: room channels start with a brace right after the channel prefix. */
+    boolean isRoomChannel(String channel) {
+        return channel.startsWith("{", channelPrefix.length());
+    }
+
+    /** Whether a channel is a user's; see {@link #userChannel}. */
     boolean isUserChannel(String channel) {
         return channel.startsWith("user:{", channelPrefix.length());
     }

@@ -10,9 +10,13 @@ import dev.roomcast.room.Payload;
 import dev.roomcast.room.Position;
 import dev.roomcast.room.RoomEvent;
 import dev.roomcast.room.UserDisconnect;
+import dev.roomcast.room.UserReport;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 /**
  * How room events travel between nodes: one compact JSON object per event, on the room's channel
@@ -25,7 +29,9 @@ import java.io.UncheckedIOException;
  * {@code o} in front once the room has given it one; an ephemeral message ({@code store:false}) never gets one. Direct messages, on a user's channel, have
  * kind {@code d} with {@code f} from, {@code u} the recipient, {@code x} text and {@code t} timestamp; a
  * disconnect order, on the same channel, kind {@code x} with {@code u} the user, {@code x} the reason and
- * {@code n} whether the clients may reconnect.
+ * {@code n} whether the clients may reconnect; a question about the user ({@link RedisDirectRouter.Ask}), kind {@code q} with
+ * {@code u} the user, {@code i} the question's id and {@code y} the channel for the answers. An answer, on the asking
+ * node's channel, has kind {@code a}, {@code i} the question's id, {@code z} the sessions and {@code w} the rooms.
  *
  * <p>Threading: thread-safe (stateless; Jackson's factory is).
  */
@@ -123,6 +129,37 @@ final class RoomEventCodec {
         });
     }
 
+    static String encodeAsk(RedisDirectRouter.Ask ask) {
+        return write(json -> {
+            json.writeStringField("k", "q");
+            json.writeStringField("u", ask.user());
+            json.writeStringField("i", ask.id());
+            json.writeStringField("y", ask.replyTo());
+        });
+    }
+
+    static String encodeAnswer(String id, UserReport report) {
+        return write(json -> {
+            json.writeStringField("k", "a");
+            json.writeStringField("i", id);
+            json.writeNumberField("z", report.sessions());
+            json.writeArrayFieldStart("w");
+            for (String room : report.rooms()) {
+                json.writeString(room);
+            }
+            json.writeEndArray();
+        });
+    }
+
+    /** Decodes an answer to a question about a user: its question's id and the report. */
+    static Map.Entry<String, UserReport> decodeAnswer(String encoded) {
+        Decoded d = parse(encoded);
+        if (!"a".equals(d.kind)) {
+            throw new IllegalArgumentException("not an answer: kind " + d.kind);
+        }
+        return Map.entry(require(d.id), new UserReport(d.sessions, d.rooms));
+    }
+
     /** Decodes a room event; throws {@link IllegalArgumentException} for anything this version cannot read. */
     static RoomEvent decode(String encoded) {
         Decoded d = parse(encoded);
@@ -140,7 +177,8 @@ final class RoomEventCodec {
     }
 
     /**
-     * Decodes what travels on a user's channel: a {@link DirectMessage} or a {@link UserDisconnect}; throws
+     * Decodes what travels on a user's channel: a {@link DirectMessage}, a {@link UserDisconnect} or a
+     * {@link RedisDirectRouter.Ask}; throws
      * {@link IllegalArgumentException} for anything else.
      */
     static Object decodeForUser(String encoded) {
@@ -148,6 +186,7 @@ final class RoomEventCodec {
         return switch (String.valueOf(d.kind)) {
             case "d" -> new DirectMessage(require(d.from), require(d.user), require(d.text), d.timestamp);
             case "x" -> new UserDisconnect(require(d.user), require(d.text), d.reconnect);
+            case "q" -> new RedisDirectRouter.Ask(require(d.user), require(d.id), require(d.replyTo));
             default -> throw new IllegalArgumentException("not for a user's channel: kind " + d.kind);
         };
     }
@@ -169,6 +208,10 @@ final class RoomEventCodec {
         boolean joined;
         boolean reconnect;
         int members;
+        String id;
+        String replyTo;
+        int sessions;
+        List<String> rooms = List.of();
     }
 
     private static Decoded parse(String encoded) {
@@ -196,6 +239,16 @@ final class RoomEventCodec {
                     case "j" -> d.joined = json.getBooleanValue();
                     case "n" -> d.reconnect = json.getBooleanValue();
                     case "a" -> d.members = json.getIntValue();
+                    case "i" -> d.id = json.getText();
+                    case "y" -> d.replyTo = json.getText();
+                    case "z" -> d.sessions = json.getIntValue();
+                    case "w" -> {
+                        List<String> rooms = new ArrayList<>();
+                        while (json.nextToken() == JsonToken.VALUE_STRING) {
+                            rooms.add(json.getText());
+                        }
+                        d.rooms = rooms;
+                    }
                     default -> json.skipChildren();
                 }
             }

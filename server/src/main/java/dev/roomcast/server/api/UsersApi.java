@@ -87,7 +87,7 @@ final class UsersApi {
                 : noSuchUser(user));
     }
 
-    /** {@code GET /v1/users/{user}}: whether the user is online here, with how many sessions, in which rooms. */
+    /** {@code GET /v1/users/{user}}: whether the user is online on any node, with how many sessions, in which rooms. */
     CompletionStage<FullHttpResponse> summary(FullHttpRequest request, String user) {
         return hub.user(user).thenApply(summary -> ApiResponses.json(HttpResponseStatus.OK, json -> {
             json.writeStringField("user", user);
