@@ -159,6 +159,11 @@ public final class Roomcast implements ServeCommand.RunningNode, AutoCloseable {
         return address.getPort();
     }
 
+    /** The event loops and their socket transport, as the start-up line says: {@code 2 event loops, io_uring}. */
+    public String transport() {
+        return server.transport();
+    }
+
     /** This node's id, as in its session ids and the node list. */
     public String nodeId() {
         return server.nodeId();

@@ -19,6 +19,10 @@ public record Network(
         @Setting(flag = "--io-threads", defaultValue = "0", min = "0", max = "1024",
                 help = "Event loop threads serving connections; 0 means one per core.")
         int ioThreads,
+        @Setting(flag = "--transport", defaultValue = "auto",
+                help = "Socket transport of the event loops: 'io_uring', 'epoll' or 'nio'; 'auto' is the first of these"
+                        + " the machine offers. One it lacks falls back to the next, with a warning.")
+        Transport transport,
         @Setting(flag = "--tls-cert",
                 help = "PEM certificate chain: the port serves https and wss; unset serves plain http and ws.")
         Path tlsCert,
@@ -58,6 +62,9 @@ public record Network(
         }
         clientIpHeader = clientIpHeader == null ? null : clientIpHeader.strip();
     }
+
+    /** The socket transport of the event loops; see {@code --transport}. */
+    public enum Transport { AUTO, IO_URING, EPOLL, NIO }
 
     /** Whether the port serves https/wss. */
     public boolean tlsEnabled() {

@@ -64,6 +64,7 @@ public record RoomcastConfig(Network network, Limits limits, Auth auth, History 
         public Builder host(String value) { return set("--host", value); }
         public Builder port(int value) { return set("--port", value); }
         public Builder ioThreads(int value) { return set("--io-threads", value); }
+        public Builder transport(Network.Transport value) { return set("--transport", value); }
         public Builder tlsCert(Path value) { return set("--tls-cert", value); }
         public Builder tlsKey(Path value) { return set("--tls-key", value); }
         public Builder clientIpHeader(String value) { return set("--client-ip-header", value); }

@@ -217,6 +217,22 @@ public final class Hub {
     }
 
     /**
+     * Broadcasts a text message from {@code session}, which nothing answers (the plain-text endpoints), to
+     * every member of the room on every node. On the session's loop. Since no answer has to go out first,
+     * this loop's members may be given the message within the call, without a task (see
+     * {@link LoopShard#broadcast}): a message in a room of one costs no hop.
+     */
+    public CompletionStage<Position> broadcastFrom(Session session, String room, String text) {
+        LoopShard shard = shardOf(session);
+        shard.deliverAtOnce(true);
+        try {
+            return broadcast(room, session.user(), text);
+        } finally {
+            shard.deliverAtOnce(false);
+        }
+    }
+
+    /**
      * Broadcasts a message to every member of the room on every node, stamped with the hub's clock, and
      * stores it in the room's history unless it is ephemeral. Any thread. Completes
      * with its position (the first publish's, for a repeated idempotency key), or null when it is not
@@ -444,7 +460,8 @@ public final class Hub {
     }
 
     /**
-     * Hands the event to each loop of this node with members, in order. The broker calls this as soon as the
+     * Hands the event to each loop of this node with members, in order (see {@link LoopShard#broadcast}: within
+     * {@link #broadcastFrom}, to the publisher's own loop at once). The broker calls this as soon as the
      * event has its position, so this is where its delivery latency starts: one clock read per event and node,
      * none per member.
      */
@@ -457,18 +474,7 @@ public final class Hub {
         SharedEvent prepared = sharedEvents.prepare(event);
         try {
             for (LoopShard target : targets) {
-                prepared.retain();
-                try {
-                    target.loop().execute(() -> {
-                        try {
-                            target.loopBroadcast(event.room(), prepared, reachedHubAt);
-                        } finally {
-                            prepared.release();
-                        }
-                    });
-                } catch (RejectedExecutionException shuttingDown) {
-                    prepared.release();
-                }
+                target.broadcast(event.room(), prepared, reachedHubAt);
             }
         } finally {
             prepared.release();

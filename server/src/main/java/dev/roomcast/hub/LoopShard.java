@@ -6,10 +6,22 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Room membership of the sessions owned by one {@link Loop}, and the fan-out of events to
- * them. Confined to that loop: every method asserts it runs there.
+ * them. Confined to that loop: every method asserts it runs there, except {@link #broadcast}, which any
+ * thread may call.
+ *
+ * <p>A message published by a session of this loop that nothing answers ({@link Hub#broadcastFrom}, the
+ * plain-text endpoints), with no earlier broadcast still queued for this loop, fans out within the publish
+ * instead of as a task: a message in a room of one (an echo) then costs no task, no hop and no wait behind the
+ * loop's other work. The count of queued broadcasts keeps each room's order: a broadcast that another thread
+ * queued earlier always runs first. Other publishes stay tasks, so a JSON publisher's {@code ok} still goes out
+ * before its own copy of the message, and a join's presence change reaches the joining member only once it is held.
  *
  * <p>Writes are flushed in one pass per batch: {@link #loopBroadcast} only queues, and the first
  * write that leaves a session dirty schedules a single flush task behind the events already
@@ -30,6 +42,8 @@ import java.util.Map;
  */
 final class LoopShard {
 
+    private static final Logger log = LoggerFactory.getLogger(LoopShard.class);
+
     /** Live events kept for one held member before it is closed as a slow consumer. */
     static final int MAX_HELD_EVENTS = 10_000;
 
@@ -49,6 +63,10 @@ final class LoopShard {
     /** When the oldest event waiting for the scheduled flush reached the hub ({@link System#nanoTime}). */
     private long oldestUnflushedAt;
     private boolean fanningOut;
+    /** Broadcasts handed to {@link #loop} as tasks and not started yet; raised on any thread, lowered on the loop. */
+    private final AtomicInteger queuedBroadcasts = new AtomicInteger();
+    /** Set on the loop for the length of an unanswered publish by one of its sessions ({@link Hub#broadcastFrom}). */
+    private boolean deliverAtOnce;
 
     LoopShard(Loop loop, DeliveryLatency latency) {
         this.loop = loop;
@@ -115,6 +133,47 @@ final class LoopShard {
     List<String> roomsOf(Session session) {
         assertOwned("roomsOf");
         return memberships.roomsOf(session);
+    }
+
+    /** Lets {@link #broadcast} deliver at once while a session of this loop publishes something nothing answers. */
+    void deliverAtOnce(boolean atOnce) {
+        assertOwned("deliverAtOnce");
+        deliverAtOnce = atOnce;
+    }
+
+    /**
+     * Fans the event out to this loop's members of the room: at once when called on this loop during
+     * {@link #deliverAtOnce} with no earlier broadcast queued and no fan-out running, else as a task behind the
+     * broadcasts queued before it. Any thread; borrows {@code event} (a queued task retains it). A broker calls
+     * this for one room's events in their order (the local broker under the room's lock), which the count of
+     * queued broadcasts then keeps: an event is delivered at once only when every earlier one handed to this
+     * loop has already run.
+     */
+    void broadcast(String room, SharedEvent event, long reachedHubAt) {
+        if (loop.inLoop() && deliverAtOnce && !fanningOut && queuedBroadcasts.get() == 0) {
+            try {
+                loopBroadcast(room, event, reachedHubAt);
+            } catch (RuntimeException e) {
+                // As a task it would have been logged by the loop; the publisher must not fail because of a member.
+                log.warn("fan-out of an event of {} failed", room, e);
+            }
+            return;
+        }
+        event.retain();
+        queuedBroadcasts.incrementAndGet();
+        try {
+            loop.execute(() -> {
+                queuedBroadcasts.decrementAndGet();
+                try {
+                    loopBroadcast(room, event, reachedHubAt);
+                } finally {
+                    event.release();
+                }
+            });
+        } catch (RejectedExecutionException shuttingDown) {
+            queuedBroadcasts.decrementAndGet();
+            event.release();
+        }
     }
 
     /**

@@ -20,15 +20,8 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.Future;
 import java.net.BindException;
@@ -42,8 +35,8 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
 
 /**
- * Netty's side of one node: the event loop groups (epoll when the platform has it, NIO
- * elsewhere), the listening socket, and an orderly stop. Start on one thread, stop on any.
+ * Netty's side of one node: the event loop groups (on the transport {@code --transport} picks, see
+ * {@link Transports}), the listening socket, and an orderly stop. Start on one thread, stop on any.
  */
 public final class NettyServer {
 
@@ -53,7 +46,7 @@ public final class NettyServer {
     private final ServerMetrics metrics;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
-    private final Class<? extends ServerChannel> channelType;
+    private final Transports transport;
     private final NettyLoops loops;
     private final Connections connections;
     private final AggregatedLog notices = new AggregatedLog(LoggerFactory.getLogger(AggregatedLog.class), Level.INFO,
@@ -64,12 +57,10 @@ public final class NettyServer {
     public NettyServer(RoomcastConfig config, ServerMetrics metrics) {
         this.config = config;
         this.metrics = metrics;
-        boolean epoll = Epoll.isAvailable();
-        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        this.transport = Transports.of(config.network().transport());
         int threads = config.network().ioThreads() > 0 ? config.network().ioThreads() : Runtime.getRuntime().availableProcessors();
-        this.boss = new MultiThreadIoEventLoopGroup(1, io);
-        this.workers = new MultiThreadIoEventLoopGroup(threads, io);
-        this.channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        this.boss = new MultiThreadIoEventLoopGroup(1, transport.io());
+        this.workers = new MultiThreadIoEventLoopGroup(threads, transport.io());
         this.loops = new NettyLoops(workers, config.network().pingInterval(), config.network().maxMissedPongs());
         this.connections = new Connections(loops);
     }
@@ -98,7 +89,7 @@ public final class NettyServer {
                 new HttpHooks(config.hooks(), config.namespaces(), config.limits().maxPayloadBytes(), metrics.hookObserver()));
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
-                .channel(channelType)
+                .channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 // Half the outbound bound for the socket buffer; the other half for frames waiting while it is full.
@@ -152,7 +143,7 @@ public final class NettyServer {
 
     /** How the event loops are set up, for the start-up line: their number and transport. */
     public String transport() {
-        return loops.all().size() + " event loops, " + (channelType == EpollServerSocketChannel.class ? "epoll" : "NIO");
+        return loops.all().size() + " event loops, " + transport.label();
     }
 
     /** This node's id: the prefix of its session ids, and its name in the node list. */

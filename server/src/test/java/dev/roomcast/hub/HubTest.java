@@ -182,4 +182,66 @@ class HubTest {
         assertThatThrownBy(loop0::runAll).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("during a fan-out");
     }
+
+    @Test
+    void anUnansweredPublishIsDeliveredOnThePublishersLoopAtOnceWithoutATask() {
+        FakeSession a = new FakeSession("a", "ann", loop0);
+        hub.join(a, "solo");
+        settle(a);
+
+        hub.broadcastFrom(a, "solo", "echo");
+
+        assertThat(texts(a)).containsExactly("echo");
+        assertThat(loop0.pending()).as("only the flush").isEqualTo(1);
+        loop0.runAll();
+        assertThat(a.flushes).isEqualTo(1);
+        assertThat(encoder.liveReferences).as("every reference released").hasValue(0);
+    }
+
+    @Test
+    void aMessageOnTheLoopWaitsBehindOneQueuedFromAnotherThreadSoTheRoomKeepsItsOrder() {
+        FakeSession a = new FakeSession("a", "ann", loop0);
+        FakeSession c = new FakeSession("c", "cid", loop1);
+        hub.join(a, "lobby");
+        hub.join(c, "lobby");
+        settle(a, c);
+
+        loop0.fromOutside(() -> hub.broadcast("lobby", "cid", "first"));
+        hub.broadcastFrom(a, "lobby", "second");
+
+        assertThat(texts(a)).as("held behind the queued one").isEmpty();
+        loop0.runAll();
+        loop1.runAll();
+        assertThat(texts(a)).containsExactly("first", "second");
+        assertThat(texts(c)).containsExactly("first", "second");
+
+        hub.broadcastFrom(a, "lobby", "third");
+        assertThat(texts(a)).as("nothing queued any more: at once").containsExactly("first", "second", "third");
+        loop0.runAll();
+        loop1.runAll();
+        assertThat(encoder.liveReferences).as("every reference released").hasValue(0);
+    }
+
+    @Test
+    void anAnsweredPublishIsAlwaysATaskSoItsAnswerGoesOutFirst() {
+        FakeSession a = new FakeSession("a", "ann", loop0);
+        hub.join(a, "solo");
+        settle(a);
+
+        hub.broadcast("solo", "ann", "json");
+
+        assertThat(a.delivered).isEmpty();
+        loop0.runAll();
+        assertThat(texts(a)).containsExactly("json");
+    }
+
+    @Test
+    void presenceChangesAreAlwaysQueuedSinceAJoinBroadcastsThemBeforeItHoldsTheMember() {
+        FakeSession a = new FakeSession("a", "ann", loop0);
+        hub.join(a, "lobby");
+
+        assertThat(a.delivered).isEmpty();
+        loop0.runAll();
+        assertThat(a.delivered).singleElement().isInstanceOf(RoomEvent.PresenceChange.class);
+    }
 }

@@ -4,13 +4,15 @@ import java.util.ArrayDeque;
 
 /**
  * A loop for unit tests: tasks queue up and run on the test thread when {@link #runAll} is
- * called, so tests decide exactly when a loop's work happens. The test thread counts as the loop.
+ * called, so tests decide exactly when a loop's work happens. The test thread counts as the loop,
+ * except inside {@link #fromOutside}, where it plays another thread.
  */
 final class InlineLoop implements Loop {
 
     private final int index;
     private final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
     int executed;
+    private boolean outside;
 
     InlineLoop(int index) {
         this.index = index;
@@ -23,7 +25,17 @@ final class InlineLoop implements Loop {
 
     @Override
     public boolean inLoop() {
-        return true;
+        return !outside;
+    }
+
+    /** Runs {@code action} as if on another thread than this loop's. */
+    void fromOutside(Runnable action) {
+        outside = true;
+        try {
+            action.run();
+        } finally {
+            outside = false;
+        }
     }
 
     @Override

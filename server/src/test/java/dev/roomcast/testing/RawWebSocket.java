@@ -40,6 +40,7 @@ public final class RawWebSocket implements AutoCloseable {
     public static final int CONTINUATION = 0x0;
     public static final int CLOSE = 0x8;
     public static final int PING = 0x9;
+    public static final int PONG = 0xA;
 
     private final Socket socket;
     private final OutputStream out;

@@ -87,7 +87,7 @@ public final class TextEndpoint extends WebSocketEndpoint {
             return;
         }
         Hub hub = context.hub();
-        hub.broadcast(room, session.user(), text).exceptionally(failure -> {
+        hub.broadcastFrom(session, room, text).exceptionally(failure -> {
             publishFailed.log(session, "a text message could not be published", failure);
             return null;
         });
