@@ -12,12 +12,17 @@ import java.util.concurrent.TimeUnit;
  * within the handshake timeout of connecting or of its previous request, so a client dribbling
  * a header byte at a time, or parking an idle keep-alive connection, cannot hold a socket. Sits
  * behind the HTTP aggregator; the router removes it when the connection becomes a WebSocket.
- * One instance per connection, confined to its event loop.
+ * One timer per connection at a time: a request moves the deadline, and the timer, when it fires
+ * early, waits out the rest, so the request that ends the HTTP state (the upgrade) costs no timer
+ * of its own. One instance per connection, confined to its event loop.
  */
 final class RequestDeadline extends ChannelInboundHandlerAdapter {
 
     private final long timeoutNanos;
-    private ScheduledFuture<?> deadline;
+    /** {@link System#nanoTime()} at which the connection is closed unless a request arrives first. */
+    private long dueAt;
+    /** Null while no timer is pending. */
+    private ScheduledFuture<?> timer;
 
     RequestDeadline(Duration timeout) {
         this.timeoutNanos = timeout.toNanos();
@@ -56,16 +61,30 @@ final class RequestDeadline extends ChannelInboundHandlerAdapter {
     }
 
     private void arm(ChannelHandlerContext ctx) {
-        cancel();
-        deadline = ctx.executor().schedule(() -> {
+        dueAt = System.nanoTime() + timeoutNanos;
+        if (timer == null) {
+            schedule(ctx, timeoutNanos);
+        }
+    }
+
+    private void schedule(ChannelHandlerContext ctx, long delayNanos) {
+        timer = ctx.executor().schedule(() -> expire(ctx), delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void expire(ChannelHandlerContext ctx) {
+        timer = null;
+        long left = dueAt - System.nanoTime();
+        if (left > 0) {
+            schedule(ctx, left);
+        } else {
             ctx.close();
-        }, timeoutNanos, TimeUnit.NANOSECONDS);
+        }
     }
 
     private void cancel() {
-        if (deadline != null) {
-            deadline.cancel(false);
-            deadline = null;
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
         }
     }
 }

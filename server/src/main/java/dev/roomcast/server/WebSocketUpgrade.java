@@ -8,7 +8,6 @@ import dev.roomcast.server.websocket.TokenExpiry;
 import dev.roomcast.server.websocket.Utf8StreamValidator;
 import dev.roomcast.server.websocket.WebSocketEndpoint;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -72,10 +71,14 @@ final class WebSocketUpgrade {
         }
         pipeline.addBefore(router.name(), "endpoint", endpoint);
         pipeline.remove(router.handler());
-        // The handshake may be answered after this returns: keep what it needs, not the request.
-        FullHttpRequest handshakeRequest = new DefaultFullHttpRequest(request.protocolVersion(), request.method(),
-                request.uri(), Unpooled.EMPTY_BUFFER, request.headers().copy(), EmptyHttpHeaders.INSTANCE);
+        // The handshake may be answered after this returns, once the router has released the request: keep
+        // what it needs, not the request. The headers are shared, not copied: they hold no buffer, and nothing
+        // changes them after the aggregator hands the request on. The empty body comes from the channel's
+        // allocator because Netty's handshaker allocates its 101's body from the request body's allocator,
+        // which for Unpooled.EMPTY_BUFFER is the unpooled one (a fresh direct ByteBuffer for every handshake).
         Channel channel = router.channel();
+        FullHttpRequest handshakeRequest = new DefaultFullHttpRequest(request.protocolVersion(), request.method(),
+                request.uri(), channel.alloc().buffer(0, 0), request.headers(), EmptyHttpHeaders.INSTANCE);
         DeflateNegotiation.Accepted deflated = deflate == null ? null : deflate.negotiate(request.headers());
         HttpHeaders responseHeaders = deflated == null ? null
                 : new DefaultHttpHeaders().set(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS, deflated.responseHeader());

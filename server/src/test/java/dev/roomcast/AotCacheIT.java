@@ -1,0 +1,106 @@
+package dev.roomcast;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.roomcast.testing.Requirements;
+import dev.roomcast.testing.RoomcastProcess;
+import dev.roomcast.testing.WsClient;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The launcher on Java 25 (docs/operations.md, "JVM flags"): the first start records an AOT cache for
+ * this jar, Java and JVM flags, later starts map it, and a changed jar makes the next start record a
+ * new one in place of the stale one. Runs {@code bin/roomcast} on a copy of the jar, with its own
+ * cache directory; skipped (with the reason) where Temurin 25 is not installed.
+ */
+@Timeout(900)
+class AotCacheIT {
+
+    private static final Path JDK_25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64");
+    /** A training run starts a node, sends it a few thousand handshakes and messages, and writes the cache: minutes under load. */
+    private static final Duration TRAIN_AND_START = Duration.ofMinutes(5);
+
+    private Path work;
+    private Path jar;
+    private Path cacheDir;
+
+    @BeforeEach
+    void copyJar() throws IOException {
+        Requirements.need("jdk25", Files.isExecutable(JDK_25.resolve("bin/java")), JDK_25 + " is not installed");
+        work = Files.createTempDirectory("roomcast-aot-");
+        jar = Files.copy(RoomcastProcess.jar(), work.resolve("roomcast.jar"));
+        cacheDir = work.resolve("cache");
+    }
+
+    @AfterEach
+    void delete() throws IOException {
+        if (work == null) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(work)) {
+            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
+    }
+
+    @Test
+    void theFirstStartRecordsTheCacheLaterStartsUseItAndANewJarReplacesIt() throws Exception {
+        Path first = startServeAndStop(true);
+        assertThat(startServeAndStop(false)).isEqualTo(first);
+
+        // A rebuilt jar (here: the same bytes with a new modification time) no longer matches the cache.
+        Files.setLastModifiedTime(jar, FileTime.from(Instant.now().plusSeconds(60)));
+        Path second = startServeAndStop(true);
+        assertThat(second).isNotEqualTo(first);
+        assertThat(first).doesNotExist();
+    }
+
+    /**
+     * Starts {@code bin/roomcast --port 0} on Java 25, checks that it serves a room with the cache mapped,
+     * that it recorded one first exactly when {@code records}, stops it, and returns the cache file.
+     */
+    private Path startServeAndStop(boolean records) throws Exception {
+        Map<String, String> env = Map.of("JAVA_HOME", JDK_25.toString(), "ROOMCAST_JAR", jar.toString(),
+                "ROOMCAST_AOT_DIR", cacheDir.toString());
+        try (RoomcastProcess node = RoomcastProcess.start(work, List.of(Path.of("src/dist/bin/roomcast").toAbsolutePath().toString(),
+                "--port", "0"), env)) {
+            int port = node.awaitServing(TRAIN_AND_START);
+            assertThat(node.stderr()).as(node.output()).contains("Java 25").doesNotContainIgnoringCase("warning");
+            if (records) {
+                assertThat(node.stderr()).contains("roomcast: recording the AOT cache");
+            } else {
+                assertThat(node.stderr()).doesNotContain("recording");
+            }
+            List<Path> caches;
+            try (Stream<Path> files = Files.list(cacheDir)) {
+                caches = files.toList();
+            }
+            assertThat(caches).as("the cache directory holds the cache and nothing else").hasSize(1);
+            Path cache = caches.get(0);
+            assertThat(cache.getFileName().toString()).startsWith("roomcast-").endsWith(".aot");
+            // The launcher execs java, so its PID is the server's; the JVM maps the cache it uses.
+            assertThat(Files.readString(Path.of("/proc", Long.toString(node.pid()), "maps")))
+                    .as("the node maps its AOT cache").contains(cache.toString());
+            try (WsClient client = WsClient.connect(URI.create("ws://127.0.0.1:" + port + "/ws/aot"))) {
+                client.send("from the cache");
+                assertThat(client.next()).isEqualTo("Message from aot: from the cache");
+            }
+            node.sigterm();
+            assertThat(node.awaitExit(Duration.ofSeconds(30))).as(node.output()).isZero();
+            return cache;
+        }
+    }
+}
