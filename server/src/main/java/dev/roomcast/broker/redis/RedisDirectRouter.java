@@ -4,7 +4,6 @@ import dev.roomcast.broker.DirectListener;
 import dev.roomcast.broker.DirectRouter;
 import dev.roomcast.room.DirectMessage;
 import dev.roomcast.room.UserDisconnect;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,13 +26,10 @@ public final class RedisDirectRouter implements DirectRouter {
 
     RedisDirectRouter(RedisLink link) {
         this.link = link;
-        this.users = new ChannelSubscriptions(link, link.keys::userChannel);
-        link.pubSub.addListener(new RedisPubSubAdapter<>() {
-            @Override
-            public void message(String channel, String message) {
-                if (link.keys.isUserChannel(channel)) {
-                    deliver(channel, message);
-                }
+        this.users = new ChannelSubscriptions(link, link.keys::userChannel, ChannelSubscriptions.NOTHING_TO_CATCH_UP);
+        link.onMessage((channel, message) -> {
+            if (link.keys.isUserChannel(channel)) {
+                deliver(channel, message);
             }
         });
     }
@@ -53,17 +49,20 @@ public final class RedisDirectRouter implements DirectRouter {
         return users.unsubscribe(user);
     }
 
-    /** One PUBLISH on the user's channel: the nodes subscribed to it are the nodes that hold the user. */
+    /**
+     * One PUBLISH on the user's channel (SPUBLISH on Redis Cluster: only the shard of the user's slot carries it):
+     * the nodes subscribed to it are the nodes that hold the user.
+     */
     @Override
     public CompletionStage<Boolean> direct(DirectMessage message) {
-        return link.redis.publish(link.keys.userChannel(message.to()), RoomEventCodec.encodeDirect(message))
+        return link.publish(link.keys.userChannel(message.to()), RoomEventCodec.encodeDirect(message))
                 .thenApply(receivers -> receivers > 0);
     }
 
     /** One PUBLISH on the user's channel, like {@link #direct}. */
     @Override
     public CompletionStage<Boolean> disconnectUser(UserDisconnect disconnect) {
-        return link.redis.publish(link.keys.userChannel(disconnect.user()), RoomEventCodec.encodeDisconnect(disconnect))
+        return link.publish(link.keys.userChannel(disconnect.user()), RoomEventCodec.encodeDisconnect(disconnect))
                 .thenApply(receivers -> receivers > 0);
     }
 
