@@ -41,6 +41,8 @@ for p in "$one" "${three[@]}"; do
 done
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# Calls of publish.lua (EVALSHA) on one Redis so far and their mean run time in µs, as Redis counts them.
+evalsha() { redis-cli -p "$1" info commandstats | tr -d '\r' | awk -F'[=,:]' '/^cmdstat_evalsha:/ {print $3, $7}'; }
 redis_pid() { redis-cli -p "$1" info server | awk -F: '/^process_id/ {print $2}' | tr -d '\r'; }
 
 # Runs one measurement on the cluster whose nodes listen on the given ports.
@@ -58,7 +60,7 @@ run() {
     until curl -sf "http://127.0.0.1:$np/readyz" >/dev/null; do sleep 0.2; done
   done
   local before=() redis_pids=()
-  for p in "$@"; do redis_pids+=("$(redis_pid "$p")"); done
+  for p in "$@"; do redis_pids+=("$(redis_pid "$p")"); redis-cli -p "$p" config resetstat >/dev/null; done
   for rp in "${redis_pids[@]}"; do before+=("$(cpu_ticks "$rp")"); done
   local load_before; load_before="$(cut -d' ' -f1 /proc/loadavg)"
   for np in "${node_ports[@]}"; do
@@ -74,7 +76,9 @@ run() {
   local sum
   sum="$(python3 -c 'import json,sys; print(round(sum(json.loads(open(f).read().strip().splitlines()[-1])["messages_per_s"] for f in sys.argv[1:])))' \
     "$work/bench-$shards-${node_ports[0]}.json" "$work/bench-$shards-${node_ports[1]}.json")"
-  echo "shards=$shards messages_per_s=$sum redis_cpu_ticks_per_shard=[${cpu# }] loadavg_before=$load_before loadavg_after=$(cut -d' ' -f1 /proc/loadavg)"
+  local scripts=""
+  for p in "$@"; do scripts+=" $(evalsha "$p" | tr ' ' '/')"; done
+  echo "shards=$shards messages_per_s=$sum evalsha_calls/usec_per_call_per_shard=[${scripts# }] redis_cpu_ticks_per_shard=[${cpu# }] loadavg_before=$load_before loadavg_after=$(cut -d' ' -f1 /proc/loadavg)"
   for np in "${node_pids[@]}"; do kill "$np"; wait "$np" 2>/dev/null || true; done
 }
 

@@ -29,6 +29,7 @@ public final class RedisCluster implements AutoCloseable {
 
     /** Starts {@code masters} × 2 nodes and waits until every node reports the cluster ok with all slots served. */
     public static RedisCluster start(int masters, Duration nodeTimeout) {
+        Requirements.need("redis", RedisServer.onPath("redis-cli"), "redis-cli is not installed");
         List<RedisServer> nodes = new ArrayList<>();
         try {
             for (int i = 0; i < 2 * masters; i++) {
