@@ -84,8 +84,16 @@ final class ChannelSubscriptions {
         return shard == null ? CompletableFuture.completedFuture(null) : link.unsubscribe(channel, shard);
     }
 
-    /** Runs {@code action} after the name's subscription, if one is in flight, whether it succeeds or not. */
+    /**
+     * Runs {@code action} after the name's subscription, if one is in flight, whether it succeeds or not. On Redis
+     * Cluster a subscription whose slot moved is moved first, so this node's own publishes and reads never reach a
+     * new master before its subscription there (the health check would move it up to a second later).
+     */
     <T> CompletionStage<T> afterSubscribed(String name, Supplier<CompletionStage<T>> action) {
+        CompletableFuture<String> subscription = wanted.get(name);
+        if (subscription != null) {
+            followMove(name, subscription);
+        }
         CompletableFuture<String> pending = wanted.get(name);
         if (pending == null || pending.isDone()) {
             return action.get();
@@ -127,25 +135,32 @@ final class ChannelSubscriptions {
     /**
      * On the health thread: sends every failed subscription again, and moves every one whose channel's slot
      * another master serves now. The old master is told to end it as well (it may be back as a replica, which
-     * also receives the shard's events); when it cannot be reached that is left to its connection closing.
+     * also receives the shard's events); when it cannot be reached that is not retried (docs/architecture.md,
+     * "Redis Cluster", says what follows).
      */
     private void retryFailedAndFollowMoves() {
         wanted.forEach((name, subscription) -> {
             if (subscription.isCompletedExceptionally()) {
                 resend(name, subscription, () -> { });
-            } else if (subscription.isDone()) {
-                String channel = channelOf.apply(name);
-                String was = subscription.join();
-                String now = link.shardOf(channel);
-                if (now != null && !now.equals(was)) {
-                    if (resend(name, subscription, () -> {
-                        log.info("the slot of {} moved to another master; subscribing there", channel);
-                        moves.moving(name);
-                    })) {
-                        link.unsubscribe(channel, was).exceptionally(unreachable -> null);
-                    }
-                }
+            } else {
+                followMove(name, subscription);
             }
         });
+    }
+
+    /** Moves a subscription in effect whose channel's slot another master serves now; nothing otherwise. */
+    private void followMove(String name, CompletableFuture<String> subscription) {
+        if (!subscription.isDone() || subscription.isCompletedExceptionally()) {
+            return;
+        }
+        String channel = channelOf.apply(name);
+        String was = subscription.join();
+        String now = link.shardOf(channel);
+        if (now != null && !now.equals(was) && resend(name, subscription, () -> {
+            log.info("the slot of {} moved to another master; subscribing there", channel);
+            moves.moving(name);
+        })) {
+            link.unsubscribe(channel, was).exceptionally(unreachable -> null);
+        }
     }
 }

@@ -402,7 +402,8 @@ final class RedisLink implements AutoCloseable {
         while (root.getCause() != null) {
             root = root.getCause();
         }
-        return root.getMessage() == null ? root.toString() : root.getMessage();
+        // One line: Lettuce lists each cluster node's failure on a line of its own.
+        return (root.getMessage() == null ? root.toString() : root.getMessage()).strip().replaceAll("\\s*\\R\\s*", " ");
     }
 
     private static void shutDown(AbstractRedisClient client) {
