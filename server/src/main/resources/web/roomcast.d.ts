@@ -91,7 +91,19 @@ export interface Presence {
     type: "presence";
     ref?: string;
     room: string;
-    users: { user: string; sessions: number }[];
+    /** One page of the room's users; absent in a count room (`presence: count`). */
+    users?: { user: string; sessions: number }[];
+    /** The cursor of the next page; absent on the last. */
+    next?: string;
+    /** In a count room: its members on every node, in place of `users`. */
+    members?: number;
+}
+
+/** A count room's member count (`presence: count`), at most once a second. */
+export interface Occupancy {
+    type: "occupancy";
+    room: string;
+    members: number;
 }
 
 export interface Recovered extends Position {
@@ -120,6 +132,7 @@ export interface Events {
     direct: Direct;
     joined: PresenceChange;
     left: PresenceChange;
+    occupancy: Occupancy;
     recovered: Recovered;
     error: RoomcastError;
     close: Close;
@@ -147,7 +160,8 @@ export class Client {
     /** Resolves with the message's position (the first publish's for a repeated idempotency key); none with store: false. */
     publish(room: string, message: string | Publication): Promise<Ok & Partial<Position>>;
     direct(to: string, text: string): Promise<Ok>;
-    presence(room: string): Promise<Presence>;
+    /** One page of who is in the room (up to `limit`, 1 to 1000, after `cursor`, a previous page's `next`). */
+    presence(room: string, options?: { limit?: number; cursor?: string }): Promise<Presence>;
     ping(): Promise<Ok>;
     refresh(token: string): Promise<Ok>;
     /** The rooms it is in or will rejoin, those restored from storage included. */

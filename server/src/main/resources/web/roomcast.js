@@ -109,7 +109,8 @@
         /**
          * Subscribes to an event and returns the function that unsubscribes. Events:
          * "open" (welcome frame), "message" (the frame: room, from, event if any, text or data, ts,
-         * epoch and offset unless published with store: false), "direct", "joined", "left", "recovered",
+         * epoch and offset unless published with store: false), "direct", "joined", "left",
+         * "occupancy" ({room, members}: a count room's member count, at most once a second), "recovered",
          * "error" (error frames nobody awaits), "close" ({code, reason, reconnecting, delayMs}, and
          * for a connection that failed before its welcome {status, detail} of the server's answer to
          * the probe, or {unreachable: true}).
@@ -210,9 +211,20 @@
             return this.request({ type: "direct", to: to, text: text });
         }
 
-        /** Resolves with the `presence` frame: {room, users: [{user, sessions}]}. */
-        presence(room) {
-            return this.request({ type: "presence", room: room });
+        /**
+         * Resolves with the `presence` frame: one page {room, users: [{user, sessions}], next}, `next` absent on
+         * the last page; in a count room {room, members} instead. `options.limit` (1 to 1000) and
+         * `options.cursor` (the `next` of the previous page) page through a big room.
+         */
+        presence(room, options) {
+            const request = { type: "presence", room: room };
+            if (options && options.limit !== undefined) {
+                request.limit = options.limit;
+            }
+            if (options && options.cursor !== undefined && options.cursor !== null) {
+                request.cursor = options.cursor;
+            }
+            return this.request(request);
         }
 
         ping() {
@@ -297,7 +309,7 @@
                     this.settle(frame);
                     return;
                 default:
-                    // direct, joined, left and any frame type added later in v1
+                    // direct, joined, left, occupancy and any frame type added later in v1
                     this.emit(frame.type, frame);
             }
         }

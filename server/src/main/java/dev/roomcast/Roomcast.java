@@ -217,6 +217,7 @@ public final class Roomcast implements ServeCommand.RunningNode, AutoCloseable {
     @Override
     public void close() {
         server.stop();
+        hub.close();
         if (webhooks != null) {
             webhooks.close();
         }

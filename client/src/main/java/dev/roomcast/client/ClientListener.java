@@ -17,6 +17,13 @@ public interface ClientListener {
     default void onPresence(PresenceChange change) {
     }
 
+    /**
+     * The member count of a room this client is in whose namespace keeps only a count; at most one a second, and
+     * none while it does not change.
+     */
+    default void onOccupancy(Occupancy occupancy) {
+    }
+
     /** The connection opened, was lost (and will be retried), or closed for good. */
     default void onConnection(ConnectionEvent event) {
     }

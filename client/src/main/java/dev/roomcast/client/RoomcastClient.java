@@ -186,9 +186,21 @@ public final class RoomcastClient implements AutoCloseable {
         return answered(request(body("direct").put("to", to).put("text", text)), ok -> null);
     }
 
-    /** Who is in {@code room}, on every node. */
+    /** Who is in {@code room}, on every node: the first page of up to 1000 users (or a count room's member count). */
     public CompletableFuture<Presence> presence(String room) {
         return answered(request(body("presence").put("room", room)), RoomcastClient::presenceOf);
+    }
+
+    /**
+     * One page of who is in {@code room}, on every node: at most {@code limit} users (1 to 1000) after
+     * {@code cursor}, the {@link Presence#next} of the previous page, or from the first when it is null.
+     */
+    public CompletableFuture<Presence> presence(String room, int limit, String cursor) {
+        ObjectNode request = body("presence").put("room", room).put("limit", limit);
+        if (cursor != null) {
+            request.put("cursor", cursor);
+        }
+        return answered(request(request), RoomcastClient::presenceOf);
     }
 
     /** An application-level round trip. */
@@ -361,6 +373,10 @@ public final class RoomcastClient implements AutoCloseable {
                 PresenceChange change = new PresenceChange(frame.path("room").asText(), frame.path("user").asText(),
                         frame.path("type").asText().equals("joined"));
                 callbacks.execute(() -> listener.onPresence(change));
+            }
+            case "occupancy" -> {
+                Occupancy occupancy = new Occupancy(frame.path("room").asText(), frame.path("members").asInt());
+                callbacks.execute(() -> listener.onOccupancy(occupancy));
             }
             default -> {
                 // a frame type added later in v1: clients ignore what they do not know
@@ -643,7 +659,8 @@ public final class RoomcastClient implements AutoCloseable {
     private static Presence presenceOf(JsonNode frame) {
         Map<String, Integer> users = new LinkedHashMap<>();
         frame.path("users").forEach(entry -> users.put(entry.path("user").asText(), entry.path("sessions").asInt()));
-        return new Presence(frame.path("room").asText(), users);
+        return new Presence(frame.path("room").asText(), users, frame.hasNonNull("next") ? frame.get("next").asText() : null,
+                frame.has("members") ? frame.get("members").asInt() : null);
     }
 
     private static URI withQuery(URI url, String parameter) {

@@ -14,6 +14,7 @@ final class Recorder implements ClientListener, Consumer<Message> {
     final List<Message> messages = new CopyOnWriteArrayList<>();
     final List<DirectMessage> directs = new CopyOnWriteArrayList<>();
     final List<PresenceChange> presence = new CopyOnWriteArrayList<>();
+    final List<Occupancy> occupancy = new CopyOnWriteArrayList<>();
     final List<ConnectionEvent> connections = new CopyOnWriteArrayList<>();
     final List<Recovery> recoveries = new CopyOnWriteArrayList<>();
     final List<Throwable> errors = new CopyOnWriteArrayList<>();
@@ -31,6 +32,11 @@ final class Recorder implements ClientListener, Consumer<Message> {
     @Override
     public void onPresence(PresenceChange change) {
         presence.add(change);
+    }
+
+    @Override
+    public void onOccupancy(Occupancy count) {
+        occupancy.add(count);
     }
 
     @Override

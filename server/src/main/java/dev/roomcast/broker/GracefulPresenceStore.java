@@ -56,6 +56,17 @@ public final class GracefulPresenceStore implements PresenceStore {
         return presence.presence(room);
     }
 
+    /** Counts are not held back: a reload within a second does not change what members are shown anyway. */
+    @Override
+    public void setOccupancy(String room, int members, boolean reannounce) {
+        presence.setOccupancy(room, members, reannounce);
+    }
+
+    @Override
+    public CompletionStage<Integer> occupancy(String room) {
+        return presence.occupancy(room);
+    }
+
     @Override
     public void announceNode(String nodeId, IntSupplier connections, Supplier<? extends Map<String, Integer>> rooms) {
         presence.announceNode(nodeId, connections, rooms);

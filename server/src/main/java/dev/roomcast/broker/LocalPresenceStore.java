@@ -3,9 +3,11 @@ package dev.roomcast.broker;
 import dev.roomcast.room.RoomEvent;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
@@ -14,12 +16,15 @@ import java.util.function.Supplier;
  * broker's {@link Broker#broadcast} inside the counting step, so a room's joined and left events keep the
  * counts' order and reach the listener on the same path as the room's messages.
  *
- * <p>Threading: thread-safe ({@link PresenceCounts} orders each room's changes; the node is volatile).
+ * <p>Threading: thread-safe ({@link PresenceCounts} orders each room's changes; occupancy is a concurrent map; the
+ * node is volatile).
  */
 public final class LocalPresenceStore implements PresenceStore {
 
     private final Broker rooms;
     private final PresenceCounts counts = new PresenceCounts();
+    /** Members of each count room with members, as last set; the total, as there is only this node. */
+    private final ConcurrentHashMap<String, Integer> occupancy = new ConcurrentHashMap<>();
     /** This node, alone: its id and connection count, for {@link #nodes}. */
     private volatile Map<String, IntSupplier> node = Map.of();
     /** This node's rooms and their members, for {@link #rooms}; none until announced. */
@@ -51,6 +56,20 @@ public final class LocalPresenceStore implements PresenceStore {
     @Override
     public CompletionStage<Map<String, Integer>> presence(String room) {
         return CompletableFuture.completedFuture(counts.users(room));
+    }
+
+    /** Announces through the broker, which hands the event to the listener inline. */
+    @Override
+    public void setOccupancy(String room, int members, boolean reannounce) {
+        Integer before = members == 0 ? occupancy.remove(room) : occupancy.put(room, members);
+        if (reannounce || !Objects.equals(before, members == 0 ? null : members)) {
+            rooms.broadcast(new RoomEvent.Occupancy(room, members));
+        }
+    }
+
+    @Override
+    public CompletionStage<Integer> occupancy(String room) {
+        return CompletableFuture.completedFuture(occupancy.getOrDefault(room, 0));
     }
 
     @Override

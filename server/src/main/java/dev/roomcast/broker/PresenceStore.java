@@ -34,6 +34,19 @@ public interface PresenceStore extends AutoCloseable {
     CompletionStage<Map<String, Integer>> presence(String room);
 
     /**
+     * Sets this node's members of a room whose presence is a count ({@link dev.roomcast.room.PresenceMode#COUNT}),
+     * 0 when it has none left, and, when the room's total over every node changed (or {@code reannounce} asks for
+     * it, for a node that has not heard the total yet), announces the total to the room as a
+     * {@link dev.roomcast.room.RoomEvent.Occupancy} through the room's delivery path, as joined and left are. The
+     * caller sets each room at most about once a second; the cost is one step of the store per call, whatever the
+     * room's size.
+     */
+    void setOccupancy(String room, int members, boolean reannounce);
+
+    /** The members of a count room on every node, as last announced. */
+    CompletionStage<Integer> occupancy(String room);
+
+    /**
      * Makes this node known to {@link #nodes} as {@code nodeId}, with the open connections that
      * {@code connections} counts, and to {@link #rooms} with the rooms {@code rooms} lists (room → members on
      * this node); both are read from the store's own threads, so they must be cheap and thread-safe. Called once.

@@ -1,5 +1,6 @@
 package dev.roomcast.config;
 
+import dev.roomcast.room.PresenceMode;
 import java.time.Duration;
 import java.util.Locale;
 
@@ -12,7 +13,7 @@ import java.util.Locale;
  * <p>Threading: immutable.
  *
  * @param publish        who may publish to the namespace's rooms
- * @param presence       whether presence is kept and {@code joined}/{@code left} sent
+ * @param presence       how much presence the rooms keep: joined/left and member lists, a member count, or nothing
  * @param anonymousJoin  with authentication on, whether a client without a token may join the namespace's rooms
  * @param historySize    messages kept per room, or null for {@code --history-size}
  * @param historyMaxAge  oldest message kept, or null for {@code --history-max-age}
@@ -22,16 +23,16 @@ import java.util.Locale;
  * @param joinHook       URL the backend answers before a join of one of its rooms is accepted, or null for none
  * @param publishHook    URL the backend answers before a client's message to one of its rooms is broadcast, or null
  */
-public record Namespace(Publish publish, boolean presence, boolean anonymousJoin, Integer historySize,
+public record Namespace(Publish publish, PresenceMode presence, boolean anonymousJoin, Integer historySize,
                         Duration historyMaxAge, SlowConsumer slowConsumer, Boolean compression, String joinHook,
                         String publishHook) {
 
     /** The rules of rooms no namespace entry names: the default namespace (rooms without {@code :}) among them. */
-    public static final Namespace DEFAULT = new Namespace(Publish.MEMBERS, true, false, null, null,
+    public static final Namespace DEFAULT = new Namespace(Publish.MEMBERS, PresenceMode.FULL, false, null, null,
             SlowConsumer.DISCONNECT, null);
 
     /** Rules without hooks. */
-    public Namespace(Publish publish, boolean presence, boolean anonymousJoin, Integer historySize, Duration historyMaxAge,
+    public Namespace(Publish publish, PresenceMode presence, boolean anonymousJoin, Integer historySize, Duration historyMaxAge,
                      SlowConsumer slowConsumer, Boolean compression) {
         this(publish, presence, anonymousJoin, historySize, historyMaxAge, slowConsumer, compression, null, null);
     }

@@ -1,6 +1,7 @@
 package dev.roomcast.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.roomcast.room.PresenceMode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -19,7 +20,7 @@ import java.util.function.Function;
  * namespaces:
  *   notify:
  *     publish: api            # members (default), api or none
- *     presence: false         # default true
+ *     presence: count         # full (default), count or off; true and false mean full and off
  *     anonymous-join: false   # default false
  *     slow-consumer: conflate # disconnect (default), drop_oldest or conflate
  *     compression: true       # default --compression
@@ -74,7 +75,7 @@ final class NamespacesSection {
         }
         ConfigFile.requireMapping(file, rules, where.substring(file.toString().length() + 2), "rules: " + String.join(", ", KEYS));
         Namespace.Publish publish = Namespace.DEFAULT.publish();
-        boolean presence = Namespace.DEFAULT.presence();
+        PresenceMode presence = Namespace.DEFAULT.presence();
         boolean anonymousJoin = Namespace.DEFAULT.anonymousJoin();
         Integer historySize = null;
         Duration historyMaxAge = null;
@@ -87,7 +88,7 @@ final class NamespacesSection {
             JsonNode value = rule.getValue();
             switch (rule.getKey()) {
                 case "publish" -> publish = choice(key, value, Namespace.Publish.values(), Namespace.Publish::key);
-                case "presence" -> presence = bool(key, value);
+                case "presence" -> presence = presence(key, value);
                 case "anonymous-join" -> anonymousJoin = bool(key, value);
                 case "compression" -> compression = bool(key, value);
                 case "slow-consumer" -> slowConsumer = choice(key, value, Namespace.SlowConsumer.values(),
@@ -116,6 +117,21 @@ final class NamespacesSection {
         List<String> names = Arrays.stream(choices).map(name).toList();
         throw new InvalidSetting(key, "must be " + String.join(", ", names.subList(0, names.size() - 1)) + " or "
                 + names.get(names.size() - 1) + ", got " + value);
+    }
+
+    /**
+     * {@code full}, {@code count} or {@code off}; {@code true} and {@code false}, what the key took before it had
+     * three values, still mean {@code full} and {@code off}.
+     */
+    private static PresenceMode presence(String key, JsonNode value) {
+        if (value.isBoolean()) {
+            return value.booleanValue() ? PresenceMode.FULL : PresenceMode.OFF;
+        }
+        try {
+            return choice(key, value, PresenceMode.values(), PresenceMode::key);
+        } catch (InvalidSetting refused) {
+            throw new InvalidSetting(key, "must be full, count or off (true and false mean full and off), got " + value);
+        }
     }
 
     private static boolean bool(String key, JsonNode value) {
@@ -160,7 +176,7 @@ final class NamespacesSection {
         new TreeMap<>(namespaces.byName()).forEach((name, namespace) -> {
             yaml.append("  ").append(name).append(":\n");
             yaml.append("    publish: ").append(namespace.publish().key()).append('\n');
-            yaml.append("    presence: ").append(namespace.presence()).append('\n');
+            yaml.append("    presence: ").append(namespace.presence().key()).append('\n');
             yaml.append("    anonymous-join: ").append(namespace.anonymousJoin()).append('\n');
             yaml.append("    slow-consumer: ").append(namespace.slowConsumer().key()).append('\n');
             if (namespace.compression() != null) {

@@ -10,6 +10,7 @@ import dev.roomcast.room.Draft;
 import dev.roomcast.room.HistorySlice;
 import dev.roomcast.room.Payload;
 import dev.roomcast.room.Position;
+import dev.roomcast.room.PresenceMode;
 import dev.roomcast.room.RoomEvent;
 import dev.roomcast.room.UserDisconnect;
 import java.time.Clock;
@@ -21,7 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
-import java.util.function.Predicate;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,28 +55,29 @@ public final class Hub {
     private final DirectRouter directs;
     private final SharedEventFactory sharedEvents;
     private final Clock clock;
-    /** Whether a room keeps presence: if not, its sessions are not counted and no joined/left is sent. */
-    private final Predicate<String> keepsPresence;
+    /** How much presence a room keeps: joined/left (full), a count, or nothing; per namespace. */
+    private final Function<String, PresenceMode> presenceModes;
+    private final Occupancy occupancy;
     /** Told of rooms and users coming and going on this node; replaced once, before any session, by {@link #hear}. */
     private volatile Lifecycle lifecycle = Lifecycle.NONE;
 
     /** A hub whose rooms all keep presence and whose delivery latency nobody hears (tests). */
     public Hub(List<? extends Loop> loops, Backend backend, SharedEventFactory sharedEvents, Clock clock) {
-        this(loops, backend, sharedEvents, clock, nanos -> { }, room -> true);
+        this(loops, backend, sharedEvents, clock, nanos -> { }, room -> PresenceMode.FULL);
     }
 
     /** A hub whose rooms all keep presence. */
     public Hub(List<? extends Loop> loops, Backend backend, SharedEventFactory sharedEvents, Clock clock, DeliveryLatency latency) {
-        this(loops, backend, sharedEvents, clock, latency, room -> true);
+        this(loops, backend, sharedEvents, clock, latency, room -> PresenceMode.FULL);
     }
 
     /**
      * @param latency       hears one sample per loop batch of live events flushed; see {@link DeliveryLatency}
-     * @param keepsPresence whether a room keeps presence (per namespace); any thread, cheap
+     * @param presenceModes how much presence a room keeps (per namespace); any thread, cheap
      */
     public Hub(List<? extends Loop> loops, Backend backend, SharedEventFactory sharedEvents, Clock clock, DeliveryLatency latency,
-               Predicate<String> keepsPresence) {
-        this.keepsPresence = keepsPresence;
+               Function<String, PresenceMode> presenceModes) {
+        this.presenceModes = presenceModes;
         this.shards = new LoopShard[loops.size()];
         for (Loop loop : loops) {
             if (shards[loop.index()] != null) {
@@ -88,6 +90,7 @@ public final class Hub {
         this.directs = backend.directs();
         this.sharedEvents = sharedEvents;
         this.clock = clock;
+        this.occupancy = new Occupancy(presence, directory::memberCount, this::fanOut);
         broker.start(this::localBroadcast);
         directs.start(new DirectListener() {
             @Override
@@ -169,9 +172,13 @@ public final class Hub {
                 broker.unsubscribe(room).exceptionally(failure -> logFailure("unsubscribe from room", room, failure));
             }
         });
-        if (keepsPresence.test(room)) {
-            broker.broadcast(new RoomEvent.SessionLeft(room, session.user()));
-            presence.exit(room, session.user());
+        switch (presenceModes.apply(room)) {
+            case FULL -> {
+                broker.broadcast(new RoomEvent.SessionLeft(room, session.user()));
+                presence.exit(room, session.user());
+            }
+            case COUNT -> occupancy.memberLeft(room);
+            case OFF -> { }
         }
         return true;
     }
@@ -257,6 +264,11 @@ public final class Hub {
         return presence.presence(room);
     }
 
+    /** The members of a count room on every node, as last announced to them (at most a second old). Any thread. */
+    public CompletionStage<Integer> occupancy(String room) {
+        return presence.occupancy(room);
+    }
+
     /** Reads the room's history; see {@link Broker#history}. Any thread. */
     public CompletionStage<HistorySlice> history(String room, Position since, int limit) {
         return broker.history(room, since, limit);
@@ -307,8 +319,13 @@ public final class Hub {
                 broker.subscribe(room).exceptionally(failure -> logFailure("subscribe to room", room, failure));
             }
         });
-        if (keepsPresence.test(room)) {
-            presence.enter(room, session.user());
+        switch (presenceModes.apply(room)) {
+            case FULL -> presence.enter(room, session.user());
+            case COUNT -> {
+                occupancy.start();
+                occupancy.memberJoined(room);
+            }
+            case OFF -> { }
         }
         return true;
     }
@@ -390,11 +407,23 @@ public final class Hub {
     }
 
     /**
-     * Called on the broker's thread: hands the event to each loop of this node with members, in order. The
-     * broker calls this as soon as the event has its position, so this is where its delivery
-     * latency starts: one clock read per event and node, none per member.
+     * Called on the broker's thread: hands the event to each loop of this node with members, in order, except a
+     * count room's total, which waits for the next {@link Occupancy} tick so members get at most one a tick.
      */
     private void localBroadcast(RoomEvent event) {
+        if (event instanceof RoomEvent.Occupancy total) {
+            occupancy.heard(total);
+        } else {
+            fanOut(event);
+        }
+    }
+
+    /**
+     * Hands the event to each loop of this node with members, in order. The broker calls this as soon as the
+     * event has its position, so this is where its delivery latency starts: one clock read per event and node,
+     * none per member.
+     */
+    private void fanOut(RoomEvent event) {
         LoopShard[] targets = directory.shardsOf(event.room());
         if (targets.length == 0) {
             return;
@@ -419,6 +448,11 @@ public final class Hub {
         } finally {
             prepared.release();
         }
+    }
+
+    /** Stops the count rooms' tick; the broker and the loops are closed by their owners. Any thread, once. */
+    public void close() {
+        occupancy.close();
     }
 
     private LoopShard shardOf(Session session) {

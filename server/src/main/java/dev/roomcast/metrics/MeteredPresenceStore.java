@@ -39,6 +39,16 @@ public final class MeteredPresenceStore implements PresenceStore {
     }
 
     @Override
+    public void setOccupancy(String room, int members, boolean reannounce) {
+        presence.setOccupancy(room, members, reannounce);
+    }
+
+    @Override
+    public CompletionStage<Integer> occupancy(String room) {
+        return metrics.countFailure(presence.occupancy(room), BrokerOperation.PRESENCE);
+    }
+
+    @Override
     public void announceNode(String nodeId, IntSupplier connections, Supplier<? extends Map<String, Integer>> rooms) {
         presence.announceNode(nodeId, connections, rooms);
     }

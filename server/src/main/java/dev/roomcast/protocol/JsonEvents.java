@@ -9,7 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * Renders room events as JSON v1 frames ({@code message}, {@code joined}, {@code left}, and the
+ * Renders room events as JSON v1 frames ({@code message}, {@code joined}, {@code left}, {@code occupancy}, and the
  * unsolicited {@code recovered:false} of a {@link RoomEvent.Gap}), field
  * order as in docs/protocol.md with {@code type} first. Stateless and thread-safe.
  */
@@ -48,6 +48,10 @@ public final class JsonEvents {
                 json.writeStringField("type", p.joined() ? "joined" : "left");
                 json.writeStringField("room", p.room());
                 json.writeStringField("user", p.user());
+            } else if (event instanceof RoomEvent.Occupancy o) {
+                json.writeStringField("type", "occupancy");
+                json.writeStringField("room", o.room());
+                json.writeNumberField("members", o.members());
             }
             json.writeEndObject();
         } catch (IOException e) {

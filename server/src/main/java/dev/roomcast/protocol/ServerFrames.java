@@ -80,6 +80,15 @@ public final class ServerFrames {
         });
     }
 
+    /** {@code presence}: the answer to a {@code presence} request in a count room; its members on every node. */
+    public static byte[] presenceCount(String ref, String room, int members) {
+        return frame("presence", json -> {
+            writeRef(json, ref);
+            json.writeStringField("room", room);
+            json.writeNumberField("members", members);
+        });
+    }
+
     /** {@code recovered}: the outcome of a {@code join} with {@code since}, sent before the replayed messages. */
     public static byte[] recovered(String room, boolean recovered, long missed, Position current) {
         return frame("recovered", json -> {

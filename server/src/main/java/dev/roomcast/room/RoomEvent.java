@@ -59,4 +59,11 @@ public sealed interface RoomEvent {
     /** A user's first connection joined ({@code joined = true}) or its last one left. */
     record PresenceChange(String room, String user, boolean joined) implements RoomEvent {
     }
+
+    /**
+     * The members of a room whose presence mode is {@link PresenceMode#COUNT}, on every node. Never kept in
+     * history; each node hands the newest one it heard to its members at most once a second.
+     */
+    record Occupancy(String room, int members) implements RoomEvent {
+    }
 }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.roomcast.room.Draft;
 import dev.roomcast.room.RoomEvent;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
@@ -69,5 +70,30 @@ public abstract class PresenceStoreContract extends BackendContract {
         assertThat(node.presence().rooms().toCompletableFuture().join()).containsEntry(room, 2);
         rooms.remove(room);
         assertThat(node.presence().rooms().toCompletableFuture().join()).doesNotContainKey(room);
+    }
+
+    @Test
+    void aCountRoomsTotalIsAnnouncedWhenItChangesOrWhenAskedAndReadBack() {
+        Backend node = started();
+        String room = uniqueName();
+        node.broker().subscribe(room).toCompletableFuture().join();
+        node.presence().setOccupancy(room, 3, false);
+        await().atMost(DELIVERY).until(() -> occupancies(room).size() == 1);
+        node.presence().setOccupancy(room, 3, false);
+        node.presence().setOccupancy(room, 5, false);
+        await().atMost(DELIVERY).until(() -> occupancies(room).size() == 2);
+        assertThat(node.presence().occupancy(room).toCompletableFuture().join()).isEqualTo(5);
+        node.presence().setOccupancy(room, 5, true);
+        node.presence().setOccupancy(room, 0, false);
+
+        await().atMost(DELIVERY).until(() -> occupancies(room).size() == 4);
+        assertThat(occupancies(room)).as("an unchanged total is announced only when asked").containsExactly(
+                new RoomEvent.Occupancy(room, 3), new RoomEvent.Occupancy(room, 5), new RoomEvent.Occupancy(room, 5),
+                new RoomEvent.Occupancy(room, 0));
+        assertThat(node.presence().occupancy(room).toCompletableFuture().join()).isZero();
+    }
+
+    private List<RoomEvent> occupancies(String room) {
+        return delivered.stream().filter(e -> e instanceof RoomEvent.Occupancy o && o.room().equals(room)).toList();
     }
 }

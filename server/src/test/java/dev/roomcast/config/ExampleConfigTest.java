@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.roomcast.room.PresenceMode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,12 +66,13 @@ class ExampleConfigTest {
         Path namespacesFile = Files.writeString(dir.resolve("namespaces.yml"), blocks.get(1));
         Namespaces namespaces = ConfigLoader.load(Map.of(ConfigLoader.CONFIG_FLAG, namespacesFile.toString()), Map.of())
                 .namespaces();
-        assertThat(namespaces.byName()).containsOnlyKeys("notify", "public", "prices");
+        assertThat(namespaces.byName()).containsOnlyKeys("notify", "public", "prices", "stage");
         assertThat(namespaces.of("notify:alice")).isEqualTo(
-                new Namespace(Namespace.Publish.API, false, false, 20, Duration.ofHours(24), Namespace.SlowConsumer.DISCONNECT, null));
+                new Namespace(Namespace.Publish.API, PresenceMode.OFF, false, 20, Duration.ofHours(24), Namespace.SlowConsumer.DISCONNECT, null));
         assertThat(namespaces.of("public:hall")).isEqualTo(
-                new Namespace(Namespace.Publish.MEMBERS, true, true, null, null, Namespace.SlowConsumer.DISCONNECT, null));
+                new Namespace(Namespace.Publish.MEMBERS, PresenceMode.FULL, true, null, null, Namespace.SlowConsumer.DISCONNECT, null));
         assertThat(namespaces.of("prices:eur").slowConsumer()).isEqualTo(Namespace.SlowConsumer.CONFLATE);
+        assertThat(namespaces.of("stage:keynote").presence()).isEqualTo(PresenceMode.COUNT);
         assertThat(namespaces.of("lobby")).isEqualTo(Namespace.DEFAULT);
         assertThat(namespaces.of("elsewhere:x")).isEqualTo(Namespace.DEFAULT);
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.roomcast.cli.RootCommand;
+import dev.roomcast.room.PresenceMode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -39,7 +40,7 @@ class NamespacesConfigTest {
         assertThat(Namespaces.nameOf("lobby")).isEmpty();
         assertThat(namespaces.of("notify:alice:inbox").publish()).isEqualTo(Namespace.Publish.API);
         assertThat(namespaces.of("notify")).isEqualTo(Namespace.DEFAULT);
-        assertThat(namespaces.of("a:b").presence()).isFalse();
+        assertThat(namespaces.of("a:b").presence()).isEqualTo(PresenceMode.OFF);
         assertThat(namespaces.of("ab:c")).isEqualTo(Namespace.DEFAULT);
     }
 
@@ -48,12 +49,28 @@ class NamespacesConfigTest {
         RoomcastConfig config = load("namespaces:\n  empty:\n  some:\n    history:\n      history-max-age: 10m\n");
         assertThat(config.namespaces().of("empty:x")).isEqualTo(Namespace.DEFAULT);
         assertThat(config.namespaces().of("some:x")).isEqualTo(
-                new Namespace(Namespace.Publish.MEMBERS, true, false, null, Duration.ofMinutes(10), Namespace.SlowConsumer.DISCONNECT, null));
+                new Namespace(Namespace.Publish.MEMBERS, PresenceMode.FULL, false, null, Duration.ofMinutes(10), Namespace.SlowConsumer.DISCONNECT, null));
         assertThat(refusal("namespaces:\n  n:\n    history:\n      history-size: -1\n"))
                 .endsWith("namespaces.n.history.history-size: must be between 0 and 1000000, got -1");
         assertThat(refusal("namespaces:\n  n:\n    history:\n      history-max-bytes: 5\n"))
                 .endsWith("namespaces.n.history.history-max-bytes: unknown key (a namespace's history has history-size,"
                         + " history-max-age)");
+    }
+
+    @Test
+    void presenceIsFullCountOrOffAndTheFormerTrueAndFalseMeanFullAndOff() throws IOException {
+        RoomcastConfig config = load("namespaces:\n  a:\n    presence: full\n  b:\n    presence: count\n  c:\n    presence: OFF\n"
+                + "  d:\n    presence: true\n  e:\n    presence: false\n");
+        Namespaces namespaces = config.namespaces();
+        assertThat(namespaces.of("a:x").presence()).isEqualTo(PresenceMode.FULL);
+        assertThat(namespaces.of("b:x").presence()).isEqualTo(PresenceMode.COUNT);
+        assertThat(namespaces.of("c:x").presence()).isEqualTo(PresenceMode.OFF);
+        assertThat(namespaces.of("d:x").presence()).isEqualTo(PresenceMode.FULL);
+        assertThat(namespaces.of("e:x").presence()).isEqualTo(PresenceMode.OFF);
+        assertThat(Namespace.DEFAULT.presence()).isEqualTo(PresenceMode.FULL);
+        assertThat(ConfigFile.render(config)).contains("  b:\n    publish: members\n    presence: count\n",
+                "  e:\n    publish: members\n    presence: off\n");
+        assertThat(refusal("namespaces:\n  n:\n    presence: 1\n")).contains("namespaces.n.presence: must be full, count or off");
     }
 
     @Test
@@ -74,7 +91,7 @@ class NamespacesConfigTest {
         assertThat(refusal("namespaces:\n  n:\n    publish: backend\n"))
                 .contains("roomcast.yml: namespaces.n.publish: must be members, api or none, got \"backend\"");
         assertThat(refusal("namespaces:\n  n:\n    presence: yes please\n"))
-                .contains("namespaces.n.presence: must be true or false");
+                .contains("namespaces.n.presence: must be full, count or off (true and false mean full and off), got \"yes please\"");
         assertThat(refusal("namespaces:\n  n:\n    colour: blue\n"))
                 .contains("namespaces.n.colour: unknown key (a namespace has publish, presence, anonymous-join, history,"
                         + " slow-consumer, compression, join-hook, publish-hook)");
@@ -100,13 +117,13 @@ class NamespacesConfigTest {
                 namespaces:
                   game:
                     publish: members
-                    presence: false
+                    presence: off
                     anonymous-join: false
                     slow-consumer: conflate
                     compression: true
                   notify:
                     publish: api
-                    presence: true
+                    presence: full
                     anonymous-join: false
                     slow-consumer: disconnect
                     history:

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.roomcast.config.Namespace;
 import dev.roomcast.config.Namespaces;
+import dev.roomcast.room.PresenceMode;
 import dev.roomcast.testing.BackendStub;
 import dev.roomcast.testing.JsonWs;
 import dev.roomcast.testing.TestServer;
@@ -71,9 +72,9 @@ class HooksIT {
                 });
         String closedPort = "http://127.0.0.1:" + freePort() + "/gone";
         Namespaces namespaces = new Namespaces(Map.of(
-                "vip", new Namespace(Namespace.Publish.MEMBERS, true, false, null, null, Namespace.SlowConsumer.DISCONNECT, null, backend.url("/join"), null),
-                "mod", new Namespace(Namespace.Publish.MEMBERS, true, false, null, null, Namespace.SlowConsumer.DISCONNECT, null, null, backend.url("/publish")),
-                "broken", new Namespace(Namespace.Publish.MEMBERS, true, false, null, null, Namespace.SlowConsumer.DISCONNECT, null, null, closedPort)));
+                "vip", new Namespace(Namespace.Publish.MEMBERS, PresenceMode.FULL, false, null, null, Namespace.SlowConsumer.DISCONNECT, null, backend.url("/join"), null),
+                "mod", new Namespace(Namespace.Publish.MEMBERS, PresenceMode.FULL, false, null, null, Namespace.SlowConsumer.DISCONNECT, null, null, backend.url("/publish")),
+                "broken", new Namespace(Namespace.Publish.MEMBERS, PresenceMode.FULL, false, null, null, Namespace.SlowConsumer.DISCONNECT, null, null, closedPort)));
         hooked = TestServer.start(b -> TestServer.withoutRateLimit(b).hookConnect(backend.url("/connect"))
                 .hookHeaders(java.util.List.of("X-Tenant")).namespaces(namespaces));
         slow = TestServer.start(b -> b.hookConnect(backend.url("/slow")).hookTimeout(Duration.ofMillis(300)));
@@ -212,7 +213,7 @@ class HooksIT {
         }
         String nobodyThere = "http://127.0.0.1:" + freePort() + "/";
         TestServer open = TestServer.start(b -> b.namespaces(new Namespaces(Map.of("broken",
-                new Namespace(Namespace.Publish.MEMBERS, true, false, null, null, Namespace.SlowConsumer.DISCONNECT, null, null, nobodyThere)))));
+                new Namespace(Namespace.Publish.MEMBERS, PresenceMode.FULL, false, null, null, Namespace.SlowConsumer.DISCONNECT, null, null, nobodyThere)))));
         try (open; JsonWs client = JsonWs.connect(open, "bob")) {
             client.send("type", "join", "room", "broken:x", "ref", "join");
             assertThat(client.nextOfType("ok").get("ref").asText()).isEqualTo("join");

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.roomcast.config.Namespace;
 import dev.roomcast.config.Namespaces;
 import dev.roomcast.config.RoomcastConfig;
+import dev.roomcast.room.PresenceMode;
 import dev.roomcast.server.websocket.TextEndpoint;
 import dev.roomcast.testing.JsonWs;
 import dev.roomcast.testing.TestServer;
@@ -47,9 +48,9 @@ abstract class MessageModelContract {
     static RoomcastConfig.Builder settings(RoomcastConfig.Builder builder) {
         return TestServer.withoutRateLimit(builder).apiKey(API_KEY).idempotencyWindow(IDEMPOTENCY_WINDOW)
                 .namespaces(new Namespaces(Map.of(
-                        "notify", new Namespace(Namespace.Publish.API, true, false, null, null, Namespace.SlowConsumer.DISCONNECT, null),
-                        "sealed", new Namespace(Namespace.Publish.NONE, true, false, null, null, Namespace.SlowConsumer.DISCONNECT, null),
-                        "game", new Namespace(Namespace.Publish.MEMBERS, false, false, 3, null, Namespace.SlowConsumer.DISCONNECT, null))));
+                        "notify", new Namespace(Namespace.Publish.API, PresenceMode.FULL, false, null, null, Namespace.SlowConsumer.DISCONNECT, null),
+                        "sealed", new Namespace(Namespace.Publish.NONE, PresenceMode.FULL, false, null, null, Namespace.SlowConsumer.DISCONNECT, null),
+                        "game", new Namespace(Namespace.Publish.MEMBERS, PresenceMode.OFF, false, 3, null, Namespace.SlowConsumer.DISCONNECT, null))));
     }
 
     static String uniqueRoom(String namespace) {

@@ -7,6 +7,7 @@ import com.auth0.jwt.algorithms.Algorithm;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.roomcast.config.Namespace;
 import dev.roomcast.config.Namespaces;
+import dev.roomcast.room.PresenceMode;
 import dev.roomcast.server.websocket.TextEndpoint;
 import dev.roomcast.testing.JsonWs;
 import dev.roomcast.testing.TestServer;
@@ -35,7 +36,7 @@ class PublishClaimIT {
     @BeforeAll
     static void start() {
         server = TestServer.start(b -> b.jwtSecret(Tokens.SECRET).namespaces(new Namespaces(Map.of(
-                "public", new Namespace(Namespace.Publish.MEMBERS, true, true, null, null, Namespace.SlowConsumer.DISCONNECT, null)))));
+                "public", new Namespace(Namespace.Publish.MEMBERS, PresenceMode.FULL, true, null, null, Namespace.SlowConsumer.DISCONNECT, null)))));
     }
 
     @AfterAll

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.roomcast.config.Namespace;
 import dev.roomcast.config.Namespaces;
+import dev.roomcast.room.PresenceMode;
 import dev.roomcast.testing.JsonWs;
 import dev.roomcast.testing.Requirements;
 import dev.roomcast.testing.TestServer;
@@ -191,6 +192,46 @@ class RoomcastJsIT {
     }
 
     @Test
+    void presenceIsPagedWithLimitAndCursorAndACountRoomSendsOccupancy() throws Exception {
+        String room = "js-" + ROOMS.incrementAndGet();
+        String stage = "stage:js-" + ROOMS.incrementAndGet();
+        Namespace counted = new Namespace(Namespace.Publish.MEMBERS, PresenceMode.COUNT, false, null, null,
+                Namespace.SlowConsumer.DISCONNECT, null);
+        try (TestServer server = TestServer.start(b -> b.namespaces(new Namespaces(Map.of("stage", counted))));
+             JsonWs ann = JsonWs.connect(server, "ann"); JsonWs bob = JsonWs.connect(server, "bob")) {
+            Path roomcastJs = fetchRoomcastJs(server);
+            ann.join(room);
+            bob.join(room);
+            try (NodeClient cid = new NodeClient(roomcastJs, server.ws("/v1/ws?name=cid"), room)) {
+                cid.expect("open");
+                cid.expect("joined");
+                cid.command("presence {\"limit\":2}");
+                JsonNode first = cid.expect("presence");
+                assertThat(first.get("users")).extracting(user -> user.get("user").asText()).containsExactly("ann", "bob");
+                assertThat(first.get("next").asText()).isEqualTo("bob");
+                cid.command("presence {\"limit\":2,\"cursor\":\"bob\"}");
+                JsonNode last = cid.expect("presence");
+                assertThat(last.get("users")).extracting(user -> user.get("user").asText()).containsExactly("cid");
+                assertThat(last.has("next")).isFalse();
+            }
+            try (NodeClient dee = new NodeClient(roomcastJs, server.ws("/v1/ws?name=dee"), stage)) {
+                dee.expect("open");
+                JsonNode event = dee.next();
+                ann.send("type", "join", "ref", "stage", "room", stage);
+                while (!(event.get("event").asText().equals("occupancy") && event.get("members").asInt() == 2)) {
+                    assertThat(event.get("event").asText()).as("%s", event).isIn("joined", "occupancy");
+                    event = dee.next();
+                }
+                assertThat(event.get("room").asText()).isEqualTo(stage);
+                dee.command("presence {}");
+                JsonNode count = dee.expect("presence");
+                assertThat(count.get("members").asInt()).isEqualTo(2);
+                assertThat(count.has("users")).isFalse();
+            }
+        }
+    }
+
+    @Test
     void disconnectedByTheServerApiItComesBackAfter4000AndStaysAwayAfter4001() throws Exception {
         String room = "js-" + ROOMS.incrementAndGet();
         try (TestServer server = TestServer.start(b -> b.apiKey(KEY));
@@ -356,7 +397,7 @@ class RoomcastJsIT {
         // 24 MB: more than the loopback socket buffers and the 1 MiB bound hold, so the server drops some.
         int messages = 6000;
         String filler = "x".repeat(4096);
-        Namespace feed = new Namespace(Namespace.Publish.MEMBERS, false, false, messages, null, Namespace.SlowConsumer.DROP_OLDEST, null);
+        Namespace feed = new Namespace(Namespace.Publish.MEMBERS, PresenceMode.OFF, false, messages, null, Namespace.SlowConsumer.DROP_OLDEST, null);
         try (TestServer server = TestServer.start(b -> b.apiKey(KEY).namespaces(new Namespaces(Map.of("feed", feed))));
              NodeClient client = new NodeClient(fetchRoomcastJs(server), server.ws("/v1/ws?name=node"), room)) {
             client.expect("open");

@@ -7,6 +7,7 @@ import dev.roomcast.config.Namespace;
 import dev.roomcast.config.Namespaces;
 import dev.roomcast.hub.Publication;
 import dev.roomcast.room.Payload;
+import dev.roomcast.room.PresenceMode;
 import dev.roomcast.testing.ClientSwarm;
 import dev.roomcast.testing.JsonWs;
 import dev.roomcast.testing.RawWebSocket;
@@ -67,7 +68,7 @@ class SlowConsumerPoliciesIT {
     private static TestServer serverWith(String namespace, Namespace.SlowConsumer policy) {
         // The drop_oldest room keeps all 50 MB, so that the whole gap can be filled from history; without presence, the
         // stalled member reads nothing but messages and answers.
-        Namespace rules = new Namespace(Namespace.Publish.MEMBERS, false, false, MESSAGES, null, policy, null);
+        Namespace rules = new Namespace(Namespace.Publish.MEMBERS, PresenceMode.OFF, false, MESSAGES, null, policy, null);
         return TestServer.start(b -> b.namespaces(new Namespaces(Map.of(namespace, rules)))
                 .historyMaxBytes(512L * 1024 * 1024));
     }

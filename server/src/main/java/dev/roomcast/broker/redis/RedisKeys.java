@@ -59,6 +59,11 @@ final class RedisKeys {
         return prefix + "{" + room + "}:presence:";
     }
 
+    /** Hash: node id → its members of a count room and when that entry expires, and {@code =} → the total last announced. */
+    String occupancy(String room) {
+        return prefix + "{" + room + "}:occupancy";
+    }
+
     /** The two keys the presence scripts of one node touch, in the order they expect them. */
     String[] presenceKeys(String room, String node) {
         return new String[] {presenceNodes(room), presenceOfNode(room) + node};

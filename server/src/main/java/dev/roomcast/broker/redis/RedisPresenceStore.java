@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
@@ -27,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * and the heartbeat of a node that survives announces them left (once per room and user, not for a
  * user connected elsewhere). A script per change counts and announces joined/left when a user's first
  * session in the room on any live node arrives or its last one leaves. The node list is one hash,
- * refreshed by the same heartbeat.
+ * refreshed by the same heartbeat. A count room's members are one hash per room, node → members, set by each
+ * node at most once a second (occupancy.lua announces the total when it changes) and refreshed by the heartbeat,
+ * whose script also drops a crashed node's entry and announces the smaller total.
  *
  * <p>Order with the room's messages: every announcement is a PUBLISH on the room's channel from inside
  * the script that changes the count, so it is one event of the room's single pub/sub stream, which
@@ -48,10 +51,13 @@ public final class RedisPresenceStore implements PresenceStore {
     private final LuaScript refreshScript;
     private final LuaScript presenceScript;
     private final LuaScript nodeRoomsScript;
+    private final LuaScript occupancyScript;
     /** Names this node's presence entries; random, so a restarted node never inherits a crashed one's. */
     private final String nodeId = Long.toString(new SecureRandom().nextLong() & Long.MAX_VALUE, 36);
     private final PresenceCounts counts = new PresenceCounts();
     private final UnannouncedChanges unannounced = new UnannouncedChanges();
+    /** This node's members of each count room it has members in, as last set, for the heartbeat to refresh. */
+    private final ConcurrentHashMap<String, Integer> occupied = new ConcurrentHashMap<>();
     private final ScheduledFuture<?> heartbeat;
     /** The Redis process the last heartbeat reached ({@code run_id}), and since when this node has seen it. */
     private volatile String redisRunId;
@@ -69,6 +75,7 @@ public final class RedisPresenceStore implements PresenceStore {
         this.refreshScript = link.script("presence_refresh.lua");
         this.presenceScript = link.script("presence.lua");
         this.nodeRoomsScript = link.script("node_rooms.lua");
+        this.occupancyScript = link.script("occupancy.lua");
         this.redisRunId = runIdOf(link.redis.info("server").toCompletableFuture().join());
         this.redisRunSinceNanos = System.nanoTime();
         this.heartbeat = link.every(settings.presenceLease().dividedBy(3), this::heartbeat);
@@ -99,6 +106,22 @@ public final class RedisPresenceStore implements PresenceStore {
                     }
                     return users;
                 });
+    }
+
+    @Override
+    public void setOccupancy(String room, int members, boolean reannounce) {
+        if (members == 0) {
+            occupied.remove(room);
+        } else {
+            occupied.put(room, members);
+        }
+        runOccupancy(room, members, reannounce);
+    }
+
+    /** The total occupancy.lua last announced: what the room's members have been shown, or are about to be. */
+    @Override
+    public CompletionStage<Integer> occupancy(String room) {
+        return link.redis.hget(keys.occupancy(room), "=").thenApply(total -> total == null ? 0 : Integer.parseInt(total));
     }
 
     /** Writes this node's entry in the node list and its list of rooms now, then with every heartbeat. */
@@ -193,6 +216,22 @@ public final class RedisPresenceStore implements PresenceStore {
                 });
     }
 
+    /**
+     * Sets this node's entry of the room's occupancy and announces the total if it changed. A failure is only
+     * counted: the heartbeat sets the entry again a third of a lease later.
+     */
+    private void runOccupancy(String room, int members, boolean reannounce) {
+        String[] event = RoomEventCodec.occupancyAround(room);
+        occupancyScript.run(link.redis, new String[] {keys.occupancy(room)}, nodeId, Integer.toString(members),
+                RedisLink.millis(settings.presenceLease()), keys.channel(room), event[0], event[1], reannounce ? "1" : "0",
+                link.publishCommand)
+                .exceptionally(failure -> {
+                    link.observer.announceFailed();
+                    log.debug("occupancy of room {} failed, to be set again by a heartbeat: {}", room, failure.toString());
+                    return null;
+                });
+    }
+
     /** On the health thread: this node's entry in the node list, with its connections now, and its rooms. */
     private void refreshNode() {
         String self = announcedId;
@@ -215,7 +254,8 @@ public final class RedisPresenceStore implements PresenceStore {
     }
 
     /**
-     * On the health thread, then on a Lettuce I/O thread once Redis said which process it is: rewrites
+     * On the health thread, then on a Lettuce I/O thread once Redis said which process it is: refreshes this node's
+     * entries of the count rooms (dropping crashed nodes' and announcing the new totals), rewrites
      * this node's presence entries of every room it has sessions in (or changes not yet announced),
      * announces those changes, and announces the users of nodes whose lease ran out (crashed) as left,
      * once per room and user. Asking for the process first is how a change lost in a restart is told
@@ -223,6 +263,7 @@ public final class RedisPresenceStore implements PresenceStore {
      */
     private void heartbeat() {
         refreshNode();
+        occupied.forEach((room, members) -> runOccupancy(room, members, false));
         link.redis.info("server").thenAccept(info -> {
             String runId = runIdOf(info);
             if (!runId.equals(redisRunId)) {

@@ -19,7 +19,8 @@ import java.io.UncheckedIOException;
  * and in its history stream. Field {@code k} is the kind: {@code m} message (with {@code e} epoch,
  * {@code o} offset, {@code f} from, {@code v} event name, {@code x} text or {@code d} the data's compact JSON
  * as a string, {@code c} its conflation key, {@code t} timestamp ms, {@code s} the session it skips), {@code l} a session
- * left ({@code u} user), {@code p} a presence change ({@code u} user, {@code j} joined); {@code r}
+ * left ({@code u} user), {@code p} a presence change ({@code u} user, {@code j} joined), {@code o} the occupancy of a
+ * count room ({@code a} its members on every node, written by occupancy.lua); {@code r}
  * is always the room. A message is encoded without its position: publish.lua writes {@code e} and
  * {@code o} in front once the room has given it one; an ephemeral message ({@code store:false}) never gets one. Direct messages, on a user's channel, have
  * kind {@code d} with {@code f} from, {@code u} the recipient, {@code x} text and {@code t} timestamp; a
@@ -89,6 +90,20 @@ final class RoomEventCodec {
         return new String[] {encoded.substring(0, at + user.length()), encoded.substring(at + user.length() + 2)};
     }
 
+    /**
+     * The encoded occupancy of a room split around its number of members: occupancy.lua puts the total between the
+     * two.
+     */
+    static String[] occupancyAround(String room) {
+        String encoded = write(json -> {
+            json.writeStringField("k", "o");
+            json.writeStringField("r", room);
+            json.writeNumberField("a", 0);
+        });
+        int at = encoded.lastIndexOf("\"a\":0") + "\"a\":".length();
+        return new String[] {encoded.substring(0, at), encoded.substring(at + 1)};
+    }
+
     static String encodeDirect(DirectMessage message) {
         return write(json -> {
             json.writeStringField("k", "d");
@@ -119,6 +134,7 @@ final class RoomEventCodec {
                     require(d.from), new Payload(d.event, d.text, d.data, d.key), d.timestamp, d.exceptSession);
             case "l" -> new RoomEvent.SessionLeft(d.room, require(d.user));
             case "p" -> new RoomEvent.PresenceChange(d.room, require(d.user), d.joined);
+            case "o" -> new RoomEvent.Occupancy(d.room, d.members);
             default -> throw new IllegalArgumentException("unknown event kind " + d.kind);
         };
     }
@@ -152,6 +168,7 @@ final class RoomEventCodec {
         String user;
         boolean joined;
         boolean reconnect;
+        int members;
     }
 
     private static Decoded parse(String encoded) {
@@ -178,6 +195,7 @@ final class RoomEventCodec {
                     case "u" -> d.user = json.getText();
                     case "j" -> d.joined = json.getBooleanValue();
                     case "n" -> d.reconnect = json.getBooleanValue();
+                    case "a" -> d.members = json.getIntValue();
                     default -> json.skipChildren();
                 }
             }

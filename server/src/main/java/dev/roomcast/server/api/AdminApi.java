@@ -35,7 +35,7 @@ import java.util.function.IntSupplier;
  */
 public final class AdminApi {
 
-    /** Rooms listed in {@code top_rooms}, the ones with the most members on this node. */
+    /** Rooms listed in {@code top_rooms}, the ones with the most members on every node. */
     static final int TOP_ROOMS = 10;
     private static final String PAGE = "/admin";
     private static final String STATS = "/v1/stats";
@@ -84,17 +84,17 @@ public final class AdminApi {
         if (path.equals(PAGE)) {
             return CompletableFuture.completedFuture(pageResponse());
         }
-        return hub.nodes().thenApply(this::stats).exceptionally(failure ->
+        return hub.nodes().thenCombine(hub.roomsOfEveryNode(), this::stats).exceptionally(failure ->
                 ApiResponses.error(ApiError.INTERNAL, "the node list could not be read from the broker; try again"));
     }
 
     /**
      * {@code GET /v1/stats}: this node's live figures, totals since it started, the nodes sharing its
-     * rooms, and the rooms with the most members here.
+     * rooms, and the rooms with the most members on all of them (another node's as of its last heartbeat).
      */
-    private FullHttpResponse stats(Map<String, Integer> nodes) {
+    private FullHttpResponse stats(Map<String, Integer> nodes, Map<String, Integer> roomsOfEveryNode) {
         ServerMetrics.Snapshot figures = metrics.snapshot();
-        List<Map.Entry<String, Integer>> top = hub.rooms().entrySet().stream()
+        List<Map.Entry<String, Integer>> top = roomsOfEveryNode.entrySet().stream()
                 .sorted(Map.Entry.<String, Integer>comparingByValue(Comparator.reverseOrder())
                         .thenComparing(Map.Entry.comparingByKey()))
                 .limit(TOP_ROOMS).toList();

@@ -15,6 +15,7 @@ import dev.roomcast.room.HistorySlice;
 import dev.roomcast.room.OutcomeUnknownException;
 import dev.roomcast.room.Payload;
 import dev.roomcast.room.Position;
+import dev.roomcast.room.PresenceMode;
 import dev.roomcast.room.RoomEvent;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -400,7 +401,8 @@ public final class RoomsApi {
 
     /**
      * {@code GET /v1/rooms/{room}/presence?limit=N&cursor=C}: one page of the users in the room on every node,
-     * with their session counts, sorted by user; at most {@link Page#MAX_LIMIT}, which is also the default.
+     * with their session counts, sorted by user; at most {@link Page#MAX_LIMIT}, which is also the default. In a
+     * count room, its members on every node instead.
      */
     private CompletionStage<FullHttpResponse> presence(FullHttpRequest request, String room) {
         Map<String, List<String>> query = new QueryStringDecoder(request.uri()).parameters();
@@ -410,6 +412,12 @@ public final class RoomsApi {
             return done(invalidLimit());
         }
         String cursor = first(query, "cursor");
+        if (namespaces.of(room).presence() == PresenceMode.COUNT) {
+            return hub.occupancy(room).thenApply(members -> ApiResponses.json(HttpResponseStatus.OK, json -> {
+                json.writeStringField("room", room);
+                json.writeNumberField("members", members);
+            }));
+        }
         return hub.presence(room).thenApply(users -> {
             Page page = Page.of(new TreeMap<>(users), cursor, (int) limit);
             return ApiResponses.json(HttpResponseStatus.OK, json -> {

@@ -13,6 +13,7 @@ import dev.roomcast.protocol.Page;
 import dev.roomcast.protocol.ServerFrames;
 import dev.roomcast.protocol.WireFormat;
 import dev.roomcast.room.OutcomeUnknownException;
+import dev.roomcast.room.PresenceMode;
 import dev.roomcast.security.Principal;
 import dev.roomcast.security.RateLimiter;
 import dev.roomcast.security.TokenVerifier;
@@ -143,6 +144,10 @@ public final class JsonEndpoint extends WebSocketEndpoint {
         if (request instanceof ClientRequest.PresenceQuery query) {
             if (!principal.rooms().allows(query.room())) {
                 return done(forbidden(query.room()));
+            }
+            if (context.config().namespaces().of(query.room()).presence() == PresenceMode.COUNT) {
+                return hub.occupancy(query.room())
+                        .thenApply(members -> answered(ServerFrames.presenceCount(query.ref(), query.room(), members)));
             }
             return hub.presence(query.room())
                     .thenApply(users -> answered(ServerFrames.presence(query.ref(), query.room(),

@@ -11,6 +11,7 @@ import dev.roomcast.metrics.ServerMetrics;
 import dev.roomcast.protocol.WireFormat;
 import dev.roomcast.room.Payload;
 import dev.roomcast.room.Position;
+import dev.roomcast.room.PresenceMode;
 import dev.roomcast.room.RoomEvent;
 import dev.roomcast.server.frame.EventFrames;
 import dev.roomcast.server.frame.FrameCompression;
@@ -74,8 +75,8 @@ class ChannelSessionTest {
     /** Bytes that may wait in front of a full socket buffer: two or three of these tests' frames. */
     private static final int PENDING_LIMIT = 64;
     private static final Namespaces POLICIES = new Namespaces(Map.of(
-            "feed", new Namespace(Namespace.Publish.MEMBERS, true, false, null, null, Namespace.SlowConsumer.DROP_OLDEST, null),
-            "ticker", new Namespace(Namespace.Publish.MEMBERS, true, false, null, null, Namespace.SlowConsumer.CONFLATE, null)));
+            "feed", new Namespace(Namespace.Publish.MEMBERS, PresenceMode.FULL, false, null, null, Namespace.SlowConsumer.DROP_OLDEST, null),
+            "ticker", new Namespace(Namespace.Publish.MEMBERS, PresenceMode.FULL, false, null, null, Namespace.SlowConsumer.CONFLATE, null)));
 
     private ChannelSession sessionOn(EmbeddedChannel channel) {
         return new ChannelSession("node", 1, "guest", channel, new EmbeddedLoop(channel), WireFormat.SEED_TEXT,
