@@ -10,10 +10,12 @@
 -- ARGV[5]  the encoded occupancy event before the number
 -- ARGV[6]  the encoded occupancy event after the number
 -- ARGV[7]  1 to announce the total even if it did not change (a node that has not heard it yet)
+-- ARGV[8]  PUBLISH, or SPUBLISH on Redis Cluster (see publish.lua)
 -- Returns {the total}.
 local key = KEYS[1]
 local node, members, ttl_ms = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
 local channel, before, after, force = ARGV[4], ARGV[5], ARGV[6], ARGV[7] == '1'
+local publish = ARGV[8]
 
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -37,7 +39,7 @@ for i = 1, #entries, 2 do
     end
 end
 if force or tonumber(redis.call('HGET', key, '=') or '-1') ~= total then
-    redis.call('PUBLISH', channel, before .. total .. after)
+    redis.call(publish, channel, before .. total .. after)
 end
 if nodes == 0 then
     redis.call('DEL', key)

@@ -13,10 +13,11 @@
 -- ARGV[5]  the room's pub/sub channel
 -- ARGV[6]  the encoded joined (for 1) or left (for -1) event
 -- ARGV[7]  a node's presence hash key of this room, without the node id
+-- ARGV[8]  PUBLISH, or SPUBLISH on Redis Cluster (see publish.lua)
 -- Returns {1} when it announced, {0} otherwise.
 local nodes, mine = KEYS[1], KEYS[2]
 local node, user, delta, ttl_ms = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
-local channel, change, hash_of = ARGV[5], ARGV[6], ARGV[7]
+local channel, change, hash_of, publish = ARGV[5], ARGV[6], ARGV[7], ARGV[8]
 
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -49,5 +50,5 @@ for _, other in ipairs(redis.call('ZRANGEBYSCORE', nodes, now, '+inf')) do
         return {0}
     end
 end
-redis.call('PUBLISH', channel, change)
+redis.call(publish, channel, change)
 return {1}

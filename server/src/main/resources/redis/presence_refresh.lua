@@ -16,24 +16,25 @@
 -- ARGV[4]  a node's presence hash key of this room, without the node id
 -- ARGV[5], ARGV[6]  the encoded left event of the room before and after the JSON string of the user
 -- ARGV[7], ARGV[8]  the same for the joined event
--- ARGV[9]  how many users to announce follow
--- ARGV[10], ...  those users, each followed by what the room was told of it: 'h' to read it from this
+-- ARGV[9]  PUBLISH, or SPUBLISH on Redis Cluster (see publish.lua)
+-- ARGV[10] how many users to announce follow
+-- ARGV[11], ...  those users, each followed by what the room was told of it: 'h' to read it from this
 --          node's hash, '1' present, '0' absent
 -- then  user, sessions, user, sessions, ...
 -- Returns the number of users announced.
 local nodes, mine = KEYS[1], KEYS[2]
 local node, ttl_ms, channel, hash_of = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4]
 local left_before, left_after, joined_before, joined_after = ARGV[5], ARGV[6], ARGV[7], ARGV[8]
-local reconciled = tonumber(ARGV[9])
+local publish, reconciled = ARGV[9], tonumber(ARGV[10])
 local keep_ms = 2 * ttl_ms
-local first_count = 10 + 2 * reconciled
+local first_count = 11 + 2 * reconciled
 
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 -- What the room was last told of each user to announce: whether this node's hash held them, unless the
 -- node says.
 local told = {}
-for i = 10, 8 + 2 * reconciled, 2 do
+for i = 11, 9 + 2 * reconciled, 2 do
     if ARGV[i + 1] == 'h' then
         told[ARGV[i]] = tonumber(redis.call('HGET', mine, ARGV[i]) or '0') > 0
     else
@@ -63,7 +64,7 @@ local function held_by_another(user)
     return false
 end
 local count = 0
-for i = 10, 8 + 2 * reconciled, 2 do
+for i = 11, 9 + 2 * reconciled, 2 do
     local user = ARGV[i]
     local here = tonumber(redis.call('HGET', mine, user) or '0') > 0
     if here ~= told[user] and not held_by_another(user) then
@@ -72,7 +73,7 @@ for i = 10, 8 + 2 * reconciled, 2 do
             before, after = joined_before, joined_after
         end
         count = count + 1
-        redis.call('PUBLISH', channel, before .. cjson.encode(user) .. after)
+        redis.call(publish, channel, before .. cjson.encode(user) .. after)
     end
 end
 
@@ -86,7 +87,7 @@ for _, dead in ipairs(expired) do
                 and tonumber(redis.call('HGET', mine, user) or '0') == 0 then
             announced[user] = true
             count = count + 1
-            redis.call('PUBLISH', channel, left_before .. cjson.encode(user) .. left_after)
+            redis.call(publish, channel, left_before .. cjson.encode(user) .. left_after)
         end
     end
     redis.call('DEL', hash_of .. dead)

@@ -17,12 +17,15 @@
 -- ARGV[8]  with KEYS[3]: how long the key is remembered, in ms
 -- ARGV[9]  epoch of the last message the publishing node delivered of the room, or '' if it has none
 -- ARGV[10] offset of that message
+-- ARGV[11] PUBLISH, or SPUBLISH on Redis Cluster (the channel carries the room's hash tag, so it is in the
+--          slot of the keys above, as a sharded publish from a script must be)
 -- Returns {epoch, offset} of the message (of the first publish with the key), or {} if it has none.
 local position, stream, idempotency = KEYS[1], KEYS[2], KEYS[3]
 local fresh_epoch, body, history_size = ARGV[1], ARGV[2], tonumber(ARGV[3])
 local max_age_ms, ttl_ms, channel = tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6]
 local store = ARGV[7] == '1'
 local seen_epoch, seen_offset = ARGV[9], tonumber(ARGV[10])
+local publish = ARGV[11]
 
 if idempotency then
     local seen = redis.call('GET', idempotency)
@@ -36,7 +39,7 @@ if idempotency then
 end
 
 if not store then
-    redis.call('PUBLISH', channel, body)
+    redis.call(publish, channel, body)
     if idempotency then
         redis.call('SET', idempotency, '', 'PX', ARGV[8])
     end
@@ -71,7 +74,7 @@ if history_size > 0 then
     redis.call('PEXPIRE', stream, ttl_ms)
 end
 redis.call('PEXPIRE', position, ttl_ms)
-redis.call('PUBLISH', channel, event)
+redis.call(publish, channel, event)
 if idempotency then
     redis.call('SET', idempotency, epoch .. ':' .. string.format('%d', offset), 'PX', ARGV[8])
 end

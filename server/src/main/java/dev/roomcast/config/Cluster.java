@@ -13,7 +13,8 @@ public record Cluster(
                 help = "Where rooms live: 'memory' (this node only) or redis://host:port[/db] to share rooms with every"
                         + " node using that Redis (rediss:// for TLS, redis://:password@host:port for AUTH), or"
                         + " redis-sentinel://host:port[,host:port...]/<master> for the master those sentinels name,"
-                        + " followed through failovers.")
+                        + " followed through failovers, or redis-cluster://host:port[,host:port...] for a Redis Cluster"
+                        + " (any of its nodes; sharded pub/sub, Redis 7 or later).")
         String broker,
         @Setting(flag = "--redis-prefix", defaultValue = "roomcast:",
                 help = "Prefix of every Redis key and channel; nodes that share rooms use the same one.")
@@ -34,9 +35,16 @@ public record Cluster(
     public Cluster {
         broker = broker == null ? null : broker.strip();
         if (broker == null || !(broker.equals(MEMORY_BROKER) || broker.startsWith("redis://")
-                || broker.startsWith("rediss://") || broker.startsWith("redis-sentinel://"))) {
-            throw new InvalidSetting("--broker", "must be 'memory', a redis://host:port[/db] URL or a"
-                    + " redis-sentinel://host:port[,host:port...]/<master> URL, got " + broker);
+                || broker.startsWith("rediss://") || broker.startsWith("redis-sentinel://")
+                || broker.startsWith("redis-cluster://"))) {
+            throw new InvalidSetting("--broker", "must be 'memory', a redis://host:port[/db] URL, a"
+                    + " redis-sentinel://host:port[,host:port...]/<master> URL or a redis-cluster://host:port[,host:port...]"
+                    + " URL, got " + broker);
+        }
+        if (broker.startsWith("redis-cluster://") && !namesClusterNodes(broker)) {
+            throw new InvalidSetting("--broker", "a redis-cluster:// URL lists host:port of one or more of the cluster's"
+                    + " nodes and nothing after them (a cluster has only database 0), as in"
+                    + " redis-cluster://host1:7000,host2:7001, got " + broker);
         }
         if (broker.startsWith("redis-sentinel://") && !namesSentinelMaster(broker)) {
             throw new InvalidSetting("--broker", "a redis-sentinel:// URL names the master after the sentinels,"
@@ -51,6 +59,13 @@ public record Cluster(
     private static boolean namesSentinelMaster(String url) {
         int slash = url.indexOf('/', "redis-sentinel://".length());
         return url.contains("#") || slash > 0 && slash < url.length() - 1;
+    }
+
+    /** Whether a {@code redis-cluster://} URL lists host:port pairs (after an optional {@code :password@}) and no path. */
+    private static boolean namesClusterNodes(String url) {
+        String nodes = url.substring("redis-cluster://".length());
+        nodes = nodes.substring(nodes.lastIndexOf('@') + 1);
+        return nodes.matches("[^,/:@]+:\\d+(,[^,/:@]+:\\d+)*");
     }
 
     /** Whether rooms are shared through Redis. */

@@ -20,8 +20,8 @@ public record Network(
                 help = "Event loop threads serving connections; 0 means one per core.")
         int ioThreads,
         @Setting(flag = "--transport", defaultValue = "auto",
-                help = "Socket transport of the event loops: 'io_uring', 'epoll' or 'nio'; 'auto' is the first of these"
-                        + " the machine offers. One it lacks falls back to the next, with a warning.")
+                help = "Socket transport of the event loops: 'io_uring', 'epoll' or 'nio'; 'auto' is epoll where the machine"
+                        + " offers it, else nio. One it lacks falls back to the next, with a warning.")
         Transport transport,
         @Setting(flag = "--tls-cert",
                 help = "PEM certificate chain: the port serves https and wss; unset serves plain http and ws.")

@@ -16,9 +16,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The socket transport of the event loops, picked once at start from {@code --transport}: its I/O handler and
- * its server channel type. {@code auto} is io_uring where the kernel offers it (it measured cheaper per message
- * than epoll on loopback: docs/benchmarks.md), else epoll, else NIO. A transport asked for by name that this
- * machine lacks (io_uring off or filtered, not Linux) falls back the same way, with a warning. Immutable.
+ * its server channel type. {@code auto} is epoll where the machine offers it, else NIO: io_uring measured cheaper
+ * per message on loopback (docs/benchmarks.md) but Netty 4.2.18's io_uring channels leaked a read buffer when a
+ * server stopped with reads pending, so it is chosen by name only. A transport asked for by name that this machine
+ * lacks (io_uring off or filtered, not Linux) falls back to epoll, else NIO, with a warning. Immutable.
  */
 record Transports(Network.Transport transport, IoHandlerFactory io, Class<? extends ServerChannel> serverChannel) {
 
@@ -27,7 +28,7 @@ record Transports(Network.Transport transport, IoHandlerFactory io, Class<? exte
     /** The transport {@code wanted} names, or the best one available below it. */
     static Transports of(Network.Transport wanted) {
         boolean auto = wanted == Network.Transport.AUTO;
-        Network.Transport chosen = auto ? Network.Transport.IO_URING : wanted;
+        Network.Transport chosen = auto ? Network.Transport.EPOLL : wanted;
         if (chosen == Network.Transport.IO_URING && !IoUring.isAvailable()) {
             if (!auto) {
                 log.warn("io_uring is not available ({}); using epoll", IoUring.unavailabilityCause().toString());

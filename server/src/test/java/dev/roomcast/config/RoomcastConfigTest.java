@@ -30,10 +30,17 @@ class RoomcastConfigTest {
         assertThatThrownBy(() -> RoomcastConfig.builder().tlsCert(java.nio.file.Path.of("cert.pem")).build())
                 .hasMessage("--tls-cert: TLS needs both --tls-cert and --tls-key");
         assertThatThrownBy(() -> RoomcastConfig.builder().broker("memcached://127.0.0.1").build())
-                .hasMessage("--broker: must be 'memory', a redis://host:port[/db] URL or a redis-sentinel://host:port[,host:port...]/<master> URL, got memcached://127.0.0.1");
+                .hasMessage("--broker: must be 'memory', a redis://host:port[/db] URL, a redis-sentinel://host:port[,host:port...]/<master>"
+                        + " URL or a redis-cluster://host:port[,host:port...] URL, got memcached://127.0.0.1");
         assertThatThrownBy(() -> RoomcastConfig.builder().broker("redis-sentinel://127.0.0.1:26379/").build())
                 .hasMessage("--broker: a redis-sentinel:// URL names the master after the sentinels, as in"
                         + " redis-sentinel://host:26379,host2:26379/mymaster, got redis-sentinel://127.0.0.1:26379/");
+        assertThatThrownBy(() -> RoomcastConfig.builder().broker("redis-cluster://127.0.0.1:7000/3").build())
+                .hasMessage("--broker: a redis-cluster:// URL lists host:port of one or more of the cluster's nodes and nothing"
+                        + " after them (a cluster has only database 0), as in redis-cluster://host1:7000,host2:7001,"
+                        + " got redis-cluster://127.0.0.1:7000/3");
+        assertThat(RoomcastConfig.builder().broker("redis-cluster://:secret@10.0.0.1:7000,10.0.0.2:7001").build()
+                .cluster().redisBroker()).isTrue();
     }
 
     @Test

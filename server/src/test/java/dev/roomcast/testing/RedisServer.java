@@ -80,6 +80,22 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts a Redis Cluster node (not yet part of a cluster; {@link RedisCluster} joins them) whose peers call it
+     * failed after {@code nodeTimeout}. Its cluster bus gets a free port of its own too; a replica takes over
+     * however long it was cut off from its master, so a failover test is never refused one; and the other shards
+     * keep serving while one has no master ({@code cluster-require-full-coverage no}, as docs/operations.md advises).
+     */
+    public static RedisServer startClusterNode(Duration nodeTimeout) {
+        try {
+            return startServer(List.of("--cluster-enabled", "yes", "--cluster-port", Integer.toString(freePort()),
+                    "--cluster-node-timeout", Long.toString(nodeTimeout.toMillis()),
+                    "--cluster-replica-validity-factor", "0", "--cluster-require-full-coverage", "no"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** The {@code --broker} URL of the master that {@code sentinels} watch. */
     public static String sentinelUri(List<RedisServer> sentinels) {
         return "redis-sentinel://" + String.join(",", sentinels.stream().map(s -> "127.0.0.1:" + s.port()).toList())
@@ -117,6 +133,11 @@ public final class RedisServer implements AutoCloseable {
 
     public long pid() {
         return process.pid();
+    }
+
+    /** Whether the process still runs (not {@link #kill killed}). */
+    public boolean isAlive() {
+        return process.isAlive();
     }
 
     /** A connection for the test's own commands (FLUSHALL, CLIENT KILL, inspecting keys); reconnects by itself. */
@@ -214,7 +235,7 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
-    private static boolean onPath(String program) {
+    static boolean onPath(String program) {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
             if (Files.isExecutable(Path.of(dir, program))) {
                 return true;

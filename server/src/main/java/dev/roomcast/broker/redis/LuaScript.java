@@ -2,7 +2,7 @@ package dev.roomcast.broker.redis;
 
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -30,15 +30,18 @@ final class LuaScript {
         this.sha = sha;
     }
 
-    /** Reads {@code redis/<name>} from the class path and loads it into Redis ({@code SCRIPT LOAD}); blocks. */
-    static LuaScript load(String name, RedisAsyncCommands<String, String> redis) {
+    /**
+     * Reads {@code redis/<name>} from the class path and loads it into Redis ({@code SCRIPT LOAD}); blocks. On Redis
+     * Cluster a master that has not loaded it (a replica promoted since) gets it by the {@code EVAL} of the first run.
+     */
+    static LuaScript load(String name, RedisClusterAsyncCommands<String, String> redis) {
         String source = resource(name);
-        String sha = redis.getStatefulConnection().sync().scriptLoad(source);
+        String sha = redis.scriptLoad(source).toCompletableFuture().join();
         return new LuaScript(name, source, sha);
     }
 
     /** Runs the script; the reply is Redis's array as a list of {@code String}s and {@code Long}s. */
-    CompletionStage<List<Object>> run(RedisAsyncCommands<String, String> redis, String[] keys, String... args) {
+    CompletionStage<List<Object>> run(RedisClusterAsyncCommands<String, String> redis, String[] keys, String... args) {
         CompletableFuture<List<Object>> bySha =
                 redis.<List<Object>>evalsha(sha, ScriptOutputType.MULTI, keys, args).toCompletableFuture();
         return bySha.exceptionallyCompose(failure -> failure instanceof RedisNoScriptException

@@ -18,7 +18,8 @@ public final class RedisBackend {
      * Where Redis is and how rooms are kept there.
      *
      * @param uri               {@code redis://host:port[/db]} (or {@code rediss://} for TLS), or
-     *                          {@code redis-sentinel://host:port[,host:port…]/<master>} for a master that Sentinel names
+     *                          {@code redis-sentinel://host:port[,host:port…]/<master>} for a master that Sentinel names,
+     *                          or {@code redis-cluster://host:port[,host:port…]} for a Redis Cluster
      * @param prefix            put in front of every key and channel, so several deployments can share a Redis
      * @param historyPolicy     what each room keeps
      * @param roomTtl           how long a room's keys outlive its last publish; at least the longest age any
@@ -52,7 +53,7 @@ public final class RedisBackend {
                     new RedisDirectRouter(link), new RedisLifecycleLedger(settings, link));
         } catch (RuntimeException e) {
             link.close();
-            throw new IllegalStateException("cannot use Redis at " + RedisLink.describe(RedisLink.parse(settings.uri()))
+            throw new IllegalStateException("cannot use Redis at " + RedisLink.describe(settings.uri())
                     + ": " + RedisLink.rootMessage(e), e);
         }
     }

@@ -8,11 +8,8 @@ import dev.roomcast.room.HistorySlice;
 import dev.roomcast.room.OutcomeUnknownException;
 import dev.roomcast.room.Position;
 import dev.roomcast.room.RoomEvent;
-import io.lettuce.core.RedisChannelHandler;
-import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisException;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
-import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -41,7 +38,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Outages: events published while the pub/sub connection was down are read back from each
  * subscribed room's history once it is up again ({@link RoomFeed}, {@link RoomCatchUp}), so members that
- * stayed connected miss nothing the history still holds.
+ * stayed connected miss nothing the history still holds. On Redis Cluster the same happens per room when its
+ * slot moves to another master (a failover): its events are held from the move until the subscription is in
+ * effect on the new master, then what was missed is read from there; other shards' rooms are not touched.
  */
 public final class RedisBroker implements Broker {
 
@@ -68,27 +67,30 @@ public final class RedisBroker implements Broker {
         this.keys = link.keys;
         this.publishScript = link.script("publish.lua");
         this.historyScript = link.script("history.lua");
-        this.rooms = new ChannelSubscriptions(link, keys::channel);
         this.catchUp = new RoomCatchUp(link, feeds, this::history, settings.historyPolicy(), () -> listener);
-        link.pubSub.addListener(new RedisPubSubAdapter<>() {
+        this.rooms = new ChannelSubscriptions(link, keys::channel, new ChannelSubscriptions.Moves() {
             @Override
-            public void message(String channel, String message) {
-                if (keys.isRoomChannel(channel)) {
-                    deliver(channel, message);
+            public void moving(String room) {
+                RoomFeed feed = feeds.get(room);
+                if (feed != null) {
+                    feed.hold();
                 }
-            }
-        });
-        link.pubSub.addListener(new RedisConnectionStateListener() {
-            @Override
-            public void onRedisDisconnected(RedisChannelHandler<?, ?> handler) {
-                feeds.values().forEach(RoomFeed::hold);
             }
 
             @Override
-            public void onRedisConnected(RedisChannelHandler<?, ?> handler, SocketAddress address) {
-                catchUp.afterReconnect();
+            public void resubscribed(String room) {
+                RoomFeed feed = feeds.get(room);
+                if (feed != null) {
+                    catchUp.read(room, feed);
+                }
             }
         });
+        link.onMessage((channel, message) -> {
+            if (keys.isRoomChannel(channel)) {
+                deliver(channel, message);
+            }
+        });
+        link.onPubSubOutage(() -> feeds.values().forEach(RoomFeed::hold), catchUp::afterReconnect);
     }
 
     @Override
@@ -112,7 +114,8 @@ public final class RedisBroker implements Broker {
                     return publishScript.run(link.redis, keys.publishKeys(room, draft.idempotencyKey()),
                             Position.newEpoch(), body, Integer.toString(history.size()), RedisLink.millis(history.maxAge()),
                             RedisLink.millis(settings.roomTtl()), keys.channel(room), draft.store() ? "1" : "0",
-                            RedisLink.millis(settings.idempotencyWindow()), epochArg(seen), offsetArg(seen));
+                            RedisLink.millis(settings.idempotencyWindow()), epochArg(seen), offsetArg(seen),
+                            link.publishCommand);
                 })
                 .whenComplete((reply, failure) -> {
                     if (failure == null) {
@@ -148,10 +151,16 @@ public final class RedisBroker implements Broker {
         return position == null ? "0" : Long.toString(position.offset());
     }
 
-    /** Whether Lettuce refused the command before sending it (disconnected): then it never ran. */
+    /**
+     * Whether the script certainly never ran: Lettuce refused it before sending it (disconnected), or a Redis Cluster
+     * node refused it before running it ({@code CLUSTERDOWN}: the cluster does not serve every slot and
+     * {@code cluster-require-full-coverage} is on).
+     */
     private static boolean rejectedUnsent(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof RedisException && REJECTED_WHILE_DISCONNECTED.equals(cause.getMessage())) {
+            if (cause instanceof RedisException && (REJECTED_WHILE_DISCONNECTED.equals(cause.getMessage())
+                    || cause instanceof RedisCommandExecutionException && cause.getMessage() != null
+                    && cause.getMessage().startsWith("CLUSTERDOWN"))) {
                 return true;
             }
         }
@@ -161,7 +170,7 @@ public final class RedisBroker implements Broker {
     /** Publishes on the room's channel only; nothing is kept. */
     @Override
     public void broadcast(RoomEvent event) {
-        RedisLink.logFailure(link.redis.publish(keys.channel(event.room()), RoomEventCodec.encodeTransient(event)),
+        RedisLink.logFailure(link.publish(keys.channel(event.room()), RoomEventCodec.encodeTransient(event)),
                 "broadcast", event.room(), link.observer::announceFailed);
     }
 

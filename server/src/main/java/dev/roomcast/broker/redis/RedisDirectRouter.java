@@ -5,7 +5,6 @@ import dev.roomcast.broker.DirectRouter;
 import dev.roomcast.room.DirectMessage;
 import dev.roomcast.room.UserDisconnect;
 import dev.roomcast.room.UserReport;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,16 +75,13 @@ public final class RedisDirectRouter implements DirectRouter {
 
     RedisDirectRouter(RedisLink link) {
         this.link = link;
-        this.users = new ChannelSubscriptions(link, link.keys::userChannel);
-        this.answers = new ChannelSubscriptions(link, link.keys::nodeChannel);
-        link.pubSub.addListener(new RedisPubSubAdapter<>() {
-            @Override
-            public void message(String channel, String message) {
-                if (link.keys.isUserChannel(channel)) {
-                    deliver(channel, message);
-                } else if (link.keys.isNodeChannel(channel)) {
-                    answered(channel, message);
-                }
+        this.users = new ChannelSubscriptions(link, link.keys::userChannel, ChannelSubscriptions.NOTHING_TO_CATCH_UP);
+        this.answers = new ChannelSubscriptions(link, link.keys::nodeChannel, ChannelSubscriptions.NOTHING_TO_CATCH_UP);
+        link.onMessage((channel, message) -> {
+            if (link.keys.isUserChannel(channel)) {
+                deliver(channel, message);
+            } else if (link.keys.isNodeChannel(channel)) {
+                answered(channel, message);
             }
         });
     }
@@ -105,17 +101,20 @@ public final class RedisDirectRouter implements DirectRouter {
         return users.unsubscribe(user);
     }
 
-    /** One PUBLISH on the user's channel: the nodes subscribed to it are the nodes that hold the user. */
+    /**
+     * One PUBLISH on the user's channel (SPUBLISH on Redis Cluster: only the shard of the user's slot carries it):
+     * the nodes subscribed to it are the nodes that hold the user.
+     */
     @Override
     public CompletionStage<Boolean> direct(DirectMessage message) {
-        return link.redis.publish(link.keys.userChannel(message.to()), RoomEventCodec.encodeDirect(message))
+        return link.publish(link.keys.userChannel(message.to()), RoomEventCodec.encodeDirect(message))
                 .thenApply(receivers -> receivers > 0);
     }
 
     /** One PUBLISH on the user's channel, like {@link #direct}. */
     @Override
     public CompletionStage<Boolean> disconnectUser(UserDisconnect disconnect) {
-        return link.redis.publish(link.keys.userChannel(disconnect.user()), RoomEventCodec.encodeDisconnect(disconnect))
+        return link.publish(link.keys.userChannel(disconnect.user()), RoomEventCodec.encodeDisconnect(disconnect))
                 .thenApply(receivers -> receivers > 0);
     }
 
@@ -129,7 +128,7 @@ public final class RedisDirectRouter implements DirectRouter {
         Question question = new Question();
         asked.put(id, question);
         answers.subscribe(nodeId, first -> { })
-                .thenCompose(subscribed -> link.redis.publish(link.keys.userChannel(user),
+                .thenCompose(subscribed -> link.publish(link.keys.userChannel(user),
                         RoomEventCodec.encodeAsk(new Ask(user, id, link.keys.nodeChannel(nodeId)))))
                 .whenComplete((receivers, failure) -> {
                     if (failure != null) {
@@ -172,7 +171,7 @@ public final class RedisDirectRouter implements DirectRouter {
                 listener.onDisconnect(disconnect);
             } else if (decoded instanceof Ask ask) {
                 listener.onAsk(ask.user()).thenAccept(report -> RedisLink.logFailure(
-                        link.redis.publish(ask.replyTo(), RoomEventCodec.encodeAnswer(ask.id(), report)),
+                        link.publish(ask.replyTo(), RoomEventCodec.encodeAnswer(ask.id(), report)),
                         "answer about a user", ask.user(), link.observer::announceFailed));
             } else {
                 listener.onDirect((DirectMessage) decoded);

@@ -2,9 +2,13 @@ package dev.roomcast.broker.redis;
 
 /**
  * Every Redis key and channel name Roomcast uses, built from the configured prefix. A room's keys
- * put the room name in braces, a Redis Cluster hash tag, so the keys one script touches share a slot.
- * Channel names also carry the database number, because Redis pub/sub ignores databases: two
- * deployments on {@code /0} and {@code /3} of one Redis with the same prefix must not hear each other.
+ * put the room name in braces, a Redis Cluster hash tag, so the keys one script touches share a slot;
+ * so does the room's channel, which a script publishes to with {@code SPUBLISH} on Redis Cluster (a
+ * sharded channel must be in the slot of the script's keys). Keys that are not a room's are each read and
+ * written alone (never two in one command or script), so any slot serves them; a node's room list is
+ * tagged with the node's id, so the lists spread over the shards. Channel names also carry the database
+ * number, because Redis pub/sub ignores databases: two deployments on {@code /0} and {@code /3} of one Redis
+ * with the same prefix must not hear each other (a cluster has only database 0).
  *
  * <ul>
  *   <li>{@code <prefix>{<room>}:position}: hash {@code epoch}, {@code offset}: the room's current position</li>

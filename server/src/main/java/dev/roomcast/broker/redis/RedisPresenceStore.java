@@ -76,7 +76,7 @@ public final class RedisPresenceStore implements PresenceStore {
         this.presenceScript = link.script("presence.lua");
         this.nodeRoomsScript = link.script("node_rooms.lua");
         this.occupancyScript = link.script("occupancy.lua");
-        this.redisRunId = runIdOf(link.redis.getStatefulConnection().sync().info("server"));
+        this.redisRunId = runIdOf(link.redis.info("server").toCompletableFuture().join());
         this.redisRunSinceNanos = System.nanoTime();
         this.heartbeat = link.every(settings.presenceLease().dividedBy(3), this::heartbeat);
     }
@@ -208,7 +208,7 @@ public final class RedisPresenceStore implements PresenceStore {
         }
         changeScript.run(link.redis, keys.presenceKeys(room, nodeId), nodeId, change.user(),
                 change.joined() ? "1" : "-1", RedisLink.millis(settings.presenceLease()), keys.channel(room),
-                RoomEventCodec.encodeTransient(change), keys.presenceOfNode(room)).exceptionally(failure -> {
+                RoomEventCodec.encodeTransient(change), keys.presenceOfNode(room), link.publishCommand).exceptionally(failure -> {
                     link.observer.announceFailed();
                     unannounced.add(room, change.user(), presentBefore, runId);
                     log.debug("presence change in room {} failed, to be announced by a heartbeat: {}", room, failure.toString());
@@ -223,7 +223,8 @@ public final class RedisPresenceStore implements PresenceStore {
     private void runOccupancy(String room, int members, boolean reannounce) {
         String[] event = RoomEventCodec.occupancyAround(room);
         occupancyScript.run(link.redis, new String[] {keys.occupancy(room)}, nodeId, Integer.toString(members),
-                RedisLink.millis(settings.presenceLease()), keys.channel(room), event[0], event[1], reannounce ? "1" : "0")
+                RedisLink.millis(settings.presenceLease()), keys.channel(room), event[0], event[1], reannounce ? "1" : "0",
+                link.publishCommand)
                 .exceptionally(failure -> {
                     link.observer.announceFailed();
                     log.debug("occupancy of room {} failed, to be set again by a heartbeat: {}", room, failure.toString());
@@ -286,9 +287,9 @@ public final class RedisPresenceStore implements PresenceStore {
         List<UnannouncedChanges.Due> reconciled = unannounced.due(room, redisRunId, restartSettled);
         String[] left = RoomEventCodec.presenceChangeAround(room, false);
         String[] joined = RoomEventCodec.presenceChangeAround(room, true);
-        List<String> args = new ArrayList<>(9 + 2 * reconciled.size() + 2 * users.size());
+        List<String> args = new ArrayList<>(10 + 2 * reconciled.size() + 2 * users.size());
         args.addAll(List.of(nodeId, RedisLink.millis(settings.presenceLease()), keys.channel(room), keys.presenceOfNode(room),
-                left[0], left[1], joined[0], joined[1], Integer.toString(reconciled.size())));
+                left[0], left[1], joined[0], joined[1], link.publishCommand, Integer.toString(reconciled.size())));
         reconciled.forEach(due -> {
             args.add(due.user());
             args.add(due.told().arg);

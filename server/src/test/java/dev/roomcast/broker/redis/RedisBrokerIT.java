@@ -226,6 +226,15 @@ class RedisBrokerIT extends BrokerContract {
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
     }
 
+    @Test
+    void anUnreachableClusterIsOneClearLineAtStartup() {
+        assertThatThrownBy(() -> RedisBackend.connect(new RedisBackend.Settings("redis-cluster://127.0.0.1:1,127.0.0.1:2", "x:",
+                10, HOUR, HOUR, HOUR), new RedisObserver() { }))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("cannot use Redis at Redis Cluster 127.0.0.1:1,127.0.0.1:2: ")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+
     /** What a failover to a replica that missed the newest messages leaves (#18): the room's position went back. */
     @Test
     void aRoomBehindWhatThisNodeDeliveredStartsANewEpochRatherThanReuseItsOffsets() {
