@@ -49,7 +49,8 @@ public final class RedisBackend {
     public static Backend connect(Settings settings, RedisObserver observer) {
         RedisLink link = RedisLink.connect(settings.uri(), settings.prefix(), observer);
         try {
-            return new Backend(new RedisBroker(settings, link), new RedisPresenceStore(settings, link),
+            RedisBroker broker = new RedisBroker(settings, link);
+            return new Backend(broker, new RedisPresenceStore(settings, link, broker),
                     new RedisDirectRouter(link), new RedisLifecycleLedger(settings, link));
         } catch (RuntimeException e) {
             link.close();

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -96,6 +97,14 @@ public final class RedisBroker implements Broker {
     @Override
     public void start(BrokerListener listener) {
         this.listener = listener;
+    }
+
+    /**
+     * Runs {@code action} once this node's subscription to the room's channel, if one is in flight, is in effect or
+     * failed: what this node publishes on the channel then reaches this node too.
+     */
+    <T> CompletionStage<T> afterSubscribed(String room, Supplier<CompletionStage<T>> action) {
+        return rooms.afterSubscribed(room, action);
     }
 
     /**
