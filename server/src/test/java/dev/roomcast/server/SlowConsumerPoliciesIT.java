@@ -69,8 +69,12 @@ class SlowConsumerPoliciesIT {
         // The drop_oldest room keeps all 50 MB, so that the whole gap can be filled from history; without presence, the
         // stalled member reads nothing but messages and answers.
         Namespace rules = new Namespace(Namespace.Publish.MEMBERS, PresenceMode.OFF, false, MESSAGES, null, policy, null);
+        // A replay is itself cut by drop_oldest, so filling the gap takes from 4 to over 100 leave+join pairs, at up
+        // to 15 pairs a second: past the default 20 requests a second once the burst of 40 is spent, a request would
+        // be refused rate_limited. The burst covers every request the test can make: a rejoin fills at least its
+        // first missing offset, written before the socket can fill up.
         return TestServer.start(b -> b.namespaces(new Namespaces(Map.of(namespace, rules)))
-                .historyMaxBytes(512L * 1024 * 1024));
+                .historyMaxBytes(512L * 1024 * 1024).rateLimitBurst(2 * MESSAGES + 1));
     }
 
     /** Direct memory Netty's default allocator (the server's) holds, in use or pooled. */
@@ -208,10 +212,10 @@ class SlowConsumerPoliciesIT {
             while (offsets.size() < MESSAGES) {
                 long beforeGap = firstMissing(offsets) - 1;
                 stalled.sendText("{\"type\":\"leave\",\"room\":\"" + room + "\",\"ref\":\"leave" + rejoins + "\"}");
-                awaitAnswer(stalled, "leave" + rejoins, offsets);
+                awaitOk(stalled, "leave" + rejoins, offsets);
                 stalled.sendText("{\"type\":\"join\",\"room\":\"" + room + "\",\"ref\":\"join" + rejoins + "\",\"since\":"
                         + "{\"epoch\":\"" + epoch + "\",\"offset\":" + beforeGap + "}}");
-                awaitAnswer(stalled, "join" + rejoins, offsets);
+                awaitOk(stalled, "join" + rejoins, offsets);
                 JsonNode recovered = nextJson(stalled);
                 assertThat(recovered.get("type").asText()).isEqualTo("recovered");
                 assertThat(recovered.get("recovered").asBoolean()).as("the gap is still in history").isTrue();
@@ -259,12 +263,17 @@ class SlowConsumerPoliciesIT {
         }
     }
 
-    /** Reads until the {@code ok} of {@code ref}, keeping the offsets of the messages before it. */
-    private static void awaitAnswer(RawWebSocket ws, String ref, TreeSet<Long> offsets) throws IOException {
-        for (JsonNode frame = nextJson(ws); !ref.equals(frame.path("ref").asText()); frame = nextJson(ws)) {
+    /**
+     * Reads until the answer to {@code ref}, keeping the offsets of the messages before it, and checks that it is an
+     * {@code ok}: a refused request fails here with its error, not as a read timeout on a frame that never comes.
+     */
+    private static void awaitOk(RawWebSocket ws, String ref, TreeSet<Long> offsets) throws IOException {
+        JsonNode frame = nextJson(ws);
+        for (; !ref.equals(frame.path("ref").asText()); frame = nextJson(ws)) {
             assertThat(frame.get("type").asText()).isEqualTo("message");
             offsets.add(frame.get("offset").asLong());
         }
+        assertThat(frame.get("type").asText()).as("the answer to %s: %s", ref, frame).isEqualTo("ok");
     }
 
     private static long firstMissing(TreeSet<Long> offsets) {
