@@ -50,6 +50,8 @@ final class ChannelSubscriptions {
     private final Moves moves;
     /** Name → its latest subscription, completed with where it was made ({@link RedisLink#shardOf}). */
     private final ConcurrentHashMap<String, CompletableFuture<String>> wanted = new ConcurrentHashMap<>();
+    /** Name → the newest action waiting for its subscription; the next one runs after it, so they keep their order. */
+    private final ConcurrentHashMap<String, CompletableFuture<?>> waiting = new ConcurrentHashMap<>();
 
     /** Subscribes to {@code channelOf(name)} for each name asked for, on {@code link}, telling {@code moves} of re-subscriptions. */
     ChannelSubscriptions(RedisLink link, Function<String, String> channelOf, Moves moves) {
@@ -85,9 +87,11 @@ final class ChannelSubscriptions {
     }
 
     /**
-     * Runs {@code action} after the name's subscription, if one is in flight, whether it succeeds or not. On Redis
-     * Cluster a subscription whose slot moved is moved first, so this node's own publishes and reads never reach a
-     * new master before its subscription there (the health check would move it up to a second later).
+     * Runs {@code action} after the name's subscription, if one is in flight, whether it succeeds or not. Actions
+     * that wait run one after the other in the order of the calls (from one thread), each after the previous one's
+     * reply, and a call made while some still wait joins them, so a room's publishes and presence changes keep
+     * their order. On Redis Cluster a subscription whose slot moved is moved first, so this node's own publishes and
+     * reads never reach a new master before its subscription there (the health check would move it up to a second later).
      */
     <T> CompletionStage<T> afterSubscribed(String name, Supplier<CompletionStage<T>> action) {
         CompletableFuture<String> subscription = wanted.get(name);
@@ -95,10 +99,19 @@ final class ChannelSubscriptions {
             followMove(name, subscription);
         }
         CompletableFuture<String> pending = wanted.get(name);
-        if (pending == null || pending.isDone()) {
+        if ((pending == null || pending.isDone()) && !waiting.containsKey(name)) {
             return action.get();
         }
-        return pending.handle((done, failure) -> null).thenCompose(ignored -> action.get());
+        CompletableFuture<T> run;
+        synchronized (waiting) {
+            CompletableFuture<?> before = waiting.get(name);
+            CompletableFuture<?> after = before != null ? before
+                    : pending != null ? pending : CompletableFuture.completedFuture(null);
+            run = after.handle((done, failure) -> null).thenCompose(ignored -> action.get());
+            waiting.put(name, run);
+        }
+        run.whenComplete((done, failure) -> waiting.remove(name, run));
+        return run;
     }
 
     /**

@@ -58,8 +58,6 @@ public final class RedisPresenceStore implements PresenceStore {
     private final UnannouncedChanges unannounced = new UnannouncedChanges();
     /** This node's members of each count room it has members in, as last set, for the heartbeat to refresh. */
     private final ConcurrentHashMap<String, Integer> occupied = new ConcurrentHashMap<>();
-    /** Per room, its newest presence change still waiting to run; the next one runs after it, so they keep their order. */
-    private final ConcurrentHashMap<String, CompletionStage<List<Object>>> waitingChanges = new ConcurrentHashMap<>();
     private final RedisBroker broker;
     private final ScheduledFuture<?> heartbeat;
     /** The Redis process the last heartbeat reached ({@code run_id}), and since when this node has seen it. */
@@ -211,24 +209,11 @@ public final class RedisPresenceStore implements PresenceStore {
             return;
         }
         // The first member of a room on this node enters while the node's subscription to the room's channel may
-        // still be on its way: the change waits for it, or this node would not hear its own joined.
-        Supplier<CompletionStage<List<Object>>> script = () -> changeScript.run(link.redis,
-                keys.presenceKeys(room, nodeId), nodeId, change.user(), change.joined() ? "1" : "-1",
-                RedisLink.millis(settings.presenceLease()), keys.channel(room), RoomEventCodec.encodeTransient(change),
-                keys.presenceOfNode(room), link.publishCommand);
-        CompletionStage<List<Object>> before = waitingChanges.get(room);
-        boolean[] ranAtOnce = {false};
-        CompletionStage<List<Object>> run = before != null
-                ? before.handle((reply, failure) -> null).thenCompose(ignored -> script.get())
-                : broker.afterSubscribed(room, () -> {
-                    ranAtOnce[0] = true;
-                    return script.get();
-                });
-        if (!ranAtOnce[0]) {
-            waitingChanges.put(room, run);
-            run.whenComplete((reply, failure) -> waitingChanges.remove(room, run));
-        }
-        run.exceptionally(failure -> {
+        // still be on its way: the change waits for it, in line with the room's publishes, or this node would not
+        // hear its own joined.
+        broker.afterSubscribed(room, () -> changeScript.run(link.redis, keys.presenceKeys(room, nodeId), nodeId,
+                change.user(), change.joined() ? "1" : "-1", RedisLink.millis(settings.presenceLease()), keys.channel(room),
+                RoomEventCodec.encodeTransient(change), keys.presenceOfNode(room), link.publishCommand)).exceptionally(failure -> {
                     link.observer.announceFailed();
                     unannounced.add(room, change.user(), presentBefore, runId);
                     log.debug("presence change in room {} failed, to be announced by a heartbeat: {}", room, failure.toString());
