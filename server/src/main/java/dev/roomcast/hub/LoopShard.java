@@ -47,15 +47,16 @@ final class LoopShard {
     /** Live events kept for one held member before it is closed as a slow consumer. */
     static final int MAX_HELD_EVENTS = 10_000;
 
-    /** A session's membership of one room: the key of a held member. */
-    private record Membership(Session session, String room) {
-    }
-
     private final Loop loop;
     private final DeliveryLatency latency;
     private final Memberships memberships = new Memberships();
     private final List<Session> unflushed = new ArrayList<>();
-    private final Map<Membership, List<SharedEvent>> held = new HashMap<>();
+    /**
+     * Per room, its held members and the events kept for each. By room first, like the seams, so that a fan-out
+     * looks its room up once and its members only while the room has a held one: a wave of joins fans each join's
+     * presence change out to the whole room, and must not pay a lookup per member for it.
+     */
+    private final Map<String, Map<Session, List<SharedEvent>>> held = new HashMap<>();
     /** Per room, its members with a seam and the last position delivered to each. */
     private final Map<String, Map<Session, Position>> seams = new HashMap<>();
     private final Runnable flushTask = this::flushAll;
@@ -89,7 +90,7 @@ final class LoopShard {
         if (!memberships.remove(room, session)) {
             return false;
         }
-        releaseAll(held.remove(new Membership(session, room)));
+        releaseAll(stopHolding(room, session));
         closeSeam(room, session);
         return true;
     }
@@ -106,7 +107,7 @@ final class LoopShard {
     /** Starts holding the live events of {@code room} for {@code session}, a member whose join reads history. */
     void hold(String room, Session session) {
         assertOwned("hold");
-        held.put(new Membership(session, room), new ArrayList<>());
+        held.computeIfAbsent(room, r -> new HashMap<>()).put(session, new ArrayList<>());
     }
 
     /**
@@ -115,7 +116,15 @@ final class LoopShard {
      */
     List<SharedEvent> stopHolding(String room, Session session) {
         assertOwned("stopHolding");
-        return held.remove(new Membership(session, room));
+        Map<Session, List<SharedEvent>> roomHeld = held.get(room);
+        if (roomHeld == null) {
+            return null;
+        }
+        List<SharedEvent> events = roomHeld.remove(session);
+        if (roomHeld.isEmpty()) {
+            held.remove(room);
+        }
+        return events;
     }
 
     /** Whether any session of this loop is in the room. */
@@ -190,7 +199,10 @@ final class LoopShard {
         }
         // Only echo:false messages pay for comparing session ids; the rest fan out as before.
         boolean exceptsOne = event.event() instanceof RoomEvent.Message m && m.exceptSession() != null;
-        Map<Session, Position> roomSeams = seams.isEmpty() ? null : seams.get(room);
+        Map<Session, List<SharedEvent>> roomHeld = held.isEmpty() ? null : held.get(room);
+        // A seam holds back only copies of stored messages (alreadyDelivered), so other events skip the lookups.
+        boolean stored = event.event() instanceof RoomEvent.Message m && m.stored();
+        Map<Session, Position> roomSeams = !stored || seams.isEmpty() ? null : seams.get(room);
         fanningOut = true;
         try {
             for (int i = 0, size = members.size(); i < size; i++) {
@@ -198,7 +210,7 @@ final class LoopShard {
                 if (exceptsOne && skips(event.event(), member)) {
                     continue;
                 }
-                if (!held.isEmpty() && heldBack(member, room, event)) {
+                if (roomHeld != null && heldBack(roomHeld, member, room, event)) {
                     continue;
                 }
                 if (roomSeams != null && alreadyDelivered(roomSeams, member, room, event.event())) {
@@ -227,14 +239,13 @@ final class LoopShard {
     }
 
     /** Keeps the event for a held member; false when the member is not held. */
-    private boolean heldBack(Session member, String room, SharedEvent event) {
-        Membership membership = new Membership(member, room);
-        List<SharedEvent> events = held.get(membership);
+    private boolean heldBack(Map<Session, List<SharedEvent>> roomHeld, Session member, String room, SharedEvent event) {
+        List<SharedEvent> events = roomHeld.get(member);
         if (events == null) {
             return false;
         }
         if (events.size() >= MAX_HELD_EVENTS) {
-            releaseAll(held.remove(membership));
+            releaseAll(stopHolding(room, member));
             // Scheduled, not inline: we are inside a fan-out over the room's members.
             loop.execute(() -> member.close(CloseReason.SLOW_CONSUMER));
             return true;

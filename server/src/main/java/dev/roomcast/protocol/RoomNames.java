@@ -80,14 +80,26 @@ public final class RoomNames {
         if (name.codePointCount(0, name.length()) > MAX_CODE_POINTS) {
             return what + " is longer than " + MAX_CODE_POINTS + " characters";
         }
-        if (name.codePoints().anyMatch(cp -> Character.getType(cp) == Character.SURROGATE)) {
+        // One pass over the code points, not a stream per rule: every text handshake checks its room name here.
+        boolean surrogate = false;
+        boolean control = false;
+        boolean bidiOverride = false;
+        for (int i = 0; i < name.length(); ) {
+            int codePoint = name.codePointAt(i);
+            int type = Character.getType(codePoint);
+            surrogate |= type == Character.SURROGATE;
+            control |= type == Character.CONTROL;
+            bidiOverride |= isBidiOverride(codePoint);
+            i += Character.charCount(codePoint);
+        }
+        if (surrogate) {
             // Only a decoded JSON string can carry one; it has no UTF-8 form, so frames would show '?'.
             return what + " must be valid Unicode";
         }
-        if (name.codePoints().anyMatch(cp -> Character.getType(cp) == Character.CONTROL)) {
+        if (control) {
             return what + " must not contain control characters";
         }
-        if (name.codePoints().anyMatch(RoomNames::isBidiOverride)) {
+        if (bidiOverride) {
             // They make a name display as another one ("nimda" shown as "admin").
             return what + " must not contain bidirectional overrides (U+202A-U+202E, U+2066-U+2069)";
         }
