@@ -214,6 +214,30 @@ class RecoveryTest {
         assertThat(seen(sam)).containsExactly("joined:sam");
     }
 
+    /** Held members are kept per room: the first to stop being held leaves the other held, with what it kept. */
+    @Test
+    void twoMembersHeldInOneRoomEachGetWhatWasHeldForThem() {
+        Position seen = publish(1, "old");
+        FakeSession sam = joinLate(Replay.since(seen));
+        FakeSession kim = new FakeSession("k", "kim", loop);
+        hub.join(kim, "lobby", Replay.since(seen), outcomes::add);
+        publish(1, "during");
+        loop.runAll();
+
+        broker.pendingReads.remove(0).run();
+        loop.runAll();
+        publish(1, "between");
+        loop.runAll();
+        assertThat(seen(sam)).containsExactly("joined:sam", "joined:kim", "during1", "between1");
+        assertThat(kim.delivered).as("still held").isEmpty();
+
+        broker.completeReads();
+        loop.runAll();
+        // Sam's joined was fanned out after kim had joined too: a fan-out is a task on the loop.
+        assertThat(seen(kim)).containsExactly("joined:sam", "joined:kim", "during1", "between1");
+        assertThat(encoder.liveReferences).hasValue(0);
+    }
+
     @Test
     void aFailedHistoryReadUndoesTheJoin() {
         broker.failure = new IllegalStateException("store down");
