@@ -117,9 +117,9 @@ class MassLeaveIT {
                 }
                 assertThat(stayers.otherText.get()).isZero();
                 // The stayers' lines are needed. Beyond them, a leaver gets the lines of those that went before it while
-                // the server has not read its own close yet: a handful each when the loops keep up, more on a loaded
-                // machine (the swarm closes its sockets one by one), never one per pair.
-                assertThat(written).isLessThan((double) STAYERS * LEAVERS + (double) LEAVERS * (LEAVERS - 1) / 2 / 10);
+                // its own socket is still open: the swarm closes its sockets one by one, so that was 2 a leaver on a quiet
+                // machine and 113 under a load average of 13. The bound, a quarter of one line per pair, is about 375.
+                assertThat(written).isLessThan((double) STAYERS * LEAVERS + (double) LEAVERS * (LEAVERS - 1) / 2 / 4);
                 assertThat(elapsedMillis).isLessThan(Duration.ofSeconds(30).toMillis());
             }
         }
