@@ -153,7 +153,7 @@ func (c *clients) openAll(count int, roomOf func(i int) string, isSlow func(i in
 			defer workers.Done()
 			for i := int(next.Add(1) - 1); i < count; i = int(next.Add(1) - 1) {
 				room := roomOf(i)
-				conn, _, err := dialers[isSlow(i)].Dial(fmt.Sprintf("ws://%s%s", p.server.Host, p.path(room)), nil)
+				conn, _, err := dialers[isSlow(i)].Dial(fmt.Sprintf("ws://%s%s", p.serverFor(i).Host, p.path(room)), nil)
 				if err != nil {
 					failed.Add(1)
 					firstFailure.CompareAndSwap(nil, err.Error())

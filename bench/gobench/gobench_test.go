@@ -1,6 +1,8 @@
 package main
 
 import (
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -87,5 +89,50 @@ func TestOnlyLoopbackIsAccepted(t *testing.T) {
 	}
 	if _, err := parsePlan([]string{"echo", "--url", "ws://192.0.2.1:8000"}); err == nil {
 		t.Errorf("a non-loopback address was accepted")
+	}
+}
+
+func TestFanoutSpreadsMembersAndPublishersOverEveryServer(t *testing.T) {
+	p, err := parsePlan([]string{"fanout", "-n", "5", "--publishers", "2", "--cpu-pids", "7,9",
+		"--url", "ws://127.0.0.1:8001,ws://127.0.0.1:8002"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hosts []string
+	for i := 0; i < 5; i++ {
+		hosts = append(hosts, p.serverFor(i).Host)
+	}
+	if got := strings.Join(hosts, " "); got != "127.0.0.1:8001 127.0.0.1:8002 127.0.0.1:8001 127.0.0.1:8002 127.0.0.1:8001" {
+		t.Errorf("members on %s", got)
+	}
+	if p.server.Host != "127.0.0.1:8001" || len(p.cpuPids) != 2 || p.cpuPids[1] != 9 {
+		t.Errorf("server %s, cpu pids %v", p.server.Host, p.cpuPids)
+	}
+	for _, refused := range [][]string{
+		{"echo", "--url", "ws://127.0.0.1:8001,ws://127.0.0.1:8002"},
+		{"fanout", "--url", "ws://127.0.0.1:8001,ws://192.0.2.1:8002"},
+		{"fanout", "-n", "3", "--publishers", "2", "--slow", "2"},
+		{"fanout", "--cpu-pids", "x"},
+	} {
+		if _, err := parsePlan(refused); err == nil {
+			t.Errorf("%v accepted", refused)
+		}
+	}
+}
+
+func TestPublishersTogetherPublishTheRunsMessagesAtTheirShareOfTheRate(t *testing.T) {
+	p := &plan{rate: 100, window: 4}
+	pubs := newPublishers([]*member{{index: 0}, {index: 1}}, p, newWindow(), &deliveries{received: new(atomic.Int64)})
+	if pubs.each[0].rate != 50 || pubs.each[1].rate != 50 {
+		t.Errorf("rates %v and %v, want 50 each", pubs.each[0].rate, pubs.each[1].rate)
+	}
+	taken := 0
+	for i := 0; i < 10; i++ {
+		if pubs.each[i%2].claim(7) {
+			taken++
+		}
+	}
+	if taken != 7 || pubs.sent.Load() != 7 {
+		t.Errorf("%d messages claimed of 7, counted %d", taken, pubs.sent.Load())
 	}
 }

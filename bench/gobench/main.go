@@ -9,6 +9,8 @@
 //	gobench connect -n 15000 --rooms 100 --duration 2s --server-pid PID
 //	gobench echo -n 1000 [--echo-path]
 //	gobench fanout -n 10000 --rate 1          (or --rate 0 --window 64)
+//	gobench fanout -n 10000 --rate 1 --url ws://127.0.0.1:8001,ws://127.0.0.1:8002 --publishers 2
+//	                                          (members and publishers spread over two nodes)
 //	gobench chat -n 5000 --room-size 50 --rate 1
 package main
 
@@ -79,6 +81,9 @@ func run(p *plan, command string, out *bufio.Writer) (*result, error) {
 		rate := fmt.Sprint(p.rate)
 		if p.rate == 0 {
 			rate = fmt.Sprintf("max, window %d", p.window)
+		}
+		if len(p.servers) > 1 || p.publishers > 1 {
+			r.put("servers", len(p.servers)).put("publishers", p.publishers)
 		}
 		return runFanout(p, r.put("rate", rate))
 	case "chat":

@@ -65,9 +65,11 @@ func ownCPUSeconds() float64 {
 	return float64(usage.Utime.Nano()+usage.Stime.Nano()) / 1e9
 }
 
-// cpuUsage is the CPU the server (NaN when unknown) and this tool used over wallSeconds.
+// cpuUsage is the CPU the server (NaN when unknown), the other processes watched and this tool used
+// over wallSeconds.
 type cpuUsage struct {
 	wallSeconds, serverSeconds, benchSeconds float64
+	otherSeconds                             []float64
 }
 
 // cpuMeter measures a span's CPU use; used by the driving goroutine only.
@@ -76,15 +78,25 @@ type cpuMeter struct {
 	start       time.Time
 	serverStart float64
 	benchStart  float64
+	others      []*serverProbe
+	othersStart []float64
 }
 
-func startCPUMeter(server *serverProbe) (*cpuMeter, error) {
-	m := &cpuMeter{server: server, start: time.Now(), benchStart: ownCPUSeconds()}
+// startCPUMeter starts measuring the server's CPU (server may be nil), this tool's, and each of others'.
+func startCPUMeter(server *serverProbe, others ...*serverProbe) (*cpuMeter, error) {
+	m := &cpuMeter{server: server, start: time.Now(), benchStart: ownCPUSeconds(), others: others}
 	if server != nil {
 		var err error
 		if m.serverStart, err = server.cpuSeconds(); err != nil {
 			return nil, err
 		}
+	}
+	for _, other := range others {
+		used, err := other.cpuSeconds()
+		if err != nil {
+			return nil, err
+		}
+		m.othersStart = append(m.othersStart, used)
 	}
 	return m, nil
 }
@@ -99,6 +111,13 @@ func (m *cpuMeter) stop() (cpuUsage, error) {
 		}
 		u.serverSeconds = used - m.serverStart
 	}
+	for i, other := range m.others {
+		used, err := other.cpuSeconds()
+		if err != nil {
+			return u, err
+		}
+		u.otherSeconds = append(u.otherSeconds, used-m.othersStart[i])
+	}
 	return u, nil
 }
 
@@ -110,6 +129,9 @@ func (u cpuUsage) putInto(r *result, work int64, workName string) {
 		if work > 0 {
 			r.put("server_cpu_us_per_"+workName, u.serverSeconds*1e6/float64(work))
 		}
+	}
+	for i, used := range u.otherSeconds {
+		r.put(fmt.Sprintf("cpu_s_%d", i+1), used).put(fmt.Sprintf("cpu_pct_%d", i+1), 100*used/u.wallSeconds)
 	}
 	r.put("bench_cpu_s", u.benchSeconds).put("bench_cpu_pct", 100*u.benchSeconds/u.wallSeconds)
 }

@@ -59,13 +59,14 @@ func runEcho(p *plan, r *result) (*result, error) {
 	return r, nil
 }
 
-// runFanout: S members of one room; member 0 also publishes, at a fixed rate or as fast as a
-// window of messages in flight allows, up to --messages when bounded. Every member, the publisher
-// included, receives each message. Members 1..K of --slow K stop reading once joined: they are
-// left out of every count and read again after the drain, to show how the server closed them.
+// runFanout: S members of one room, spread over the --url servers; members 0..P-1 of --publishers P
+// also publish, together at a fixed rate or as fast as a window of messages in flight allows, up to
+// --messages when bounded. Every member, the publishers included, receives each message. The K
+// members after the publishers of --slow K stop reading once joined: they are left out of every
+// count and read again after the drain, to show how the server closed them.
 func runFanout(p *plan, r *result) (*result, error) {
 	c, w, rec := newClients(p), newWindow(), newRecorders()
-	isSlow := func(i int) bool { return i >= 1 && i <= p.slow }
+	isSlow := func(i int) bool { return i >= p.publishers && i < p.publishers+p.slow }
 	readers := int64(p.clients - p.slow)
 	room := "fan-" + p.runID
 	members, err := c.openEvery(p.clients, func(int) string { return room }, isSlow)
@@ -79,7 +80,7 @@ func runFanout(p *plan, r *result) (*result, error) {
 	}
 	d := &deliveries{received: &rec.received}
 	d.openReaders.Store(readers)
-	pub := &publisher{member: members[0], plan: p, window: w, deliveries: d, wakeUp: make(chan struct{}, 1)}
+	pubs := newPublishers(members[:p.publishers], p, w, d)
 	readAgain := make(chan struct{})
 	var slow []*member
 	var readersClosedByServer atomic.Int64
@@ -97,8 +98,8 @@ func runFanout(p *plan, r *result) (*result, error) {
 			m.readFrames(func(frame []byte) {
 				if recordBenchMessage(rec, w, m, frame) {
 					m.received++
-					if m.index == 0 {
-						pub.wake()
+					if m.index < len(pubs.each) {
+						pubs.each[m.index].wake()
 					}
 				}
 			})
@@ -108,17 +109,19 @@ func runFanout(p *plan, r *result) (*result, error) {
 			}
 		}(m)
 	}
-	go pub.run()
+	for _, pub := range pubs.each {
+		go pub.run()
+	}
 	usage, err := measure(p, w, func() bool {
-		return p.messages > 0 && pub.sent.Load() >= p.messages && d.reachedAll(p.messages)
+		return p.messages > 0 && pubs.sent.Load() >= p.messages && d.reachedAll(p.messages)
 	})
 	if err != nil {
 		return nil, err
 	}
 	during := rec.totals()
-	await(func() bool { return d.reachedAll(pub.sent.Load()) }, p.drainTimeout)
+	await(func() bool { return d.reachedAll(pubs.sent.Load()) }, p.drainTimeout)
 	total := rec.totals()
-	published := pub.sent.Load()
+	published := pubs.sent.Load()
 	expected := published * readers
 	r.put("window_s", w.seconds()).
 		put("deliveries_per_s", float64(during.receivedInWindow)/w.seconds()).
@@ -200,16 +203,44 @@ func (d *deliveries) reachedAll(messages int64) bool {
 	return d.toOpenReaders() >= messages*d.openReaders.Load()
 }
 
-// publisher is member 0's publishing, on a goroutine of its own, the member's only writer: at a
+// publishers are the members that publish, each on a goroutine of its own, together at the plan's
+// rate (each at its share) or within its window (shared: the messages all of them sent that the
+// average open reader has not received yet).
+type publishers struct {
+	each []*publisher
+	sent atomic.Int64 // by all of them
+}
+
+func newPublishers(members []*member, p *plan, w *window, d *deliveries) *publishers {
+	pubs := &publishers{}
+	for _, m := range members {
+		pubs.each = append(pubs.each, &publisher{member: m, plan: p, rate: p.rate / float64(len(members)),
+			window: w, deliveries: d, total: &pubs.sent, wakeUp: make(chan struct{}, 1)})
+	}
+	return pubs
+}
+
+// publisher is one member's publishing, on a goroutine of its own, the member's only writer: at a
 // fixed rate, latency counted from each message's intended send time so a stalled publisher
 // cannot hide a slow server; or as fast as a window of messages in flight allows.
 type publisher struct {
 	member     *member
 	plan       *plan
+	rate       float64 // this publisher's share of the plan's rate
 	window     *window
 	deliveries *deliveries
-	sent       atomic.Int64
-	wakeUp     chan struct{} // member 0 received a message: the window may have room
+	sent       atomic.Int64  // by this publisher
+	total      *atomic.Int64 // by every publisher of the run
+	wakeUp     chan struct{} // this member received a message: the window may have room
+}
+
+// claim takes one message of the run's --messages (limit) for this publisher; false once all are taken.
+func (pub *publisher) claim(limit int64) bool {
+	if pub.total.Add(1) > limit {
+		pub.total.Add(-1)
+		return false
+	}
+	return true
 }
 
 const minPublishTick = time.Millisecond
@@ -227,14 +258,14 @@ func (pub *publisher) run() {
 		limit = 1<<63 - 1
 	}
 	tick := minPublishTick
-	if pub.plan.rate > 0 {
-		tick = time.Duration(maxFloat(float64(minPublishTick), 1e9/pub.plan.rate))
+	if pub.rate > 0 {
+		tick = time.Duration(maxFloat(float64(minPublishTick), 1e9/pub.rate))
 	}
 	ticker := time.NewTicker(tick)
 	defer ticker.Stop()
 	start := monotonicNanos()
-	for !pub.window.closed() && pub.sent.Load() < limit {
-		if pub.plan.rate > 0 {
+	for !pub.window.closed() && pub.total.Load() < limit {
+		if pub.rate > 0 {
 			pub.sendDue(start, limit)
 			<-ticker.C
 			continue
@@ -249,24 +280,20 @@ func (pub *publisher) run() {
 
 // sendDue sends every message whose intended time has come, each stamped with that time.
 func (pub *publisher) sendDue(start, limit int64) {
-	rate := pub.plan.rate
+	rate := pub.rate
 	due := int64(float64(monotonicNanos()-start)*rate/1e9) + 1
-	if due > limit {
-		due = limit
-	}
-	for count := pub.sent.Load(); count < due; count++ {
+	for count := pub.sent.Load(); count < due && pub.claim(limit); count++ {
 		pub.member.send(start + int64(float64(count)*1e9/rate))
 		pub.sent.Store(count + 1)
 	}
 }
 
-// topUp fills the messages in flight (sent minus received by the average open reader) up to the window.
+// topUp fills the messages in flight (sent by every publisher minus received by the average open
+// reader) up to the window.
 func (pub *publisher) topUp(limit int64) {
-	count := pub.sent.Load()
-	for inFlight := count - pub.deliveries.perOpenReader(); inFlight < int64(pub.plan.window) && count < limit; inFlight++ {
+	for pub.total.Load()-pub.deliveries.perOpenReader() < int64(pub.plan.window) && pub.claim(limit) {
 		pub.member.send(monotonicNanos())
-		count++
-		pub.sent.Store(count)
+		pub.sent.Add(1)
 	}
 }
 
@@ -375,7 +402,11 @@ func untilDuration() bool { return false }
 func measure(p *plan, w *window, finished func() bool) (cpuUsage, error) {
 	time.Sleep(p.warmup)
 	w.open(monotonicNanos())
-	cpu, err := startCPUMeter(probeServer(p.serverPid))
+	var others []*serverProbe
+	for _, pid := range p.cpuPids {
+		others = append(others, probeServer(pid))
+	}
+	cpu, err := startCPUMeter(probeServer(p.serverPid), others...)
 	if err != nil {
 		w.close(monotonicNanos())
 		return cpuUsage{}, err

@@ -23,6 +23,12 @@ class FakeSession implements Session {
         this.loop = loop;
     }
 
+    /** Forgets what was delivered so far. */
+    void clear() {
+        delivered.clear();
+        flushedCount = 0;
+    }
+
     @Override public String id() { return id; }
     @Override public String user() { return user; }
     @Override public Loop loop() { return loop; }

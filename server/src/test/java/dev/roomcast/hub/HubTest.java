@@ -144,6 +144,48 @@ class HubTest {
     }
 
     @Test
+    void aCrowdLeavingAtOnceIsAnnouncedOnceToEachMemberThatStaysAndToNobodyElse() {
+        List<FakeSession> crowd = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            crowd.add(new FakeSession("c" + i, "user" + i, i % 2 == 0 ? loop0 : loop1));
+        }
+        FakeSession stays0 = new FakeSession("s0", "sue", loop0);
+        FakeSession stays1 = new FakeSession("s1", "sam", loop1);
+        crowd.forEach(c -> hub.join(c, "hall"));
+        hub.join(stays0, "hall");
+        hub.join(stays1, "hall");
+        settle(stays0, stays1);
+        crowd.forEach(FakeSession::clear);
+
+        crowd.forEach(c -> hub.disconnect(c));
+        loop0.runAll();
+        loop1.runAll();
+
+        for (FakeSession stays : List.of(stays0, stays1)) {
+            assertThat(stays.delivered).filteredOn(e -> e instanceof RoomEvent.SessionLeft).hasSize(50);
+            assertThat(stays.delivered).filteredOn(e -> e instanceof RoomEvent.PresenceChange).hasSize(50);
+        }
+        assertThat(crowd).allSatisfy(c -> assertThat(c.delivered).isEmpty());
+    }
+
+    @Test
+    void heldDeparturesGoOutBeforeTheRoomsNextMessageSoTheOrderIsKept() {
+        FakeSession a = new FakeSession("a", "ann", loop0);
+        FakeSession b = new FakeSession("b", "bob", loop0);
+        FakeSession c = new FakeSession("c", "cid", loop0);
+        hub.join(a, "lobby");
+        hub.join(b, "lobby");
+        hub.join(c, "lobby");
+        settle(a, b, c);
+
+        hub.leave(a, "lobby");
+        hub.broadcast("lobby", "bob", "after ann left");
+        loop0.runAll();
+
+        assertThat(texts(c)).containsExactly("SessionLeft", "PresenceChange", "after ann left");
+    }
+
+    @Test
     void joiningTwiceIsOneMembership() {
         FakeSession a = new FakeSession("a", "ann", loop0);
         assertThat(hub.join(a, "lobby")).isTrue();

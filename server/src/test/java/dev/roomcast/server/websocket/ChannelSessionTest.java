@@ -18,6 +18,7 @@ import dev.roomcast.server.frame.FrameCompression;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -30,6 +31,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
@@ -109,6 +111,30 @@ class ChannelSessionTest {
             session.push(event);
             event.release();
         }
+    }
+
+    @Test
+    void aChannelThatHasClosedIsWrittenNothingBeforeTheHubHearsItLeft() {
+        EmbeddedChannel channel = new EmbeddedChannel();
+        ChannelSession session = sessionOn(channel);
+        AtomicInteger failures = new AtomicInteger();
+        channel.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+            @Override
+            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                failures.incrementAndGet();
+            }
+        });
+        channel.close();
+        EventFrames left = new EventFrames(new RoomEvent.SessionLeft("lobby", "ann"), ByteBufAllocator.DEFAULT,
+                metrics.namespaceOf("lobby"), FrameCompression.of(RoomcastConfig.defaults(), metrics));
+        ByteBuf frame = left.frame(WireFormat.SEED_TEXT, false);
+
+        assertThat(session.push(left)).isFalse();
+        session.send("an answer".getBytes(StandardCharsets.UTF_8));
+        assertThat(frame.refCnt()).as("no duplicate was written").isEqualTo(1);
+        assertThat(failures.get()).as("no write failed through the pipeline").isZero();
+        left.release();
+        assertThat(channel.finish()).isFalse();
     }
 
     @Test
