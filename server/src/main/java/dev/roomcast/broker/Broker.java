@@ -5,6 +5,7 @@ import dev.roomcast.room.HistorySlice;
 import dev.roomcast.room.OutcomeUnknownException;
 import dev.roomcast.room.Position;
 import dev.roomcast.room.RoomEvent;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -59,6 +60,14 @@ public interface Broker extends AutoCloseable {
 
     /** Whether the broker can currently reach its backing service. */
     boolean isReady();
+
+    /**
+     * While ready, the parts of the backing service that do not answer, whose rooms pause (a Redis Cluster's
+     * masters, as {@code host:port}); empty when every part answers or there is only one.
+     */
+    default List<String> silentParts() {
+        return List.of();
+    }
 
     @Override
     void close();

@@ -343,6 +343,11 @@ public final class Hub {
         return broker.isReady();
     }
 
+    /** While the broker is ready, its parts that do not answer, whose rooms pause (see {@link Broker#silentParts}). Any thread. */
+    public List<String> brokerSilentParts() {
+        return broker.silentParts();
+    }
+
     /** Members of the room on this node. Any thread. */
     public int memberCount(String room) {
         return directory.memberCount(room);

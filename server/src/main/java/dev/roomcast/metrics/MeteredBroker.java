@@ -6,6 +6,7 @@ import dev.roomcast.room.Draft;
 import dev.roomcast.room.HistorySlice;
 import dev.roomcast.room.Position;
 import dev.roomcast.room.RoomEvent;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -65,6 +66,11 @@ public final class MeteredBroker implements Broker {
     @Override
     public boolean isReady() {
         return broker.isReady();
+    }
+
+    @Override
+    public List<String> silentParts() {
+        return broker.silentParts();
     }
 
     @Override

@@ -34,6 +34,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -163,12 +164,20 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         };
     }
 
-    /** Ready when the broker is reachable and the node is not draining; load balancers stop routing here otherwise. */
+    /**
+     * Ready when the broker is reachable and the node is not draining; load balancers stop routing here otherwise.
+     * Parts of the broker that do not answer (a Redis Cluster shard) are named but keep the node ready: every node
+     * sees them alike, and taking all out would stop every room instead of that shard's.
+     */
     private void readiness(ChannelHandlerContext ctx, FullHttpRequest request) {
+        List<String> silent = context.hub().brokerSilentParts();
         if (context.connections().draining()) {
             HttpResponses.text(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE, "not ready: draining");
         } else if (!context.hub().brokerReady()) {
             HttpResponses.text(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE, "not ready: broker unreachable");
+        } else if (!silent.isEmpty()) {
+            HttpResponses.text(ctx, request, HttpResponseStatus.OK, "ready: Redis Cluster masters not answering: "
+                    + String.join(", ", silent) + " (the rooms of their slots pause)");
         } else {
             HttpResponses.text(ctx, request, HttpResponseStatus.OK, "ready");
         }

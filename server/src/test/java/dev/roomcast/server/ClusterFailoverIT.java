@@ -6,9 +6,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.roomcast.testing.JsonWs;
+import dev.roomcast.testing.NodeProcesses;
 import dev.roomcast.testing.RedisCluster;
 import dev.roomcast.testing.RedisServer;
-import dev.roomcast.testing.TestServer;
+import dev.roomcast.testing.RoomListing;
 import io.lettuce.core.KillArgs;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,8 +31,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Two nodes on {@code --broker redis-cluster://…} (#18): a Redis Cluster of three masters with one replica each,
- * every node an own process on free loopback ports, {@code cluster-node-timeout} 1 s. Rooms are spread over every
+ * Two nodes on {@code --broker redis-cluster://…} (#18), each a {@code roomcast serve} process of its own: a Redis
+ * Cluster of three masters with one replica each, every node an own process on free loopback ports,
+ * {@code cluster-node-timeout} 1 s. Rooms are spread over every
  * shard; one shard's master is killed with SIGKILL: its rooms pause until the replica is promoted and resume
  * without a node restart, the other shards' rooms never stop acknowledging publishes, each room keeps its order,
  * and what replication lost is reported as {@code recovered:false}.
@@ -47,8 +49,9 @@ class ClusterFailoverIT {
     private static final int ROOMS_PER_SHARD = 2;
 
     private RedisCluster cluster;
-    private TestServer nodeA;
-    private TestServer nodeB;
+    private NodeProcesses nodes;
+    private int portA;
+    private int portB;
 
     @BeforeEach
     void start() {
@@ -56,16 +59,15 @@ class ClusterFailoverIT {
         // The publishers send as fast as answers come back, hundreds a second; what one node publishes on the new
         // master before the other has moved its subscription there is read from history, which must hold it
         // (with the default 100 it may not, and members then get recovered:false instead, as designed).
-        nodeA = TestServer.start(settings -> TestServer.withoutRateLimit(settings).broker(cluster.uri()).historySize(1000));
-        nodeB = TestServer.start(settings -> TestServer.withoutRateLimit(settings).broker(cluster.uri()).historySize(1000));
+        nodes = NodeProcesses.start(2, cluster.uri(), "--history-size", "1000");
+        portA = nodes.port(0);
+        portB = nodes.port(1);
     }
 
     @AfterEach
     void stop() {
-        for (TestServer node : new TestServer[] {nodeA, nodeB}) {
-            if (node != null) {
-                node.close();
-            }
+        if (nodes != null) {
+            nodes.close();
         }
         if (cluster != null) {
             cluster.close();
@@ -76,9 +78,9 @@ class ClusterFailoverIT {
     void roomsOfEveryShardPublishAndRecoverAcrossNodes() {
         Map<RedisServer, List<String>> shards = roomsOnEveryShard("spread");
         List<String> rooms = shards.values().stream().flatMap(List::stream).toList();
-        try (JsonWs publisher = JsonWs.connect(nodeA, "pub");
-             JsonWs member = JsonWs.connect(nodeB, "mem");
-             JsonWs recovering = JsonWs.connect(nodeB, "rc")) {
+        try (JsonWs publisher = JsonWs.connect(portA, "pub");
+             JsonWs member = JsonWs.connect(portB, "mem");
+             JsonWs recovering = JsonWs.connect(portB, "rc")) {
             joinAll(publisher, rooms);
             joinAll(member, rooms);
             joinAll(recovering, rooms);
@@ -101,7 +103,7 @@ class ClusterFailoverIT {
                 publisher.publishOk(room, room + "-3");
                 publisher.publishOk(room, room + "-4");
             }
-            try (JsonWs back = JsonWs.connect(nodeA, "rc")) {
+            try (JsonWs back = JsonWs.connect(portA, "rc")) {
                 for (String room : rooms) {
                     assertThat(Recovery.rejoin(back, room, seen.get(room), room + "-4"))
                             .as("exact recovery of %s on the other node", room)
@@ -120,8 +122,8 @@ class ClusterFailoverIT {
                 .flatMap(shard -> shard.getValue().stream()).toList();
         List<String> rooms = new ArrayList<>(pausing);
         rooms.addAll(steady);
-        try (JsonWs memberA = JsonWs.connect(nodeA, "ma");
-             JsonWs memberB = JsonWs.connect(nodeB, "mb")) {
+        try (JsonWs memberA = JsonWs.connect(portA, "ma");
+             JsonWs memberB = JsonWs.connect(portB, "mb")) {
             joinAll(memberA, rooms);
             joinAll(memberB, rooms);
             Publishing steadyRooms = new Publishing(steady);
@@ -186,9 +188,9 @@ class ClusterFailoverIT {
         String room = roomsOnEveryShard("lost").values().iterator().next().get(0);
         RedisServer master = cluster.masterOf("roomcast:{" + room + "}:position");
         RedisServer replica = cluster.replicaOf(master);
-        try (JsonWs publisher = JsonWs.connect(nodeA, "pub");
-             JsonWs member = JsonWs.connect(nodeB, "sam");
-             JsonWs recovering = JsonWs.connect(nodeB, "rc")) {
+        try (JsonWs publisher = JsonWs.connect(portA, "pub");
+             JsonWs member = JsonWs.connect(portB, "sam");
+             JsonWs recovering = JsonWs.connect(portB, "rc")) {
             joinAll(publisher, List.of(room));
             joinAll(member, List.of(room));
             joinAll(recovering, List.of(room));
@@ -224,9 +226,62 @@ class ClusterFailoverIT {
             assertThat(member.messagesUntil(afterText)).as("only attempts of the publish after the failover")
                     .allMatch(text -> text.startsWith("after-"));
 
-            try (JsonWs back = JsonWs.connect(nodeA, "rc")) {
+            try (JsonWs back = JsonWs.connect(portA, "rc")) {
                 assertThat(Recovery.rejoin(back, room, recoverFrom, afterText).recovered()).isFalse();
             }
+        }
+    }
+
+    @Test
+    void eachNodeListsTheRoomsOfBothNodesFromEveryShard() {
+        Map<RedisServer, List<String>> shards = roomsOnEveryShard("listed");
+        List<String> onA = shards.values().stream().map(rooms -> rooms.get(0)).toList();
+        List<String> onB = shards.values().stream().map(rooms -> rooms.get(1)).toList();
+        Map<String, Integer> expected = new HashMap<>();
+        onA.forEach(room -> expected.put(room, 1));
+        onB.forEach(room -> expected.put(room, 2));
+        try (JsonWs memberA = JsonWs.connect(portA, "la");
+             JsonWs memberB = JsonWs.connect(portB, "lb");
+             JsonWs alsoB = JsonWs.connect(portB, "lc")) {
+            joinAll(memberA, onA);
+            joinAll(memberB, onB);
+            joinAll(alsoB, onB);
+            // Another node's rooms are as of its last heartbeat (every third of the 15 s lease).
+            for (int port : nodes.ports()) {
+                await("GET /v1/rooms on the node at port " + port).atMost(Duration.ofSeconds(30))
+                        .untilAsserted(() -> assertThat(RoomListing.of(port, expected.keySet())).isEqualTo(expected));
+            }
+        }
+    }
+
+    @Test
+    void aShardWithNoMasterLeftKeepsNodesReadyAndSaysSoUntilNoMasterAnswers() throws Exception {
+        Map<RedisServer, List<String>> shards = roomsOnEveryShard("ready");
+        for (int node : List.of(0, 1)) {
+            assertThat(nodes.readiness(node)).isEqualTo("200 ready");
+        }
+        RedisServer doomed = shards.keySet().iterator().next();
+        RedisServer replica = cluster.replicaOf(doomed);
+        String otherRoom = shards.entrySet().stream().filter(shard -> shard.getKey() != doomed).findFirst().orElseThrow()
+                .getValue().get(0);
+        replica.kill();
+        doomed.kill();
+        try (JsonWs publisher = JsonWs.connect(portA, "rp")) {
+            joinAll(publisher, List.of(otherRoom));
+            String silent = "200 ready: Redis Cluster masters not answering: 127.0.0.1:" + doomed.port()
+                    + " (the rooms of their slots pause)";
+            for (int node : List.of(0, 1)) {
+                await("node " + node + " tells of the shard that does not answer").atMost(FAILOVER_BOUND)
+                        .until(() -> nodes.readiness(node), silent::equals);
+            }
+            publisher.publishOk(otherRoom, "the other shards' rooms keep going");
+        }
+        for (RedisServer master : cluster.masters()) {
+            master.kill();
+        }
+        for (int node : List.of(0, 1)) {
+            await("node " + node + " is not ready once no master answers").atMost(FAILOVER_BOUND)
+                    .until(() -> nodes.readiness(node), "503 not ready: broker unreachable"::equals);
         }
     }
 
@@ -310,8 +365,8 @@ class ClusterFailoverIT {
 
         /** Publishes until {@code killed} and then {@code afterKill} more acknowledged rounds of every room. */
         void until(AtomicBoolean killed, int afterKill) {
-            try (JsonWs publisherA = JsonWs.connect(nodeA, "pa");
-                 JsonWs publisherB = JsonWs.connect(nodeB, "pb")) {
+            try (JsonWs publisherA = JsonWs.connect(portA, "pa");
+                 JsonWs publisherB = JsonWs.connect(portB, "pb")) {
                 joinAll(publisherA, rooms);
                 joinAll(publisherB, rooms);
                 int sequence = 0;

@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.roomcast.testing.JsonWs;
+import dev.roomcast.testing.NodeProcesses;
+import dev.roomcast.testing.RedisCluster;
 import dev.roomcast.testing.RedisServer;
 import dev.roomcast.testing.RoomcastProcess;
 import dev.roomcast.testing.TcpRelay;
@@ -31,7 +33,8 @@ import org.junit.jupiter.api.Timeout;
  * while B is cut off from Redis; once B is back, its heartbeat announces both. Redis down: users leave
  * node A while Redis is killed (then restarted empty) or stalled past the command timeout (then resumed
  * with its data and the held scripts); a member on node B gets exactly one {@code left} for the user
- * who is gone, none for a user still connected to B, none for one still on A. On an own redis-server.
+ * who is gone, none for a user still connected to B, none for one still on A; and the same on a Redis Cluster
+ * whose shard master of the room restarts empty. On an own redis-server (or cluster).
  */
 @Tag("redis")
 @Timeout(90)
@@ -119,7 +122,30 @@ class PresenceAfterCrashIT {
         // Past the command timeout (5 s) the node cannot know whether Redis will still run the change: it will.
         // The lease outlasts the stall: a stall longer than the lease makes every node look crashed.
         leaveWhileRedisIsDown(Duration.ofSeconds(10), RedisServer::stall, nodeA -> await().atMost(Duration.ofSeconds(20))
-                .until(() -> announceFailures(nodeA) >= 2), RedisServer::resume);
+                .until(() -> announceFailures(nodeA.node().metrics().scrape()) >= 2), RedisServer::resume);
+    }
+
+    /**
+     * As with one Redis, per shard of a Redis Cluster: dave, and carl's session on node A, leave while the master of
+     * the room's shard is down; it comes back empty as that shard's master (its replica may not take over). The nodes
+     * are processes of their own.
+     */
+    @Test
+    @Timeout(150)
+    void aUserWhoLeftWhileTheMasterOfTheRoomsShardWasDownIsAnnouncedOnceAfterItRestartsEmpty() throws IOException {
+        String room = "shard-down";
+        try (RedisCluster cluster = RedisCluster.start(3, Duration.ofSeconds(1));
+             NodeProcesses nodes = NodeProcesses.start(2, cluster.uri(), "--presence-lease", "3s")) {
+            RedisServer master = cluster.masterOf("roomcast:{" + room + "}:position");
+            cluster.replicaOf(master).redis().configSet("cluster-replica-no-failover", "yes");
+            leaveWhileDown(room, nodes.port(0), nodes.port(1), () -> {
+                master.kill();
+                await().atMost(Duration.ofSeconds(20)).until(() -> nodes.readiness(0).contains("127.0.0.1:" + master.port()));
+            }, () -> await().atMost(Duration.ofSeconds(20)).until(() -> announceFailures(nodes.metrics(0)) >= 2),
+                    master::restartEmpty);
+            assertThat(nodes.node(0).stdout() + nodes.node(0).stderr())
+                    .contains("Redis Cluster master 127.0.0.1:" + master.port() + " restarted");
+        }
     }
 
     /**
@@ -131,26 +157,42 @@ class PresenceAfterCrashIT {
         String room = "down";
         try (RedisServer redis = RedisServer.start();
              TestServer nodeA = node(redis, lease);
-             TestServer nodeB = node(redis, lease);
-             JsonWs watcher = JsonWs.connect(nodeB, "watcher");
-             JsonWs erin = JsonWs.connect(nodeA, "erin");
-             JsonWs carlThere = JsonWs.connect(nodeB, "carl")) {
+             TestServer nodeB = node(redis, lease)) {
+            leaveWhileDown(room, nodeA.port(), nodeB.port(), () -> {
+                down.accept(redis);
+                await().atMost(Duration.ofSeconds(20)).until(() -> !nodeA.node().hub().brokerReady());
+            }, () -> {
+                await().atMost(Duration.ofSeconds(20)).until(() -> nodeA.node().hub().memberCount(room) == 1);
+                whileDown.accept(nodeA);
+            }, () -> up.accept(redis));
+        }
+    }
+
+    /**
+     * The scene of the Redis-down cases, with node A on {@code portA} and B on {@code portB}: once all have joined,
+     * {@code down} takes the room's Redis down; dave, and carl's session on A, leave; {@code leftWhileDown} waits
+     * until A has taken that in; {@code up} brings Redis back. The watcher on B must then hear exactly one left,
+     * dave's, and none for carl (still on B) or erin (still on A).
+     */
+    private static void leaveWhileDown(String room, int portA, int portB, Runnable down, Runnable leftWhileDown,
+                                       Runnable up) {
+        try (JsonWs watcher = JsonWs.connect(portB, "watcher");
+             JsonWs erin = JsonWs.connect(portA, "erin");
+             JsonWs carlThere = JsonWs.connect(portB, "carl")) {
             watcher.join(room);
             erin.join(room);
             carlThere.join(room);
-            JsonWs dave = JsonWs.connect(nodeA, "dave");
-            JsonWs carlHere = JsonWs.connect(nodeA, "carl");
+            JsonWs dave = JsonWs.connect(portA, "dave");
+            JsonWs carlHere = JsonWs.connect(portA, "carl");
             dave.join(room);
             carlHere.join(room);
             presenceFramesUntil(watcher, "joined:erin", "joined:carl", "joined:dave");
 
-            down.accept(redis);
-            await().atMost(Duration.ofSeconds(20)).until(() -> !nodeA.node().hub().brokerReady());
+            down.run();
             dave.close();
             carlHere.close();
-            await().atMost(Duration.ofSeconds(20)).until(() -> nodeA.node().hub().memberCount(room) == 1);
-            whileDown.accept(nodeA);
-            up.accept(redis);
+            leftWhileDown.run();
+            up.run();
 
             assertThat(presenceFramesUntilLeftOf(watcher, "dave")).containsExactly("left:dave");
             awaitPresence(watcher, room, List.of("carl", "erin", "watcher"));
@@ -159,10 +201,10 @@ class PresenceAfterCrashIT {
         }
     }
 
-    /** Presence changes node A could not run in Redis (failed or timed out), from its metrics. */
-    private static double announceFailures(TestServer node) {
+    /** Presence changes a node could not run in Redis (failed or timed out), from its metrics' {@code scrape}. */
+    private static double announceFailures(String scrape) {
         Matcher count = Pattern.compile("roomcast_broker_errors_total\\{operation=\"announce\",?} ([0-9.]+)")
-                .matcher(node.node().metrics().scrape());
+                .matcher(scrape);
         return count.find() ? Double.parseDouble(count.group(1)) : 0;
     }
 

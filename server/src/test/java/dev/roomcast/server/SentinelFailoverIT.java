@@ -6,8 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.roomcast.testing.JsonWs;
+import dev.roomcast.testing.NodeProcesses;
 import dev.roomcast.testing.RedisServer;
-import dev.roomcast.testing.TestServer;
 import io.lettuce.core.KillArgs;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,13 +23,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Two nodes on {@code --broker redis-sentinel://…} (#18): a master, a replica and three sentinels (quorum 2), each
+ * Two nodes on {@code --broker redis-sentinel://…} (#18), each a {@code roomcast serve} process of its own: a master, a replica and three sentinels (quorum 2), each
  * an own process on a free loopback port. The master is killed with SIGKILL; the nodes follow the promoted replica
  * without a restart, deliver nothing twice, and report what replication lost as {@code recovered:false}, to the
  * members that stayed connected and to clients that recover.
  */
 @Tag("redis")
-@Timeout(120)
+@Timeout(180)
 class SentinelFailoverIT {
 
     private static final AtomicInteger ROOMS = new AtomicInteger();
@@ -39,8 +39,9 @@ class SentinelFailoverIT {
     private final List<RedisServer> sentinels = new ArrayList<>();
     private RedisServer master;
     private RedisServer replica;
-    private TestServer nodeA;
-    private TestServer nodeB;
+    private NodeProcesses nodes;
+    private int portA;
+    private int portB;
 
     @BeforeEach
     void start() {
@@ -55,17 +56,14 @@ class SentinelFailoverIT {
                 .allMatch(sentinel -> sentinel.redis().info("sentinel").contains("status=ok,address=127.0.0.1:"
                         + master.port() + ",slaves=1,sentinels=3")));
         String broker = RedisServer.sentinelUri(sentinels);
-        nodeA = TestServer.start(settings -> TestServer.withoutRateLimit(settings).broker(broker));
-        nodeB = TestServer.start(settings -> TestServer.withoutRateLimit(settings).broker(broker));
+        nodes = NodeProcesses.start(2, broker);
+        portA = nodes.port(0);
+        portB = nodes.port(1);
     }
 
     @AfterEach
     void stop() {
-        for (TestServer node : new TestServer[] {nodeA, nodeB}) {
-            if (node != null) {
-                node.close();
-            }
-        }
+        close(nodes);
         for (AutoCloseable redis : new AutoCloseable[] {replica, master}) {
             close(redis);
         }
@@ -75,11 +73,11 @@ class SentinelFailoverIT {
     @Test
     void nodesFollowTheFailoverWhilePublishingSteadilyAndDeliverNothingTwice() {
         String room = "failover-" + ROOMS.incrementAndGet();
-        try (JsonWs publisherA = JsonWs.connect(nodeA, "pa");
-             JsonWs publisherB = JsonWs.connect(nodeB, "pb");
-             JsonWs memberA = JsonWs.connect(nodeA, "ma");
-             JsonWs memberB = JsonWs.connect(nodeB, "mb");
-             JsonWs recovering = JsonWs.connect(nodeB, "rc")) {
+        try (JsonWs publisherA = JsonWs.connect(portA, "pa");
+             JsonWs publisherB = JsonWs.connect(portB, "pb");
+             JsonWs memberA = JsonWs.connect(portA, "ma");
+             JsonWs memberB = JsonWs.connect(portB, "mb");
+             JsonWs recovering = JsonWs.connect(portB, "rc")) {
             for (JsonWs client : List.of(publisherA, publisherB, memberA, memberB, recovering)) {
                 client.join(room);
             }
@@ -126,7 +124,7 @@ class SentinelFailoverIT {
                         assertThat(delivered.texts().stream().filter(text::equals).count()).isLessThanOrEqualTo(1));
             }
 
-            try (JsonWs back = JsonWs.connect(nodeB, "rc")) {
+            try (JsonWs back = JsonWs.connect(portB, "rc")) {
                 Recovery recovery = Recovery.rejoin(back, room, recoverFrom, last);
                 if (recovery.recovered()) {
                     assertThat(recovery.texts()).as("everything acknowledged that followed, once").doesNotHaveDuplicates()
@@ -139,9 +137,9 @@ class SentinelFailoverIT {
     @Test
     void acknowledgedPublishesTheReplicaNeverGotAreReportedAsRecoveredFalse() {
         String room = "lost-" + ROOMS.incrementAndGet();
-        try (JsonWs publisher = JsonWs.connect(nodeA, "pub");
-             JsonWs member = JsonWs.connect(nodeB, "sam");
-             JsonWs recovering = JsonWs.connect(nodeB, "rc")) {
+        try (JsonWs publisher = JsonWs.connect(portA, "pub");
+             JsonWs member = JsonWs.connect(portB, "sam");
+             JsonWs recovering = JsonWs.connect(portB, "rc")) {
             publisher.join(room);
             member.join(room);
             recovering.join(room);
@@ -170,7 +168,7 @@ class SentinelFailoverIT {
             assertThat(member.messagesUntil(afterText)).as("only attempts of the publish after the failover")
                     .allMatch(text -> text.startsWith("after-"));
 
-            try (JsonWs back = JsonWs.connect(nodeB, "rc")) {
+            try (JsonWs back = JsonWs.connect(portB, "rc")) {
                 assertThat(Recovery.rejoin(back, room, recoverFrom, afterText).recovered()).isFalse();
             }
         }

@@ -8,19 +8,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.roomcast.protocol.SeedText;
 import dev.roomcast.testing.JsonWs;
 import dev.roomcast.testing.RedisTestSupport;
+import dev.roomcast.testing.RoomListing;
 import dev.roomcast.testing.TestServer;
 import dev.roomcast.testing.WsClient;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -381,30 +379,10 @@ class TwoNodesIT {
              WsClient aloneOnB = WsClient.connect(nodeB.ws("/ws/" + onlyOnB))) {
             // Another node's rooms are as of its last heartbeat (every 5 s).
             for (TestServer node : List.of(nodeA, nodeB)) {
-                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(listedRooms(node, Set.of(shared, onlyOnB)))
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(RoomListing.of(node.port(), Set.of(shared, onlyOnB)))
                         .isEqualTo(Map.of(shared, 2, onlyOnB, 1)));
             }
             assertThat(List.of(onA, alsoOnB, aloneOnB)).noneMatch(WsClient::isClosed);
         }
-    }
-
-    /** {@code GET /v1/rooms} page by page (two rooms a page, so the cursor is used), keeping {@code wanted}. */
-    private static Map<String, Integer> listedRooms(TestServer node, Set<String> wanted) throws Exception {
-        Map<String, Integer> listed = new TreeMap<>();
-        String cursor = null;
-        do {
-            HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(node.http("/v1/rooms?limit=2"
-                    + (cursor == null ? "" : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8)))).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
-            JsonNode json = JsonWs.JSON.readTree(page.body());
-            json.path("rooms").forEach(room -> {
-                if (wanted.contains(room.path("room").asText())) {
-                    listed.put(room.path("room").asText(), room.path("members").asInt());
-                }
-            });
-            cursor = json.hasNonNull("next") ? json.path("next").asText() : null;
-        } while (cursor != null);
-        return listed;
     }
 }

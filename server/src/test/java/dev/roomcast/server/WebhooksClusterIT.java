@@ -7,9 +7,7 @@ import dev.roomcast.testing.BackendStub;
 import dev.roomcast.testing.JsonWs;
 import dev.roomcast.testing.RedisServer;
 import dev.roomcast.testing.RoomcastProcess;
-import dev.roomcast.testing.WsClient;
 import java.io.IOException;
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -53,9 +51,9 @@ class WebhooksClusterIT {
         try (RedisServer redis = RedisServer.start(); RoomcastProcess a = node(redis, path); RoomcastProcess b = node(redis, path)) {
             int portA = a.awaitServing(Duration.ofSeconds(60));
             int portB = b.awaitServing(Duration.ofSeconds(60));
-            JsonWs annOnA = connect(portA, "ann");
-            JsonWs bobOnA = connect(portA, "bob");
-            try (JsonWs bobOnB = connect(portB, "bob")) {
+            JsonWs annOnA = JsonWs.connect(portA, "ann");
+            JsonWs bobOnA = JsonWs.connect(portA, "bob");
+            try (JsonWs bobOnB = JsonWs.connect(portB, "bob")) {
                 annOnA.join("only-a");
                 bobOnA.join("both");
                 bobOnB.join("both");
@@ -96,12 +94,12 @@ class WebhooksClusterIT {
         try (RedisServer redis = RedisServer.start(); RoomcastProcess a = node(redis, path); RoomcastProcess b = node(redis, path)) {
             int portA = a.awaitServing(Duration.ofSeconds(60));
             int portB = b.awaitServing(Duration.ofSeconds(60));
-            try (JsonWs onA = connect(portA, "cat")) {
+            try (JsonWs onA = JsonWs.connect(portA, "cat")) {
                 onA.join("move");
                 await().atMost(Duration.ofSeconds(20)).until(() -> types(path, "user", "cat").size() == 1
                         && types(path, "room", "move").size() == 1);
             }
-            try (JsonWs onB = connect(portB, "cat")) {
+            try (JsonWs onB = JsonWs.connect(portB, "cat")) {
                 onB.join("move");
                 await().during(GRACE.multipliedBy(3)).atMost(GRACE.multipliedBy(6)).until(() ->
                         types(path, "user", "cat").equals(List.of("user.online"))
@@ -118,8 +116,8 @@ class WebhooksClusterIT {
         try (RedisServer redis = RedisServer.start(); RoomcastProcess a = node(redis, path); RoomcastProcess b = node(redis, path)) {
             int portA = a.awaitServing(Duration.ofSeconds(60));
             int portB = b.awaitServing(Duration.ofSeconds(60));
-            JsonWs danOnA = connect(portA, "dan");
-            JsonWs eveOnA = connect(portA, "eve");
+            JsonWs danOnA = JsonWs.connect(portA, "dan");
+            JsonWs eveOnA = JsonWs.connect(portA, "eve");
             danOnA.join("stays");
             eveOnA.join("goes");
             await().atMost(Duration.ofSeconds(20)).until(() -> types(path, "user", "dan").size() == 1
@@ -128,7 +126,7 @@ class WebhooksClusterIT {
 
             a.sigterm();
             assertThat(danOnA.raw().awaitClose().code()).isEqualTo(1001);
-            try (JsonWs danOnB = connect(portB, "dan")) {
+            try (JsonWs danOnB = JsonWs.connect(portB, "dan")) {
                 danOnB.join("stays");
                 assertThat(a.awaitExit(Duration.ofSeconds(30))).isZero();
                 // eve never comes back: once A's lease has run out, B sends her offline and her room's vacated, once.
@@ -155,10 +153,6 @@ class WebhooksClusterIT {
         return RoomcastProcess.startJar(Map.of(), "--port", "0", "--broker", redis.uri(),
                 "--presence-lease", LEASE.toSeconds() + "s", "--presence-grace", GRACE.toMillis() + "ms",
                 "--webhook-url", receiver.url(path), "--webhook-secret", "cluster-secret");
-    }
-
-    private static JsonWs connect(int port, String name) {
-        return JsonWs.over(WsClient.connect(URI.create("ws://127.0.0.1:" + port + "/v1/ws?name=" + name)));
     }
 
     private static List<BackendStub.Request> events(String path) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -37,7 +38,13 @@ public final class JsonWs implements AutoCloseable {
 
     /** Connects with {@code ?name=}: several connections with one name are one user with many sessions. */
     public static JsonWs connect(TestServer server, String name) {
-        return new JsonWs(WsClient.connect(server.ws("/v1/ws?name=" + URLEncoder.encode(name, StandardCharsets.UTF_8))));
+        return connect(server.port(), name);
+    }
+
+    /** As {@link #connect(TestServer, String)}, to a node on loopback {@code port}, such as a {@link RoomcastProcess}. */
+    public static JsonWs connect(int port, String name) {
+        return new JsonWs(WsClient.connect(URI.create("ws://127.0.0.1:" + port + "/v1/ws?name="
+                + URLEncoder.encode(name, StandardCharsets.UTF_8))));
     }
 
     /** Speaks the JSON protocol over a connection opened already (to {@code /v1/ws}); reads its welcome. */

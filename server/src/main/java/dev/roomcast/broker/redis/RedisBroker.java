@@ -223,6 +223,12 @@ public final class RedisBroker implements Broker {
         return link.isReady();
     }
 
+    /** On Redis Cluster, the masters serving slots that did not answer the last pings while others did. */
+    @Override
+    public List<String> silentParts() {
+        return link.silentMasters();
+    }
+
     /** Closes the link, which the presence store and the direct router share: close them first. */
     @Override
     public void close() {

@@ -8,6 +8,7 @@ import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
@@ -27,7 +28,9 @@ import io.lettuce.core.resource.Delay;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -43,8 +46,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The Lettuce client and the two connections that {@link RedisBroker}, {@link RedisPresenceStore} and
  * {@link RedisDirectRouter} share: one for commands and scripts, one for pub/sub. Also the one
- * health thread: it pings both connections every second for {@link #isReady} and runs the
- * checks and heartbeats the three register.
+ * health thread: it pings both connections every second for {@link #isReady} (on Redis Cluster: the
+ * connections to every master instead) and runs the checks and heartbeats the three register.
  *
  * <p>Three kinds of Redis, one code path: one Redis and a Sentinel-named master use a {@link RedisClient}
  * with plain pub/sub ({@code PUBLISH}/{@code SUBSCRIBE}); Redis Cluster uses a {@link RedisClusterClient} with
@@ -91,6 +94,8 @@ final class RedisLink implements AutoCloseable {
     /** What runs on every health check besides the pings: the subscriptions' retries. */
     private final List<Runnable> checks = new CopyOnWriteArrayList<>();
     private volatile boolean answering = true;
+    /** On Redis Cluster: the masters serving slots that did not answer the last check ({@code host:port}). */
+    private volatile List<String> silentMasters = List.of();
 
     private RedisLink(RedisKeys keys, RedisObserver observer, AbstractRedisClient client,
                       StatefulConnection<String, String> connection, RedisClusterAsyncCommands<String, String> redis,
@@ -357,9 +362,54 @@ final class RedisLink implements AutoCloseable {
         }
     }
 
-    /** Whether the last pings (one per connection, every second) were answered; never blocks. */
+    /**
+     * Whether the last pings (every second) were answered; never blocks. With one Redis or Sentinel: both
+     * connections' pings. On Redis Cluster: any master's, since a shard that is down is down for every node alike,
+     * and a node out of the load balancer would serve no room at all instead of all but that shard's.
+     */
     boolean isReady() {
-        return answering && connection.isOpen() && pubSub.isOpen();
+        return cluster == null ? answering && connection.isOpen() && pubSub.isOpen() : answering;
+    }
+
+    /** On Redis Cluster, the masters serving slots that did not answer the last pings while others did; else empty. */
+    List<String> silentMasters() {
+        return answering ? silentMasters : List.of();
+    }
+
+    /**
+     * The {@code run_id} of each master that answers {@code INFO server}, by its place as {@link #shardOf} names it
+     * (on Redis Cluster a master's node id; else {@code ""}, the one Redis). A master that does not answer is left out;
+     * with one Redis that fails the stage instead. The run id changes exactly when that Redis process restarts.
+     */
+    CompletionStage<Map<String, String>> runIds() {
+        if (cluster == null) {
+            return redis.info("server").thenApply(info -> Map.of("", runIdOf(info)));
+        }
+        Map<String, CompletableFuture<String>> asked = new HashMap<>();
+        for (RedisClusterNode master : servingMasters()) {
+            asked.put(master.getNodeId(), masterConnection(master.getNodeId())
+                    .thenCompose(node -> node.async().info("server")).thenApply(RedisLink::runIdOf)
+                    .orTimeout(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+        }
+        return CompletableFuture.allOf(asked.values().stream().map(info -> info.exceptionally(silent -> null))
+                .toArray(CompletableFuture[]::new)).thenApply(all -> {
+                    Map<String, String> runIds = new HashMap<>();
+                    asked.forEach((master, runId) -> {
+                        if (!runId.isCompletedExceptionally()) {
+                            runIds.put(master, runId.join());
+                        }
+                    });
+                    return runIds;
+                });
+    }
+
+    /** Where the master of a {@link #shardOf} place is, for logs: {@code host:port}, or "Redis" with one Redis. */
+    String describeShard(String shard) {
+        if (cluster == null) {
+            return "Redis";
+        }
+        RedisClusterNode master = cluster.getPartitions().getPartitionByNodeId(shard);
+        return master == null ? "Redis Cluster master " + shard : "Redis Cluster master " + address(master);
     }
 
     /** Stops the health thread, then closes both connections and the client's resources. */
@@ -373,15 +423,73 @@ final class RedisLink implements AutoCloseable {
 
     /**
      * On the health thread: refreshes {@link #isReady} and runs the registered checks. Both connections
-     * are pinged; on the pub/sub one the answer comes after the re-subscriptions Lettuce sends when it
-     * reconnects, so "ready" also means this node receives its rooms' events again.
+     * are pinged (on Redis Cluster: the command and the pub/sub connection to each master serving slots); on a
+     * pub/sub one the answer comes after the re-subscriptions Lettuce sends when it reconnects, so "ready" also
+     * means this node receives its rooms' events again.
      */
     private void checkHealth() {
-        CompletableFuture<String> commands = redis.ping().toCompletableFuture();
-        CompletableFuture<String> events = pubSub.async().ping().toCompletableFuture();
-        CompletableFuture.allOf(commands, events).orTimeout(HEALTH_INTERVAL.toMillis(), TimeUnit.MILLISECONDS)
-                .whenComplete((pongs, failure) -> answering = failure == null);
+        if (cluster == null) {
+            CompletableFuture<String> commands = redis.ping().toCompletableFuture();
+            CompletableFuture<String> events = pubSub.async().ping().toCompletableFuture();
+            CompletableFuture.allOf(commands, events).orTimeout(HEALTH_INTERVAL.toMillis(), TimeUnit.MILLISECONDS)
+                    .whenComplete((pongs, failure) -> answering = failure == null);
+        } else {
+            checkMasters();
+        }
         checks.forEach(Runnable::run);
+    }
+
+    /** Pings each master serving slots on both of this node's connections to it; notes which did not answer. */
+    private void checkMasters() {
+        Map<String, CompletableFuture<String>> pongs = new HashMap<>();
+        for (RedisClusterNode master : servingMasters()) {
+            pongs.put(address(master), masterConnection(master.getNodeId()).thenCompose(node -> node.async().ping())
+                    .thenCompose(pong -> nodeConnection(master.getNodeId()).thenCompose(node -> node.async().ping()))
+                    .orTimeout(HEALTH_INTERVAL.toMillis(), TimeUnit.MILLISECONDS));
+        }
+        CompletableFuture.allOf(pongs.values().stream().map(pong -> pong.exceptionally(silent -> null))
+                .toArray(CompletableFuture[]::new)).whenComplete((all, never) -> {
+                    List<String> silent = pongs.entrySet().stream().filter(pong -> pong.getValue().isCompletedExceptionally())
+                            .map(Map.Entry::getKey).sorted().toList();
+                    if (!silent.equals(silentMasters) && silent.isEmpty()) {
+                        log.info("every Redis Cluster master serving slots answers again");
+                    } else if (!silent.equals(silentMasters)) {
+                        log.warn("Redis Cluster masters not answering: {}; the rooms of their slots pause", silent);
+                    }
+                    silentMasters = silent;
+                    answering = silent.size() < pongs.size();
+                });
+    }
+
+    /** The masters serving slots in Lettuce's latest view of the cluster, failed ones included. */
+    private List<RedisClusterNode> servingMasters() {
+        List<RedisClusterNode> masters = new ArrayList<>();
+        for (RedisClusterNode node : cluster.getPartitions()) {
+            if (node.is(RedisClusterNode.NodeFlag.UPSTREAM) && !node.getSlots().isEmpty()) {
+                masters.add(node);
+            }
+        }
+        return masters;
+    }
+
+    /** The command connection to one cluster node; fails when the node has left the cluster. */
+    private CompletableFuture<StatefulRedisConnection<String, String>> masterConnection(String nodeId) {
+        try {
+            return ((StatefulRedisClusterConnection<String, String>) connection).getConnectionAsync(nodeId);
+        } catch (RuntimeException gone) {
+            return CompletableFuture.failedFuture(gone);
+        }
+    }
+
+    private static String address(RedisClusterNode node) {
+        return node.getUri().getHost() + ":" + node.getUri().getPort();
+    }
+
+    /** The {@code run_id} line of {@code INFO server}. */
+    private static String runIdOf(String info) {
+        return info.lines().filter(line -> line.startsWith("run_id:")).findFirst()
+                .map(line -> line.substring("run_id:".length()).strip())
+                .orElseThrow(() -> new IllegalStateException("INFO server has no run_id"));
     }
 
     /** For commands whose failure the caller can only note and count: transient events, presence bookkeeping. */

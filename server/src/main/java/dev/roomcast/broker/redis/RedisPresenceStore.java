@@ -60,9 +60,12 @@ public final class RedisPresenceStore implements PresenceStore {
     private final ConcurrentHashMap<String, Integer> occupied = new ConcurrentHashMap<>();
     private final RedisBroker broker;
     private final ScheduledFuture<?> heartbeat;
-    /** The Redis process the last heartbeat reached ({@code run_id}), and since when this node has seen it. */
-    private volatile String redisRunId;
-    private volatile long redisRunSinceNanos;
+    /**
+     * Per master ({@link RedisLink#shardOf}: one with one Redis, one per shard on Redis Cluster), the Redis process
+     * the last heartbeat reached ({@code run_id}) and since when this node has seen it. A master that left keeps its
+     * entry: a few per cluster node ever seen.
+     */
+    private final ConcurrentHashMap<String, RedisRun> runs = new ConcurrentHashMap<>();
     /** This node as {@link #announceNode} named it; null until then. */
     private volatile String announcedId;
     private volatile IntSupplier announcedConnections;
@@ -78,8 +81,8 @@ public final class RedisPresenceStore implements PresenceStore {
         this.presenceScript = link.script("presence.lua");
         this.nodeRoomsScript = link.script("node_rooms.lua");
         this.occupancyScript = link.script("occupancy.lua");
-        this.redisRunId = runIdOf(link.redis.info("server").toCompletableFuture().join());
-        this.redisRunSinceNanos = System.nanoTime();
+        long now = System.nanoTime();
+        link.runIds().toCompletableFuture().join().forEach((shard, runId) -> runs.put(shard, new RedisRun(runId, now)));
         this.heartbeat = link.every(settings.presenceLease().dividedBy(3), this::heartbeat);
     }
 
@@ -203,7 +206,8 @@ public final class RedisPresenceStore implements PresenceStore {
      */
     private void change(RoomEvent.PresenceChange change, boolean presentBefore) {
         String room = change.room();
-        String runId = redisRunId;
+        RedisRun run = runs.get(link.shardOf(keys.channel(room)));
+        String runId = run == null ? null : run.runId();
         if (unannounced.has(room)) {
             unannounced.add(room, change.user(), presentBefore, runId);
             return;
@@ -259,26 +263,37 @@ public final class RedisPresenceStore implements PresenceStore {
     }
 
     /**
-     * On the health thread, then on a Lettuce I/O thread once Redis said which process it is: refreshes this node's
-     * entries of the count rooms (dropping crashed nodes' and announcing the new totals), rewrites
-     * this node's presence entries of every room it has sessions in (or changes not yet announced),
-     * announces those changes, and announces the users of nodes whose lease ran out (crashed) as left,
+     * On the health thread, then on a Lettuce I/O thread once each master said which process it is: refreshes this
+     * node's entries of the count rooms (dropping crashed nodes' and announcing the new totals), rewrites
+     * this node's presence entries of every room it has sessions in (or changes not yet announced) whose master
+     * answered, announces those changes, and announces the users of nodes whose lease ran out (crashed) as left,
      * once per room and user. Asking for the process first is how a change lost in a restart is told
-     * from one a stalled Redis may still run (see {@link UnannouncedChanges}).
+     * from one a stalled Redis may still run (see {@link UnannouncedChanges}); on Redis Cluster each shard's
+     * master is asked, so a shard whose master restarted empty has its rooms rebuilt as one Redis would.
      */
     private void heartbeat() {
         refreshNode();
         occupied.forEach((room, members) -> runOccupancy(room, members, false));
-        link.redis.info("server").thenAccept(info -> {
-            String runId = runIdOf(info);
-            if (!runId.equals(redisRunId)) {
-                log.info("Redis restarted (a new process answers); presence is rebuilt from this node's counts");
-                redisRunSinceNanos = System.nanoTime();
-                redisRunId = runId;
+        link.runIds().thenAccept(answered -> {
+            long now = System.nanoTime();
+            answered.forEach((shard, runId) -> runs.compute(shard, (same, seen) -> {
+                if (seen != null && !seen.runId().equals(runId)) {
+                    log.info("{} restarted (a new process answers); presence is rebuilt from this node's counts",
+                            link.describeShard(shard));
+                }
+                return seen != null && seen.runId().equals(runId) ? seen : new RedisRun(runId, now);
+            }));
+            if (answered.isEmpty()) {
+                link.observer.heartbeatFailed();
             }
             Set<String> rooms = new HashSet<>(counts.rooms());
             rooms.addAll(unannounced.rooms());
-            rooms.forEach(room -> counts.withRoom(room, users -> refresh(room, users)));
+            rooms.forEach(room -> {
+                String shard = link.shardOf(keys.channel(room));
+                if (shard != null && answered.containsKey(shard)) {
+                    counts.withRoom(room, users -> refresh(room, users, runs.get(shard)));
+                }
+            });
         }).exceptionally(failure -> {
             link.observer.heartbeatFailed();
             log.debug("presence heartbeat failed: {}", failure.toString());
@@ -287,9 +302,9 @@ public final class RedisPresenceStore implements PresenceStore {
     }
 
     /** In the room's counting step: this node's counts of the room, and its changes to reconcile now. */
-    private void refresh(String room, Map<String, Integer> users) {
-        boolean restartSettled = System.nanoTime() - redisRunSinceNanos >= settings.presenceLease().toNanos();
-        List<UnannouncedChanges.Due> reconciled = unannounced.due(room, redisRunId, restartSettled);
+    private void refresh(String room, Map<String, Integer> users, RedisRun run) {
+        boolean restartSettled = System.nanoTime() - run.sinceNanos() >= settings.presenceLease().toNanos();
+        List<UnannouncedChanges.Due> reconciled = unannounced.due(room, run.runId(), restartSettled);
         String[] left = RoomEventCodec.presenceChangeAround(room, false);
         String[] joined = RoomEventCodec.presenceChangeAround(room, true);
         List<String> args = new ArrayList<>(10 + 2 * reconciled.size() + 2 * users.size());
@@ -313,10 +328,7 @@ public final class RedisPresenceStore implements PresenceStore {
         });
     }
 
-    /** The {@code run_id} line of {@code INFO server}: it changes exactly when Redis restarts. */
-    private static String runIdOf(String info) {
-        return info.lines().filter(line -> line.startsWith("run_id:")).findFirst()
-                .map(line -> line.substring("run_id:".length()).strip())
-                .orElseThrow(() -> new IllegalStateException("INFO server has no run_id"));
+    /** One Redis process serving a master's place: its {@code run_id}, and since when this node has seen it. */
+    private record RedisRun(String runId, long sinceNanos) {
     }
 }

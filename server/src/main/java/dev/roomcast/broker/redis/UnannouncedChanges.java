@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -63,7 +64,8 @@ final class UnannouncedChanges {
 
     /**
      * A change of {@code user} in {@code room} that was not run; {@code toldPresent} is whether the user
-     * was present here before it, {@code redisRunId} the Redis it was meant for. A user with one already
+     * was present here before it, {@code redisRunId} the Redis it was meant for (null when this node has not yet
+     * asked that master which process it is). A user with one already
      * keeps the first one's told state and Redis, which are what the room last heard.
      */
     synchronized void add(String room, String user, boolean toldPresent, String redisRunId) {
@@ -78,7 +80,7 @@ final class UnannouncedChanges {
     synchronized List<Due> due(String room, String redisRunId, boolean restartSettled) {
         List<Due> due = new ArrayList<>();
         rooms.getOrDefault(room, Map.of()).forEach((user, change) -> {
-            if (change.redisRunId.equals(redisRunId)) {
+            if (Objects.equals(change.redisRunId, redisRunId)) {
                 due.add(new Due(user, Told.FROM_HASH, change));
             } else if (restartSettled) {
                 due.add(new Due(user, change.toldPresent ? Told.PRESENT : Told.ABSENT, change));
