@@ -108,8 +108,11 @@ public final class TcpRelay implements AutoCloseable {
                 }
                 try {
                     Socket upstream = new Socket(target.getAddress(), target.getPort());
-                    open.add(client);
-                    open.add(upstream);
+                    if (!register(server, client, upstream)) {
+                        close(client);
+                        close(upstream);
+                        continue;
+                    }
                     Valve valve = new Valve();
                     valves.add(valve);
                     daemon("relay-up", () -> copy(client, upstream, valve));
@@ -121,6 +124,20 @@ public final class TcpRelay implements AutoCloseable {
             }
         });
         return server;
+    }
+
+    /**
+     * Adds an accepted connection and its upstream to the open ones, unless the listener that accepted it has been
+     * cut meanwhile: the upstream connect runs outside the lock, so a connection accepted just before {@link #cut}
+     * would otherwise be added after cut closed the others and outlive the outage.
+     */
+    private synchronized boolean register(ServerSocket acceptedBy, Socket client, Socket upstream) {
+        if (acceptedBy.isClosed()) {
+            return false;
+        }
+        open.add(client);
+        open.add(upstream);
+        return true;
     }
 
     private void copy(Socket from, Socket to, Valve valve) {
