@@ -4,6 +4,7 @@ import dev.roomcast.server.websocket.ServerContext;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
@@ -55,15 +56,19 @@ final class ConnectionInitializer extends ChannelInitializer<Channel> {
     private final HttpRouter router;
     /** Null when the port serves plain http/ws. */
     private final SslContext tls;
+    /** The node's open sockets, which its stop closes before the loops stop. */
+    private final ChannelGroup accepted;
 
-    ConnectionInitializer(ServerContext context, StaticPage page, SslContext tls) {
+    ConnectionInitializer(ServerContext context, StaticPage page, SslContext tls, ChannelGroup accepted) {
         this.context = context;
         this.router = new HttpRouter(context, page);
         this.tls = tls;
+        this.accepted = accepted;
     }
 
     @Override
     protected void initChannel(Channel channel) {
+        accepted.add(channel);
         ChannelPipeline pipeline = channel.pipeline();
         if (tls != null) {
             pipeline.addLast("tls", tls.newHandler(channel.alloc()));

@@ -22,8 +22,12 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -41,6 +45,11 @@ import org.slf4j.event.Level;
 public final class NettyServer {
 
     private static final Logger log = LoggerFactory.getLogger(NettyServer.class);
+    /**
+     * How long {@link #stop} waits for the sockets to close: long enough for loops behind on their work (a close is
+     * a task queued behind it), since an io_uring loop stopped before its sockets closed leaks their read buffers.
+     */
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
     private final RoomcastConfig config;
     private final ServerMetrics metrics;
@@ -52,6 +61,8 @@ public final class NettyServer {
     private final AggregatedLog notices = new AggregatedLog(LoggerFactory.getLogger(AggregatedLog.class), Level.INFO,
             AggregatedLog.INTERVAL);
     private final Identities identities = new Identities();
+    /** Every accepted socket until it closes, WebSocket or not; DefaultChannelGroup drops closed ones itself. */
+    private final ChannelGroup accepted = new DefaultChannelGroup("accepted", GlobalEventExecutor.INSTANCE);
     private Channel listener;
 
     public NettyServer(RoomcastConfig config, ServerMetrics metrics) {
@@ -95,7 +106,7 @@ public final class NettyServer {
                 // Half the outbound bound for the socket buffer; the other half for frames waiting while it is full.
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(config.limits().outboundBufferBytes() / 4, config.limits().outboundBufferBytes() / 2))
-                .childHandler(new ConnectionInitializer(context, new StaticPage(), tls));
+                .childHandler(new ConnectionInitializer(context, new StaticPage(), tls, accepted));
         try {
             listener = bootstrap.bind(config.network().host(), config.network().port()).syncUninterruptibly().channel();
         } catch (Exception e) {
@@ -137,6 +148,7 @@ public final class NettyServer {
         if (listener != null) {
             listener.close().syncUninterruptibly();
         }
+        closeAccepted();
         stopLoops(Duration.ofSeconds(2));
         notices.close();
     }
@@ -154,6 +166,23 @@ public final class NettyServer {
     /** Open WebSocket connections. */
     public int connectionCount() {
         return connections.count();
+    }
+
+    /**
+     * Closes every accepted socket and waits for the closes, while the loops still run. With io_uring a socket's
+     * close waits for the kernel to give back its pending read, buffer included; a loop that stops first (Netty's
+     * shutdown closes the sockets itself, then waits 200 ms and closes its ring) left sockets open and their read
+     * buffers leaked. Called after the listener closed: a task run on every loop behind the registrations of the
+     * sockets it accepted last makes sure they are in the group.
+     */
+    private void closeAccepted() {
+        for (EventExecutor loop : workers) {
+            loop.submit(() -> { }).awaitUninterruptibly(CLOSE_TIMEOUT.toMillis());
+        }
+        if (!accepted.close().awaitUninterruptibly(CLOSE_TIMEOUT.toMillis())) {
+            log.warn("{} sockets were still closing after {} ms; stopping the event loops anyway", accepted.size(),
+                    CLOSE_TIMEOUT.toMillis());
+        }
     }
 
     private void stopLoops(Duration timeout) {

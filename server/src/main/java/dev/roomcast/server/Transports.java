@@ -16,9 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The socket transport of the event loops, picked once at start from {@code --transport}: its I/O handler and
- * its server channel type. {@code auto} is epoll where the machine offers it, else NIO: io_uring measured cheaper
- * per message on loopback (docs/benchmarks.md) but Netty 4.2.18's io_uring channels leaked a read buffer when a
- * server stopped with reads pending, so it is chosen by name only. A transport asked for by name that this machine
+ * its server channel type. {@code auto} is epoll where the machine offers it, else NIO; io_uring is chosen by name
+ * only (docs/operations.md, "Socket transport", says why). A transport asked for by name that this machine
  * lacks (io_uring off or filtered, not Linux) falls back to epoll, else NIO, with a warning. Immutable.
  */
 record Transports(Network.Transport transport, IoHandlerFactory io, Class<? extends ServerChannel> serverChannel) {

@@ -20,6 +20,8 @@ import dev.roomcast.server.websocket.NettyLoops;
 import dev.roomcast.server.websocket.ServerContext;
 import dev.roomcast.server.websocket.SlowConsumers;
 import dev.roomcast.server.websocket.WebSocketCloser;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -76,8 +78,8 @@ class TextOpenOrderTest {
                 identities, metrics, notices, new UpgradeGate(config, connections::draining, identities, metrics),
                 SlowConsumers.of(config.namespaces(), config.limits().outboundBufferBytes(), metrics),
                 new HttpHooks(config.hooks(), config.namespaces(), config.limits().maxPayloadBytes(), metrics.hookObserver()));
-        leaver.pipeline().addLast(new ConnectionInitializer(context, new StaticPage(), null));
-        stayer.pipeline().addLast(new ConnectionInitializer(context, new StaticPage(), null));
+        leaver.pipeline().addLast(new ConnectionInitializer(context, new StaticPage(), null, new DefaultChannelGroup(GlobalEventExecutor.INSTANCE)));
+        stayer.pipeline().addLast(new ConnectionInitializer(context, new StaticPage(), null, new DefaultChannelGroup(GlobalEventExecutor.INSTANCE)));
         stayer.pipeline().addFirst("wire", new ChannelOutboundHandlerAdapter() {
             @Override
             public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {

@@ -19,6 +19,8 @@ import dev.roomcast.server.websocket.NettyLoops;
 import dev.roomcast.server.websocket.ServerContext;
 import dev.roomcast.server.websocket.SlowConsumers;
 import dev.roomcast.server.websocket.WebSocketCloser;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -79,7 +81,7 @@ class WebSocketUpgradeTest {
                 identities, metrics, notices, new UpgradeGate(config, connections::draining, identities, metrics),
                 SlowConsumers.of(config.namespaces(), config.limits().outboundBufferBytes(), metrics),
                 new HttpHooks(config.hooks(), config.namespaces(), config.limits().maxPayloadBytes(), metrics.hookObserver()));
-        server.pipeline().addLast(new ConnectionInitializer(context, new StaticPage(), null));
+        server.pipeline().addLast(new ConnectionInitializer(context, new StaticPage(), null, new DefaultChannelGroup(GlobalEventExecutor.INSTANCE)));
         server.writeInbound(Unpooled.copiedBuffer(HANDSHAKE, StandardCharsets.US_ASCII));
         ByteBuf response = server.readOutbound();
         assertThat(response.toString(StandardCharsets.US_ASCII))
