@@ -29,6 +29,14 @@ final class RoomFeed {
     private final String room;
     /** The last message delivered (or the position a gap was announced at), or null if none since subscribing. */
     private Position last;
+    /** The message delivered at {@link #last}, or null after a gap: how a message at the same offset is told from a copy of it. */
+    private RoomEvent.Message lastMessage;
+    /**
+     * Whether a different message arrived at {@link #last}'s offset: a failover lost the one delivered there and a node
+     * that never saw it published at its offset again, so the epoch's offsets name two messages and the room must move
+     * to a new epoch (see {@link #lastDelivered}).
+     */
+    private boolean reused;
     /**
      * The epoch a gap moved this feed away from, or null: its messages still arriving (published before the
      * room moved to a new epoch, after a failover lost some of them) are stale and dropped.
@@ -56,7 +64,7 @@ final class RoomFeed {
             keep(event);
             return false;
         }
-        if (skipsAhead(event)) {
+        if (skipsAhead(event) || reuses(event)) {
             held = new ArrayList<>();
             held.add(event);
             return true;
@@ -67,10 +75,11 @@ final class RoomFeed {
 
     /**
      * The last message delivered, or null: what this node has seen of the room, which the scripts compare with
-     * the room's position to find messages a failover lost.
+     * the room's position to find messages a failover lost. Once another message arrived at its offset, the end of
+     * its epoch instead: the scripts then move the room to a new epoch however far the reused offsets went.
      */
     synchronized Position lastDelivered() {
-        return last;
+        return reused ? new Position(last.epoch(), Long.MAX_VALUE) : last;
     }
 
     synchronized void subscribedAt(Position position) {
@@ -125,11 +134,20 @@ final class RoomFeed {
         if (gapAfter != null) {
             if (last != null && !last.epoch().equals(gapAfter.epoch())) {
                 leftEpoch = last.epoch();
+                reused = false;
             }
             last = gapAfter;
+            lastMessage = null;
             listener.onEvent(new RoomEvent.Gap(room, gapAfter));
         }
-        missed.forEach(message -> pass(message, listener));
+        for (RoomEvent.Message message : missed) {
+            if (reuses(message)) {
+                // Read again: the scripts move the room to a new epoch, announced before its messages.
+                held = held == null ? new ArrayList<>() : held;
+                return true;
+            }
+            pass(message, listener);
+        }
         if (held == null) {
             return false;
         }
@@ -139,7 +157,7 @@ final class RoomFeed {
             return true;
         }
         for (int i = 0; i < held.size(); i++) {
-            if (skipsAhead(held.get(i))) {
+            if (skipsAhead(held.get(i)) || reuses(held.get(i))) {
                 held = new ArrayList<>(held.subList(i, held.size()));
                 return true;
             }
@@ -175,6 +193,19 @@ final class RoomFeed {
         return !at.epoch().equals(last.epoch()) || at.offset() > last.offset() + 1;
     }
 
+    /**
+     * Whether a message is another one than the message delivered at its position: the offset was published at
+     * again after a failover lost the first (the publishing node had not received it). Once found, every message
+     * is read from history until the room is in a new epoch.
+     */
+    private boolean reuses(RoomEvent event) {
+        if (event instanceof RoomEvent.Message message && message.stored() && last != null
+                && message.position().equals(last) && lastMessage != null && !lastMessage.equals(message)) {
+            reused = true;
+        }
+        return reused;
+    }
+
     private void pass(RoomEvent event, BrokerListener listener) {
         if (event instanceof RoomEvent.Message message && message.stored()) {
             Position at = message.position();
@@ -183,6 +214,7 @@ final class RoomFeed {
                 return;
             }
             last = at;
+            lastMessage = message;
         }
         listener.onEvent(event);
     }
