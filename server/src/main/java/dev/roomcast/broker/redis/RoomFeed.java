@@ -25,16 +25,23 @@ final class RoomFeed {
 
     /** Live events held back during one catch-up; past this they are dropped and read from history instead. */
     static final int MAX_HELD_EVENTS = 10_000;
+    /** How many of the newest messages delivered are remembered (by hash), more than a failover loses of a room. */
+    static final int RECENT = 64;
 
     private final String room;
     /** The last message delivered (or the position a gap was announced at), or null if none since subscribing. */
     private Position last;
-    /** The message delivered at {@link #last}, or null after a gap: how a message at the same offset is told from a copy of it. */
-    private RoomEvent.Message lastMessage;
     /**
-     * Whether a different message arrived at {@link #last}'s offset: a failover lost the one delivered there and a node
-     * that never saw it published at its offset again, so the epoch's offsets name two messages and the room must move
-     * to a new epoch (see {@link #lastDelivered}).
+     * Hashes of the messages delivered at offsets {@link #recentFrom} to {@link #last} of its epoch, each at
+     * {@code offset % RECENT}: how a message at one of those offsets is told from a copy of the one delivered there.
+     */
+    private final int[] recent = new int[RECENT];
+    /** The oldest offset whose hash {@link #recent} holds; above {@link #last}'s offset when it holds none. */
+    private long recentFrom;
+    /**
+     * Whether another message arrived at an offset this node delivered: a failover lost the one delivered there and a
+     * node that never received it published at its offset again, so the epoch's offsets name two messages and the room
+     * must move to a new epoch (see {@link #lastDelivered}).
      */
     private boolean reused;
     /**
@@ -137,7 +144,7 @@ final class RoomFeed {
                 reused = false;
             }
             last = gapAfter;
-            lastMessage = null;
+            recentFrom = gapAfter.offset() + 1;
             listener.onEvent(new RoomEvent.Gap(room, gapAfter));
         }
         for (RoomEvent.Message message : missed) {
@@ -200,7 +207,9 @@ final class RoomFeed {
      */
     private boolean reuses(RoomEvent event) {
         if (event instanceof RoomEvent.Message message && message.stored() && last != null
-                && message.position().equals(last) && lastMessage != null && !lastMessage.equals(message)) {
+                && message.position().epoch().equals(last.epoch()) && message.position().offset() <= last.offset()
+                && message.position().offset() >= recentFrom
+                && recent[(int) (message.position().offset() % RECENT)] != message.hashCode()) {
             reused = true;
         }
         return reused;
@@ -213,8 +222,10 @@ final class RoomFeed {
                     || last != null && last.epoch().equals(at.epoch()) && at.offset() <= last.offset()) {
                 return;
             }
+            boolean next = last != null && last.epoch().equals(at.epoch()) && at.offset() == last.offset() + 1;
+            recentFrom = next ? Math.max(recentFrom, at.offset() - RECENT + 1) : at.offset();
+            recent[(int) (at.offset() % RECENT)] = message.hashCode();
             last = at;
-            lastMessage = message;
         }
         listener.onEvent(event);
     }

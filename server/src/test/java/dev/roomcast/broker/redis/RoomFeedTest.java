@@ -120,4 +120,16 @@ class RoomFeedTest {
         assertThat(seen()).containsExactly("e1", "gap@f0", "f1", "f2");
         assertThat(feed.lastDelivered()).isEqualTo(new Position("f", 2));
     }
+
+    @Test
+    void anotherMessageAtAnEarlierOffsetDeliveredIsFoundAmongTheNewestAndACopyIsDropped() {
+        messages("e", 1, RoomFeed.RECENT + 2).forEach(message -> feed.offer(message, delivered::add));
+        assertThat(feed.offer(message("e", 3), delivered::add)).as("a copy").isFalse();
+        assertThat(feed.offer(new RoomEvent.Message("lobby", new Position("e", 2), "bob", "older than the newest", 0),
+                delivered::add)).as("too old to tell").isFalse();
+        assertThat(feed.offer(new RoomEvent.Message("lobby", new Position("e", 3), "bob", "other", 0), delivered::add))
+                .as("starts a catch-up").isTrue();
+        assertThat(feed.lastDelivered()).isEqualTo(new Position("e", Long.MAX_VALUE));
+        assertThat(seen()).hasSize(RoomFeed.RECENT + 2);
+    }
 }
