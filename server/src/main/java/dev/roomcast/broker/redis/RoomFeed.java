@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * What this node has delivered of one subscribed room, kept so that the room's members get its
- * messages as one sequence with no silent gap: the position of the last message delivered, and,
+ * messages as one sequence with no silent gap: the position of the last message delivered (with the
+ * newest ones' hashes, to tell a copy from another message at a position a failover lost), and,
  * while the node catches up from history (after its pub/sub connection dropped, or when a live
  * message skips ahead of the last one), the live events held back until the read is delivered.
  *
