@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * What this node has delivered of one subscribed room, kept so that the room's members get its
- * messages as one sequence with no silent gap: the position of the last message delivered, and,
+ * messages as one sequence with no silent gap: the position of the last message delivered (with the
+ * newest ones' hashes, to tell a copy from another message at a position a failover lost), and,
  * while the node catches up from history (after its pub/sub connection dropped, or when a live
  * message skips ahead of the last one), the live events held back until the read is delivered.
  *
@@ -25,10 +26,25 @@ final class RoomFeed {
 
     /** Live events held back during one catch-up; past this they are dropped and read from history instead. */
     static final int MAX_HELD_EVENTS = 10_000;
+    /** How many of the newest messages delivered are remembered (by hash), more than a failover loses of a room. */
+    static final int RECENT = 64;
 
     private final String room;
     /** The last message delivered (or the position a gap was announced at), or null if none since subscribing. */
     private Position last;
+    /**
+     * Hashes of the messages delivered at offsets {@link #recentFrom} to {@link #last} of its epoch, each at
+     * {@code offset % RECENT}: how a message at one of those offsets is told from a copy of the one delivered there.
+     */
+    private final int[] recent = new int[RECENT];
+    /** The oldest offset whose hash {@link #recent} holds; above {@link #last}'s offset when it holds none. */
+    private long recentFrom;
+    /**
+     * Whether another message arrived at an offset this node delivered: a failover lost the one delivered there and a
+     * node that never received it published at its offset again, so the epoch's offsets name two messages and the room
+     * must move to a new epoch (see {@link #lastDelivered}).
+     */
+    private boolean reused;
     /**
      * The epoch a gap moved this feed away from, or null: its messages still arriving (published before the
      * room moved to a new epoch, after a failover lost some of them) are stale and dropped.
@@ -56,7 +72,7 @@ final class RoomFeed {
             keep(event);
             return false;
         }
-        if (skipsAhead(event)) {
+        if (skipsAhead(event) || reuses(event)) {
             held = new ArrayList<>();
             held.add(event);
             return true;
@@ -67,10 +83,11 @@ final class RoomFeed {
 
     /**
      * The last message delivered, or null: what this node has seen of the room, which the scripts compare with
-     * the room's position to find messages a failover lost.
+     * the room's position to find messages a failover lost. Once another message arrived at its offset, the end of
+     * its epoch instead: the scripts then move the room to a new epoch however far the reused offsets went.
      */
     synchronized Position lastDelivered() {
-        return last;
+        return reused ? new Position(last.epoch(), Long.MAX_VALUE) : last;
     }
 
     synchronized void subscribedAt(Position position) {
@@ -125,11 +142,20 @@ final class RoomFeed {
         if (gapAfter != null) {
             if (last != null && !last.epoch().equals(gapAfter.epoch())) {
                 leftEpoch = last.epoch();
+                reused = false;
             }
             last = gapAfter;
+            recentFrom = gapAfter.offset() + 1;
             listener.onEvent(new RoomEvent.Gap(room, gapAfter));
         }
-        missed.forEach(message -> pass(message, listener));
+        for (RoomEvent.Message message : missed) {
+            if (reuses(message)) {
+                // Read again: the scripts move the room to a new epoch, announced before its messages.
+                held = held == null ? new ArrayList<>() : held;
+                return true;
+            }
+            pass(message, listener);
+        }
         if (held == null) {
             return false;
         }
@@ -139,7 +165,7 @@ final class RoomFeed {
             return true;
         }
         for (int i = 0; i < held.size(); i++) {
-            if (skipsAhead(held.get(i))) {
+            if (skipsAhead(held.get(i)) || reuses(held.get(i))) {
                 held = new ArrayList<>(held.subList(i, held.size()));
                 return true;
             }
@@ -175,6 +201,21 @@ final class RoomFeed {
         return !at.epoch().equals(last.epoch()) || at.offset() > last.offset() + 1;
     }
 
+    /**
+     * Whether a message is another one than the message delivered at its position: the offset was published at
+     * again after a failover lost the first (the publishing node had not received it). Once found, every message
+     * is read from history until the room is in a new epoch.
+     */
+    private boolean reuses(RoomEvent event) {
+        if (event instanceof RoomEvent.Message message && message.stored() && last != null
+                && message.position().epoch().equals(last.epoch()) && message.position().offset() <= last.offset()
+                && message.position().offset() >= recentFrom
+                && recent[(int) (message.position().offset() % RECENT)] != message.hashCode()) {
+            reused = true;
+        }
+        return reused;
+    }
+
     private void pass(RoomEvent event, BrokerListener listener) {
         if (event instanceof RoomEvent.Message message && message.stored()) {
             Position at = message.position();
@@ -182,6 +223,9 @@ final class RoomFeed {
                     || last != null && last.epoch().equals(at.epoch()) && at.offset() <= last.offset()) {
                 return;
             }
+            boolean next = last != null && last.epoch().equals(at.epoch()) && at.offset() == last.offset() + 1;
+            recentFrom = next ? Math.max(recentFrom, at.offset() - RECENT + 1) : at.offset();
+            recent[(int) (at.offset() % RECENT)] = message.hashCode();
             last = at;
         }
         listener.onEvent(event);

@@ -12,6 +12,8 @@ import dev.roomcast.room.Position;
 import dev.roomcast.room.RoomEvent;
 import dev.roomcast.testing.RedisTestSupport;
 import dev.roomcast.testing.TcpRelay;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -264,5 +266,33 @@ class RedisBrokerIT extends BrokerContract {
         Position after = publish(broker, room, "after");
         assertThat(after.epoch()).isNotEqualTo(third.epoch());
         assertThat(after.offset()).isEqualTo(1);
+    }
+
+    /**
+     * A failover lost the newest messages and a node that never received them publishes (#18): its publish takes the
+     * first one's offset, which a node that delivered the lost ones must not take for a copy and drop in silence.
+     */
+    @Test
+    void aSecondMessageAtAnOffsetThisNodeDeliveredMovesTheRoomToANewEpochBehindAGap() {
+        Broker publisher = started(100);
+        Broker member = started(100);
+        String room = uniqueRoom();
+        subscribe(member, room);
+        Position second = publish(publisher, room, 3).get(1);
+        awaitMessages(room, 3);
+        RedisKeys keys = new RedisKeys(redis.prefix(), 0);
+        redis.redis().hset(keys.position(room), "offset", "1");
+        redis.redis().xdel(keys.stream(room), redis.redis().xrevrange(keys.stream(room), Range.create("-", "+"), Limit.from(2))
+                .stream().map(entry -> entry.getId()).toArray(String[]::new));
+
+        assertThat(publish(publisher, room, "after")).as("the publisher never received the lost messages").isEqualTo(second);
+        await().atMost(Duration.ofSeconds(5)).until(() -> delivered.stream().anyMatch(event -> event instanceof RoomEvent.Gap));
+        Position next = publish(publisher, room, "next");
+        assertThat(next).isEqualTo(new Position(next.epoch(), 1));
+        assertThat(next.epoch()).isNotEqualTo(second.epoch());
+        awaitMessages(room, 4);
+        assertThat(delivered).map(event -> event instanceof RoomEvent.Message message ? message.text() : "gap")
+                .as("the lost offset's new message is announced as a gap, not dropped in silence")
+                .containsExactly("m1", "m2", "m3", "gap", "next");
     }
 }

@@ -101,4 +101,35 @@ class RoomFeedTest {
         feed.offer(message("new", 1), delivered::add);
         assertThat(seen()).containsExactly("old7", "gap@new0", "new1");
     }
+
+    @Test
+    void anotherMessageAtTheLastOffsetDeliveredIsReadFromANewEpochAndACopyIsDropped() {
+        feed.offer(message("e", 1), delivered::add);
+        assertThat(feed.offer(message("e", 1), delivered::add)).as("a copy").isFalse();
+        assertThat(feed.lastDelivered()).isEqualTo(new Position("e", 1));
+
+        RoomEvent.Message reused = new RoomEvent.Message("lobby", new Position("e", 1), "bob", "other", 0);
+        assertThat(feed.offer(reused, delivered::add)).as("starts a catch-up").isTrue();
+        assertThat(feed.lastDelivered()).as("the scripts move the room to a new epoch")
+                .isEqualTo(new Position("e", Long.MAX_VALUE));
+        feed.offer(message("e", 2), delivered::add);
+        feed.startReading();
+        assertThat(feed.catchUp(new Position("f", 0), messages("f", 1, 1), delivered::add)).isFalse();
+        feed.offer(message("e", 3), delivered::add);
+        feed.offer(message("f", 2), delivered::add);
+        assertThat(seen()).containsExactly("e1", "gap@f0", "f1", "f2");
+        assertThat(feed.lastDelivered()).isEqualTo(new Position("f", 2));
+    }
+
+    @Test
+    void anotherMessageAtAnEarlierOffsetDeliveredIsFoundAmongTheNewestAndACopyIsDropped() {
+        messages("e", 1, RoomFeed.RECENT + 2).forEach(message -> feed.offer(message, delivered::add));
+        assertThat(feed.offer(message("e", 3), delivered::add)).as("a copy").isFalse();
+        assertThat(feed.offer(new RoomEvent.Message("lobby", new Position("e", 2), "bob", "older than the newest", 0),
+                delivered::add)).as("too old to tell").isFalse();
+        assertThat(feed.offer(new RoomEvent.Message("lobby", new Position("e", 3), "bob", "other", 0), delivered::add))
+                .as("starts a catch-up").isTrue();
+        assertThat(feed.lastDelivered()).isEqualTo(new Position("e", Long.MAX_VALUE));
+        assertThat(seen()).hasSize(RoomFeed.RECENT + 2);
+    }
 }
