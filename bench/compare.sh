@@ -19,7 +19,9 @@
 # the same flags and prints the same figures); the raw JSON lines are kept in OUT/results.jsonl and
 # the exact commands in OUT/commands.txt. Each bench run is killed after
 # BENCH_TIMEOUT seconds (default 300) and each server after 10 s of ignoring SIGTERM, so a run that
-# hangs costs minutes, not the session.
+# hangs costs minutes, not the session. Before each bench run the script waits until the server is idle
+# (under a tenth of a core for a second; at most IDLE_CAP seconds, default 180), so the work a scenario's
+# departing clients leave behind is not counted against the next one.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
@@ -34,6 +36,7 @@ duration=5s; warmup=2s
 # could pass a 1 MiB outbound bound), stopped after slow_cap if a server is slower.
 slow_payload=60000; slow_messages=880; slow_cap=60s
 bench_timeout="${BENCH_TIMEOUT:-300}"
+idle_cap="${IDLE_CAP:-180}"
 # Servers listen on a free port from this range, below the kernel's ephemeral range (32768 and up)
 # so that no outgoing connection holds it.
 first_port=20000; last_port=31999
@@ -106,12 +109,28 @@ wait_for_port() {
   return 1
 }
 
+# wait_idle: until the server has used under a tenth of a core for a second, at most idle_cap seconds. A
+# scenario's clients leaving at the end can keep a server busy for minutes (a 10,000-member room where every
+# departure is announced to the rest), which must not be counted against the next scenario. The wait is logged.
+wait_idle() {
+  local ticks_per_s; ticks_per_s="$(getconf CLK_TCK)"
+  local start=$SECONDS before after
+  while [ $((SECONDS - start)) -lt "$idle_cap" ] && kill -0 "$server_pid" 2>/dev/null; do
+    before="$(awk '{print $14 + $15}' "/proc/$server_pid/stat")"
+    sleep 1
+    after="$(awk '{print $14 + $15}' "/proc/$server_pid/stat" 2>/dev/null || echo "$before")"
+    [ $((after - before)) -lt $((ticks_per_s / 10)) ] && break
+  done
+  echo "  waited $((SECONDS - start)) s for the server to go idle" >&2
+}
+
 # bench SERVER RUN SCENARIO-NAME ARGS...: one run of the bench tool, its JSON line tagged and kept.
 bench() {
   local server="$1" run="$2" name="$3"; shift 3
   local cmd=("${bench_command[@]}" "$@" --url "ws://127.0.0.1:$port" --server-pid "$server_pid" --json)
   echo "${cmd[*]}" >> "$out/commands.txt"
   local line
+  wait_idle
   if line="$(timeout --kill-after=10 "$bench_timeout" "${cmd[@]}" 2>>"$out/bench-stderr.log")"; then
     echo "$line" | sed "s|^{|{\"peer\":\"$server\",\"case\":\"$name\",\"run\":$run,|" >> "$results"
   else
