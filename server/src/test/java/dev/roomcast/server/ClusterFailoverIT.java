@@ -11,10 +11,13 @@ import dev.roomcast.testing.RedisCluster;
 import dev.roomcast.testing.RedisServer;
 import dev.roomcast.testing.RoomListing;
 import io.lettuce.core.KillArgs;
+import io.lettuce.core.MigrateArgs;
+import io.lettuce.core.cluster.SlotHash;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +39,8 @@ import org.junit.jupiter.api.Timeout;
  * {@code cluster-node-timeout} 1 s. Rooms are spread over every
  * shard; one shard's master is killed with SIGKILL: its rooms pause until the replica is promoted and resume
  * without a node restart, the other shards' rooms never stop acknowledging publishes, each room keeps its order,
- * and what replication lost is reported as {@code recovered:false}.
+ * and what replication lost is reported as {@code recovered:false}. A room whose slot migrates to another master
+ * (keys moved as {@code redis-cli --cluster reshard} does) keeps its order and exact recovery.
  */
 @Tag("redis")
 @Timeout(180)
@@ -286,6 +290,56 @@ class ClusterFailoverIT {
     }
 
     /** Joins each room, skipping the presence announcements of others that arrive meanwhile. */
+    @Test
+    void aRoomWhoseSlotMigratesToAnotherMasterKeepsItsOrderAndRecovery() {
+        Map<RedisServer, List<String>> shards = roomsOnEveryShard("migrating");
+        Iterator<RedisServer> masters = shards.keySet().iterator();
+        RedisServer source = masters.next();
+        RedisServer target = masters.next();
+        String room = shards.get(source).get(0);
+        String position = "roomcast:{" + room + "}:position";
+        try (JsonWs publisher = JsonWs.connect(portA, "pub");
+             JsonWs member = JsonWs.connect(portB, "mem");
+             JsonWs recovering = JsonWs.connect(portB, "rc")) {
+            List.of(publisher, member, recovering).forEach(client -> joinAll(client, List.of(room)));
+            for (int i = 0; i < 3; i++) {
+                publisher.publishOk(room, "m-" + i);
+            }
+            JsonNode seen = lastMessage(recovering, "m-2");
+            recovering.close();
+
+            migrateSlot(SlotHash.getSlot(position), source, target);
+            assertThat(cluster.masterOf(position)).as("the room's slot is served by the other master").isEqualTo(target);
+
+            for (int i = 3; i < 8; i++) {
+                publisher.publishOk(room, "m-" + i);
+            }
+            assertThat(Delivered.perRoom(member, List.of(room), r -> "m-7").texts().get(room))
+                    .as("every message once, in order, across the migration")
+                    .containsExactly("m-0", "m-1", "m-2", "m-3", "m-4", "m-5", "m-6", "m-7");
+            try (JsonWs back = JsonWs.connect(portA, "rc")) {
+                assertThat(Recovery.rejoin(back, room, seen, "m-7")).as("exact recovery from before the migration")
+                        .isEqualTo(new Recovery(true, List.of("m-3", "m-4", "m-5", "m-6", "m-7")));
+            }
+        }
+    }
+
+    /** Moves one slot and its keys from {@code source} to {@code target}, as {@code redis-cli --cluster reshard} does. */
+    private void migrateSlot(int slot, RedisServer source, RedisServer target) {
+        String sourceId = source.redis().clusterMyId();
+        String targetId = target.redis().clusterMyId();
+        target.redis().clusterSetSlotImporting(slot, sourceId);
+        source.redis().clusterSetSlotMigrating(slot, targetId);
+        List<String> keys = source.redis().clusterGetKeysInSlot(slot, 1000);
+        if (!keys.isEmpty()) {
+            source.redis().migrate("127.0.0.1", target.port(), 0, 5000,
+                    MigrateArgs.Builder.keys(keys.toArray(String[]::new)));
+        }
+        for (RedisServer master : cluster.masters()) {
+            master.redis().clusterSetSlotNode(slot, targetId);
+        }
+    }
+
     private static void joinAll(JsonWs client, List<String> rooms) {
         for (String room : rooms) {
             client.send("type", "join", "room", room, "ref", "join-" + room);
