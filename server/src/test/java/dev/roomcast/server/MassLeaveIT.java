@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.roomcast.testing.ClientSwarm;
 import dev.roomcast.testing.RoomcastProcess;
+import dev.roomcast.testing.SampledLeakTracking;
 import dev.roomcast.testing.TestServer;
-import io.netty.util.ResourceLeakDetector;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,10 +22,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Thousands of members of one tutorial room ({@code /ws/{room}}) going at once, the way a load tool ends or a
@@ -34,6 +33,7 @@ import org.junit.jupiter.api.Timeout;
  * that stays still gets one leave line per member that left. The figures are printed. (The cost this guards against
  * was each write to a closed channel failing through the pipeline; {@code ChannelSessionTest} pins that down.)
  */
+@ExtendWith(SampledLeakTracking.class)
 @Timeout(300)
 class MassLeaveIT {
 
@@ -41,20 +41,6 @@ class MassLeaveIT {
     private static final int STAYERS = 3;
     private static final Pattern DELIVERIES = Pattern.compile("(?m)^roomcast_deliveries_total\\{[^}]*} ([0-9.E]+)$");
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-
-    private static ResourceLeakDetector.Level suiteLevel;
-
-    /** Paranoid tracking records a stack trace per buffer duplicate: it would measure the tracker. Sampled still reports leaks. */
-    @BeforeAll
-    static void sampleLeakTracking() {
-        suiteLevel = ResourceLeakDetector.getLevel();
-        ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.SIMPLE);
-    }
-
-    @AfterAll
-    static void restoreLeakTracking() {
-        ResourceLeakDetector.setLevel(suiteLevel);
-    }
 
     /** Counts, per client, the text frames that are the room's leave line and those that are anything else. */
     private static final class LeaveLines implements ClientSwarm.FrameSink {

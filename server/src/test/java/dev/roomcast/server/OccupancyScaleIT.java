@@ -6,8 +6,8 @@ import dev.roomcast.config.Namespace;
 import dev.roomcast.config.Namespaces;
 import dev.roomcast.room.PresenceMode;
 import dev.roomcast.testing.ClientSwarm;
+import dev.roomcast.testing.SampledLeakTracking;
 import dev.roomcast.testing.TestServer;
-import io.netty.util.ResourceLeakDetector;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -19,10 +19,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * 5,000 members of one {@code count} room, real WebSockets on loopback (server and clients in this JVM: about 10,400
@@ -30,6 +29,7 @@ import org.junit.jupiter.api.Timeout;
  * {@code occupancy} frame per second, a bound that does not grow with the room or with the churn, and once the churn
  * stops every member is shown the exact number of members. The figures are printed.
  */
+@ExtendWith(SampledLeakTracking.class)
 @Timeout(600)
 class OccupancyScaleIT {
 
@@ -39,20 +39,6 @@ class OccupancyScaleIT {
     private static final String ROOM = "stage:keynote";
     private static final Pattern OCCUPANCY = Pattern.compile("^\\{\"type\":\"occupancy\",\"room\":\"[^\"]*\",\"members\":(\\d+)\\}");
     private static final byte[] OK = "{\"type\":\"ok\"".getBytes(StandardCharsets.UTF_8);
-
-    private static ResourceLeakDetector.Level suiteLevel;
-
-    /** Paranoid tracking records a stack trace per buffer duplicate: it would measure the tracker. Sampled still reports leaks. */
-    @BeforeAll
-    static void sampleLeakTracking() {
-        suiteLevel = ResourceLeakDetector.getLevel();
-        ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.SIMPLE);
-    }
-
-    @AfterAll
-    static void restoreLeakTracking() {
-        ResourceLeakDetector.setLevel(suiteLevel);
-    }
 
     /** What the members' swarm saw; written on its reader thread only. */
     private static final class Members implements ClientSwarm.FrameSink {

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.roomcast.testing.Bystander;
 import dev.roomcast.testing.ClientSwarm;
 import dev.roomcast.testing.RawWebSocket;
+import dev.roomcast.testing.SampledLeakTracking;
 import dev.roomcast.testing.TestServer;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;
-import io.netty.util.ResourceLeakDetector;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.time.Duration;
@@ -16,10 +16,9 @@ import java.util.Collections;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A client that stops reading in a 1,000-member room while 50 MB are broadcast to it: it is
@@ -27,6 +26,7 @@ import org.junit.jupiter.api.Timeout;
  * memory stays flat. Heap and Netty's direct memory are measured in this JVM (server and clients
  * share it) and printed, so the figures can be quoted.
  */
+@ExtendWith(SampledLeakTracking.class)
 @Timeout(600)
 class SlowConsumerIT {
 
@@ -35,24 +35,6 @@ class SlowConsumerIT {
     private static final int MESSAGES = 50 * 1024 * 1024 / MESSAGE_BYTES;
     /** Messages the publisher may be ahead of the slowest reading member: well under the 1 MiB bound. */
     private static final int WINDOW = 6;
-
-    private static ResourceLeakDetector.Level suiteLevel;
-
-    /**
-     * Paranoid leak tracking (the suite's level) records a stack trace for each of the ~800,000
-     * buffer duplicates this case writes: it would measure the tracker, not the server. Sampled
-     * tracking still reports leaks; the suite's level is restored afterwards.
-     */
-    @BeforeAll
-    static void sampleLeakTracking() {
-        suiteLevel = ResourceLeakDetector.getLevel();
-        ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.SIMPLE);
-    }
-
-    @AfterAll
-    static void restoreLeakTracking() {
-        ResourceLeakDetector.setLevel(suiteLevel);
-    }
 
     private static long heapUsedAfterGc() {
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();

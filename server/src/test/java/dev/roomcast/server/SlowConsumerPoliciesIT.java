@@ -11,10 +11,10 @@ import dev.roomcast.room.PresenceMode;
 import dev.roomcast.testing.ClientSwarm;
 import dev.roomcast.testing.JsonWs;
 import dev.roomcast.testing.RawWebSocket;
+import dev.roomcast.testing.SampledLeakTracking;
 import dev.roomcast.testing.TestServer;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;
-import io.netty.util.ResourceLeakDetector;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -24,10 +24,9 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * One member of a {@code drop_oldest} or {@code conflate} room stops reading while 50 MB are
@@ -35,6 +34,7 @@ import org.junit.jupiter.api.Timeout;
  * message, and once it reads again it has the latest value of every key ({@code conflate}) or fills
  * its gap with {@code since} ({@code drop_oldest}). The figures are printed so they can be quoted.
  */
+@ExtendWith(SampledLeakTracking.class)
 @Timeout(600)
 class SlowConsumerPoliciesIT {
 
@@ -50,20 +50,6 @@ class SlowConsumerPoliciesIT {
      * whatever is published; a member that kept all it was sent would hold 50 MB.
      */
     private static final long DIRECT_GROWTH_LIMIT = 24L * 1024 * 1024;
-
-    private static ResourceLeakDetector.Level suiteLevel;
-
-    /** As in SlowConsumerIT: paranoid tracking of ~100,000 duplicates would measure the tracker; sampled still reports leaks. */
-    @BeforeAll
-    static void sampleLeakTracking() {
-        suiteLevel = ResourceLeakDetector.getLevel();
-        ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.SIMPLE);
-    }
-
-    @AfterAll
-    static void restoreLeakTracking() {
-        ResourceLeakDetector.setLevel(suiteLevel);
-    }
 
     private static TestServer serverWith(String namespace, Namespace.SlowConsumer policy) {
         // The drop_oldest room keeps all 50 MB, so that the whole gap can be filled from history; without presence, the
