@@ -83,7 +83,9 @@ public final class LocalBroker implements Broker {
                 return seen.position();
             }
             RoomEvent.Message message = draft.store() ? log.append(room, draft) : RoomEvent.Message.of(room, null, draft);
-            deliver(message);
+            if (log.subscribed()) {
+                listener.onEvent(message);
+            }
             if (key != null) {
                 recentKeys.remember(room, key, message.position());
             }
@@ -106,12 +108,14 @@ public final class LocalBroker implements Broker {
     @Override
     public CompletionStage<Void> subscribe(String room) {
         subscribed.add(room);
+        copySubscription(room);
         return CompletableFuture.completedFuture(null);
     }
 
     @Override
     public CompletionStage<Void> unsubscribe(String room) {
         subscribed.remove(room);
+        copySubscription(room);
         return CompletableFuture.completedFuture(null);
     }
 
@@ -138,17 +142,33 @@ public final class LocalBroker implements Broker {
         return historyBytes.get();
     }
 
-    /** Hands the event to the listener if this node subscribed to its room, as a remote broker would. */
+    /**
+     * Hands the event to the listener if this node subscribed to its room, as a remote broker would. A publish asks
+     * the room's log instead ({@link RoomLog#subscribed}), which it holds already.
+     */
     private void deliver(RoomEvent event) {
         if (subscribed.contains(event.room())) {
             listener.onEvent(event);
         }
     }
 
+    /**
+     * Copies whether the room is subscribed into its log, if it has one. Under the map's lock for the room, after the
+     * change to {@link #subscribed}: a log made at the same time ({@link #withLog}) is either made first and updated
+     * here, or made after and reads the set itself; with a subscribe and an unsubscribe racing, the later copy reads
+     * the set after both changes.
+     */
+    private void copySubscription(String room) {
+        logs.computeIfPresent(room, (r, log) -> {
+            log.subscribed(subscribed.contains(r));
+            return log;
+        });
+    }
+
     /** Runs {@code action} on the room's live log under its monitor, retrying if it was just evicted. */
     private <T> T withLog(String room, Function<RoomLog, T> action) {
         while (true) {
-            RoomLog log = logs.computeIfAbsent(room, r -> newLog(historyPolicy.of(r)));
+            RoomLog log = logs.computeIfAbsent(room, this::newLog);
             synchronized (log) {
                 if (!log.evicted()) {
                     return action.apply(log);
@@ -184,7 +204,10 @@ public final class LocalBroker implements Broker {
         }
     }
 
-    private RoomLog newLog(RoomHistory history) {
-        return new RoomLog(Position.newEpoch(), history, clock, historyBytes);
+    /** A new log for the room; under the map's lock for it (see {@link #copySubscription}). */
+    private RoomLog newLog(String room) {
+        RoomLog log = new RoomLog(Position.newEpoch(), historyPolicy.of(room), clock, historyBytes);
+        log.subscribed(subscribed.contains(room));
+        return log;
     }
 }

@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.roomcast.room.Draft;
 import dev.roomcast.room.HistorySlice;
 import dev.roomcast.room.Position;
+import dev.roomcast.room.RoomEvent;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.stream.IntStream;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -51,9 +54,13 @@ class LocalBrokerTest extends BrokerContract {
     }
 
     private Position publish(LocalBroker broker, String room, int count) {
+        return publish(broker, room, "x".repeat(100), count);
+    }
+
+    private Position publish(LocalBroker broker, String room, String text, int count) {
         Position last = null;
         for (int i = 0; i < count; i++) {
-            last = broker.publish(room, new Draft("ann", "x".repeat(100), clock.millis())).toCompletableFuture().join();
+            last = broker.publish(room, new Draft("ann", text, clock.millis())).toCompletableFuture().join();
         }
         return last;
     }
@@ -105,5 +112,49 @@ class LocalBrokerTest extends BrokerContract {
         HistorySlice slice = history(broker, "room", new Position(old.epoch(), 0));
         assertThat(slice.complete()).isFalse();
         assertThat(slice.messages()).hasSize(1);
+    }
+
+    @Test
+    void aRoomThatTrimsManyTimesKeepsExactlyItsNewestMessagesAndCountsOnlyTheirBytes() {
+        LocalBroker wrapped = broker(40, Duration.ZERO, Long.MAX_VALUE);
+        LocalBroker onlyTheLast = broker(40, Duration.ZERO, Long.MAX_VALUE);
+        Position last = null;
+        for (int i = 1; i <= 1_013; i++) {
+            // Sizes that differ per message: the bytes given back when one is trimmed must be its own.
+            Draft draft = new Draft("ann", "x".repeat(i % 97), clock.millis());
+            last = wrapped.publish("room", draft).toCompletableFuture().join();
+            if (i > 1_013 - 40) {
+                onlyTheLast.publish("room", draft).toCompletableFuture().join();
+            }
+        }
+        assertThat(wrapped.historyBytes()).isEqualTo(onlyTheLast.historyBytes());
+        HistorySlice since = history(wrapped, "room", new Position(last.epoch(), 1_013 - 40));
+        assertThat(since.complete()).isTrue();
+        assertThat(since.messages()).extracting(m -> m.position().offset())
+                .containsExactlyElementsOf(LongStream.rangeClosed(974, 1_013).boxed().toList());
+        assertThat(since.messages()).extracting(m -> m.text().length())
+                .containsExactlyElementsOf(IntStream.rangeClosed(974, 1_013).map(i -> i % 97).boxed().toList());
+        HistorySlice newest = wrapped.history("room", null, 7).toCompletableFuture().join();
+        assertThat(newest.messages()).extracting(m -> m.position().offset())
+                .containsExactly(1_007L, 1_008L, 1_009L, 1_010L, 1_011L, 1_012L, 1_013L);
+    }
+
+    @Test
+    void aRoomIsDeliveredExactlyWhileSubscribedWhetherItsLogCameBeforeTheSubscriptionOrAfterAnEviction() {
+        LocalBroker broker = broker(100, Duration.ZERO, 20_000);
+        publish(broker, "room", "before subscribing", 1);
+        subscribe(broker, "room");
+        publish(broker, "room", "subscribed", 1);
+        clock.advance(Duration.ofSeconds(1));
+        Position before = publish(broker, "room", "last of the first epoch", 1);
+        clock.advance(Duration.ofSeconds(1));
+        publish(broker, "busy", "x".repeat(100), 80);
+        assertThat(history(broker, "room", before).current().epoch()).as("the room's log was evicted and made again")
+                .isNotEqualTo(before.epoch());
+        publish(broker, "room", "after the eviction", 1);
+        broker.unsubscribe("room").toCompletableFuture().join();
+        publish(broker, "room", "after unsubscribing", 1);
+        assertThat(deliveredMessages("room")).extracting(RoomEvent.Message::text)
+                .containsExactly("subscribed", "last of the first epoch", "after the eviction");
     }
 }
