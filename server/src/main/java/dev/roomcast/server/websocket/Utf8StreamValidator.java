@@ -2,7 +2,6 @@ package dev.roomcast.server.websocket;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.util.ByteProcessor;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.CorruptedFrameException;
 
@@ -54,16 +53,13 @@ public final class Utf8StreamValidator extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Takes one byte; false stops the scan at a violation. */
-    private final ByteProcessor next = b -> {
-        take(b & 0xFF);
-        return !failed;
-    };
+    /** Bits that are clear in eight ASCII bytes. */
+    private static final long NOT_ASCII = 0x8080808080808080L;
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (!failed && msg instanceof ByteBuf bytes) {
-            bytes.forEachByte(next);
+            scan(bytes, bytes.readerIndex(), bytes.writerIndex());
             if (failed) {
                 // Reported before the bytes go on, so the connection is closing before the decoder
                 // could complete the frame and hand the endpoint a message that is not UTF-8.
@@ -71,6 +67,42 @@ public final class Utf8StreamValidator extends ChannelInboundHandlerAdapter {
             }
         }
         ctx.fireChannelRead(msg);
+    }
+
+    /** Checks the bytes from {@code index} to {@code end}, stopping at a violation. */
+    private void scan(ByteBuf bytes, int index, int end) {
+        while (index < end && !failed) {
+            if (part == Part.PAYLOAD && needed == 0 && checksThisFrame()) {
+                index = skipAscii(bytes, index, (int) Math.min(end, index + payloadLeft));
+                if (payloadLeft == 0) {
+                    endFrame();
+                    continue;
+                }
+                if (index == end) {
+                    return;
+                }
+            }
+            take(bytes.getByte(index++) & 0xFF);
+        }
+    }
+
+    /**
+     * Passes over the text payload from {@code index} while it is ASCII, eight bytes at a time, unmasked as a
+     * whole (eight bytes are two turns of the mask, so the mask's phase is the same after each), and returns where
+     * it stopped: at {@code end}, or within the last eight bytes, which {@link #take} then checks one by one. Most
+     * messages are ASCII, and this costs them one read per eight bytes instead of one per byte.
+     */
+    private int skipAscii(ByteBuf bytes, int index, int end) {
+        int rotated = Integer.rotateLeft(mask, 8 * (maskIndex & 3));
+        long mask8 = (rotated & 0xFFFFFFFFL) << 32 | (rotated & 0xFFFFFFFFL);
+        int start = index;
+        while (end - index >= Long.BYTES && ((bytes.getLong(index) ^ mask8) & NOT_ASCII) == 0) {
+            index += Long.BYTES;
+        }
+        int skipped = index - start;
+        maskIndex += skipped;
+        payloadLeft -= skipped;
+        return index;
     }
 
     private void take(int b) {

@@ -53,13 +53,36 @@ class Utf8StreamValidatorTest {
                 // Mostly pieces of valid characters, sometimes any byte at all.
                 message[i] = random.nextInt(8) == 0 ? (byte) random.nextInt(256) : alphabet[random.nextInt(alphabet.length)];
             }
-            assertThat(validatorFails(message, random)).as(java.util.HexFormat.of().formatHex(message))
+            assertThat(validatorFails(message, random, 7)).as(java.util.HexFormat.of().formatHex(message))
                     .isEqualTo(!isUtf8(message));
         }
     }
 
-    /** Sends {@code message} as masked text fragments with a ping between, in random chops; whether the validator failed it. */
-    private static boolean validatorFails(byte[] message, Random random) {
+    /** Long ASCII runs are checked eight bytes at a time: a stray byte anywhere in one, at any mask phase, is still found. */
+    @Test
+    void agreesWithTheJdkDecoderOnLongMostlyAsciiMessagesInLargeChops() {
+        Random random = new Random(19);
+        byte[] alphabet = "abcdefgh€é😀".getBytes(StandardCharsets.UTF_8);
+        for (int round = 0; round < 1000; round++) {
+            byte[] message = new byte[random.nextInt(300)];
+            for (int i = 0; i < message.length; i++) {
+                message[i] = (byte) ('a' + random.nextInt(26));
+            }
+            // None, one or a few other bytes at random places: valid characters cut or whole, or any byte at all.
+            for (int strays = random.nextInt(4); strays > 0 && message.length > 0; strays--) {
+                message[random.nextInt(message.length)] = random.nextBoolean()
+                        ? (byte) random.nextInt(256) : alphabet[random.nextInt(alphabet.length)];
+            }
+            assertThat(validatorFails(message, random, 100)).as(java.util.HexFormat.of().formatHex(message))
+                    .isEqualTo(!isUtf8(message));
+        }
+    }
+
+    /**
+     * Sends {@code message} as masked text fragments with a ping between, in random chops of up to {@code maxChop}
+     * bytes; whether the validator failed it.
+     */
+    private static boolean validatorFails(byte[] message, Random random, int maxChop) {
         EmbeddedChannel client = new EmbeddedChannel(new WebSocket13FrameEncoder(true));
         int split = message.length == 0 ? 0 : random.nextInt(message.length + 1);
         List<WebSocketFrame> frames = List.of(
@@ -78,7 +101,7 @@ class Utf8StreamValidatorTest {
         EmbeddedChannel server = new EmbeddedChannel(new Utf8StreamValidator(), verdict);
         List<ByteBuf> chops = new ArrayList<>();
         while (wire.isReadable()) {
-            chops.add(wire.readRetainedSlice(Math.min(wire.readableBytes(), 1 + random.nextInt(7))));
+            chops.add(wire.readRetainedSlice(Math.min(wire.readableBytes(), 1 + random.nextInt(maxChop))));
         }
         wire.release();
         chops.forEach(server::writeInbound);
