@@ -22,7 +22,7 @@ final class MessageRing {
     private int head;
     private int size;
 
-    /** An empty ring for at most {@code maxSize} messages, which must be positive. */
+    /** An empty ring for at most {@code maxSize} messages (none when it is 0). */
     MessageRing(int maxSize) {
         this.maxSize = maxSize;
         int capacity = Math.min(maxSize, INITIAL_CAPACITY);
