@@ -40,9 +40,9 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
  *
  * <p>Only a batch's first frame is written as a duplicate of the shared frame; small frames after it, until the
  * flush, are copied one behind the other into one buffer, written at the flush or before anything else is. In a
- * chat (rooms of 50, a message a second each) a connection gets about 30 frames per batch, and a duplicate and an
- * outbound-buffer entry per frame were most of what the server allocated, and their reference counts and
- * pending-bytes counters atomics on both loops (docs/benchmarks.md, "Chat at 250,000 deliveries/s: coalescing").
+ * chat (rooms of 50, a message a second each) a busy server flushes 6 to 30 frames per connection at a time, and a
+ * duplicate and an outbound-buffer entry per frame were most of what the server allocated, and their reference
+ * counts and pending-bytes counters atomics on both loops (docs/benchmarks.md, "Chat at 250,000 deliveries/s: coalescing").
  * The copied bytes count against the outbound bound once written: at most {@link #COALESCED_MAX_BYTES} per
  * connection more than before.
  */
