@@ -15,8 +15,10 @@ import dev.roomcast.room.PresenceMode;
 import dev.roomcast.room.RoomEvent;
 import dev.roomcast.server.frame.EventFrames;
 import dev.roomcast.server.frame.FrameCompression;
+import io.netty.buffer.AbstractByteBufAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
@@ -38,8 +40,9 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
 
 /**
- * A session on an {@link EmbeddedChannel}: broadcasts are written as duplicates of one shared
- * frame, flushed once, freed with the event; while the channel is not writable frames wait in the
+ * A session on an {@link EmbeddedChannel}: a batch's first broadcast is written as a duplicate of one
+ * shared frame and the small ones after it as one copied buffer, in order, flushed once, freed with the
+ * event; while the channel is not writable frames wait in the
  * pending queue, and when it is full the room's slow-consumer policy closes with 1013, drops the
  * oldest or replaces by key; in a WebSocket pipeline, frames enter at the frame encoder. A full socket
  * buffer is played by a user-defined writability bit of the channel.
@@ -150,7 +153,7 @@ class ChannelSessionTest {
         assertThat(onA.push(first)).as("first write leaves unflushed data").isTrue();
         assertThat(onA.push(second)).as("already unflushed").isFalse();
         assertThat(onB.push(first)).isTrue();
-        assertThat(shared.refCnt()).as("two retained duplicates share the frame's count, no copies").isEqualTo(3);
+        assertThat(shared.refCnt()).as("each batch's first frame is a retained duplicate, no copy").isEqualTo(3);
         assertThat((Object) a.readOutbound()).as("nothing before the flush").isNull();
         onA.flush();
         onB.flush();
@@ -172,6 +175,100 @@ class ChannelSessionTest {
         assertThat(shared.refCnt()).as("freed with the last reference").isZero();
         assertThat(a.finish()).isFalse();
         assertThat(b.finish()).isFalse();
+    }
+
+    @Test
+    void aBatchsFramesAfterTheFirstReachTheSocketAsOneBufferInOrderAndAFrameTooBigToCopyKeepsItsPlace() {
+        EmbeddedChannel channel = webSocketChannel();
+        ChannelSession session = sessionOn(channel);
+        List<String> sent = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            String text = i == 20 ? "big " + "x".repeat(ChannelSession.COALESCED_FRAME_MAX_BYTES) : "m" + i;
+            sent.add("Message from lobby: " + text);
+            deliverAll(session, message(text));
+        }
+        session.flush();
+
+        assertThat(channel.outboundMessages())
+                .as("the first frame, the 19 small ones after it, the big one, the 9 small ones after that")
+                .hasSize(4);
+        assertThat(decodeOutbound(channel)).containsExactlyElementsOf(sent);
+        assertThat(channel.finish()).isFalse();
+    }
+
+    @Test
+    void whatABatchCoalescedGoesOutBeforeAnAnswerAndBeforeTheCloseFrame() {
+        EmbeddedChannel channel = webSocketChannel();
+        ChannelSession session = sessionOn(channel);
+
+        deliverAll(session, message("one"), message("two"));
+        session.send("answer".getBytes(StandardCharsets.UTF_8));
+        deliverAll(session, message("three"), message("four"));
+        session.close(CloseReason.GOING_AWAY);
+        session.flush();
+
+        assertThat(decodeOutbound(channel)).containsExactly("Message from lobby: one", "Message from lobby: two",
+                "answer", "Message from lobby: three", "Message from lobby: four",
+                "close " + CloseReason.GOING_AWAY.code() + " going away");
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void aBatchCoalescingPastItsBoundIsWrittenOutWithoutWaitingForTheFlush() {
+        EmbeddedChannel channel = webSocketChannel();
+        ChannelSession session = sessionOn(channel);
+        String text = "y".repeat(400);
+        int frames = 2 + ChannelSession.COALESCED_MAX_BYTES / 400;
+        for (int i = 0; i < frames; i++) {
+            deliverAll(session, message(text));
+        }
+
+        assertThat(channel.unsafe().outboundBuffer().totalPendingWriteBytes())
+                .as("written to the channel, so counted against its outbound bound, before any flush")
+                .isGreaterThan(ChannelSession.COALESCED_MAX_BYTES);
+        session.flush();
+        assertThat(decodeOutbound(channel)).hasSize(frames).containsOnly("Message from lobby: " + text);
+        assertThat(channel.finish()).isFalse();
+    }
+
+    @Test
+    void aSessionThatStopsReleasesWhatItCoalesced() {
+        EmbeddedChannel channel = webSocketChannel();
+        List<ByteBuf> allocated = new ArrayList<>();
+        channel.config().setAllocator(new AbstractByteBufAllocator() {
+            @Override
+            public ByteBuf ioBuffer(int initialCapacity, int maxCapacity) {
+                ByteBuf buffer = super.ioBuffer(initialCapacity, maxCapacity);
+                allocated.add(buffer);
+                return buffer;
+            }
+
+            @Override
+            protected ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
+                return Unpooled.buffer(initialCapacity, maxCapacity);
+            }
+
+            @Override
+            protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
+                return Unpooled.directBuffer(initialCapacity, maxCapacity);
+            }
+
+            @Override
+            public boolean isDirectBufferPooled() {
+                return false;
+            }
+        });
+        ChannelSession session = sessionOn(channel);
+        deliverAll(session, message("one"), message("two"), message("three"));
+
+        session.discardPending();
+        session.flush();
+
+        assertThat(allocated).as("one buffer for the frames after the first").hasSize(1);
+        assertThat(allocated.get(0).refCnt()).as("released by the discard").isZero();
+        assertThat(decodeOutbound(channel)).as("nothing coalesced is written after a discard")
+                .containsExactly("Message from lobby: one");
+        assertThat(channel.finish()).isFalse();
     }
 
     @Test
