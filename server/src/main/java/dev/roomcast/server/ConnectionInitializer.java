@@ -5,16 +5,15 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
 
 /**
  * The pipeline of a new connection, in its HTTP state. The pipeline is assembled in three places,
  * so that an idle socket carries only what its state needs: this initializer builds the HTTP
- * state; at the handshake {@link WebSocketUpgrade} swaps it for the WebSocket state (Netty's
- * handshaker replaces the codec and aggregator with its frame encoder and decoder, the endpoint
- * replaces the router); and the endpoint adds Netty's permessage-deflate decoder at the first
+ * state; at the handshake {@link WebSocketUpgrade} swaps it for the WebSocket state, handler for
+ * handler (the endpoint replaces the router; once the 101 is written, Netty's frame encoder replaces
+ * the codec, the UTF-8 check and Netty's frame decoder the aggregator and the request deadline); and the endpoint adds Netty's permessage-deflate decoder at the first
  * compressed message and Netty's aggregator at the first fragmented one (as {@code WebSocketCloser}
  * adds its handler for a closing handshake). Read top to bottom, as
  * bytes arrive from the socket; writes travel upwards from the handler that makes them:
@@ -29,7 +28,7 @@ import io.netty.handler.ssl.SslContext;
  * +--------------------------------------------+     +--------------------------------------------+
  * | http-codec       HttpServerCodec           |     | wsencoder        WebSocket13FrameEncoder   |  outbound
  * +--------------------------------------------+     +--------------------------------------------+
- * | http-aggregator  HttpObjectAggregator      |     | ws-utf8          Utf8StreamValidator       |  inbound
+ * | http-aggregator  RequestBodyAggregator     |     | ws-utf8          Utf8StreamValidator       |  inbound
  * +--------------------------------------------+     +--------------------------------------------+
  * | request-deadline RequestDeadline           |     | wsdecoder        WebSocket13FrameDecoder   |  inbound
  * +--------------------------------------------+     +--------------------------------------------+
@@ -74,7 +73,7 @@ final class ConnectionInitializer extends ChannelInitializer<Channel> {
             pipeline.addLast("tls", tls.newHandler(channel.alloc()));
         }
         pipeline.addLast("http-codec", new HttpServerCodec(4096, MAX_HEADER_BYTES, 8192));
-        pipeline.addLast("http-aggregator", new HttpObjectAggregator(context.config().limits().maxMessageBytes() + 4096));
+        pipeline.addLast("http-aggregator", new RequestBodyAggregator(context.config().limits().maxMessageBytes() + 4096));
         pipeline.addLast("request-deadline", new RequestDeadline(context.config().network().handshakeTimeout()));
         pipeline.addLast("router", router);
     }
