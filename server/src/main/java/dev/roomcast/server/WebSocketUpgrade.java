@@ -100,12 +100,12 @@ final class WebSocketUpgrade {
 
     /**
      * Writes Netty's 101 for {@code request} through the HTTP codec, then puts the WebSocket state in the HTTP
-     * state's place, three handlers for three: Netty's frame encoder for the codec, the UTF-8 check for the
-     * aggregator, and Netty's frame decoder behind it. Netty's own {@code handshake} takes seven steps for the
-     * same (removing the aggregator, adding its encoder and decoder, then the codec once the 101 is written,
-     * then ours). The 101 is encoded by the time {@code writeAndFlush} returns on the loop, so the codec can go
-     * at once; it goes last, so that bytes its decoder holds (a client's first frame sent without waiting for
-     * the 101) are handed to the frame decoder.
+     * state's place in three pipeline changes: Netty's frame encoder replaces the codec, the UTF-8 check the
+     * aggregator, and Netty's frame decoder goes behind it. Netty's own {@code handshake} and our UTF-8 check took
+     * five (removing the aggregator, adding the encoder and the decoder, the check, and removing the codec once the
+     * 101 was written). The 101 is encoded by the time {@code writeAndFlush} returns on the loop, so the codec can go
+     * at once; it goes last, so that input its decoder still holds when it is removed is passed to the frame
+     * decoder, not to the HTTP handlers.
      */
     private static ChannelFuture answer(ChannelPipeline pipeline, FullHttpRequest request, HttpHeaders responseHeaders,
                                         WebSocketDecoderConfig decoderConfig) {
