@@ -16,7 +16,7 @@ import io.netty.handler.codec.http.LastHttpContent;
  * or a zero one, no {@code Transfer-Encoding}, no {@code Expect}) is handed on at once as a
  * {@link FullHttpRequest} with an empty body and the decoder's own headers. That is every WebSocket handshake
  * and every GET: aggregating them cost a composite buffer, a wrapper and a {@code Content-Length} header each
- * (issue 19: the connection rate).
+ * (issue 19: the connection rate). At the upgrade, {@link WebSocketUpgrade} puts the UTF-8 check in its place.
  *
  * <p>Threading: one instance per connection, confined to its event loop.
  */
