@@ -13,8 +13,8 @@ import io.netty.handler.codec.http.LastHttpContent;
 
 /**
  * Netty's HTTP aggregator for requests that have a body; a request that has none (no {@code Content-Length}
- * or a zero one, no {@code Transfer-Encoding}, no {@code Expect}) is handed on at once as a
- * {@link FullHttpRequest} with an empty body and the decoder's own headers. That is every WebSocket handshake
+ * or a zero one, no {@code Transfer-Encoding}, no {@code Expect}) is handed on, as soon as the decoder marks its end,
+ * as a {@link FullHttpRequest} with an empty body and the decoder's own headers. That is every WebSocket handshake
  * and every GET: aggregating them cost a composite buffer, a wrapper and a {@code Content-Length} header each
  * (issue 19: the connection rate). At the upgrade, {@link WebSocketUpgrade} puts the UTF-8 check in its place.
  *
@@ -23,10 +23,12 @@ import io.netty.handler.codec.http.LastHttpContent;
 final class RequestBodyAggregator extends HttpObjectAggregator {
 
     /**
-     * Whether the decoder's end-of-request marker for a request handed on whole is still to come: Netty's
-     * decoder follows a request without a body with {@link LastHttpContent#EMPTY_LAST_CONTENT}.
+     * A request without a body, waiting for the decoder's end-of-request marker, which Netty's decoder sends
+     * right behind it ({@link LastHttpContent#EMPTY_LAST_CONTENT}); null otherwise. It is handed on with the
+     * marker, not before: once the request may have turned the connection into a WebSocket, nothing of the HTTP
+     * request must be left to follow it into the WebSocket pipeline.
      */
-    private boolean endMarkerDue;
+    private FullHttpRequest waitingForItsEnd;
 
     RequestBodyAggregator(int maxContentBytes) {
         super(maxContentBytes);
@@ -34,17 +36,17 @@ final class RequestBodyAggregator extends HttpObjectAggregator {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-        if (endMarkerDue) {
-            endMarkerDue = false;
+        if (waitingForItsEnd != null) {
+            FullHttpRequest whole = waitingForItsEnd;
+            waitingForItsEnd = null;
+            ctx.fireChannelRead(whole);
             if (msg == LastHttpContent.EMPTY_LAST_CONTENT) {
                 return;
             }
         }
         if (msg instanceof HttpRequest request && !(msg instanceof FullHttpRequest) && hasNoBody(request)) {
-            endMarkerDue = true;
-            FullHttpRequest whole = new DefaultFullHttpRequest(request.protocolVersion(), request.method(),
+            waitingForItsEnd = new DefaultFullHttpRequest(request.protocolVersion(), request.method(),
                     request.uri(), Unpooled.EMPTY_BUFFER, request.headers(), EmptyHttpHeaders.INSTANCE);
-            ctx.fireChannelRead(whole);
             return;
         }
         super.channelRead(ctx, msg);

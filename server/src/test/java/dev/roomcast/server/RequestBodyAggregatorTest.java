@@ -3,9 +3,12 @@ package dev.roomcast.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -47,6 +50,24 @@ class RequestBodyAggregatorTest {
         assertThat(request.headers().names()).containsExactlyInAnyOrder("Host", "Upgrade");
         assertThat(request.uri()).isEqualTo("/ws/lobby?name=ann");
         request.release();
+    }
+
+    /** As the router does when it upgrades a request to /echo: the HTTP state goes while the request is handled. */
+    @Test
+    void aHandlerThatEndsTheHttpStateOnTheRequestGetsNothingOfItAfterwards() {
+        EmbeddedChannel upgrading = new EmbeddedChannel(new HttpServerCodec(), new RequestBodyAggregator(1024),
+                new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                        ReferenceCountUtil.release(msg);
+                        ctx.pipeline().remove(RequestBodyAggregator.class);
+                        ctx.pipeline().remove(HttpServerCodec.class);
+                        ctx.pipeline().remove(this);
+                    }
+                });
+        upgrading.writeInbound(Unpooled.copiedBuffer("GET /echo HTTP/1.1\r\nHost: x\r\n\r\n", StandardCharsets.ISO_8859_1));
+        assertThat((Object) upgrading.readInbound()).as("what followed the request past the HTTP state").isNull();
+        assertThat(upgrading.finish()).isFalse();
     }
 
     private void send(String bytes) {
