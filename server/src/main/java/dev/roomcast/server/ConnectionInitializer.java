@@ -2,19 +2,21 @@ package dev.roomcast.server;
 
 import dev.roomcast.server.websocket.ServerContext;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerAdapter;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
 
 /**
  * The pipeline of a new connection, in its HTTP state. The pipeline is assembled in three places,
  * so that an idle socket carries only what its state needs: this initializer builds the HTTP
- * state; at the handshake {@link WebSocketUpgrade} swaps it for the WebSocket state (Netty's
- * handshaker replaces the codec and aggregator with its frame encoder and decoder, the endpoint
- * replaces the router); and the endpoint adds Netty's permessage-deflate decoder at the first
+ * state; at the handshake {@link WebSocketUpgrade} swaps it for the WebSocket state, handler for
+ * handler (the request deadline goes and the endpoint replaces the router; once the 101 is written,
+ * Netty's frame encoder replaces the codec, and the UTF-8 check, with Netty's frame decoder behind it,
+ * the aggregator); and the endpoint adds Netty's permessage-deflate decoder at the first
  * compressed message and Netty's aggregator at the first fragmented one (as {@code WebSocketCloser}
  * adds its handler for a closing handshake). Read top to bottom, as
  * bytes arrive from the socket; writes travel upwards from the handler that makes them:
@@ -29,7 +31,7 @@ import io.netty.handler.ssl.SslContext;
  * +--------------------------------------------+     +--------------------------------------------+
  * | http-codec       HttpServerCodec           |     | wsencoder        WebSocket13FrameEncoder   |  outbound
  * +--------------------------------------------+     +--------------------------------------------+
- * | http-aggregator  HttpObjectAggregator      |     | ws-utf8          Utf8StreamValidator       |  inbound
+ * | http-aggregator  RequestBodyAggregator     |     | ws-utf8          Utf8StreamValidator       |  inbound
  * +--------------------------------------------+     +--------------------------------------------+
  * | request-deadline RequestDeadline           |     | wsdecoder        WebSocket13FrameDecoder   |  inbound
  * +--------------------------------------------+     +--------------------------------------------+
@@ -45,9 +47,15 @@ import io.netty.handler.ssl.SslContext;
  *                                                    +--------------------------------------------+
  * </pre>
  *
- * <p>Shared by every connection of a port; {@link #initChannel} runs on the new channel's loop.
+ * <p>Not Netty's {@code ChannelInitializer}: this handler gives its own place to the first handler of the HTTP
+ * state instead of adding them all and then removing itself, one pipeline change fewer per connection, and it keeps
+ * no set of the channels being initialized (issue 19: the connection rate).
+ *
+ * <p>Shared by every connection of a port; {@link #handlerAdded} runs on the new channel's loop once the channel
+ * is registered.
  */
-final class ConnectionInitializer extends ChannelInitializer<Channel> {
+@ChannelHandler.Sharable
+final class ConnectionInitializer extends ChannelHandlerAdapter {
 
     /** Request headers beyond this are refused (431), like most servers. */
     private static final int MAX_HEADER_BYTES = 16 * 1024;
@@ -67,14 +75,18 @@ final class ConnectionInitializer extends ChannelInitializer<Channel> {
     }
 
     @Override
-    protected void initChannel(Channel channel) {
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        Channel channel = ctx.channel();
         accepted.add(channel);
-        ChannelPipeline pipeline = channel.pipeline();
+        ChannelPipeline pipeline = ctx.pipeline();
+        HttpServerCodec codec = new HttpServerCodec(4096, MAX_HEADER_BYTES, 8192);
         if (tls != null) {
-            pipeline.addLast("tls", tls.newHandler(channel.alloc()));
+            pipeline.replace(this, "tls", tls.newHandler(channel.alloc()));
+            pipeline.addLast("http-codec", codec);
+        } else {
+            pipeline.replace(this, "http-codec", codec);
         }
-        pipeline.addLast("http-codec", new HttpServerCodec(4096, MAX_HEADER_BYTES, 8192));
-        pipeline.addLast("http-aggregator", new HttpObjectAggregator(context.config().limits().maxMessageBytes() + 4096));
+        pipeline.addLast("http-aggregator", new RequestBodyAggregator(context.config().limits().maxMessageBytes() + 4096));
         pipeline.addLast("request-deadline", new RequestDeadline(context.config().network().handshakeTimeout()));
         pipeline.addLast("router", router);
     }

@@ -116,12 +116,12 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
                 HttpResponses.send(ctx, request, HttpResponseStatus.OK, "application/json", openApi.body());
             }
         } else if (path.equals("/echo")) {
-            upgrade(ctx, request, null, principal -> new TextEndpoint(null, principal, context));
+            upgrade(ctx, request, uri, null, principal -> new TextEndpoint(null, principal, context));
         } else if (path.equals("/ws")) {
-            upgrade(ctx, request, SeedText.GLOBAL_ROOM,
+            upgrade(ctx, request, uri, SeedText.GLOBAL_ROOM,
                     principal -> new TextEndpoint(SeedText.GLOBAL_ROOM, principal, context));
         } else if (path.equals("/v1/ws")) {
-            upgrade(ctx, request, null, principal -> new JsonEndpoint(principal, context, ctx.executor()));
+            upgrade(ctx, request, uri, null, principal -> new JsonEndpoint(principal, context, ctx.executor()));
         } else if (AdminApi.serves(path)) {
             adminApi.handle(request).thenAccept(answerApi(ctx, request, path));
         } else if (RoomsApi.serves(path)) {
@@ -141,7 +141,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             }
             // Interned: every member of a room then shares one copy of its name, not one per connection.
             String name = room.name().intern();
-            upgrade(ctx, request, name, principal -> new TextEndpoint(name, principal, context));
+            upgrade(ctx, request, uri, name, principal -> new TextEndpoint(name, principal, context));
         } else {
             HttpResponses.text(ctx, request, HttpResponseStatus.NOT_FOUND, "no such path: " + path);
         }
@@ -223,11 +223,11 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
      * (docs/protocol.md, "Client behaviour"). The answer may be read from any origin: it tells the caller only
      * about the token and cookies it sent.
      */
-    private void answerPlainGet(ChannelHandlerContext ctx, FullHttpRequest request, String room) {
-        if (context.gate().preflight(request, room) instanceof UpgradeGate.Refused refused) {
+    private void answerPlainGet(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri, String room) {
+        if (context.gate().preflight(request, uri, room) instanceof UpgradeGate.Refused refused) {
             sendProbeAnswer(ctx, request, refused.status(), refused.reason());
         } else if (context.hooks().checksConnects()) {
-            askConnectHook(ctx, request, (verdict, failure) -> {
+            askConnectHook(ctx, request, uri, (verdict, failure) -> {
                 HookRefusal refusal = HookRefusal.of(verdict, failure, room);
                 if (refusal == null) {
                     sendProbeAnswer(ctx, request, HttpResponseStatus.BAD_REQUEST, NOT_A_HANDSHAKE);
@@ -250,16 +250,17 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     /**
      * Checks that a request to a WebSocket endpoint is a WebSocket handshake, passes it through the
      * {@link UpgradeGate} and hands it to {@link WebSocketUpgrade} with the endpoint made for the
-     * admitted principal. {@code room} is the room a text endpoint joins, or null.
+     * admitted principal. {@code uri} is the request's URI, decoded once for every reader; {@code room} is the
+     * room a text endpoint joins, or null.
      */
-    private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, String room,
+    private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri, String room,
                          Function<Principal, WebSocketEndpoint> endpoint) {
         if (!HttpMethod.GET.equals(request.method())) {
             methodNotAllowed(ctx, request, "GET", "open a WebSocket with GET");
             return;
         }
         if (!request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
-            answerPlainGet(ctx, request, room);
+            answerPlainGet(ctx, request, uri, room);
             return;
         }
         if (!request.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)) {
@@ -281,7 +282,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
                     "not a WebSocket handshake: the Sec-WebSocket-Key header is missing");
             return;
         }
-        UpgradeGate.Decision decision = context.gate().check(ctx.channel(), request, room);
+        UpgradeGate.Decision decision = context.gate().check(ctx.channel(), request, uri, room);
         if (decision instanceof UpgradeGate.Refused refused) {
             context.notices().count("upgrades refused (" + refused.rejection().tag() + ")");
             HttpResponses.text(ctx, request, refused.status(), refused.reason());
@@ -289,7 +290,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         Principal principal = ((UpgradeGate.Admitted) decision).principal();
         if (context.hooks().checksConnects()) {
-            upgradeIfTheHookAllows(ctx, request, room, endpoint);
+            upgradeIfTheHookAllows(ctx, request, uri, room, endpoint);
             return;
         }
         webSockets.upgrade(ctx, request, principal, endpoint.apply(principal));
@@ -315,9 +316,9 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
      * Upgrades for the principal the connect hook answers with, or answers its refusal, or 503 when it gives
      * no usable answer (fail closed).
      */
-    private void upgradeIfTheHookAllows(ChannelHandlerContext ctx, FullHttpRequest request, String room,
-                                        Function<Principal, WebSocketEndpoint> endpoint) {
-        askConnectHook(ctx, request, (verdict, failure) -> {
+    private void upgradeIfTheHookAllows(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri,
+                                        String room, Function<Principal, WebSocketEndpoint> endpoint) {
+        askConnectHook(ctx, request, uri, (verdict, failure) -> {
             HookRefusal refusal = HookRefusal.of(verdict, failure, room);
             if (refusal == null) {
                 ConnectVerdict.Allowed allowed = (ConnectVerdict.Allowed) verdict;
@@ -334,11 +335,10 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
      * Asks the connect hook about the request and hands its answer to {@code then} on the channel's loop. Reads
      * nothing more from the client meanwhile; the request is kept until {@code then} has run.
      */
-    private void askConnectHook(ChannelHandlerContext ctx, FullHttpRequest request,
+    private void askConnectHook(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri,
                                 BiConsumer<ConnectVerdict, Throwable> then) {
         Map<String, String> headers = new HashMap<>();
         request.headers().forEach(header -> headers.putIfAbsent(header.getKey().toLowerCase(Locale.ROOT), header.getValue()));
-        QueryStringDecoder uri = new QueryStringDecoder(request.uri());
         String rawQuery = uri.rawQuery();
         ConnectCall call = new ConnectCall(context.gate().clientAddress(ctx.channel(), request), uri.rawPath(), rawQuery, headers);
         request.retain();

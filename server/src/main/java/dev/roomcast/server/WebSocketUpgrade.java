@@ -16,11 +16,14 @@ import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13;
 import java.time.Clock;
 
@@ -66,14 +69,13 @@ final class WebSocketUpgrade {
         ChannelPipeline pipeline = router.pipeline();
         pipeline.remove(RequestDeadline.class);
         // In place before the handshake, so that no frame can arrive with nobody to take it.
+        pipeline.replace(router.handler(), "endpoint", endpoint);
         if (principal.expiresAt() != null) {
-            pipeline.addBefore(router.name(), "token-expiry", new TokenExpiry(principal.expiresAt(), Clock.systemUTC()));
+            pipeline.addBefore("endpoint", "token-expiry", new TokenExpiry(principal.expiresAt(), Clock.systemUTC()));
         }
-        pipeline.addBefore(router.name(), "endpoint", endpoint);
-        pipeline.remove(router.handler());
         // The handshake may be answered after this returns, once the router has released the request: keep
         // what it needs, not the request. The headers are shared, not copied: they hold no buffer, and nothing
-        // changes them after the aggregator hands the request on. The empty body comes from the channel's
+        // changes them after the decoder hands the request on. The empty body comes from the channel's
         // allocator because Netty's handshaker allocates its 101's body from the request body's allocator,
         // which for Unpooled.EMPTY_BUFFER is the unpooled one (a fresh direct ByteBuffer for every handshake).
         Channel channel = router.channel();
@@ -83,38 +85,64 @@ final class WebSocketUpgrade {
         HttpHeaders responseHeaders = deflated == null ? null
                 : new DefaultHttpHeaders().set(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS, deflated.responseHeader());
         endpoint.prepare(deflated, () -> {
-            if (!channel.isActive()) {
-                return;
+            if (channel.isActive()) {
+                answer(pipeline, handshakeRequest, responseHeaders, deflated == null ? decoderConfig : deflateDecoderConfig)
+                        .addListener((ChannelFuture handshake) -> {
+                            if (handshake.isSuccess()) {
+                                endpoint.handshakeCompleted();
+                            } else {
+                                handshake.channel().close();
+                            }
+                        });
             }
-            // The handshaker puts the frame decoder and encoder in the HTTP codec's place and takes out the
-            // HTTP aggregator; it is not kept: nothing it holds is needed after the handshake.
-            new Handshaker(handshakeRequest.uri(), deflated == null ? decoderConfig : deflateDecoderConfig)
-                    .handshake(channel, handshakeRequest, responseHeaders, channel.newPromise())
-                    .addListener((ChannelFuture handshake) -> {
-                        if (handshake.isSuccess()) {
-                            endpoint.handshakeCompleted();
-                        } else {
-                            handshake.channel().close();
-                        }
-                    });
-            // The handshaker has put the frame decoder in; the UTF-8 check reads the bytes in front of it.
-            pipeline.addBefore(pipeline.context(WebSocketFrameDecoder.class).name(), "ws-utf8",
-                    new Utf8StreamValidator());
         });
     }
 
-    /** Netty's RFC 6455 handshaker, with a frame decoder that leaves the judging of Close frames to us. */
+    /**
+     * Writes Netty's 101 for {@code request} through the HTTP codec, then puts the WebSocket state in the HTTP
+     * state's place in three pipeline changes: Netty's frame encoder replaces the codec, the UTF-8 check the
+     * aggregator, and Netty's frame decoder goes behind it. Netty's own {@code handshake} and our UTF-8 check took
+     * five (removing the aggregator, adding the encoder and the decoder, the check, and removing the codec once the
+     * 101 was written). The 101 is encoded by the time {@code writeAndFlush} returns on the loop, so the codec can go
+     * at once; it goes last, so that input its decoder still holds when it is removed is passed to the frame
+     * decoder, not to the HTTP handlers.
+     */
+    private static ChannelFuture answer(ChannelPipeline pipeline, FullHttpRequest request, HttpHeaders responseHeaders,
+                                        WebSocketDecoderConfig decoderConfig) {
+        Handshaker handshaker = new Handshaker(request.uri(), decoderConfig);
+        ChannelFuture written = pipeline.channel().writeAndFlush(handshaker.response(request, responseHeaders));
+        pipeline.replace(RequestBodyAggregator.class, "ws-utf8", new Utf8StreamValidator());
+        pipeline.addAfter("ws-utf8", "wsdecoder", handshaker.decoder());
+        pipeline.replace(HttpServerCodec.class, "wsencoder", handshaker.encoder());
+        return written;
+    }
+
+    /**
+     * Netty's RFC 6455 handshaker, used for its 101 (key digest, headers) and its frame codec, with a frame
+     * decoder that leaves the judging of Close frames to us.
+     */
     private static final class Handshaker extends WebSocketServerHandshaker13 {
-        private final WebSocketDecoderConfig decoderConfig;
 
         Handshaker(String uri, WebSocketDecoderConfig decoderConfig) {
             super(uri, null, decoderConfig);
-            this.decoderConfig = decoderConfig;
+        }
+
+        /** The 101 answering {@code request}, with {@code headers} (or null) added. */
+        FullHttpResponse response(FullHttpRequest request, HttpHeaders headers) {
+            return newHandshakeResponse(request, headers);
+        }
+
+        WebSocketFrameEncoder encoder() {
+            return newWebSocketEncoder();
+        }
+
+        WebSocketFrameDecoder decoder() {
+            return newWebsocketDecoder();
         }
 
         @Override
         protected WebSocketFrameDecoder newWebsocketDecoder() {
-            return new WebSocket13FrameDecoder(decoderConfig) {
+            return new WebSocket13FrameDecoder(decoderConfig()) {
                 /**
                  * Passes every Close frame on: {@code WebSocketCloser.peerClosed} holds the one rule for
                  * its code and reason. Netty's own check lets codes such as 5000 through and answers

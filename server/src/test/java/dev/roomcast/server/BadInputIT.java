@@ -252,6 +252,22 @@ class BadInputIT {
         }
     }
 
+    /**
+     * A handshake needs no body, but one that carries one (announced by length, or chunked) is still a
+     * handshake: it is read whole and answered 101, as before requests without a body skipped aggregation.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"Content-Length: 5\r\n|hello", "Transfer-Encoding: chunked\r\n|5\r\nhello\r\n0\r\n\r\n",
+            "Content-Length: 0\r\n|"})
+    void anUpgradeCarryingABodyIsStillUpgraded(String headersAndBody) throws IOException {
+        String[] parts = headersAndBody.split("\\|", -1);
+        try (RawWebSocket raw = RawWebSocket.handshake(server.port(), "/echo", parts[0], parts[1])) {
+            assertThat(raw.statusLine()).contains(" 101 ");
+            raw.sendText("after a body");
+            assertThat(raw.readFrame().text()).isEqualTo("Message text was: after a body");
+        }
+    }
+
     // --- helpers -----------------------------------------------------------------------------
 
     /** The status, and a body of exactly one line of reason: no stack trace, no exception name. */

@@ -105,6 +105,11 @@ class WebSocketUpgradeTest {
     }
 
     @Test
+    void nothingOfTheHttpRequestFollowsItIntoTheWebSocketPipeline() {
+        assertThat((Object) server.readInbound()).as("a message no handler took").isNull();
+    }
+
+    @Test
     void aFragmentedMessageBringsInNettysAggregatorAndArrivesWhole() {
         send(new TextWebSocketFrame(false, 0, "hel"));
         assertThat(handlers()).containsExactly("wsencoder", "ws-utf8", "wsdecoder", "ws-aggregator", "endpoint");

@@ -72,13 +72,22 @@ public final class RawWebSocket implements AutoCloseable {
      * connection whatever the server answered; {@link #statusLine()} tells what that was.
      */
     public static RawWebSocket handshake(int port, String path, String extraHeaders) throws IOException {
+        return handshake(port, path, extraHeaders, "");
+    }
+
+    /**
+     * Sends an upgrade request with {@code extraHeaders} (each ending in CRLF) followed by {@code body} (sent
+     * verbatim; the headers must announce it) and returns the connection whatever the server answered.
+     */
+    public static RawWebSocket handshake(int port, String path, String extraHeaders, String body) throws IOException {
         Socket socket = new Socket("127.0.0.1", port);
         socket.setSoTimeout(10_000);
         String request = "GET " + path + " HTTP/1.1\r\n"
                 + "Host: 127.0.0.1:" + port + "\r\n"
                 + RawHttp.upgradeHeaders()
                 + extraHeaders
-                + "\r\n";
+                + "\r\n"
+                + body;
         socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
         return new RawWebSocket(socket, readHead(socket.getInputStream()));
     }

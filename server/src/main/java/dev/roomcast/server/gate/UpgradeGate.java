@@ -71,12 +71,12 @@ public final class UpgradeGate {
     }
 
     /**
-     * Decides whether {@code request} may become a WebSocket on {@code channel}. {@code room} is
-     * the room a text endpoint joins, checked against the principal's permissions, or null for
-     * endpoints that join rooms later (or never).
+     * Decides whether {@code request} may become a WebSocket on {@code channel}. {@code query} is its
+     * URI as the router decoded it. {@code room} is the room a text endpoint joins, checked against the
+     * principal's permissions, or null for endpoints that join rooms later (or never).
      */
-    public Decision check(Channel channel, FullHttpRequest request, String room) {
-        Decision screened = preflight(request, room);
+    public Decision check(Channel channel, FullHttpRequest request, QueryStringDecoder query, String room) {
+        Decision screened = preflight(request, query, room);
         if (screened instanceof Refused refused) {
             metrics.upgradeRejected(refused.rejection());
             return refused;
@@ -103,8 +103,9 @@ public final class UpgradeGate {
      * connection slot or counting a rejection: the answer to a plain GET on a WebSocket path, which
      * lets a browser (to which a refused upgrade is only close code 1006) learn why it was refused.
      * These are the checks that need no connection slot: draining, Origin, token, room permission.
+     * {@code query} is the request's URI, decoded once by the router.
      */
-    public Decision preflight(FullHttpRequest request, String room) {
+    public Decision preflight(FullHttpRequest request, QueryStringDecoder query, String room) {
         if (draining.getAsBoolean()) {
             return new Refused(HttpResponseStatus.SERVICE_UNAVAILABLE, "server is shutting down; connect to another node",
                     UpgradeRejection.DRAINING);
@@ -113,7 +114,6 @@ public final class UpgradeGate {
             return new Refused(HttpResponseStatus.FORBIDDEN, "origin not allowed: " + request.headers().get(HttpHeaderNames.ORIGIN),
                     UpgradeRejection.ORIGIN);
         }
-        QueryStringDecoder query = new QueryStringDecoder(request.uri());
         Principal principal;
         String token = tokens == null ? null : token(request, query);
         if (tokens == null) {

@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.HttpVersion;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
@@ -47,7 +48,7 @@ class UpgradeGateTest {
         draining.set(true);
         EmbeddedChannel channel = new EmbeddedChannel();
         FullHttpRequest request = upgrade(null);
-        UpgradeGate.Decision decision = gate.check(channel, request, "lobby");
+        UpgradeGate.Decision decision = gate.check(channel, request, new QueryStringDecoder(request.uri()), "lobby");
         request.release();
         assertThat(decision).isInstanceOf(UpgradeGate.Refused.class);
         UpgradeGate.Refused refused = (UpgradeGate.Refused) decision;
@@ -77,7 +78,7 @@ class UpgradeGateTest {
     private static UpgradeGate.Decision decide(UpgradeGate gate, EmbeddedChannel channel, String realIp) {
         FullHttpRequest request = upgrade(realIp);
         try {
-            return gate.check(channel, request, "lobby");
+            return gate.check(channel, request, new QueryStringDecoder(request.uri()), "lobby");
         } finally {
             request.release();
         }
