@@ -42,8 +42,9 @@ public record Network(
                 help = "Room messages smaller than this many bytes are sent uncompressed, where deflate saves little.")
         int compressionMinBytes,
         @Setting(flag = "--handshake-timeout", defaultValue = "10s", min = "1ms",
-                help = "Time a connection has to send a complete HTTP request or upgrade, from connecting or from its"
-                        + " previous request; also the idle timeout of keep-alive HTTP connections (slowloris guard).")
+                help = "Time a connection has to send a complete HTTP request or upgrade, from connecting or from the"
+                        + " answer to its previous request (the server's own time to answer does not count); also the"
+                        + " idle timeout of keep-alive HTTP connections (slowloris guard).")
         Duration handshakeTimeout,
         @Setting(flag = "--ping-interval", defaultValue = "25s", min = "1ms",
                 help = "How often the server pings each WebSocket.")

@@ -103,9 +103,11 @@ class MassLeaveIT {
                 }
                 assertThat(stayers.otherText.get()).isZero();
                 // The stayers' lines are needed. Beyond them, a leaver gets the lines of those that went before it while
-                // its own socket is still open: the swarm closes its sockets one by one, so that was 2 a leaver on a quiet
-                // machine and 113 under a load average of 13. The bound, a quarter of one line per pair, is about 375.
-                assertThat(written).isLessThan((double) STAYERS * LEAVERS + (double) LEAVERS * (LEAVERS - 1) / 2 / 4);
+                // its own socket is still open: the swarm closes its sockets one by one, so how many depends on how the
+                // server's reads interleave with that loop: 2 a leaver on a quiet machine, 113 under a load average of 13,
+                // 523 with three full builds beside it. Writing to members already gone puts every pair's line out, 1,500
+                // a leaver here; the bound is half of that.
+                assertThat(written).isLessThan((double) STAYERS * LEAVERS + (double) LEAVERS * (LEAVERS - 1) / 2 / 2);
                 assertThat(elapsedMillis).isLessThan(Duration.ofSeconds(30).toMillis());
             }
         }

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -92,6 +93,24 @@ class UnknownOutcomeIT {
             JsonNode next = member.nextOfType("message");
             assertThat(next.path("text").asText()).isEqualTo("all clear");
             assertThat(next.path("offset").asLong()).isEqualTo(delivered.path("offset").asLong() + 1);
+        }
+    }
+
+    @Test
+    void anHttpRequestWhoseAnswerTakesLongerThanTheHandshakeTimeoutIsStillAnswered() throws Exception {
+        try (RedisServer redis = RedisServer.start();
+             TestServer node = TestServer.start(settings -> settings.broker(redis.uri()).apiKey(API_KEY)
+                     .handshakeTimeout(Duration.ofSeconds(1)))) {
+            // The slowloris guard times the client, not the server: the 5 s the publish waits for the stalled
+            // Redis are five times the connection's deadline, and the answer must still reach the client.
+            redis.stall();
+            HttpResponse<String> unconfirmed;
+            try {
+                unconfirmed = postWithKey(node, "slow to confirm", "slow-1");
+            } finally {
+                redis.resume();
+            }
+            assertThat(unconfirmed.statusCode()).isEqualTo(504);
         }
     }
 
