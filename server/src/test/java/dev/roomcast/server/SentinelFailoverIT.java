@@ -12,8 +12,10 @@ import io.lettuce.core.KillArgs;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -83,10 +85,11 @@ class SentinelFailoverIT {
             }
             List<String> acknowledged = new ArrayList<>();
             List<String> epochs = new ArrayList<>();
+            List<Long> offsets = new ArrayList<>();
             Set<String> unconfirmed = new HashSet<>();
             int sent = 0;
             for (; sent < 20; sent++) {
-                publishBoth(room, sent, publisherA, publisherB, acknowledged, epochs, unconfirmed);
+                publishBoth(room, sent, publisherA, publisherB, acknowledged, epochs, offsets, unconfirmed);
             }
             int seenByRecovering = acknowledged.size();
             JsonNode recoverFrom = lastMessage(recovering, acknowledged.get(seenByRecovering - 1));
@@ -102,7 +105,7 @@ class SentinelFailoverIT {
                 assertThat(System.nanoTime()).as("nodes publish again within %s of the kill", FAILOVER_BOUND)
                         .isLessThan(deadline);
                 int before = acknowledged.size();
-                publishBoth(room, sent++, publisherA, publisherB, acknowledged, epochs, unconfirmed);
+                publishBoth(room, sent++, publisherA, publisherB, acknowledged, epochs, offsets, unconfirmed);
                 if (acknowledged.size() - before == 2) {
                     resumedAt = resumedAt == 0 ? System.nanoTime() : resumedAt;
                     afterResume++;
@@ -110,34 +113,42 @@ class SentinelFailoverIT {
             }
             System.out.printf("SentinelFailoverIT: both nodes published again %d ms after SIGKILL of the master%n",
                     (resumedAt - killedAt) / 1_000_000);
-            String last = acknowledged.get(acknowledged.size() - 1);
+            long lastOffset = offsets.get(offsets.size() - 1);
             // The room's epoch once the nodes publish again. A publish acknowledged after the failover in the epoch
             // before it (by a node that had not received what the failover lost, at a lost message's offset) makes the
             // room move on as well: it is reported by a gap, like the lost ones, as RedisBrokerIT shows.
             String epochAfter = epochs.get(epochs.size() - 1);
-            List<String> afterFailover = new ArrayList<>();
+            Map<String, Long> afterFailover = new LinkedHashMap<>();
             for (int i = seenByRecovering; i < acknowledged.size(); i++) {
                 if (epochs.get(i).equals(epochAfter)) {
-                    afterFailover.add(acknowledged.get(i));
+                    afterFailover.put(acknowledged.get(i), offsets.get(i));
                 }
             }
-            assertThat(afterFailover).as("the publishes of the last 20 rounds are in the room's last epoch")
+            assertThat(afterFailover.keySet()).as("the publishes of the last 20 rounds are in the room's last epoch")
                     .containsAll(acknowledged.subList(acknowledged.size() - 40, acknowledged.size()));
             for (JsonWs member : List.of(memberA, memberB)) {
-                Delivered delivered = Delivered.until(member, last);
+                // Not until the last acknowledged publish arrives: when a node's catch-up after the failover finds that
+                // more than the history holds was published meanwhile (under load one node's connections came back a
+                // second after the other's, which published 300 messages in that second), it announces recovered:false
+                // at the room's position then, which may be the last publish's, and delivers only what follows; the
+                // members reload (docs/protocol.md). Announced, nothing is lost silently.
+                Delivered delivered = Delivered.through(member, epochAfter, lastOffset);
                 assertThat(delivered.texts()).as("nothing twice").doesNotHaveDuplicates();
-                assertThat(delivered.texts()).as("every publish after the failover").containsAll(afterFailover);
+                List<String> uncovered = afterFailover.entrySet().stream()
+                        .filter(acked -> !delivered.announcedMissing(epochAfter, acked.getValue())).map(Map.Entry::getKey).toList();
+                assertThat(delivered.texts()).as("every publish after the failover but those a recovered:false announced")
+                        .containsAll(uncovered);
                 Set<String> missing = new LinkedHashSet<>(acknowledged);
                 delivered.texts().forEach(missing::remove);
                 if (!missing.isEmpty()) {
-                    assertThat(delivered.gaps()).as("acknowledged but not delivered, so reported: %s", missing).isPositive();
+                    assertThat(delivered.gaps()).as("acknowledged but not delivered, so reported: %s", missing).isNotEmpty();
                 }
                 assertThat(unconfirmed).as("an unconfirmed publish is delivered at most once").allSatisfy(text ->
                         assertThat(delivered.texts().stream().filter(text::equals).count()).isLessThanOrEqualTo(1));
             }
 
             try (JsonWs back = JsonWs.connect(portB, "rc")) {
-                Recovery recovery = Recovery.rejoin(back, room, recoverFrom, last);
+                Recovery recovery = Recovery.rejoin(back, room, recoverFrom, epochAfter, lastOffset);
                 if (recovery.recovered()) {
                     assertThat(recovery.texts()).as("everything acknowledged that followed, once").doesNotHaveDuplicates()
                             .containsAll(acknowledged.subList(seenByRecovering, acknowledged.size()));
@@ -181,7 +192,8 @@ class SentinelFailoverIT {
                     .allMatch(text -> text.startsWith("after-"));
 
             try (JsonWs back = JsonWs.connect(portB, "rc")) {
-                assertThat(Recovery.rejoin(back, room, recoverFrom, afterText).recovered()).isFalse();
+                assertThat(Recovery.rejoin(back, room, recoverFrom, after.path("epoch").asText(), after.path("offset").asLong())
+                        .recovered()).isFalse();
             }
         }
     }
@@ -198,17 +210,19 @@ class SentinelFailoverIT {
     }
 
     /**
-     * Publishes one message on each node, noting each acknowledged one's epoch; a publish answered with an error is
-     * retried by the caller's loop.
+     * Publishes one message on each node, noting each acknowledged one's epoch and offset; a publish answered with an
+     * error is retried by the caller's loop.
      */
     private static void publishBoth(String room, int round, JsonWs publisherA, JsonWs publisherB,
-                                    List<String> acknowledged, List<String> epochs, Set<String> unconfirmed) {
+                                    List<String> acknowledged, List<String> epochs, List<Long> offsets,
+                                    Set<String> unconfirmed) {
         for (JsonWs publisher : List.of(publisherA, publisherB)) {
             String text = publisher.user() + "-" + round;
             JsonNode answer = publisher.publish(room, text);
             if ("ok".equals(answer.path("type").asText())) {
                 acknowledged.add(text);
                 epochs.add(answer.path("epoch").asText());
+                offsets.add(answer.path("offset").asLong());
             } else {
                 unconfirmed.add(text);
             }
@@ -242,32 +256,50 @@ class SentinelFailoverIT {
         }
     }
 
-    /** What a member received up to a message: the texts in order and how many {@code recovered:false} notices. */
-    private record Delivered(List<String> texts, int gaps) {
+    /**
+     * What a member received up to a position: the texts in order, and the positions ({@code epoch}, {@code offset})
+     * of the {@code recovered:false} notices.
+     */
+    private record Delivered(List<String> texts, List<JsonNode> gaps) {
 
-        static Delivered until(JsonWs member, String last) {
+        /** Until the message at the position, or a {@code recovered:false} at or after it, which covers it. */
+        static Delivered through(JsonWs member, String epoch, long offset) {
             List<String> texts = new ArrayList<>();
-            int gaps = 0;
-            while (texts.isEmpty() || !texts.get(texts.size() - 1).equals(last)) {
+            List<JsonNode> gaps = new ArrayList<>();
+            while (true) {
                 JsonNode frame = member.next();
                 switch (frame.path("type").asText()) {
                     case "message" -> texts.add(frame.path("text").asText());
-                    case "recovered" -> gaps += frame.path("recovered").asBoolean() ? 0 : 1;
-                    default -> { }
+                    case "recovered" -> {
+                        if (frame.path("recovered").asBoolean()) {
+                            continue;
+                        }
+                        gaps.add(frame);
+                    }
+                    default -> {
+                        continue;
+                    }
+                }
+                if (frame.path("epoch").asText().equals(epoch) && frame.path("offset").asLong() >= offset) {
+                    return new Delivered(texts, gaps);
                 }
             }
-            return new Delivered(texts, gaps);
+        }
+
+        /** Whether a {@code recovered:false} told the member that messages up to at least this position may be missing. */
+        boolean announcedMissing(String epoch, long offset) {
+            return gaps.stream().anyMatch(gap -> gap.path("epoch").asText().equals(epoch) && gap.path("offset").asLong() >= offset);
         }
     }
 
-    /** A rejoin with {@code since}: whether the server recovered, and the texts replayed and received up to {@code last}. */
+    /** A rejoin with {@code since}: whether the server recovered, and the texts replayed and received up to a position. */
     private record Recovery(boolean recovered, List<String> texts) {
 
-        static Recovery rejoin(JsonWs client, String room, JsonNode since, String last) {
+        static Recovery rejoin(JsonWs client, String room, JsonNode since, String epoch, long lastOffset) {
             client.send("type", "join", "room", room, "ref", "rejoin",
                     "since", obj("epoch", since.path("epoch").asText(), "offset", since.path("offset").asLong()));
             boolean recovered = client.nextOfType("recovered").path("recovered").asBoolean();
-            return new Recovery(recovered, recovered ? Delivered.until(client, last).texts() : List.of());
+            return new Recovery(recovered, recovered ? Delivered.through(client, epoch, lastOffset).texts() : List.of());
         }
     }
 }

@@ -211,9 +211,16 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends the signal and returns once {@code kill} has: a test that goes on before a SIGSTOP took effect would
+     * have Redis answer, or stall between a script's publish and its reply, and fail far from the cause.
+     */
     private void signal(String name) {
         try {
-            new ProcessBuilder(List.of("kill", "-" + name, Long.toString(process.pid()))).start().waitFor(5, TimeUnit.SECONDS);
+            Process kill = new ProcessBuilder(List.of("kill", "-" + name, Long.toString(process.pid()))).start();
+            if (!kill.waitFor(30, TimeUnit.SECONDS)) {
+                throw new AssertionError("kill -" + name + " " + process.pid() + " did not finish within 30 s");
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -82,7 +82,7 @@ public final class RedisBroker implements Broker {
             public void resubscribed(String room) {
                 RoomFeed feed = feeds.get(room);
                 if (feed != null) {
-                    catchUp.read(room, feed);
+                    catchUp.afterResubscribed(room, feed);
                 }
             }
         });

@@ -48,9 +48,29 @@ final class RoomCatchUp {
     /**
      * After the pub/sub connection came back: once its re-subscriptions are in effect (the answer to a
      * PING on it comes after theirs), reads what each room missed and delivers it before the held events.
+     * Without that answer (the PING timed out, or the connection dropped again) nothing is read yet: a read
+     * could end before the subscriptions take effect, and a message published in between would reach this
+     * node neither way, silently, until the room's next one. The PING is sent again every second while the
+     * held events wait.
      */
     void afterReconnect() {
-        link.pubSub.async().ping().whenComplete((pong, failure) -> feeds.forEach(this::read));
+        link.pubSub.async().ping().whenComplete((pong, failure) -> {
+            if (failure != null) {
+                log.debug("the re-subscriptions are not confirmed yet, asking again: {}", failure.toString());
+                link.retryLater(this::afterReconnect);
+                return;
+            }
+            feeds.forEach(this::afterResubscribed);
+        });
+    }
+
+    /**
+     * The room's subscription was made again and is in effect: reads what the room missed meanwhile, or, when a
+     * read is in flight (it may have ended before the subscription took effect), once more after it.
+     */
+    void afterResubscribed(String room, RoomFeed feed) {
+        feed.resubscribed();
+        read(room, feed);
     }
 
     /**

@@ -58,6 +58,12 @@ final class RoomFeed {
     private boolean dropped;
     /** Whether a history read for this feed is in flight, so a second trigger does not start another. */
     private boolean reading;
+    /**
+     * Whether the subscription was made again while that read was in flight: the read may have ended before the
+     * new subscription took effect, so the room is read once more after it (what was published in between reached
+     * this node neither way).
+     */
+    private boolean readAgain;
 
     RoomFeed(String room) {
         this.room = room;
@@ -113,7 +119,13 @@ final class RoomFeed {
         }
         Position from = last != null ? last : subscribedAt;
         reading = from != null;
+        readAgain = false;
         return from;
+    }
+
+    /** The subscription was made again and is in effect: a read in flight is followed by another one. */
+    synchronized void resubscribed() {
+        readAgain = reading;
     }
 
     /** No position to read from: delivers what is held as it is, unless a read is in flight. */
@@ -134,8 +146,9 @@ final class RoomFeed {
     /**
      * Delivers what a history read found: a gap announcement when some messages can no longer be
      * had ({@code gapAfter} not null), the missed messages, then the held live events. Returns true
-     * when the room must be read again: events were dropped at the bound, or a held message skips
-     * ahead of what has been delivered; the remaining events stay held.
+     * when the room must be read again: the subscription was made again during the read, events were
+     * dropped at the bound, or a held message skips ahead of what has been delivered; the remaining
+     * events stay held.
      */
     synchronized boolean catchUp(Position gapAfter, List<RoomEvent.Message> missed, BrokerListener listener) {
         reading = false;
@@ -155,6 +168,10 @@ final class RoomFeed {
                 return true;
             }
             pass(message, listener);
+        }
+        if (readAgain) {
+            held = held == null ? new ArrayList<>() : held;
+            return true;
         }
         if (held == null) {
             return false;
