@@ -137,13 +137,13 @@ final class ChannelSession implements Session {
     /** Adds {@code frame} (borrowed) to the batch, behind what it holds; a session with unflushed data. */
     private void coalesce(ByteBuf frame) {
         int bytes = frame.readableBytes();
-        if (coalesced != null && coalesced.maxWritableBytes() < bytes) {
-            writeCoalesced();
-        }
         if (bytes > COALESCED_FRAME_MAX_BYTES) {
             writeCoalesced();
             frames().write(frame.retainedDuplicate(), frames().voidPromise());
             return;
+        }
+        if (coalesced != null && coalesced.maxWritableBytes() < bytes) {
+            writeCoalesced();
         }
         if (coalesced == null) {
             coalesced = channel.alloc().ioBuffer(Math.max(COALESCED_INITIAL_BYTES, bytes), COALESCED_MAX_BYTES);

@@ -118,7 +118,7 @@ public abstract class WebSocketEndpoint extends SimpleChannelInboundHandler<WebS
         if (frame instanceof TextWebSocketFrame text) {
             if (!text.isFinalFragment()) {
                 startAggregating(ctx, text);
-            } else if (deflate != null && inflating(ctx) && !ByteBufUtil.isText(text.content(), StandardCharsets.UTF_8)) {
+            } else if (inflating(ctx) && !ByteBufUtil.isText(text.content(), StandardCharsets.UTF_8)) {
                 close(CloseReason.INVALID_PAYLOAD);
             } else if (session != null) {
                 received(ctx, text.text());
@@ -168,11 +168,11 @@ public abstract class WebSocketEndpoint extends SimpleChannelInboundHandler<WebS
 
     /**
      * Whether the client has sent a compressed message: its text is then checked for UTF-8 here, once
-     * inflated, since the byte-by-byte check in front of the frame decoder sees only deflate. A lookup in the
-     * pipeline by name: callers on the message path first check that the connection negotiated deflate at all.
+     * inflated, since the byte-by-byte check in front of the frame decoder sees only deflate. The pipeline is
+     * looked up by name only on a connection that negotiated deflate: every text message asks.
      */
-    private static boolean inflating(ChannelHandlerContext ctx) {
-        return ctx.pipeline().get(INFLATER) != null;
+    private boolean inflating(ChannelHandlerContext ctx) {
+        return deflate != null && ctx.pipeline().get(INFLATER) != null;
     }
 
     /** Takes a token for one message from this connection's rate limiter; a refusal is counted and logged in sum. */
